@@ -1,0 +1,3 @@
+from gradlab.app import main
+
+raise SystemExit(main())

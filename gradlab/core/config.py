@@ -1,0 +1,158 @@
+"""Every knob of the lab in one frozen, validated dataclass.
+
+No torch here: the window imports this module while torch is still loading in the worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+LOSSES = ("mse", "mae", "huber")
+REDUCTIONS = ("mean", "sum", "weighted", "none")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+PRESETS = ("seed", "noisy-line", "outlier", "unscaled", "large")
+
+#: Huber's threshold; PyTorch's default for ``HuberLoss``.
+HUBER_DELTA = 1.0
+
+#: Fields whose change can be applied to a running trainer without a reset.
+LIVE_FIELDS = frozenset({"lr", "momentum", "loss", "reduction", "weights", "batch_size"})
+
+
+class ConfigError(ValueError):
+    """A knob has a value the lab cannot use. ``field`` names it."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.reason = message
+
+
+def _finite(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(name, f"must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ConfigError(name, f"must be finite, got {value!r}")
+    return value
+
+
+def _choice(name: str, value: Any, options: tuple[str, ...]) -> None:
+    if value not in options:
+        raise ConfigError(name, f"must be one of {', '.join(options)}; got {value!r}")
+
+
+@dataclass(frozen=True)
+class LabConfig:
+    """The complete description of a training run (the data itself lives in a ``Dataset``).
+
+    ``preset``, ``n_points``, ``noise`` and ``seed`` describe how a generated dataset is made;
+    ``weights`` is one weight per sample of the dataset, used by the ``weighted`` reduction
+    (``None`` means 1/N each, which makes ``weighted`` start out equal to ``mean``).
+    ``batch_size`` ``None`` means the whole dataset in every step.
+    """
+
+    preset: str = "seed"
+    n_points: int | None = None
+    noise: float | None = None
+    init_w: float = 0.0
+    init_b: float = 0.0
+    loss: str = "mse"
+    reduction: str = "mean"
+    weights: tuple[float, ...] | None = None
+    optimizer: str = "sgd"
+    momentum: float = 0.9
+    lr: float = 0.01
+    batch_size: int | None = None
+    seed: int = 0
+    # Not a knob a user sets: where a CSV dataset came from, for titles and sessions.
+    source: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.preset, str) or not self.preset:
+            raise ConfigError("preset", f"must be a preset name or 'csv', got {self.preset!r}")
+        if self.preset not in PRESETS and self.preset != "csv":
+            raise ConfigError("preset", f"unknown preset {self.preset!r}; one of {', '.join(PRESETS)}")
+        if self.n_points is not None:
+            if isinstance(self.n_points, bool) or not isinstance(self.n_points, int):
+                raise ConfigError("n_points", f"must be a whole number, got {self.n_points!r}")
+            if not 1 <= self.n_points <= 10_000_000:
+                raise ConfigError("n_points", f"must be between 1 and 10000000, got {self.n_points}")
+        if self.noise is not None:
+            if _finite("noise", self.noise) < 0:
+                raise ConfigError("noise", f"must be >= 0, got {self.noise!r}")
+            object.__setattr__(self, "noise", float(self.noise))
+        object.__setattr__(self, "init_w", _finite("init_w", self.init_w))
+        object.__setattr__(self, "init_b", _finite("init_b", self.init_b))
+        _choice("loss", self.loss, LOSSES)
+        _choice("reduction", self.reduction, REDUCTIONS)
+        _choice("optimizer", self.optimizer, OPTIMIZERS)
+        momentum = _finite("momentum", self.momentum)
+        if not 0.0 <= momentum < 1.0:
+            raise ConfigError("momentum", f"must be in [0, 1), got {self.momentum!r}")
+        object.__setattr__(self, "momentum", momentum)
+        lr = _finite("lr", self.lr)
+        if lr <= 0:
+            raise ConfigError("lr", f"the learning rate must be > 0, got {self.lr!r}")
+        object.__setattr__(self, "lr", lr)
+        if self.batch_size is not None:
+            if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int):
+                raise ConfigError("batch_size", f"must be a whole number, got {self.batch_size!r}")
+            if self.batch_size < 1:
+                raise ConfigError("batch_size", f"must be >= 1, got {self.batch_size}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ConfigError("seed", f"must be a whole number >= 0, got {self.seed!r}")
+        if self.weights is not None:
+            try:
+                weights = tuple(_finite("weights", v) for v in self.weights)
+            except TypeError:
+                raise ConfigError("weights", f"must be a list of numbers, got {self.weights!r}")
+            if not weights:
+                raise ConfigError("weights", "must not be empty")
+            object.__setattr__(self, "weights", weights)
+
+    def replace(self, **changes: Any) -> LabConfig:
+        """A copy with ``changes`` applied (and validated)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        if d["weights"] is not None:
+            d["weights"] = list(d["weights"])
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Any) -> LabConfig:
+        """Build from a plain dict (a session file); unknown or mistyped keys raise ConfigError."""
+        if not isinstance(data, dict):
+            raise ConfigError("config", f"must be an object, got {type(data).__name__}")
+        names = {f.name for f in dataclasses.fields(cls)}
+        extra = sorted(set(data) - names)
+        if extra:
+            raise ConfigError(extra[0], "is not a known setting")
+        kwargs = dict(data)
+        if isinstance(kwargs.get("weights"), list):
+            kwargs["weights"] = tuple(kwargs["weights"])
+        if "source" in kwargs and not isinstance(kwargs["source"], str):
+            raise ConfigError("source", "must be text")
+        return cls(**kwargs)
+
+    def check_against(self, n_samples: int) -> None:
+        """Checks that need the dataset's size: weights and batch size."""
+        if n_samples < 1:
+            raise ConfigError("dataset", "is empty: there is nothing to fit")
+        if self.weights is not None and len(self.weights) != n_samples:
+            raise ConfigError(
+                "weights",
+                f"needs one weight per sample: {n_samples} samples but {len(self.weights)} weights",
+            )
+        if self.batch_size is not None and self.batch_size > n_samples:
+            raise ConfigError(
+                "batch_size", f"is {self.batch_size} but the dataset has only {n_samples} samples"
+            )
+
+    def effective_batch_size(self, n_samples: int) -> int:
+        return n_samples if self.batch_size is None else min(self.batch_size, n_samples)

@@ -1,0 +1,219 @@
+"""Datasets: the built-in presets and CSV read/write with line-numbered errors.
+
+numpy only (no torch), so the window can build and draw data before torch has loaded.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from gradlab.core.config import PRESETS, LabConfig
+
+#: Refuse CSV files larger than this many data rows (the lab is for teaching, not for big data).
+MAX_ROWS = 10_000_000
+
+
+class DataError(ValueError):
+    """Data the lab cannot use. ``line`` is the 1-based CSV line, when there is one."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+        self.line = line
+        self.reason = message
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """x and y as read-only float64 arrays of equal length >= 1."""
+
+    x: np.ndarray
+    y: np.ndarray
+    name: str = "data"
+
+    def __post_init__(self) -> None:
+        x = np.array(self.x, dtype=np.float64).reshape(-1)
+        y = np.array(self.y, dtype=np.float64).reshape(-1)
+        if x.shape != y.shape:
+            raise DataError(f"x has {x.size} values but y has {y.size}")
+        if x.size == 0:
+            raise DataError("the dataset is empty: there is nothing to fit")
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            raise DataError("the dataset contains NaN or infinite values")
+        x.flags.writeable = False
+        y.flags.writeable = False
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", y)
+
+    def __len__(self) -> int:
+        return int(self.x.size)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return np.array_equal(self.x, other.x) and np.array_equal(self.y, other.y)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # Editing returns a new dataset: a Dataset is never changed in place.
+    def with_point(self, index: int, x: float, y: float) -> Dataset:
+        xs, ys = self.x.copy(), self.y.copy()
+        xs[index], ys[index] = x, y
+        return Dataset(xs, ys, self.name)
+
+    def with_added(self, x: float, y: float) -> Dataset:
+        return Dataset(np.append(self.x, x), np.append(self.y, y), self.name)
+
+    def without(self, index: int) -> Dataset:
+        if len(self) <= 1:
+            raise DataError("cannot remove the last point: a dataset needs at least one sample")
+        return Dataset(np.delete(self.x, index), np.delete(self.y, index), self.name)
+
+
+@dataclass(frozen=True)
+class PresetInfo:
+    name: str
+    description: str
+    default_n: int | None  # None: fixed data (n cannot be changed)
+    default_noise: float | None
+    suggested_lr: float
+    suggested_batch: int | None = None
+
+
+PRESET_INFO: dict[str, PresetInfo] = {
+    "seed": PresetInfo(
+        "seed", "The article's example: x = [1, 2, 3, 4], y = [2, 4, 6, 8]", None, None, 0.01
+    ),
+    "noisy-line": PresetInfo(
+        "noisy-line", "y = 2x + 1 plus Gaussian noise", 50, 0.5, 0.05
+    ),
+    "outlier": PresetInfo(
+        "outlier", "A clean line with one far outlier: MSE chases it, MAE and Huber do not",
+        20, 0.0, 0.01,
+    ),
+    "unscaled": PresetInfo(
+        "unscaled", "x in the hundreds: lr 0.01 diverges, lr 1e-6 does not", 40, 5.0, 1e-6
+    ),
+    "large": PresetInfo(
+        "large", "A noisy line with a million points", 1_000_000, 0.5, 0.05, 1000
+    ),
+}
+assert tuple(PRESET_INFO) == PRESETS
+
+
+def make_preset(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
+    """Build a preset dataset; generated presets are deterministic for ``(n, noise, seed)``."""
+    if name not in PRESET_INFO:
+        raise DataError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
+    info = PRESET_INFO[name]
+    if name == "seed":
+        return Dataset(np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.0, 4.0, 6.0, 8.0]), name)
+    n = info.default_n if n is None else int(n)
+    noise = info.default_noise if noise is None else float(noise)
+    if n < 1:
+        raise DataError("a dataset needs at least one sample")
+    rng = np.random.default_rng([seed, 7919])
+    if name in ("noisy-line", "large"):
+        x = rng.uniform(-3.0, 3.0, n)
+        y = 2.0 * x + 1.0 + rng.normal(0.0, noise, n)
+    elif name == "outlier":
+        x = np.linspace(0.0, 5.0, n)
+        y = 2.0 * x + 1.0 + rng.normal(0.0, noise, n)
+        y[int(n * 0.75)] += 40.0  # one far outlier, three quarters of the way along
+    else:  # unscaled
+        x = rng.uniform(100.0, 500.0, n)
+        y = 0.5 * x + 3.0 + rng.normal(0.0, noise, n)
+    return Dataset(x, y, name)
+
+
+def dataset_for(config: LabConfig) -> Dataset:
+    """The preset dataset a config describes (CSV data is loaded separately)."""
+    if config.preset == "csv":
+        raise DataError("a CSV dataset has to be loaded from its file")
+    return make_preset(config.preset, config.n_points, config.noise, config.seed)
+
+
+def _parse_number(cell: str, line: int, column: str) -> float:
+    text = cell.strip()
+    if not text:
+        raise DataError(f"the {column} cell is empty", line)
+    try:
+        value = float(text)
+    except ValueError:
+        hint = ""
+        if "," in text or ";" in text:
+            hint = " (thousands separators and decimal commas are not supported)"
+        raise DataError(f"{column} value {text[:40]!r} is not a number{hint}", line) from None
+    if not math.isfinite(value):
+        raise DataError(f"{column} value {text[:40]!r} is not a finite number", line)
+    return value
+
+
+def parse_csv(text: str, name: str = "csv") -> Dataset:
+    """Parse CSV text: two numeric columns x, y; an optional header row; ``#`` comments."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    xs: list[float] = []
+    ys: list[float] = []
+    seen_row = False
+    for lineno, raw in enumerate(io.StringIO(text, newline=None), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        cells = line.split(",")
+        if len(cells) != 2:
+            if len(cells) == 1 and (";" in line or "\t" in line):
+                raise DataError("expected two values separated by a comma (found ';' or a tab)", lineno)
+            raise DataError(f"expected 2 columns (x, y), found {len(cells)}", lineno)
+        if not seen_row:
+            seen_row = True
+            try:
+                float(cells[0]), float(cells[1])
+            except ValueError:
+                # A first row that is not numeric is a header, if it looks like names.
+                if all(c.strip() and not _looks_numeric(c) for c in cells):
+                    continue
+        xs.append(_parse_number(cells[0], lineno, "x"))
+        ys.append(_parse_number(cells[1], lineno, "y"))
+        if len(xs) > MAX_ROWS:
+            raise DataError(f"more than {MAX_ROWS} rows; the lab is for small data", lineno)
+    if not xs:
+        raise DataError("the file has no data rows (only a header, comments or blank lines)")
+    return Dataset(np.array(xs), np.array(ys), name)
+
+
+def _looks_numeric(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def read_csv(path: str | os.PathLike[str]) -> Dataset:
+    """Read a CSV file; every problem is a DataError naming the file (and line)."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read {p}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError("the file is not UTF-8 text", line) from None
+    if "\x00" in text:
+        raise DataError("the file is binary, not CSV text", text[: text.index("\x00")].count("\n") + 1)
+    return parse_csv(text, name=p.stem or "csv")
+
+
+def write_csv(dataset: Dataset, path: str | os.PathLike[str]) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("x,y\n")
+        for xv, yv in zip(dataset.x.tolist(), dataset.y.tolist()):
+            f.write(f"{xv!r},{yv!r}\n")

@@ -1,0 +1,362 @@
+"""The training loop: a plain, synchronous, deterministic object (no threads, no Qt).
+
+``Trainer.step()`` takes one PyTorch SGD/momentum/Adam step on ``y = w·x + b`` and returns a
+frozen ``StepRecord``. ``Trainer.run(n)`` is the fast path for running: it keeps only the scalars
+of each step and builds a full record for the last one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from gradlab.core.config import HUBER_DELTA, ConfigError, LabConfig
+from gradlab.core.data import Dataset
+from gradlab.core.records import HistoryChunk, StepRecord
+
+DTYPE = torch.float64
+
+
+class NoReductionError(RuntimeError):
+    """``backward()`` on an unreduced loss: carries PyTorch's own message."""
+
+    def __init__(self, torch_message: str, batch_size: int) -> None:
+        super().__init__(torch_message)
+        self.torch_message = torch_message
+        self.batch_size = batch_size
+
+    @property
+    def explanation(self) -> str:
+        return explain_no_reduction(self.batch_size)
+
+
+def explain_no_reduction(batch_size: int) -> str:
+    return (
+        f"With reduction 'none' the loss is a tensor of shape ({batch_size},): one loss per "
+        "sample. backward() starts from a single number, dL/dL = 1, so it needs a scalar loss; "
+        "for a vector PyTorch would have to guess how much each sample counts, and refuses. "
+        "Reduce first: loss.mean().backward() weights every sample by 1/B, loss.sum().backward() "
+        "by 1, and loss.backward(gradient=v) by your own weights v (that is a weighted sum)."
+    )
+
+
+def per_sample_loss(pred: torch.Tensor, target: torch.Tensor, loss: str) -> torch.Tensor:
+    """Each sample's loss, built from plain ops so the autograd graph reads like the maths."""
+    if loss == "mse":
+        return (pred - target) ** 2
+    if loss == "mae":
+        return (pred - target).abs()
+    return F.huber_loss(pred, target, reduction="none", delta=HUBER_DELTA)
+
+
+def make_optimizer(config: LabConfig, params: list[torch.Tensor]) -> torch.optim.Optimizer:
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=config.lr)
+    if config.optimizer == "momentum":
+        return torch.optim.SGD(params, lr=config.lr, momentum=config.momentum)
+    return torch.optim.Adam(params, lr=config.lr)
+
+
+def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
+    """The seeded shuffle of epoch ``epoch``: the same (seed, epoch) always gives the same order."""
+    return np.random.default_rng([seed, epoch]).permutation(n)
+
+
+@dataclass
+class _Batch:
+    index: np.ndarray
+    x: torch.Tensor
+    y: torch.Tensor
+    v: torch.Tensor | None  # weights, for the weighted reduction
+
+
+class Trainer:
+    """Owns the parameters, the optimizer and the minibatch position for one dataset."""
+
+    def __init__(self, config: LabConfig, dataset: Dataset) -> None:
+        config.check_against(len(dataset))
+        self.config = config
+        self.dataset = dataset
+        self._x = torch.tensor(dataset.x, dtype=DTYPE)
+        self._y = torch.tensor(dataset.y, dtype=DTYPE)
+        self._order_cache: tuple[int, np.ndarray] | None = None
+        self._weights: torch.Tensor | None = None
+        self.reset()
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to step 0 with the initial parameters and a fresh optimizer."""
+        cfg = self.config
+        self.w = torch.tensor(cfg.init_w, dtype=DTYPE, requires_grad=True)
+        self.b = torch.tensor(cfg.init_b, dtype=DTYPE, requires_grad=True)
+        self.optimizer = make_optimizer(cfg, [self.w, self.b])
+        self.step_count = 0
+        self.epoch = 0
+        self.position = 0  # index into the current epoch's order
+        self.diverged: str | None = None
+        self._w_now = cfg.init_w
+        self._b_now = cfg.init_b
+        self._set_weights()
+
+    def _set_weights(self) -> None:
+        w = self.config.weights
+        self._weights = None if w is None else torch.tensor(w, dtype=DTYPE)
+
+    @property
+    def params(self) -> tuple[float, float]:
+        return self._w_now, self._b_now
+
+    def configure(self, config: LabConfig) -> bool:
+        """Apply a new config. Returns True if it needed a reset (data, init, seed changed).
+
+        lr, momentum, loss, reduction, weights and batch size apply from the next step and keep
+        the parameters; a new optimizer kind keeps the parameters but starts a fresh optimizer.
+        """
+        config.check_against(len(self.dataset))
+        old, self.config = self.config, config
+        if (old.init_w, old.init_b, old.seed, old.preset, old.n_points, old.noise) != (
+            config.init_w, config.init_b, config.seed, config.preset, config.n_points, config.noise
+        ):
+            self.reset()
+            return True
+        if config.optimizer != old.optimizer:
+            self.optimizer = make_optimizer(config, [self.w, self.b])
+        else:
+            for group in self.optimizer.param_groups:
+                group["lr"] = config.lr
+                if config.optimizer == "momentum":
+                    group["momentum"] = config.momentum
+        if config.batch_size != old.batch_size:
+            self.epoch, self.position = self.epoch + (self.position > 0), 0
+        self._set_weights()
+        return False
+
+    def set_params(self, w: float, b: float) -> None:
+        """Move the parameters by hand (a click on the landscape); the optimizer starts afresh."""
+        w, b = float(w), float(b)
+        if not (math.isfinite(w) and math.isfinite(b)):
+            raise ConfigError("params", "w and b must be finite")
+        with torch.no_grad():
+            self.w.fill_(w)
+            self.b.fill_(b)
+        self._w_now, self._b_now = w, b
+        self.optimizer = make_optimizer(self.config, [self.w, self.b])
+        self.diverged = None
+
+    # ---- batches ---------------------------------------------------------------------------
+
+    def _order(self, epoch: int) -> np.ndarray:
+        if self._order_cache is None or self._order_cache[0] != epoch:
+            self._order_cache = (epoch, epoch_order(self.config.seed, epoch, len(self.dataset)))
+        return self._order_cache[1]
+
+    def _next_batch(self, advance: bool) -> _Batch:
+        n = len(self.dataset)
+        bs = self.config.effective_batch_size(n)
+        if bs == n:
+            index = np.arange(n)
+            x, y = self._x, self._y
+            epoch, position = self.epoch + 1, 0
+        else:
+            order = self._order(self.epoch)
+            index = order[self.position : self.position + bs]
+            t = torch.from_numpy(index)
+            x, y = self._x[t], self._y[t]
+            epoch, position = self.epoch, self.position + index.size
+            if position >= n:
+                epoch, position = epoch + 1, 0
+        v = None
+        if self.config.reduction == "weighted":
+            if self._weights is None:
+                v = torch.full((index.size,), 1.0 / index.size, dtype=DTYPE)
+            else:
+                v = self._weights if index.size == n and bs == n else self._weights[index]
+        if advance:
+            self.epoch, self.position = epoch, position
+        return _Batch(index, x, y, v)
+
+    # ---- one step --------------------------------------------------------------------------
+
+    def _loss_and_grad(self, batch: _Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """Forward and backward; returns (per-sample losses, reduced loss), grads in w/b.grad."""
+        self.optimizer.zero_grad(set_to_none=True)
+        per = per_sample_loss(self.w * batch.x + self.b, batch.y, self.config.loss)
+        reduction = self.config.reduction
+        if reduction == "mean":
+            total = per.mean()
+            total.backward()
+        elif reduction == "sum":
+            total = per.sum()
+            total.backward()
+        elif reduction == "weighted":
+            per.backward(gradient=batch.v)
+            total = (per.detach() * batch.v).sum()
+        else:
+            try:
+                per.backward()
+            except RuntimeError as exc:
+                raise NoReductionError(str(exc), int(batch.index.size)) from None
+            raise AssertionError("backward() on a vector loss did not raise")  # pragma: no cover
+        return per.detach(), total.detach()
+
+    def _advance(self, batch: _Batch) -> tuple[list[float], torch.Tensor, str | None]:
+        """One step on ``batch``. Returns ([loss, gw, gb, w_after, b_after], per, diverged)."""
+        per, total = self._loss_and_grad(batch)
+        loss, gw, gb = torch.stack((total, self.w.grad, self.b.grad)).tolist()
+        diverged = None
+        for name, value in (("loss", loss), ("gradient dL/dw", gw), ("gradient dL/db", gb)):
+            if not math.isfinite(value):
+                diverged = f"{name} became {value}"
+                break
+        if diverged is None:
+            self.optimizer.step()
+            wa, ba = torch.stack((self.w.detach(), self.b.detach())).tolist()
+            if not (math.isfinite(wa) and math.isfinite(ba)):
+                diverged = f"{'w' if not math.isfinite(wa) else 'b'} became {wa if not math.isfinite(wa) else ba}"
+                with torch.no_grad():  # keep the last finite parameters on screen
+                    self.w.fill_(self._w_now)
+                    self.b.fill_(self._b_now)
+        if diverged is not None:
+            wa, ba = self._w_now, self._b_now
+            self.diverged = diverged
+        self.step_count += 1
+        return [loss, gw, gb, wa, ba], per, diverged
+
+    def _record(self, batch: _Batch, values: list[float], per: torch.Tensor, diverged: str | None,
+                w_before: float, b_before: float, applied: bool = True) -> StepRecord:
+        loss, gw, gb, wa, ba = values
+        return StepRecord(
+            step=self.step_count if applied else self.step_count + 1,
+            epoch=self.epoch,
+            batch=batch.index,
+            per_sample_loss=per.numpy(),
+            loss=loss, grad_w=gw, grad_b=gb,
+            w_before=w_before, b_before=b_before, w_after=wa, b_after=ba,
+            lr=self.config.lr, loss_name=self.config.loss, reduction=self.config.reduction,
+            applied=applied, diverged=diverged,
+        )
+
+    def step(self) -> StepRecord:
+        """Take one step and return its full record.
+
+        Raises NoReductionError for reduction 'none' (nothing changes), and RuntimeError if the
+        run has already diverged (reset or move the parameters first).
+        """
+        self._check_not_diverged()
+        batch = self._next_batch(advance=False)
+        wb, bb = self._w_now, self._b_now
+        values, per, diverged = self._advance(batch)
+        self._next_batch(advance=True)
+        self._w_now, self._b_now = values[3], values[4]
+        return self._record(batch, values, per, diverged, wb, bb)
+
+    def preview(self) -> StepRecord:
+        """The loss and gradient the next step would use, without taking it (applied=False)."""
+        batch = self._next_batch(advance=False)
+        per, total = self._loss_and_grad(batch)
+        loss, gw, gb = torch.stack((total, self.w.grad, self.b.grad)).tolist()
+        self.optimizer.zero_grad(set_to_none=True)
+        w, b = self._w_now, self._b_now
+        diverged = None if all(map(math.isfinite, (loss, gw, gb))) else "loss or gradient is not finite"
+        return self._record(batch, [loss, gw, gb, w, b], per, diverged, w, b, applied=False)
+
+    def run(self, n: int) -> tuple[StepRecord | None, HistoryChunk]:
+        """Take up to ``n`` steps; stop early at divergence. Returns (last record, scalars)."""
+        self._check_not_diverged()
+        out = np.empty((n, 5))
+        steps = np.empty(n, dtype=np.int64)
+        record = None
+        k = 0
+        while k < n:
+            batch = self._next_batch(advance=True)
+            wb, bb = self._w_now, self._b_now
+            values, per, diverged = self._advance(batch)
+            self._w_now, self._b_now = values[3], values[4]
+            out[k] = values
+            steps[k] = self.step_count
+            k += 1
+            if diverged is not None or k == n:
+                record = self._record(batch, values, per, diverged, wb, bb)
+                break
+        chunk = HistoryChunk(steps[:k], out[:k, 0], out[:k, 1], out[:k, 2], out[:k, 3], out[:k, 4])
+        return record, chunk
+
+    def _check_not_diverged(self) -> None:
+        if self.diverged is not None:
+            raise RuntimeError(f"the run diverged ({self.diverged}); reset before stepping again")
+
+    # ---- sessions --------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to resume bit-for-bit, as JSON-able values."""
+        return {
+            "step": self.step_count,
+            "epoch": self.epoch,
+            "position": self.position,
+            "w": self._w_now,
+            "b": self._b_now,
+            "optimizer": _jsonable(self.optimizer.state_dict()),
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore a ``state_dict``; raises ValueError naming the bad field (nothing changes)."""
+        for key in ("step", "epoch", "position"):
+            v = state.get(key)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ValueError(f"state.{key} must be a whole number >= 0, got {v!r}")
+        if state["position"] >= len(self.dataset):
+            raise ValueError(f"state.position {state['position']} is beyond the dataset")
+        for key in ("w", "b"):
+            v = state.get(key)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ValueError(f"state.{key} must be a finite number, got {v!r}")
+        opt = make_optimizer(self.config, [self.w, self.b])
+        try:
+            opt.load_state_dict(_from_jsonable(state.get("optimizer")))
+        except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as exc:
+            raise ValueError(f"state.optimizer does not fit a {self.config.optimizer} optimizer: {exc}") from None
+        for group in opt.param_groups:
+            group["lr"] = self.config.lr
+        with torch.no_grad():
+            self.w.fill_(float(state["w"]))
+            self.b.fill_(float(state["b"]))
+        self.optimizer = opt
+        self.step_count, self.epoch, self.position = state["step"], state["epoch"], state["position"]
+        self._w_now, self._b_now = float(state["w"]), float(state["b"])
+        self.diverged = None
+
+
+_TENSOR = "__tensor__"
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, torch.Tensor):
+        return {_TENSOR: obj.tolist(), "dtype": str(obj.dtype).removeprefix("torch.")}
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    return obj
+
+
+def _from_jsonable(obj: Any, key: str = "") -> Any:
+    if isinstance(obj, dict):
+        if _TENSOR in obj:
+            dtype = getattr(torch, str(obj.get("dtype")), None)
+            if not isinstance(dtype, torch.dtype):
+                raise ValueError(f"unknown tensor dtype {obj.get('dtype')!r}")
+            return torch.tensor(obj[_TENSOR], dtype=dtype)
+        # torch keys the per-parameter state by integer ids
+        out = {}
+        for k, v in obj.items():
+            out[int(k) if key == "state" else k] = _from_jsonable(v, k)
+        return out
+    if isinstance(obj, list):
+        return [_from_jsonable(v) for v in obj]
+    return obj
