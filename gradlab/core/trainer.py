@@ -8,6 +8,7 @@ of each step and builds a full record for the last one.
 from __future__ import annotations
 
 import math
+from math import isfinite
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,7 @@ class Trainer:
         self._x = torch.tensor(dataset.x, dtype=DTYPE)
         self._y = torch.tensor(dataset.y, dtype=DTYPE)
         self._order_cache: tuple[int, np.ndarray] | None = None
+        self._all = np.arange(len(dataset))
         self._weights: torch.Tensor | None = None
         self.reset()
 
@@ -160,7 +162,7 @@ class Trainer:
         n = len(self.dataset)
         bs = self.config.effective_batch_size(n)
         if bs == n:
-            index = np.arange(n)
+            index = self._all
             x, y = self._x, self._y
             epoch, position = self.epoch + 1, 0
         else:
@@ -208,16 +210,18 @@ class Trainer:
     def _advance(self, batch: _Batch) -> tuple[list[float], torch.Tensor, str | None]:
         """One step on ``batch``. Returns ([loss, gw, gb, w_after, b_after], per, diverged)."""
         per, total = self._loss_and_grad(batch)
-        loss, gw, gb = torch.stack((total, self.w.grad, self.b.grad)).tolist()
+        # .item() per scalar is several times cheaper than one stack().tolist() for 0-d tensors.
+        loss, gw, gb = total.item(), self.w.grad.item(), self.b.grad.item()
         diverged = None
-        for name, value in (("loss", loss), ("gradient dL/dw", gw), ("gradient dL/db", gb)):
-            if not math.isfinite(value):
-                diverged = f"{name} became {value}"
-                break
+        if not (isfinite(loss) and isfinite(gw) and isfinite(gb)):
+            for name, value in (("loss", loss), ("gradient dL/dw", gw), ("gradient dL/db", gb)):
+                if not isfinite(value):
+                    diverged = f"{name} became {value}"
+                    break
         if diverged is None:
             self.optimizer.step()
-            wa, ba = torch.stack((self.w.detach(), self.b.detach())).tolist()
-            if not (math.isfinite(wa) and math.isfinite(ba)):
+            wa, ba = self.w.item(), self.b.item()
+            if not (isfinite(wa) and isfinite(ba)):
                 diverged = f"{'w' if not math.isfinite(wa) else 'b'} became {wa if not math.isfinite(wa) else ba}"
                 with torch.no_grad():  # keep the last finite parameters on screen
                     self.w.fill_(self._w_now)
