@@ -63,6 +63,33 @@ def make_optimizer(config: LabConfig, params: list[torch.Tensor]) -> torch.optim
     return torch.optim.Adam(params, lr=config.lr)
 
 
+def reduce_and_backward(per: torch.Tensor, reduction: str, v: torch.Tensor | None) -> torch.Tensor:
+    """Reduce the per-sample losses the way ``reduction`` says and run backward; returns L.
+
+    Shared by the trainer and the explanations so both run exactly the same PyTorch calls.
+    'none' calls ``backward()`` on the vector for real and raises NoReductionError with
+    PyTorch's own message.
+    """
+    if reduction == "mean":
+        total = per.mean()
+        total.backward()
+    elif reduction == "sum":
+        total = per.sum()
+        total.backward()
+    elif reduction == "weighted":
+        if v is None:
+            v = torch.full(per.shape, 1.0 / per.numel(), dtype=per.dtype)
+        per.backward(gradient=v)
+        total = (per.detach() * v).sum()
+    else:
+        try:
+            per.backward()
+        except RuntimeError as exc:
+            raise NoReductionError(str(exc), int(per.numel())) from None
+        raise AssertionError("backward() on a vector loss did not raise")  # pragma: no cover
+    return total.detach()
+
+
 def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
     """The seeded shuffle of epoch ``epoch``: the same (seed, epoch) always gives the same order."""
     return np.random.default_rng([seed, epoch]).permutation(n)
@@ -183,29 +210,18 @@ class Trainer:
             self.epoch, self.position = epoch, position
         return _Batch(index, x, y, v)
 
+    def next_batch_indices(self) -> np.ndarray:
+        """Dataset indices of the batch the next step will use (nothing advances)."""
+        return self._next_batch(advance=False).index.copy()
+
     # ---- one step --------------------------------------------------------------------------
 
     def _loss_and_grad(self, batch: _Batch) -> tuple[torch.Tensor, torch.Tensor]:
         """Forward and backward; returns (per-sample losses, reduced loss), grads in w/b.grad."""
         self.optimizer.zero_grad(set_to_none=True)
         per = per_sample_loss(self.w * batch.x + self.b, batch.y, self.config.loss)
-        reduction = self.config.reduction
-        if reduction == "mean":
-            total = per.mean()
-            total.backward()
-        elif reduction == "sum":
-            total = per.sum()
-            total.backward()
-        elif reduction == "weighted":
-            per.backward(gradient=batch.v)
-            total = (per.detach() * batch.v).sum()
-        else:
-            try:
-                per.backward()
-            except RuntimeError as exc:
-                raise NoReductionError(str(exc), int(batch.index.size)) from None
-            raise AssertionError("backward() on a vector loss did not raise")  # pragma: no cover
-        return per.detach(), total.detach()
+        total = reduce_and_backward(per, self.config.reduction, batch.v)
+        return per.detach(), total
 
     def _advance(self, batch: _Batch) -> tuple[list[float], torch.Tensor, str | None]:
         """One step on ``batch``. Returns ([loss, gw, gb, w_after, b_after], per, diverged)."""
@@ -310,6 +326,8 @@ class Trainer:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore a ``state_dict``; raises ValueError naming the bad field (nothing changes)."""
+        if not isinstance(state, dict):
+            raise ValueError(f"state must be an object, got {type(state).__name__}")
         for key in ("step", "epoch", "position"):
             v = state.get(key)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
@@ -324,7 +342,8 @@ class Trainer:
         try:
             opt.load_state_dict(_from_jsonable(state.get("optimizer")))
         except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as exc:
-            raise ValueError(f"state.optimizer does not fit a {self.config.optimizer} optimizer: {exc}") from None
+            raise ValueError(f"state.optimizer does not fit the {self.config.optimizer} optimizer: {exc}") from None
+        _check_optimizer(opt, make_optimizer(self.config, [self.w, self.b]), self.config)
         for group in opt.param_groups:
             group["lr"] = self.config.lr
         with torch.no_grad():
@@ -334,6 +353,50 @@ class Trainer:
         self.step_count, self.epoch, self.position = state["step"], state["epoch"], state["position"]
         self._w_now, self._b_now = float(state["w"]), float(state["b"])
         self.diverged = None
+
+
+def _check_optimizer(loaded: torch.optim.Optimizer, fresh: torch.optim.Optimizer, config: LabConfig) -> None:
+    """Refuse optimizer state the config would not produce, before it can break or bend a step.
+
+    torch's ``load_state_dict`` trusts its input: a stored weight decay would silently change the
+    run and a wrongly shaped buffer would only fail at the next step.
+    """
+    where = "state.optimizer"
+    if len(loaded.param_groups) != 1:
+        raise ValueError(f"{where} must have exactly one parameter group")
+    got, want = loaded.param_groups[0], fresh.param_groups[0]
+    missing = object()
+    for key in sorted(set(want) | set(got)):
+        if key in ("params", "lr") or (key == "momentum" and config.optimizer == "momentum"):
+            continue
+        have, value = got.get(key, missing), want.get(key, missing)
+        if have is missing or value is missing or _jsonable(have) != _jsonable(value):
+            shown = "missing" if have is missing else repr(have)
+            expected = "absent" if value is missing else repr(value)
+            raise ValueError(f"{where}.param_groups.{key} is {shown}, expected {expected} "
+                             f"for the {config.optimizer} optimizer")
+    if config.optimizer == "momentum" and got.get("momentum") != config.momentum:
+        raise ValueError(f"{where}: momentum {got.get('momentum')!r} differs from the config's "
+                         f"{config.momentum!r}")
+    allowed = {"sgd": set(), "momentum": {"momentum_buffer"}, "adam": {"step", "exp_avg", "exp_avg_sq"}}
+    for p in (loaded.param_groups[0]["params"]):
+        entry = loaded.state.get(p, {})
+        for name, value in entry.items():
+            if name not in allowed[config.optimizer]:
+                raise ValueError(f"{where}.state has an unknown entry {name!r}")
+            if not isinstance(value, torch.Tensor) or value.shape != p.shape:
+                raise ValueError(f"{where}.state.{name} must be a scalar tensor")
+            want_dtype = torch.float32 if name == "step" else DTYPE
+            if value.dtype != want_dtype or not torch.isfinite(value).all():
+                raise ValueError(f"{where}.state.{name} must be a finite {want_dtype} value")
+            if name == "step" and (value < 0 or value != value.round()):
+                raise ValueError(f"{where}.state.step must be a whole number >= 0")
+            if name == "exp_avg_sq" and value < 0:
+                raise ValueError(f"{where}.state.exp_avg_sq must be >= 0")
+    if config.optimizer == "adam":
+        present = [set(loaded.state.get(p, {})) for p in loaded.param_groups[0]["params"]]
+        if any(s and s != allowed["adam"] for s in present):
+            raise ValueError(f"{where}.state needs step, exp_avg and exp_avg_sq together")
 
 
 _TENSOR = "__tensor__"
