@@ -75,12 +75,16 @@ class LabConfig:
         if not isinstance(self.preset, str) or not self.preset:
             raise ConfigError("preset", f"must be a preset name or 'csv', got {self.preset!r}")
         if self.preset not in PRESETS and self.preset != "csv":
-            raise ConfigError("preset", f"unknown preset {self.preset!r}; one of {', '.join(PRESETS)}")
+            raise ConfigError(
+                "preset", f"unknown preset {self.preset!r}; one of {', '.join(PRESETS)}"
+            )
         if self.n_points is not None:
             if isinstance(self.n_points, bool) or not isinstance(self.n_points, int):
                 raise ConfigError("n_points", f"must be a whole number, got {self.n_points!r}")
             if not 1 <= self.n_points <= 10_000_000:
-                raise ConfigError("n_points", f"must be between 1 and 10000000, got {self.n_points}")
+                raise ConfigError(
+                    "n_points", f"must be between 1 and 10000000, got {self.n_points}"
+                )
         if self.noise is not None:
             if _finite("noise", self.noise) < 0:
                 raise ConfigError("noise", f"must be >= 0, got {self.noise!r}")
@@ -109,7 +113,9 @@ class LabConfig:
             try:
                 weights = tuple(_finite("weights", v) for v in self.weights)
             except TypeError:
-                raise ConfigError("weights", f"must be a list of numbers, got {self.weights!r}")
+                raise ConfigError(
+                    "weights", f"must be a list of numbers, got {self.weights!r}"
+                ) from None
             if not weights:
                 raise ConfigError("weights", "must not be empty")
             object.__setattr__(self, "weights", weights)

@@ -106,7 +106,9 @@ PRESET_INFO: dict[str, PresetInfo] = {
 assert tuple(PRESET_INFO) == PRESETS
 
 
-def make_preset(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
+def make_preset(
+    name: str, n: int | None = None, noise: float | None = None, seed: int = 0
+) -> Dataset:
     """Build a preset dataset; generated presets are deterministic for ``(n, noise, seed)``."""
     if name not in PRESET_INFO:
         raise DataError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
@@ -168,7 +170,9 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
         cells = line.split(",")
         if len(cells) != 2:
             if len(cells) == 1 and (";" in line or "\t" in line):
-                raise DataError("expected two values separated by a comma (found ';' or a tab)", lineno)
+                raise DataError(
+                    "expected two values separated by a comma (found ';' or a tab)", lineno
+                )
             raise DataError(f"expected 2 columns (x, y), found {len(cells)}", lineno)
         if not seen_row:
             seen_row = True
@@ -208,12 +212,13 @@ def read_csv(path: str | os.PathLike[str]) -> Dataset:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError("the file is not UTF-8 text", line) from None
     if "\x00" in text:
-        raise DataError("the file is binary, not CSV text", text[: text.index("\x00")].count("\n") + 1)
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataError("the file is binary, not CSV text", line)
     return parse_csv(text, name=p.stem or "csv")
 
 
 def write_csv(dataset: Dataset, path: str | os.PathLike[str]) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write("x,y\n")
-        for xv, yv in zip(dataset.x.tolist(), dataset.y.tolist()):
+        for xv, yv in zip(dataset.x.tolist(), dataset.y.tolist(), strict=True):
             f.write(f"{xv!r},{yv!r}\n")

@@ -89,7 +89,8 @@ class HistoryChunk:
     def __post_init__(self) -> None:
         object.__setattr__(self, "step", _frozen(np.asarray(self.step, dtype=np.int64)))
         for name in HISTORY_FIELDS[1:]:
-            object.__setattr__(self, name, _frozen(np.asarray(getattr(self, name), dtype=np.float64)))
+            value = np.asarray(getattr(self, name), dtype=np.float64)
+            object.__setattr__(self, name, _frozen(value))
 
     def __len__(self) -> int:
         return int(self.step.size)

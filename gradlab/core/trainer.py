@@ -8,8 +8,8 @@ of each step and builds a full record for the last one.
 from __future__ import annotations
 
 import math
-from math import isfinite
 from dataclasses import dataclass
+from math import isfinite
 from typing import Any
 
 import numpy as np
@@ -238,7 +238,8 @@ class Trainer:
             self.optimizer.step()
             wa, ba = self.w.item(), self.b.item()
             if not (isfinite(wa) and isfinite(ba)):
-                diverged = f"{'w' if not math.isfinite(wa) else 'b'} became {wa if not math.isfinite(wa) else ba}"
+                name, value = ("w", wa) if not isfinite(wa) else ("b", ba)
+                diverged = f"{name} became {value}"
                 with torch.no_grad():  # keep the last finite parameters on screen
                     self.w.fill_(self._w_now)
                     self.b.fill_(self._b_now)
@@ -283,7 +284,8 @@ class Trainer:
         loss, gw, gb = torch.stack((total, self.w.grad, self.b.grad)).tolist()
         self.optimizer.zero_grad(set_to_none=True)
         w, b = self._w_now, self._b_now
-        diverged = None if all(map(math.isfinite, (loss, gw, gb))) else "loss or gradient is not finite"
+        finite = all(map(math.isfinite, (loss, gw, gb)))
+        diverged = None if finite else "loss or gradient is not finite"
         return self._record(batch, [loss, gw, gb, w, b], per, diverged, w, b, applied=False)
 
     def run(self, n: int) -> tuple[StepRecord | None, HistoryChunk]:
@@ -342,7 +344,9 @@ class Trainer:
         try:
             opt.load_state_dict(_from_jsonable(state.get("optimizer")))
         except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as exc:
-            raise ValueError(f"state.optimizer does not fit the {self.config.optimizer} optimizer: {exc}") from None
+            raise ValueError(
+                f"state.optimizer does not fit the {self.config.optimizer} optimizer: {exc}"
+            ) from None
         _check_optimizer(opt, make_optimizer(self.config, [self.w, self.b]), self.config)
         for group in opt.param_groups:
             group["lr"] = self.config.lr
@@ -350,12 +354,15 @@ class Trainer:
             self.w.fill_(float(state["w"]))
             self.b.fill_(float(state["b"]))
         self.optimizer = opt
-        self.step_count, self.epoch, self.position = state["step"], state["epoch"], state["position"]
+        self.step_count, self.epoch = state["step"], state["epoch"]
+        self.position = state["position"]
         self._w_now, self._b_now = float(state["w"]), float(state["b"])
         self.diverged = None
 
 
-def _check_optimizer(loaded: torch.optim.Optimizer, fresh: torch.optim.Optimizer, config: LabConfig) -> None:
+def _check_optimizer(
+    loaded: torch.optim.Optimizer, fresh: torch.optim.Optimizer, config: LabConfig
+) -> None:
     """Refuse optimizer state the config would not produce, before it can break or bend a step.
 
     torch's ``load_state_dict`` trusts its input: a stored weight decay would silently change the
@@ -378,8 +385,10 @@ def _check_optimizer(loaded: torch.optim.Optimizer, fresh: torch.optim.Optimizer
     if config.optimizer == "momentum" and got.get("momentum") != config.momentum:
         raise ValueError(f"{where}: momentum {got.get('momentum')!r} differs from the config's "
                          f"{config.momentum!r}")
-    allowed = {"sgd": set(), "momentum": {"momentum_buffer"}, "adam": {"step", "exp_avg", "exp_avg_sq"}}
-    for p in (loaded.param_groups[0]["params"]):
+    allowed: dict[str, set[str]] = {
+        "sgd": set(), "momentum": {"momentum_buffer"}, "adam": {"step", "exp_avg", "exp_avg_sq"}
+    }
+    for p in loaded.param_groups[0]["params"]:
         entry = loaded.state.get(p, {})
         for name, value in entry.items():
             if name not in allowed[config.optimizer]:
