@@ -1,0 +1,292 @@
+"""Sessions: versioned JSON of config + dataset + trainer state (+ optional history).
+
+A session resumes bit-for-bit: floats are written with ``repr`` precision and the trainer state
+includes the optimizer's buffers and the shuffle position. Loading validates *everything*,
+including building a Trainer and loading its state, before it returns, so a caller never
+half-applies a bad file. Every problem is a ``SessionError`` naming the field.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gradlab.core.config import ConfigError, LabConfig
+from gradlab.core.data import MAX_ROWS, DataError, Dataset
+from gradlab.core.records import HISTORY_FIELDS, HistoryChunk
+
+if TYPE_CHECKING:
+    from gradlab.core.trainer import Trainer
+
+FORMAT = "gradlab-session"
+VERSION = 1
+#: Refuse files larger than this before reading them (the 10^6-point preset is ~40 MB).
+MAX_BYTES = 512 * 2**20
+#: Longest dataset / history a session may hold.
+MAX_SAMPLES = MAX_ROWS
+MAX_HISTORY = 10_000_000
+
+_TOP_KEYS = {"format", "version", "config", "dataset", "state"}
+_STATE_KEYS = {"step", "epoch", "position", "w", "b", "optimizer"}
+
+
+class SessionError(ValueError):
+    """A session file the lab cannot use; ``field`` names the part (e.g. ``config.lr``)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.reason = message
+
+
+@dataclass(frozen=True, eq=False)
+class Session:
+    """A fully validated session. ``state`` is a ``Trainer.state_dict()``."""
+
+    config: LabConfig
+    dataset: Dataset
+    state: Mapping[str, Any]
+    history: HistoryChunk | None = None
+
+    @property
+    def step(self) -> int:
+        return int(self.state["step"])
+
+    def make_trainer(self) -> Trainer:
+        """A new Trainer positioned exactly where the session was saved."""
+        from gradlab.core.trainer import Trainer
+
+        trainer = Trainer(self.config, self.dataset)
+        trainer.load_state_dict(copy.deepcopy(dict(self.state)))
+        return trainer
+
+
+# ---- saving ------------------------------------------------------------------------------------
+
+
+def _history_dict(history: HistoryChunk | Mapping[str, Any]) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for name in HISTORY_FIELDS:
+        values = np.asarray(
+            history[name] if isinstance(history, Mapping) else getattr(history, name)
+        )
+        if name == "step":
+            out[name] = [int(v) for v in values.tolist()]
+        else:  # strict JSON has no inf/NaN: a diverged value is stored as null
+            out[name] = [v if math.isfinite(v) else None for v in map(float, values.tolist())]
+    if len({len(v) for v in out.values()}) > 1:
+        raise SessionError("all history arrays must have the same length", "history")
+    return out
+
+
+def session_dict(
+    config: LabConfig, dataset: Dataset, trainer_state: Mapping[str, Any],
+    history: HistoryChunk | Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON-able session object (what ``save_session`` writes)."""
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": config.to_dict(),
+        "dataset": {"name": dataset.name, "x": dataset.x.tolist(), "y": dataset.y.tolist()},
+        "state": dict(trainer_state),
+    }
+    if history is not None:
+        doc["history"] = _history_dict(history)
+    return doc
+
+
+def save_session(
+    path: str | os.PathLike[str], config: LabConfig, dataset: Dataset,
+    trainer_state: Mapping[str, Any], history: HistoryChunk | Mapping[str, Any] | None = None,
+) -> None:
+    """Write the session atomically (a crash never leaves a half-written file behind).
+
+    Raises SessionError if the state is not JSON-able or the file cannot be written.
+    """
+    try:
+        text = json.dumps(session_dict(config, dataset, trainer_state, history), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise SessionError(f"cannot be written as JSON: {exc}", "state") from None
+    p = Path(path)
+    if p.exists() and not p.is_file():  # never swap a device or a folder for a regular file
+        try:
+            with open(p, "w", encoding="utf-8") as f:
+                f.write(text + "\n")
+        except OSError as exc:
+            raise SessionError(f"cannot write {p}: {exc.strerror or exc}") from None
+        return
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.write("\n")
+        os.replace(tmp, p)
+        tmp = None
+    except OSError as exc:
+        raise SessionError(f"cannot write {p}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+# ---- loading -----------------------------------------------------------------------------------
+
+
+def _no_constants(name: str) -> Any:
+    raise SessionError(f"{name} is not valid JSON (strict JSON has no NaN or Infinity)")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise SessionError(f"the key {key!r} appears twice")
+        out[key] = value
+    return out
+
+
+def _keys(obj: Any, where: str, required: set[str], optional: set[str] = frozenset()) -> dict:
+    if not isinstance(obj, dict):
+        raise SessionError(f"must be an object, got {_kind(obj)}", where)
+    missing = sorted(required - set(obj))
+    if missing:
+        raise SessionError(f"is missing the key {missing[0]!r}", where)
+    extra = sorted(set(obj) - required - optional)
+    if extra:
+        raise SessionError(f"has an unknown key {extra[0]!r}", where)
+    return obj
+
+
+def _kind(obj: Any) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false",
+            type(None): "null"}.get(type(obj), "a number")
+
+
+def _numbers(obj: Any, where: str, limit: int, nullable: bool = False,
+             integer: bool = False) -> np.ndarray:
+    if not isinstance(obj, list):
+        raise SessionError(f"must be a list of numbers, got {_kind(obj)}", where)
+    if len(obj) > limit:
+        raise SessionError(f"has {len(obj)} values; at most {limit} are allowed", where)
+    ok = (int,) if integer else (int, float)
+    for k, v in enumerate(obj):
+        if (v is None and nullable) or (type(v) in ok):
+            continue
+        raise SessionError(f"item {k} must be a {'whole ' if integer else ''}number, got {v!r:.40}",
+                           where)
+    if integer:
+        if any(v < 0 or v > 2**62 for v in obj):
+            raise SessionError("steps must be whole numbers >= 0", where)
+        return np.array(obj, dtype=np.int64)
+    arr = np.array([math.nan if v is None else v for v in obj], dtype=np.float64)
+    if not nullable and not np.isfinite(arr).all():
+        raise SessionError(f"item {int(np.argmin(np.isfinite(arr)))} is not a finite number", where)
+    return arr
+
+
+def _history(obj: Any) -> HistoryChunk:
+    h = _keys(obj, "history", set(HISTORY_FIELDS))
+    arrays = {
+        name: _numbers(h[name], f"history.{name}", MAX_HISTORY, nullable=name != "step",
+                       integer=name == "step")
+        for name in HISTORY_FIELDS
+    }
+    lengths = {name: a.size for name, a in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        raise SessionError(
+            "arrays differ in length: " + ", ".join(f"{k} {v}" for k, v in lengths.items()),
+            "history",
+        )
+    return HistoryChunk(**arrays)
+
+
+def parse_session(text: str) -> Session:
+    """Validate a session's JSON text completely; SessionError names the first problem."""
+    try:
+        doc = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise SessionError(
+            f"not valid JSON (truncated or corrupt?) at line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}"
+        ) from None
+    except RecursionError:
+        raise SessionError("not a session: nested too deeply") from None
+    if not isinstance(doc, dict):
+        raise SessionError(f"not a gradlab session: the file holds {_kind(doc)}, not an object")
+    if doc.get("format") != FORMAT:
+        raise SessionError(f"is {doc.get('format')!r}, expected {FORMAT!r} (not a gradlab session)",
+                           "format")
+    version = doc.get("version")
+    if type(version) is not int or version != VERSION:
+        raise SessionError(f"{version!r} is not supported (this gradlab reads version {VERSION})",
+                           "version")
+    _keys(doc, "session", _TOP_KEYS, {"history"})
+
+    cfg = _keys(doc["config"], "config", {f for f in LabConfig.__dataclass_fields__})
+    try:
+        config = LabConfig.from_dict(cfg)
+    except ConfigError as exc:
+        raise SessionError(exc.reason, f"config.{exc.field}") from None
+
+    ds = _keys(doc["dataset"], "dataset", {"name", "x", "y"})
+    if not isinstance(ds["name"], str):
+        raise SessionError(f"must be text, got {_kind(ds['name'])}", "dataset.name")
+    x = _numbers(ds["x"], "dataset.x", MAX_SAMPLES)
+    y = _numbers(ds["y"], "dataset.y", MAX_SAMPLES)
+    if x.size != y.size:
+        raise SessionError(f"x has {x.size} values but y has {y.size}", "dataset")
+    try:
+        dataset = Dataset(x, y, ds["name"])
+    except DataError as exc:
+        raise SessionError(str(exc), "dataset") from None
+    try:
+        config.check_against(len(dataset))
+    except ConfigError as exc:
+        raise SessionError(exc.reason, f"config.{exc.field}") from None
+
+    state = _keys(doc["state"], "state", _STATE_KEYS)
+    history = _history(doc["history"]) if "history" in doc else None
+    session = Session(config, dataset, state, history)
+    try:
+        session.make_trainer()  # the final check: the state really loads into a trainer
+    except (ValueError, TypeError, KeyError, IndexError, RuntimeError, OverflowError) as exc:
+        msg = str(exc)
+        field, _, reason = msg.partition(" ")
+        if field.startswith("state"):
+            raise SessionError(reason.lstrip(": "), field.rstrip(":")) from None
+        raise SessionError(msg, "state") from None
+    return session
+
+
+def load_session(path: str | os.PathLike[str]) -> Session:
+    """Read and fully validate a session file (see ``parse_session``)."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise SessionError(f"{p} is {size // 2**20} MB; sessions are at most "
+                               f"{MAX_BYTES // 2**20} MB")
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise SessionError(f"cannot read {p}: {exc.strerror or exc}") from None
+    if not raw.strip():
+        raise SessionError(f"{p} is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SessionError(f"{p} is not UTF-8 text (not a session file)") from None
+    return parse_session(text.removeprefix("\ufeff"))
