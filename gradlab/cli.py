@@ -1,19 +1,38 @@
 """The headless trace: ``python main.py --headless [options]``. Imports no Qt.
 
 Exit status: 0 ok, 1 reduction 'none' (PyTorch's own error, explained), 2 bad arguments, data or
-session, 3 the run diverged. Errors are one short line on stderr, never a traceback.
+session (or an output file that cannot be written), 3 the run diverged. Errors are one short line
+on stderr, never a traceback.
+
+Beyond the trace:
+- ``--explain`` prints the chain rule of the *next* step (after ``--steps K``, default 0 with
+  ``--explain``), hand-computed next to autograd; with ``--json`` as one ``{"explain": ...}`` line.
+- ``--save-session FILE`` writes the state after the steps; ``--session FILE`` resumes from one and
+  takes ``--steps`` more. A session carries its own settings: only ``--lr`` may override them; any
+  other training option given with ``--session`` is refused (exit 2).
+- ``--export-code FILE`` writes the plain PyTorch script that reproduces the run from its start
+  (all steps taken, including a resumed session's earlier ones; a session whose settings changed
+  mid-run, or resumed with a new ``--lr``, cannot be replayed and is refused).
+- Outputs are written only when the run succeeded: a diverged (3) or unreduced (1) run writes none.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
-from typing import NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from gradlab.core.config import LOSSES, OPTIMIZERS, PRESETS, REDUCTIONS, ConfigError, LabConfig
-from gradlab.core.data import Dataset, DataError, dataset_for, read_csv
+from gradlab.core.data import DataError, Dataset, dataset_for, read_csv
+from gradlab.core.records import HistoryChunk
+
+if TYPE_CHECKING:
+    from gradlab.core.session import Session
+    from gradlab.core.trainer import Trainer
 
 EXIT_OK, EXIT_NO_REDUCTION, EXIT_USAGE, EXIT_DIVERGED = 0, 1, 2, 3
 
@@ -52,14 +71,17 @@ def _weights(text: str) -> tuple[float, ...]:
 
 
 def add_training_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options that describe a run; shared by ``--headless`` and the window's ``--screenshot``."""
+    """The options that describe a run; shared by ``--headless`` and the window's
+    ``--screenshot``."""
     g = parser.add_argument_group("training")
     src = g.add_mutually_exclusive_group()
     src.add_argument("--preset", choices=PRESETS, help="built-in dataset (default: seed)")
     src.add_argument("--data", metavar="FILE.csv", help="a CSV file with two columns x, y")
-    g.add_argument("--n", dest="n_points", type=_int, metavar="N", help="points of a generated preset")
+    g.add_argument("--n", dest="n_points", type=_int, metavar="N",
+                   help="points of a generated preset")
     g.add_argument("--noise", type=_float, help="noise of a generated preset")
-    g.add_argument("--steps", type=_int, default=None, metavar="K", help="steps to take (default 1)")
+    g.add_argument("--steps", type=_int, default=None, metavar="K",
+                   help="steps to take (default 1; 0 with --explain)")
     g.add_argument("--lr", type=_float, help="learning rate (default: the preset's suggestion)")
     g.add_argument("--batch-size", type=_int, metavar="B", help="minibatch size (default: all)")
     g.add_argument("--init-w", type=_float, default=0.0, metavar="W")
@@ -105,51 +127,210 @@ def config_and_data_from_args(args: argparse.Namespace) -> tuple[LabConfig, Data
     return config, dataset
 
 
+#: Training options a session may override (everything else it carries itself).
+SESSION_OVERRIDABLE = frozenset({"lr", "steps"})
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gradlab --headless", description="Train without a window; print a trace.")
+    parser = _Parser(prog="gradlab --headless",
+                     description="Train without a window; print a trace.")
     parser.add_argument("--headless", action="store_true", help="run without a window")
     parser.add_argument("--json", action="store_true", help="one JSON object per step")
     add_training_arguments(parser)
+    g = parser.add_argument_group("explain, sessions and code")
+    g.add_argument("--explain", action="store_true",
+                   help="print the chain rule of the next step, by hand and by autograd")
+    g.add_argument("--session", metavar="FILE", help="resume from a saved session")
+    g.add_argument("--save-session", metavar="FILE", help="save the session after the steps")
+    g.add_argument("--export-code", metavar="FILE",
+                   help="write the plain PyTorch script that reproduces the run")
     return parser
+
+
+def _training_dests() -> set[str]:
+    probe = argparse.ArgumentParser(add_help=False)
+    add_training_arguments(probe)
+    return {a.dest for a in probe._actions}
+
+
+def _given_training_options(argv: list[str]) -> set[str]:
+    """The training options the user actually typed (argparse alone cannot tell a default)."""
+    dests = _training_dests()
+    parser = build_parser()
+    for action in parser._actions:
+        if action.dest in dests:
+            action.default = argparse.SUPPRESS  # absent from the namespace unless typed
+    return set(vars(parser.parse_args(argv))) & dests
 
 
 def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
-def run_trace(config: LabConfig, dataset: Dataset, steps: int, as_json: bool, out=None, err=None) -> int:
-    from gradlab.core.trainer import NoReductionError, Trainer
+def _check_output(option: str, path: str | None) -> None:
+    """Fail before training, not after it, when an output file cannot possibly be written."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"argument {option}: {path} is a directory")
+    if not p.parent.is_dir():
+        raise UsageError(f"argument {option}: the folder {str(p.parent)!r} does not exist")
 
-    out = out or sys.stdout
-    err = err or sys.stderr
-    trainer = Trainer(config, dataset)
+
+def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
+           ) -> tuple[int, list[HistoryChunk]]:
+    """Take ``steps`` steps, printing each; returns (exit status, history of the steps taken)."""
+    from gradlab.core.trainer import NoReductionError
+
+    history: list[HistoryChunk] = []
     for _ in range(steps):
         try:
             record = trainer.step()
         except NoReductionError as exc:
             print(f"PyTorch: RuntimeError: {exc.torch_message}", file=err)
             print(exc.explanation, file=err)
-            return EXIT_NO_REDUCTION
+            return EXIT_NO_REDUCTION, history
         if record.diverged:
             print(f"diverged at step {record.step}: {record.diverged} — lower the learning rate "
-                  f"(lr = {config.lr:g})", file=err)
-            return EXIT_DIVERGED
+                  f"(lr = {trainer.config.lr:g})", file=err)
+            return EXIT_DIVERGED, history
+        history.append(HistoryChunk.from_record(record))
         if as_json:
             print(json.dumps(record.to_json_dict()), file=out)
         else:
             print(f"step {record.step}: loss {_fmt(record.loss)}  grad_w {_fmt(record.grad_w)}  "
-                  f"grad_b {_fmt(record.grad_b)}  ->  w {_fmt(record.w_after)}  b {_fmt(record.b_after)}",
-                  file=out)
+                  f"grad_b {_fmt(record.grad_b)}  ->  w {_fmt(record.w_after)}  "
+                  f"b {_fmt(record.b_after)}", file=out)
+    return EXIT_OK, history
+
+
+def run_trace(config: LabConfig, dataset: Dataset, steps: int, as_json: bool,
+              out: TextIO | None = None, err: TextIO | None = None) -> int:
+    from gradlab.core.trainer import Trainer
+
+    code, _ = _trace(Trainer(config, dataset), steps, as_json, out or sys.stdout, err or sys.stderr)
+    return code
+
+
+def _explain(trainer: Trainer, as_json: bool, out: TextIO) -> int:
+    from gradlab.core.explain import chain_rule, format_chain_rule
+
+    cfg, data = trainer.config, trainer.dataset
+    w, b = trainer.params
+    cr = chain_rule(data.x, data.y, trainer.next_batch_indices(), w, b, cfg.loss, cfg.reduction,
+                    weights=None if cfg.weights is None else list(cfg.weights), lr=cfg.lr)
+    if as_json:
+        print(json.dumps({"explain": cr.to_json_dict()}), file=out)
+    else:
+        print(format_chain_rule(cr, optimizer=cfg.optimizer), file=out)
+    return EXIT_NO_REDUCTION if cfg.reduction == "none" else EXIT_OK
+
+
+def _load_session(args: argparse.Namespace, argv: list[str]) -> Session:
+    """The session to resume, with the allowed overrides applied; UsageError otherwise."""
+    from gradlab.core.session import SessionError, load_session
+
+    refused = sorted(_given_training_options(argv) - SESSION_OVERRIDABLE)
+    if refused:
+        raise UsageError(
+            f"argument --{refused[0].replace('_', '-')}: cannot be combined with --session "
+            "(a session carries its own settings; only --lr and --steps may be given)"
+        )
+    try:
+        session = load_session(args.session)
+        if args.lr is not None and args.lr != session.config.lr:
+            session = dataclasses.replace(session, config=session.config.replace(lr=args.lr))
+    except SessionError as exc:
+        raise UsageError(f"argument --session: {args.session}: {exc}") from None
+    except ConfigError as exc:
+        raise UsageError(f"argument --{exc.field}: {exc.reason}") from None
+    if args.export_code:
+        _check_replayable(session, lr_changed=args.lr is not None and args.lr != session.config.lr)
+    return session
+
+
+def _check_replayable(session: Session, lr_changed: bool) -> None:
+    """A script replays a run from its start; refuse a session that its settings do not explain."""
+    from gradlab.core.trainer import Trainer
+
+    if not lr_changed:
+        replay = Trainer(session.config, session.dataset)
+        if session.step:
+            replay.run(session.step)
+        if json.dumps(replay.state_dict()) == json.dumps(dict(session.state)):
+            return
+    raise UsageError(
+        "argument --export-code: this session cannot be replayed from its settings (they or the "
+        "parameters changed during the run); export the code from a fresh run instead"
+    )
+
+
+def _write_outputs(args: argparse.Namespace, trainer: Trainer, history: HistoryChunk) -> int:
+    from gradlab.core.codegen import generate_script
+    from gradlab.core.session import SessionError, save_session
+
+    if args.save_session:
+        try:
+            save_session(args.save_session, trainer.config, trainer.dataset, trainer.state_dict(),
+                         history)
+        except SessionError as exc:
+            print(f"gradlab: error: argument --save-session: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.export_code:
+        script = generate_script(trainer.config, trainer.dataset, trainer.step_count)
+        try:
+            with open(args.export_code, "w", encoding="utf-8", newline="\n") as f:
+                f.write(script)
+        except OSError as exc:
+            print(f"gradlab: error: argument --export-code: cannot write {args.export_code}: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
     return EXIT_OK
+
+
+def _robust_streams() -> None:
+    """A console that cannot show 'ŷ' or '∂' gets an escape, not a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a closed or odd stream
+                pass
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _robust_streams()
+    session = None
     try:
         args = build_parser().parse_args(argv)
-        config, dataset = config_and_data_from_args(args)
+        if args.steps is not None and args.steps < 0:
+            raise UsageError(f"argument --steps: must be >= 0, got {args.steps}")
+        _check_output("--save-session", args.save_session)
+        _check_output("--export-code", args.export_code)
+        if args.session:
+            session = _load_session(args, argv)
+        else:
+            config, dataset = config_and_data_from_args(args)
     except UsageError as exc:
         print(f"gradlab: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    steps = 1 if args.steps is None else args.steps
-    return run_trace(config, dataset, steps, args.json)
+    from gradlab.core.trainer import Trainer
+
+    if session is not None:
+        trainer = session.make_trainer()
+        earlier = [session.history] if session.history is not None else []
+    else:
+        trainer = Trainer(config, dataset)
+        earlier = []
+    steps = args.steps if args.steps is not None else (0 if args.explain else 1)
+    code, history = _trace(trainer, steps, args.json, sys.stdout, sys.stderr)
+    if code != EXIT_OK:
+        return code
+    if args.explain:
+        code = _explain(trainer, args.json, sys.stdout)
+        if code != EXIT_OK:
+            return code
+    return _write_outputs(args, trainer, HistoryChunk.concat(earlier + history))
