@@ -29,7 +29,7 @@ def losses(x: np.ndarray, y: np.ndarray, w: float, b: float, loss: str) -> np.nd
 
 
 def dloss_dpred(residual: np.ndarray, loss: str) -> np.ndarray:
-    """∂lᵢ/∂ŷᵢ for each sample, given the residual ŷᵢ − yᵢ (matching PyTorch's backward at kinks)."""
+    """∂lᵢ/∂ŷᵢ for each sample, given the residual ŷᵢ − yᵢ (PyTorch's backward at the kinks)."""
     r = np.asarray(residual, dtype=np.float64)
     if loss == "mse":
         return 2.0 * r
@@ -38,7 +38,9 @@ def dloss_dpred(residual: np.ndarray, loss: str) -> np.ndarray:
     return np.clip(r, -HUBER_DELTA, HUBER_DELTA)
 
 
-def reduction_weights(reduction: str, batch_size: int, weights: np.ndarray | None = None) -> np.ndarray:
+def reduction_weights(
+    reduction: str, batch_size: int, weights: np.ndarray | None = None
+) -> np.ndarray:
     """∂L/∂lᵢ: how much each sample's loss counts in the reduced loss L.
 
     mean: 1/B each; sum: 1 each; weighted: the given vᵢ (default 1/B, so it starts equal to mean).
@@ -296,8 +298,8 @@ def format_chain_rule(cr: ChainRule, max_rows: int = 8, optimizer: str = "sgd") 
             row += [_g(cr.weight[k]), _g(cr.dL_dpred[k]), _g(cr.prod_w[k]), _g(cr.prod_b[k])]
         rows.append(row)
     widths = [max(len(c), *(len(r[j]) for r in rows)) for j, c in enumerate(cols)]
-    lines.append("  " + "  ".join(c.rjust(wd) for c, wd in zip(cols, widths)))
-    lines += ["  " + "  ".join(v.rjust(wd) for v, wd in zip(r, widths)) for r in rows]
+    lines.append("  " + "  ".join(c.rjust(wd) for c, wd in zip(cols, widths, strict=True)))
+    lines += ["  " + "  ".join(v.rjust(wd) for v, wd in zip(r, widths, strict=True)) for r in rows]
     if B > shown:
         lines.append(f"  …  ({B - shown} more rows)")
     lines.append("")
