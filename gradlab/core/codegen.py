@@ -11,7 +11,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gradlab.core.config import HUBER_DELTA, LabConfig
-from gradlab.core.data import Dataset
+from gradlab.core.data import PRESET_INFO, Dataset, make_preset
+
+#: Above this many samples an unedited generated preset is rebuilt by its numpy code in the
+#: script instead of being inlined (the 10^6-point preset would be a 40 MB script).
+INLINE_LIMIT = 1000
+
+# The lines of ``data.make_preset`` for each generated preset (a test runs them against it).
+_GENERATORS = {
+    "noisy-line": ["x_np = rng.uniform(-3.0, 3.0, n)",
+                   "y_np = 2.0 * x_np + 1.0 + rng.normal(0.0, noise, n)"],
+    "large": ["x_np = rng.uniform(-3.0, 3.0, n)",
+              "y_np = 2.0 * x_np + 1.0 + rng.normal(0.0, noise, n)"],
+    "outlier": ["x_np = np.linspace(0.0, 5.0, n)",
+                "y_np = 2.0 * x_np + 1.0 + rng.normal(0.0, noise, n)",
+                "y_np[int(n * 0.75)] += 40.0  # one far outlier"],
+    "unscaled": ["x_np = rng.uniform(100.0, 500.0, n)",
+                 "y_np = 0.5 * x_np + 3.0 + rng.normal(0.0, noise, n)"],
+}
 
 _PER_SAMPLE = {
     "mse": "(w * xb + b - yb) ** 2",
@@ -56,6 +73,28 @@ def _reduction(config: LabConfig) -> list[str]:
             "    per_sample_loss.backward()"]
 
 
+def _data_lines(config: LabConfig, dataset: Dataset) -> list[str]:
+    """Inline the data exactly, or, for a large unedited preset, the numpy code that makes it."""
+    preset = config.preset
+    if len(dataset) > INLINE_LIMIT and preset in _GENERATORS:
+        info = PRESET_INFO[preset]
+        n = info.default_n if config.n_points is None else config.n_points
+        noise = info.default_noise if config.noise is None else config.noise
+        if dataset == make_preset(preset, n, noise, config.seed):
+            return [
+                f"# The lab's '{preset}' preset: {n} points, made by the same seeded numpy code.",
+                f"n, noise = {n}, {float(noise)!r}",  # type: ignore[arg-type]
+                f"rng = np.random.default_rng([{config.seed}, 7919])",
+                *_GENERATORS[preset],
+                "x = torch.tensor(x_np, dtype=torch.float64)",
+                "y = torch.tensor(y_np, dtype=torch.float64)",
+            ]
+    return [
+        f"x = torch.tensor({_floats(dataset.x.tolist())}, dtype=torch.float64)",
+        f"y = torch.tensor({_floats(dataset.y.tolist())}, dtype=torch.float64)",
+    ]
+
+
 def generate_script(config: LabConfig, dataset: Dataset, steps: int) -> str:
     """A runnable script that takes ``steps`` steps of ``config`` on ``dataset`` from the start
     and prints the final ``w`` and ``b`` with ``repr`` (the exact floats the lab shows)."""
@@ -79,11 +118,7 @@ def generate_script(config: LabConfig, dataset: Dataset, steps: int) -> str:
     ]
     if config.loss == "huber":
         lines.append("import torch.nn.functional as F")
-    lines += [
-        "",
-        f"x = torch.tensor({_floats(dataset.x.tolist())}, dtype=torch.float64)",
-        f"y = torch.tensor({_floats(dataset.y.tolist())}, dtype=torch.float64)",
-    ]
+    lines += ["", *_data_lines(config, dataset)]
     if config.reduction == "weighted" and config.weights is not None:
         lines.append(f"v = torch.tensor({_floats(config.weights)}, dtype=torch.float64)  "
                      "# one weight per sample")

@@ -25,6 +25,11 @@ CONFIGS = {
         weights=tuple(float(i % 3) for i in range(20)), init_b=0.25),
     "huber-weighted-default": LabConfig(preset="noisy-line", loss="huber", reduction="weighted",
                                         batch_size=16, optimizer="adam", lr=0.1),
+    # Large unedited presets are rebuilt by their numpy code in the script, not inlined.
+    "generated-noisy": LabConfig(preset="noisy-line", n_points=1500, seed=5, batch_size=100),
+    "generated-outlier": LabConfig(preset="outlier", n_points=1200, noise=0.3, loss="mae"),
+    "generated-unscaled": LabConfig(preset="unscaled", n_points=1001, lr=1e-6, seed=1),
+    "generated-large": LabConfig(preset="large", n_points=2000, batch_size=1000, lr=0.05),
 }
 STEPS = 25
 
@@ -62,6 +67,15 @@ def test_script_inlines_exact_data_and_names_the_setup():
     assert "0.3333333333333333" in text and "2e-300" in text
     assert "dtype=torch.float64" in text and "steps = 3" in text
     compile(text, "script.py", "exec")
+
+
+def test_large_presets_are_generated_and_edited_data_inlined():
+    cfg = LabConfig(preset="noisy-line", n_points=1500)
+    data = dataset_for(cfg)
+    generated = generate_script(cfg, data, 1)
+    assert "default_rng([0, 7919])" in generated and len(generated) < 5000
+    edited = generate_script(cfg, data.with_point(0, 0.5, 0.5), 1)
+    assert "default_rng([0, 7919])" not in edited and "    0.5, " in edited
 
 
 def test_none_reduction_script_shows_the_failing_backward():
