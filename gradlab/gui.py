@@ -1,0 +1,162 @@
+"""The window's entry point: ``python main.py [options]`` and ``--screenshot FILE``.
+
+Imports Qt and pyqtgraph only inside ``main`` (after the arguments are checked) and never torch:
+torch is loaded by the worker thread once the window is on screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import NoReturn
+
+from gradlab.cli import UsageError, add_training_arguments, config_and_data_from_args
+from gradlab.core.config import LabConfig
+from gradlab.core.data import PRESET_INFO, Dataset
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: Platforms that need no display server.
+HEADLESS_PLATFORMS = {"offscreen", "minimal", "minimalegl", "vnc", "linuxfb", "eglfs", "vkkhrdisplay"}
+SCREENSHOT_TIMEOUT_MS = 180_000
+NO_DISPLAY_HINT = (
+    "gradlab: error: no display found (DISPLAY and WAYLAND_DISPLAY are not set); use "
+    "--headless for a text trace or --screenshot FILE.png for a picture"
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gradlab", description="A desktop lab for gradient descent with PyTorch.")
+    parser.add_argument("--screenshot", metavar="FILE.png",
+                        help="render the window offscreen after --steps steps, save a PNG, exit")
+    parser.add_argument("--size", default="1600x1000", metavar="WxH",
+                        help="window size (default 1600x1000)")
+    parser.add_argument("--theme", choices=("light", "dark"), default="light")
+    add_training_arguments(parser)
+    return parser
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"argument --size: expected WxH such as 1600x1000, got {text!r}") from None
+    if not (320 <= w <= 8192 and 240 <= h <= 8192):
+        raise UsageError(f"argument --size: {w}x{h} is outside 320x240 .. 8192x8192")
+    return w, h
+
+
+def display_available(env: dict[str, str] | None = None, platform: str | None = None) -> bool:
+    """False where Qt would abort for want of a display (Linux without X11/Wayland)."""
+    env = dict(os.environ if env is None else env)
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux"):
+        return True
+    requested = env.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip()
+    if requested in HEADLESS_PLATFORMS:
+        return True
+    if requested.startswith("wayland"):
+        return bool(env.get("WAYLAND_DISPLAY"))
+    if requested == "xcb":
+        return bool(env.get("DISPLAY"))
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def with_gui_defaults(args: argparse.Namespace, config: LabConfig, dataset: Dataset) -> LabConfig:
+    """The window starts a preset with its suggested batch size, as choosing it in the window does."""
+    info = PRESET_INFO.get(config.preset)
+    if args.batch_size is None and info is not None and info.suggested_batch is not None:
+        batch = min(info.suggested_batch, len(dataset))
+        return config.replace(batch_size=None if batch >= len(dataset) else batch)
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        size = parse_size(args.size)
+        config, dataset = config_and_data_from_args(args)
+        config = with_gui_defaults(args, config, dataset)
+    except UsageError as exc:
+        print(f"gradlab: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif not display_available():
+        print(NO_DISPLAY_HINT, file=sys.stderr)
+        return EXIT_USAGE
+    steps = args.steps if args.steps is not None else (1 if args.screenshot else 0)
+    return _run_window(config, dataset, size, steps, args.screenshot, args.theme)
+
+
+def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], steps: int,
+                screenshot: str | None, theme_name: str) -> int:
+    # PySide6 before pyqtgraph: pyqtgraph would pick PyQt6 first if both were installed.
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    import pyqtgraph as pg
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gradlab.resources import app_icon
+    from gradlab.ui import theme as th
+    from gradlab.ui.main_window import MainWindow
+
+    theme = th.THEMES[theme_name]
+    pg.setConfigOptions(antialias=False, background=theme.background, foreground=theme.foreground)
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "gradlab"])
+    app.setApplicationName("gradlab")
+    icon = app_icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+    window = MainWindow(config, dataset, theme)
+    window.resize(*size)
+    outcome = {"code": EXIT_OK}
+
+    if steps > 0:
+        window.worker_ready.connect(lambda: window.step(steps))
+
+    if screenshot:
+        done = {"flag": False}
+
+        def finish() -> None:
+            if done["flag"]:
+                return
+            done["flag"] = True
+            if window.latest is not None:
+                window.redraw(window.latest)
+            window.flush_history()
+            app.processEvents()
+            if not window.grab().save(screenshot, "PNG"):
+                print(f"gradlab: error: cannot write {screenshot}", file=sys.stderr)
+                outcome["code"] = EXIT_FAILED
+            window.close()
+            app.exit(outcome["code"])
+
+        def on_update(update: object) -> None:
+            if update.step >= steps and not update.running:  # type: ignore[attr-defined]
+                QTimer.singleShot(0, finish)
+
+        def later(_message: str) -> None:
+            QTimer.singleShot(100, finish)  # let the banner's update arrive and lay out
+
+        def timed_out() -> None:
+            print("gradlab: error: the screenshot timed out", file=sys.stderr)
+            outcome["code"] = EXIT_FAILED
+            finish()
+
+        # Only the window's signals: they are emitted in this (the GUI) thread.
+        window.update_shown.connect(on_update)
+        window.trouble_shown.connect(later)
+        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timed_out)
+
+    window.show()
+    window.start()
+    code = app.exec()
+    window.shutdown()
+    return outcome["code"] if screenshot else code

@@ -1,0 +1,1 @@
+"""The window and its panels (Qt + pyqtgraph). Never imports torch: the worker thread does."""

@@ -1,0 +1,396 @@
+"""The controls panel: every knob of a LabConfig, the speed, and Step / Run / Reset.
+
+Each slider shows its value in a box you can also type into; each control carries a one-sentence
+tooltip that explains the concept. The panel only *describes* a config; the window sends it on.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradlab.core.config import PRESETS, ConfigError, LabConfig
+from gradlab.core.data import PRESET_INFO, make_preset
+
+TIPS = {
+    "preset": "Which data to fit: each preset shows a different lesson (scale, outliers, noise, size).",
+    "n": "How many samples the generated dataset has; every full-batch step costs more with more samples.",
+    "noise": "The spread of the random noise added to y, so the points do not lie exactly on a line.",
+    "seed": "Random seed for the generated data and the minibatch shuffle: the same seed gives the same run.",
+    "lr": "Learning rate: how far each step moves w and b against the gradient (new = old − lr · gradient).",
+    "batch": "How many samples each step uses to estimate the gradient; all of them is a full-batch step.",
+    "reduction": "How the per-sample losses become the one number backward() needs: their mean, their sum, "
+                 "a weighted sum — or none, which PyTorch refuses.",
+    "loss": "How one sample's error is scored: squared (MSE), absolute (MAE), or Huber (squared when "
+            "small, absolute when large).",
+    "optimizer": "The update rule: plain SGD, SGD with momentum (keeps part of the previous update), "
+                 "or Adam (adaptive step per parameter).",
+    "momentum": "How much of the previous update momentum SGD carries into the next one (0.9 is typical).",
+    "init_w": "The slope w that training starts from after Reset.",
+    "init_b": "The intercept b that training starts from after Reset.",
+    "speed": "How many training steps per second Run takes; 'max' runs as fast as the computer can.",
+    "step": "Take one step: forward, per-sample losses, reduce, backward(), optimizer.step() (Space).",
+    "run": "Keep taking steps until paused (Enter).",
+    "reset": "Back to step 0 with the initial w and b and a fresh optimizer (R).",
+    "theme": "Switch between the light projector theme and a dark theme.",
+}
+
+REDUCTION_LABELS = {"mean": "mean", "sum": "sum", "weighted": "weighted (v·l)", "none": "none"}
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
+LOSS_LABELS = {"mse": "MSE (squared)", "mae": "MAE (absolute)", "huber": "Huber"}
+
+
+def _sig(value: float, digits: int = 3) -> float:
+    return float(f"{value:.{digits}g}")
+
+
+class Scale:
+    """Slider positions <-> values, and the text in the value box."""
+
+    def __init__(self, lo: float, hi: float, *, log: bool = False, steps: int = 100,
+                 integer: bool = False, inf_at_top: bool = False, all_at_top: bool = False) -> None:
+        self.lo, self.hi, self.log, self.steps = lo, hi, log, steps
+        self.integer, self.inf_at_top, self.all_at_top = integer, inf_at_top, all_at_top
+
+    @property
+    def top(self) -> int:
+        return self.steps + (1 if self.inf_at_top else 0)
+
+    def value(self, pos: int) -> float:
+        if self.inf_at_top and pos > self.steps:
+            return math.inf
+        t = pos / self.steps
+        if self.log:
+            v = self.lo * (self.hi / self.lo) ** t
+        else:
+            v = self.lo + (self.hi - self.lo) * t
+        if self.integer:
+            return float(min(max(round(v), self.lo), self.hi))
+        return _sig(v) if self.log else round(v, 6)
+
+    def position(self, value: float) -> int:
+        if math.isinf(value):
+            return self.top
+        v = min(max(value, self.lo), self.hi)
+        if self.log:
+            t = math.log(v / self.lo) / math.log(self.hi / self.lo) if self.hi > self.lo else 1.0
+        else:
+            t = (v - self.lo) / (self.hi - self.lo) if self.hi > self.lo else 1.0
+        return int(round(t * self.steps))
+
+    def text(self, value: float) -> str:
+        if math.isinf(value):
+            return "max"
+        if self.integer:
+            text = f"{int(value):,}"
+            return f"all ({text})" if self.all_at_top and value >= self.hi else text
+        return f"{value:.4g}"
+
+    def parse(self, text: str) -> float:
+        t = text.strip().lower().replace(",", "").replace("−", "-")
+        if self.inf_at_top and t in ("max", "inf", "∞", "unlimited"):
+            return math.inf
+        if self.all_at_top and t.startswith("all"):
+            return self.hi
+        value = float(t)
+        if not math.isfinite(value):
+            raise ValueError(text)
+        if self.integer:
+            if value != int(value) or not self.lo <= value <= self.hi:
+                raise ValueError(text)
+        elif self.log and value <= 0:
+            raise ValueError(text)
+        return value
+
+
+class ValueSlider(QWidget):
+    """A slider and a typeable box showing its value."""
+
+    value_changed = Signal(float)
+
+    def __init__(self, scale: Scale, value: float, tip: str) -> None:
+        super().__init__()
+        self.scale = scale
+        self._value = value
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, scale.top)
+        self.slider.setMinimumWidth(90)
+        self.edit = QLineEdit()
+        self.edit.setFixedWidth(112)
+        self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.slider, 1)
+        lay.addWidget(self.edit)
+        self.setToolTip(tip)
+        self.slider.setToolTip(tip)
+        self.edit.setToolTip(tip + " Type a value and press Enter.")
+        self.slider.valueChanged.connect(self._slid)
+        self.edit.editingFinished.connect(self._typed)
+        self.set_value(value)
+
+    def value(self) -> float:
+        return self._value
+
+    def set_value(self, value: float, emit: bool = False) -> None:
+        self._value = value
+        self.slider.blockSignals(True)
+        self.slider.setValue(self.scale.position(value))
+        self.slider.blockSignals(False)
+        self.edit.setText(self.scale.text(value))
+        if emit:
+            self.value_changed.emit(value)
+
+    def set_scale(self, scale: Scale, value: float) -> None:
+        self.scale = scale
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, scale.top)
+        self.slider.blockSignals(False)
+        self.set_value(value)
+
+    def _slid(self, pos: int) -> None:
+        value = self.scale.value(pos)
+        if value != self._value:
+            self.set_value(value, emit=True)
+
+    def _typed(self) -> None:
+        try:
+            value = self.scale.parse(self.edit.text())
+        except ValueError:
+            self.edit.setText(self.scale.text(self._value))  # refuse, show the current value
+            return
+        if value != self._value:
+            self.set_value(value, emit=True)
+        else:
+            self.edit.setText(self.scale.text(value))
+
+
+def _fixed_size(preset: str) -> int:
+    return len(make_preset(preset))
+
+
+class ControlsPanel(QWidget):
+    """Describes a LabConfig; ``config_edited`` carries the new one after every change."""
+
+    config_edited = Signal(object)
+    config_invalid = Signal(str)
+    speed_changed = Signal(float)
+    theme_toggled = Signal(bool)
+
+    def __init__(self, config: LabConfig, csv_size: int | None = None) -> None:
+        super().__init__()
+        self._base = config  # fields without a control (weights, source) come from here
+        self._csv_size = csv_size
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+
+        # Buttons first: they are what a lecturer reaches for.
+        self.step_button = QPushButton("Step")
+        self.run_button = QPushButton("Run")
+        self.reset_button = QPushButton("Reset")
+        buttons = QHBoxLayout()
+        for button, tip in ((self.step_button, "step"), (self.run_button, "run"),
+                            (self.reset_button, "reset")):
+            button.setToolTip(TIPS[tip])
+            button.setMinimumHeight(40)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            f = button.font()
+            f.setBold(True)
+            button.setFont(f)
+            buttons.addWidget(button)
+        outer.addLayout(buttons)
+        self.speed = ValueSlider(Scale(1, 10_000, log=True, steps=80, inf_at_top=True), math.inf,
+                                 TIPS["speed"])
+        outer.addLayout(self._form(("steps/s", self.speed)))
+
+        self.preset = QComboBox()
+        for name in PRESETS:
+            self.preset.addItem(name, name)
+        if config.preset == "csv":
+            self.preset.addItem(f"csv: {config.source or 'file'}", "csv")
+        self.preset.setToolTip(TIPS["preset"])
+        self.n = ValueSlider(Scale(2, 1_000_000, log=True, steps=120, integer=True), 50, TIPS["n"])
+        self.noise = ValueSlider(Scale(0.0, 5.0, steps=100), 0.5, TIPS["noise"])
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 999_999)
+        self.seed.setToolTip(TIPS["seed"])
+        outer.addWidget(self._group("Data", ("preset", self.preset), ("N", self.n),
+                                    ("noise", self.noise), ("seed", self.seed)))
+
+        self.init_w = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, TIPS["init_w"])
+        self.init_b = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, TIPS["init_b"])
+        self.loss = self._combo(LOSS_LABELS, TIPS["loss"])
+        self.reduction = self._combo(REDUCTION_LABELS, TIPS["reduction"])
+        outer.addWidget(self._group("Model and loss", ("initial w", self.init_w),
+                                    ("initial b", self.init_b), ("loss", self.loss),
+                                    ("reduction", self.reduction)))
+
+        self.optimizer = self._combo(OPTIMIZER_LABELS, TIPS["optimizer"])
+        self.momentum = ValueSlider(Scale(0.0, 0.99, steps=99), 0.9, TIPS["momentum"])
+        self.lr = ValueSlider(Scale(1e-7, 10.0, log=True, steps=800), 0.01, TIPS["lr"])
+        self.batch = ValueSlider(Scale(1, 4, integer=True, steps=3, all_at_top=True), 4, TIPS["batch"])
+        outer.addWidget(self._group("Optimizer", ("optimizer", self.optimizer),
+                                    ("momentum", self.momentum), ("learning rate", self.lr),
+                                    ("batch size", self.batch)))
+
+        self.dark = QCheckBox("dark theme")
+        self.dark.setToolTip(TIPS["theme"])
+        outer.addWidget(self.dark)
+        outer.addStretch(1)
+
+        self.set_config(config)
+        for slider in (self.n, self.noise, self.init_w, self.init_b, self.momentum, self.lr,
+                       self.batch):
+            slider.value_changed.connect(self._edited)
+        for combo in (self.loss, self.reduction, self.optimizer):
+            combo.currentIndexChanged.connect(self._edited)
+        self.seed.valueChanged.connect(self._edited)
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.speed.value_changed.connect(self._speed_moved)
+        self.dark.toggled.connect(self.theme_toggled)
+
+    # ---- building ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _combo(labels: dict[str, str], tip: str) -> QComboBox:
+        combo = QComboBox()
+        for key, label in labels.items():
+            combo.addItem(label, key)
+        combo.setToolTip(tip)
+        return combo
+
+    @staticmethod
+    def _form(*rows: tuple[str, QWidget]) -> QFormLayout:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for label, widget in rows:
+            lab = QLabel(label)
+            lab.setToolTip(widget.toolTip())
+            form.addRow(lab, widget)
+        return form
+
+    def _group(self, title: str, *rows: tuple[str, QWidget]) -> QGroupBox:
+        box = QGroupBox(title)
+        box.setLayout(self._form(*rows))
+        return box
+
+    # ---- config <-> widgets ----------------------------------------------------------------
+
+    def dataset_size(self, preset: str | None = None, n: float | None = None) -> int:
+        preset = preset or self.preset.currentData()
+        if preset == "csv":
+            return self._csv_size or 1
+        if PRESET_INFO[preset].default_n is None:
+            return _fixed_size(preset)
+        return int(n if n is not None else self.n.value())
+
+    def _set_batch_scale(self, size: int, batch: int | None) -> None:
+        log = size > 100
+        scale = Scale(1, size, log=log, integer=True, steps=min(size - 1, 400) or 1, all_at_top=True)
+        self.batch.set_scale(scale, float(size if batch is None else min(batch, size)))
+
+    def set_config(self, config: LabConfig) -> None:
+        """Show ``config`` without emitting anything."""
+        self.blockSignals(True)
+        try:
+            widgets = (self.preset, self.seed, self.loss, self.reduction, self.optimizer)
+            for w in widgets:
+                w.blockSignals(True)
+            self.preset.setCurrentIndex(self.preset.findData(config.preset))
+            info = PRESET_INFO.get(config.preset)
+            generated = info is not None and info.default_n is not None
+            self.n.setEnabled(generated)
+            self.noise.setEnabled(generated)
+            if generated:
+                self.n.set_value(float(config.n_points or info.default_n))
+                self.noise.set_value(config.noise if config.noise is not None else info.default_noise)
+            self.seed.setValue(config.seed)
+            self.init_w.set_value(config.init_w)
+            self.init_b.set_value(config.init_b)
+            self.loss.setCurrentIndex(self.loss.findData(config.loss))
+            self.reduction.setCurrentIndex(self.reduction.findData(config.reduction))
+            self.optimizer.setCurrentIndex(self.optimizer.findData(config.optimizer))
+            self.momentum.set_value(config.momentum)
+            self.momentum.setEnabled(config.optimizer == "momentum")
+            self.lr.set_value(config.lr)
+            self._set_batch_scale(self.dataset_size(config.preset, config.n_points or None),
+                                  config.batch_size)
+            for w in widgets:
+                w.blockSignals(False)
+        finally:
+            self.blockSignals(False)
+        self._base = config
+
+    def config(self) -> LabConfig:
+        """The config the widgets describe; raises ConfigError if it is not valid."""
+        preset = self.preset.currentData()
+        info = PRESET_INFO.get(preset)
+        generated = info is not None and info.default_n is not None
+        size = self.dataset_size()
+        batch = int(self.batch.value())
+        return self._base.replace(
+            preset=preset,
+            n_points=int(self.n.value()) if generated else None,
+            noise=float(self.noise.value()) if generated else None,
+            seed=int(self.seed.value()),
+            init_w=self.init_w.value(), init_b=self.init_b.value(),
+            loss=self.loss.currentData(), reduction=self.reduction.currentData(),
+            optimizer=self.optimizer.currentData(), momentum=self.momentum.value(),
+            lr=self.lr.value(), batch_size=None if batch >= size else batch,
+        )
+
+    # ---- reactions ---------------------------------------------------------------------------
+
+    def _preset_chosen(self) -> None:
+        """A new preset brings its own sensible N, noise, learning rate and batch size."""
+        preset = self.preset.currentData()
+        info = PRESET_INFO.get(preset)
+        if info is not None:
+            base = self._base.replace(
+                preset=preset, n_points=None, noise=None, lr=info.suggested_lr,
+                batch_size=info.suggested_batch, weights=None,
+            )
+        else:
+            base = self._base.replace(preset=preset)
+        self.set_config(base)
+        self._edited()
+
+    def _edited(self, *_args: object) -> None:
+        size = self.dataset_size()
+        if int(self.batch.scale.hi) != size:  # N changed: the batch slider's range follows
+            batch = int(self.batch.value())
+            self._set_batch_scale(size, None if batch >= int(self.batch.scale.hi) else batch)
+        self.momentum.setEnabled(self.optimizer.currentData() == "momentum")
+        try:
+            config = self.config()
+        except ConfigError as exc:
+            self.config_invalid.emit(str(exc))
+            return
+        self._base = config
+        self.config_edited.emit(config)
+
+    def _speed_moved(self, value: float) -> None:
+        self.speed_changed.emit(value)
+
+    def set_ready(self, ready: bool) -> None:
+        for button in (self.step_button, self.run_button, self.reset_button):
+            button.setEnabled(ready)
+
+    def set_running(self, running: bool) -> None:
+        self.run_button.setText("Pause" if running else "Run")

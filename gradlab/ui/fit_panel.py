@@ -1,0 +1,200 @@
+"""Panel 1: the data, the fitted line, residuals coloured by loss, a fading trail, the minibatch."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from gradlab.ui import theme as th
+from gradlab.ui.text import count, fmt
+from gradlab.ui.view import DataLayout, PanelView
+
+TRAIL = 8
+#: Residual colour bins, as fractions of the largest loss shown.
+BINS = (0.25, 0.5, 0.75)
+
+
+def clip_line(w: float, b: float, x_range: tuple[float, float],
+              y_range: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The part of y = w·x + b inside the box: huge slopes never hand Qt huge coordinates."""
+    x0, x1 = x_range
+    y0, y1 = y_range
+    if w != 0:
+        xa, xb = sorted(((y0 - b) / w, (y1 - b) / w))
+        x0, x1 = max(x0, xa), min(x1, xb)
+    elif not y0 <= b <= y1:
+        return np.zeros(0), np.zeros(0)
+    if x0 > x1:
+        return np.zeros(0), np.zeros(0)
+    xs = np.array([x0, x1])
+    return xs, w * xs + b
+
+
+def _box_range(lo: float, hi: float) -> tuple[float, float]:
+    """The data's range, stretched to include 0 when it is near (the first line is y = 0)."""
+    span = max(hi - lo, 1e-9)
+    if 0 < lo <= span:
+        lo = 0.0
+    if -span <= hi < 0:
+        hi = 0.0
+    pad = 0.12 * max(hi - lo, 1e-9)
+    return lo - pad, hi + pad
+
+
+class FitPanel(pg.GraphicsLayoutWidget):
+    """Items are created once; ``show_view`` only calls setData."""
+
+    def __init__(self, theme: th.Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.plot = self.addPlot(row=0, col=0)
+        th.disable_menus(self.plot)
+        self.plot.hideButtons()
+        self.trail = [pg.PlotCurveItem(antialias=True) for _ in range(TRAIL)]
+        self.residuals = [pg.PlotCurveItem(connect="pairs", antialias=True) for _ in range(4)]
+        self.points = pg.ScatterPlotItem(antialias=True)
+        self.batch = pg.ScatterPlotItem(antialias=True)
+        self.line_before = pg.PlotCurveItem(antialias=True)
+        self.line = pg.PlotCurveItem(antialias=True)
+        for item in self.trail + self.residuals:
+            self.plot.addItem(item, ignoreBounds=True)
+        self.plot.addItem(self.points)
+        self.plot.addItem(self.batch, ignoreBounds=True)
+        self.plot.addItem(self.line_before, ignoreBounds=True)
+        self.plot.addItem(self.line, ignoreBounds=True)
+        self.legend = pg.LegendItem(offset=(10, 10), labelTextSize="11pt", verSpacing=-4)
+        self.legend.setParentItem(self.plot.vb)
+        self._legend_entries = [
+            (self.points, "data"), (self.batch, "minibatch"),
+            (self.line_before, "line the loss is measured at"), (self.line, "line after the step"),
+        ]
+        for item, name in self._legend_entries:
+            self.legend.addItem(item, name)
+        self._trail: deque[tuple[float, float]] = deque(maxlen=TRAIL)
+        self._layout: DataLayout | None = None
+        self._box: tuple[tuple[float, float], tuple[float, float]] = ((0, 1), (0, 1))
+        self.note = pg.TextItem(anchor=(1, 1))
+        self.note.setFont(th.label_font(14, bold=False))
+        self.plot.addItem(self.note, ignoreBounds=True)
+        self._title = ""
+        self._full_batch = False
+        self.set_theme(theme)
+
+    # ---- theme -------------------------------------------------------------------------------
+
+    def set_theme(self, theme: th.Theme) -> None:
+        self.theme = theme
+        self.setBackground(theme.background)
+        th.style_plot(self.plot, theme, "x", "y")
+        self.line.setPen(pg.mkPen(theme.line, width=th.THICK))
+        self.line_before.setPen(pg.mkPen(theme.line_before, width=2, style=Qt.PenStyle.DashLine))
+        for i, item in enumerate(self.trail):
+            item.setPen(pg.mkPen(theme.color("line", 25 + 110 * (i + 1) // TRAIL), width=2))
+        self.legend.setBrush(pg.mkBrush(theme.color("background", 210)))
+        self.legend.setPen(pg.mkPen(theme.color("foreground", 80)))
+        self.legend.setLabelTextColor(theme.foreground)
+        if hasattr(self, "note"):
+            self.note.setColor(theme.foreground)
+        self._style_points()
+        self._title = ""
+
+    def _style_points(self) -> None:
+        theme, n = self.theme, (self._layout.shown.size if self._layout else 4)
+        big = n <= 60
+        width = 3 if n <= 60 else 1
+        for i, item in enumerate(self.residuals):
+            item.setPen(pg.mkPen(theme.residual_ramp[i], width=width))
+        if big:
+            self.points.setSize(14)
+            self.points.setPen(pg.mkPen(theme.background, width=1.5))
+            self.batch.setSize(26)
+            self.batch.setPen(pg.mkPen(theme.batch, width=3))
+            self.batch.setBrush(pg.mkBrush(None))
+        else:
+            self.points.setSize(5 if n <= 1000 else 3)
+            self.points.setPen(pg.mkPen(None))
+            self.batch.setSize(7)
+            self.batch.setPen(pg.mkPen(None))
+            self.batch.setBrush(pg.mkBrush(theme.batch))
+        self.points.setBrush(pg.mkBrush(theme.points))
+
+    # ---- data --------------------------------------------------------------------------------
+
+    def clear_trail(self) -> None:
+        self._trail.clear()
+
+    def _set_layout(self, layout: DataLayout) -> None:
+        self._layout = layout
+        self._trail.clear()
+        x_box = _box_range(*layout.x_range)
+        y_box = _box_range(*layout.y_range)
+        self._box = (x_box, y_box)
+        self.plot.setRange(xRange=x_box, yRange=y_box, padding=0)
+        self.points.setData(layout.x, layout.y)
+        self._style_points()
+
+    def show_view(self, view: PanelView, step: int, applied: bool) -> None:
+        layout = view.layout
+        if layout is not self._layout:
+            self._set_layout(layout)
+        (bx0, bx1), (by0, by1) = self._box
+        # Lines are clipped to a box 10x the view, so zooming out a little still shows them.
+        span_x, span_y = bx1 - bx0, by1 - by0
+        big_x = (bx0 - 10 * span_x, bx1 + 10 * span_x)
+        big_y = (by0 - 10 * span_y, by1 + 10 * span_y)
+        self.line.setData(*clip_line(view.w, view.b, big_x, big_y))
+        self.line_before.setData(*clip_line(view.w_before, view.b_before, big_x, big_y))
+        if not self._trail or self._trail[-1] != (view.w, view.b):
+            self._trail.append((view.w, view.b))
+        trail = list(self._trail)[:-1]
+        for i, item in enumerate(self.trail):
+            j = i - (TRAIL - len(trail))
+            if j >= 0:
+                item.setData(*clip_line(*trail[j], big_x, big_y))
+            else:
+                item.setData(np.zeros(0), np.zeros(0))
+        self._draw_residuals(view, big_y)
+        full = view.batch_size >= view.layout.n
+        if full != self._full_batch:  # every point is in the batch: rings would only add clutter
+            self._full_batch = full
+            self.batch.setVisible(not full)
+            if full:
+                self.legend.removeItem(self.batch)
+            else:
+                self.legend.addItem(self.batch, "minibatch")
+        self.batch.setData(view.batch_x, view.batch_y)
+        self._set_title(view, step, applied)
+
+    def _draw_residuals(self, view: PanelView, big_y: tuple[float, float]) -> None:
+        layout = view.layout
+        r = view.resid_index
+        x = layout.x[r]
+        y = layout.y[r]
+        pred = np.clip(view.w_before * x + view.b_before, *big_y)
+        loss = view.point_loss[r]
+        top = float(loss.max(initial=0.0))
+        level = np.digitize(loss / top if top > 0 else loss * 0.0, BINS)
+        for i, item in enumerate(self.residuals):
+            sel = level == i
+            item.setData(np.repeat(x[sel], 2), np.column_stack((y[sel], pred[sel])).reshape(-1))
+
+    def _set_title(self, view: PanelView, step: int, applied: bool) -> None:
+        n = view.layout.n
+        shown = view.layout.shown.size
+        eq = f"ŷ = {fmt(view.w)}·x {'−' if view.b < 0 else '+'} {fmt(abs(view.b))}"
+        what = f"after step {step}" if applied else f"step {step}"
+        title = f"Fit {what}: {eq}"
+        self.note.setText(f"{count(shown)} of {count(n)} points shown" if shown < n else "")
+        (x0, x1), (y0, _y1) = self._box
+        self.note.setPos(x1, y0)
+        if title != self._title:
+            self._title = title
+            self.plot.setTitle(th.title_html(title, self.theme))
+
+    # ---- for tests ---------------------------------------------------------------------------
+
+    def line_data(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.line.getData()

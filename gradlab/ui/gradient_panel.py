@@ -1,0 +1,113 @@
+"""Panel 3: each sample's share of ∂L/∂w and ∂L/∂b, and the scalar gradient the shares add up to.
+
+This is the lab's point made visible: backward() needs one scalar L; the reduction decides how much
+each sample's loss counts, and the gradient is the sum of the samples' shares.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from gradlab.ui import theme as th
+from gradlab.ui.loss_panel import bar_ticks
+from gradlab.ui.text import count, fmt
+from gradlab.ui.view import PanelView
+
+
+class _GradPlot:
+    """One parameter's bars: the shares, then a gap, then their sum (Σ)."""
+
+    def __init__(self, plot: pg.PlotItem, symbol: str, color_name: str) -> None:
+        self.plot = plot
+        self.symbol = symbol
+        self.color_name = color_name
+        th.disable_menus(plot)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        self.shares = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.7)
+        self.total = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.7)
+        self.zero = pg.InfiniteLine(pos=0.0, angle=0, movable=False)
+        for item in (self.shares, self.total, self.zero):
+            plot.addItem(item)
+        self.title = ""
+        self.x_label = ""
+        self.ticks: list[tuple[float, str]] = []
+
+    def set_theme(self, theme: th.Theme) -> None:
+        self.theme = theme
+        th.style_plot(self.plot, theme, "", f"share of ∂L/∂{self.symbol}")
+        color = getattr(theme, self.color_name)
+        self.shares.setOpts(brush=pg.mkBrush(theme.color(self.color_name, 150)), pen=pg.mkPen(color))
+        self.total.setOpts(brush=pg.mkBrush(theme.reduced), pen=pg.mkPen(None))
+        self.zero.setPen(pg.mkPen(theme.foreground, width=1.5))
+        self.title = ""
+        self.x_label = ""
+
+    def show(self, pos: np.ndarray, shares: np.ndarray, total: float, group: int,
+             x_label: str) -> None:
+        width = 0.7 * group
+        span = float(pos[-1] - pos[0]) + group
+        # The Σ bar stays visible next to hundreds of bars: at least 4% of the axis wide.
+        total_width = max(width, 0.04 * span)
+        total_pos = float(pos[-1]) + 0.5 * group + 0.5 * total_width + max(0.8 * group, 0.02 * span)
+        self.shares.setOpts(x=pos, height=shares, width=width)
+        self.total.setOpts(x=np.array([total_pos]), height=np.array([total]), width=total_width)
+        lo = min(0.0, float(shares.min(initial=0.0)), total)
+        hi = max(0.0, float(shares.max(initial=0.0)), total)
+        yspan = (hi - lo) or 1.0
+        self.plot.setRange(xRange=(float(pos[0]) - 0.6 * group, total_pos + 0.75 * total_width),
+                           yRange=(lo - 0.08 * yspan, hi + 0.08 * yspan), padding=0)
+        ticks = bar_ticks(pos, group, [(total_pos, "Σ")])
+        if ticks != self.ticks:
+            self.ticks = ticks
+            self.plot.getAxis("bottom").setTicks([ticks])
+        color = getattr(self.theme, self.color_name)
+        title = (f"<span style='color:{color};font-size:{th.LABEL_PX}px;font-weight:700'>"
+                 f"∂L/∂{self.symbol} = {fmt(total)}</span>"
+                 f"<span style='color:{self.theme.foreground};font-size:{th.AXIS_PX}px'>"
+                 f"&nbsp;&nbsp;= Σ of the shares</span>")
+        if title != self.title:
+            self.title = title
+            self.plot.setTitle(title)
+        if x_label != self.x_label:
+            self.x_label = x_label
+            self.plot.setLabel("bottom", x_label, color=self.theme.foreground,
+                               **{"font-size": f"{th.AXIS_PX}px"})
+
+
+class GradientPanel(pg.GraphicsLayoutWidget):
+    def __init__(self, theme: th.Theme) -> None:
+        super().__init__()
+        self.w = _GradPlot(self.addPlot(row=0, col=0), "w", "grad_w")
+        self.b = _GradPlot(self.addPlot(row=1, col=0), "b", "grad_b")
+        self.b.plot.setXLink(self.w.plot)
+        self.set_theme(theme)
+
+    def set_theme(self, theme: th.Theme) -> None:
+        self.theme = theme
+        self.setBackground(theme.background)
+        self.w.set_theme(theme)
+        self.b.set_theme(theme)
+
+    def show_view(self, view: PanelView) -> None:
+        group = view.layout.group_size
+        if group > 1:
+            note = f"sample (each bar: a group of {count(group)})"
+        elif view.batch_size < view.layout.n:
+            note = "sample (outside the batch: no share)"
+        else:
+            note = "sample"
+        self.w.show(view.bar_pos, view.contrib_w, view.grad_w, group, "")
+        self.b.show(view.bar_pos, view.contrib_b, view.grad_b, group, note)
+
+    # ---- for tests ---------------------------------------------------------------------------
+
+    def shares(self, which: str = "w") -> np.ndarray:
+        return np.asarray(getattr(self, which).shares.opts["height"])
+
+    def total(self, which: str = "w") -> float:
+        return float(np.asarray(getattr(self, which).total.opts["height"])[0])
+
+    def title(self, which: str = "w") -> str:
+        return getattr(self, which).title

@@ -1,0 +1,173 @@
+"""Panel 4: loss (log scale), ∂L/∂w, ∂L/∂b, w and b against step.
+
+A growing buffer (doubling, so appending is amortised O(1)) handed to PlotDataItems that downsample
+('peak', so spikes survive) and clip to the view: a million steps still draw in a few ms. Pens are
+1 px on long curves (wider pens are ~10x slower there).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from gradlab.core.records import HISTORY_FIELDS, HistoryChunk
+from gradlab.ui import theme as th
+
+#: Log scale cannot show 0: losses below this are drawn at this value.
+LOG_FLOOR = 1e-16
+#: Curves longer than this are drawn with thin pens.
+THIN_ABOVE = 3000
+#: Curves up to this long also get a dot per step.
+DOTS_UP_TO = 60
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class DecadeAxis(pg.AxisItem):
+    """A linear axis over log10(value) labelled 10⁻³, 10⁰, 10³ ...
+
+    pyqtgraph's own log mode labels minor ticks on short axes, and the labels overlap.
+    """
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802, N803
+        if not (np.isfinite(minVal) and np.isfinite(maxVal)) or maxVal <= minVal:
+            return []
+        lo, hi = int(np.ceil(minVal)), int(np.floor(maxVal))
+        fit = max(2, int(size // 28))
+        step = max(1, int(np.ceil((hi - lo + 1) / fit)))
+        major = [float(v) for v in range(lo, hi + 1) if v % step == 0]
+        ticks = [(float(step), major)]
+        if hi - lo <= 2 and size > 100:
+            minor = [np.log10(m) + d for d in range(lo - 1, hi + 1) for m in (2.0, 5.0)]
+            ticks.append((0.5, [v for v in minor if minVal <= v <= maxVal]))
+        return ticks
+
+    def tickStrings(self, values: list, scale: float, spacing: float) -> list[str]:  # noqa: N802
+        out = []
+        for v in values:
+            if abs(v - round(v)) < 1e-9:
+                out.append("10" + str(int(round(v))).translate(_SUPERSCRIPT))
+            else:
+                out.append(f"{10 ** v:.3g}")
+        return out
+
+
+class HistoryBuffer:
+    """Columns step, loss, grad_w, grad_b, w, b; grows by doubling."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._data = np.empty((len(HISTORY_FIELDS), capacity))
+        self.size = 0
+
+    def clear(self) -> None:
+        self._data = np.empty((len(HISTORY_FIELDS), 4096))
+        self.size = 0
+
+    def append(self, chunk: HistoryChunk) -> None:
+        k = len(chunk)
+        if not k:
+            return
+        if self.size + k > self._data.shape[1]:
+            grown = np.empty((self._data.shape[0], max(2 * self._data.shape[1], self.size + k)))
+            grown[:, : self.size] = self._data[:, : self.size]
+            self._data = grown
+        for row, name in enumerate(HISTORY_FIELDS):
+            self._data[row, self.size : self.size + k] = getattr(chunk, name)
+        self.size += k
+
+    def column(self, name: str) -> np.ndarray:
+        """A view of the filled part (valid until the next append that grows the buffer)."""
+        return self._data[HISTORY_FIELDS.index(name), : self.size]
+
+
+class HistoryPanel(pg.GraphicsLayoutWidget):
+    def __init__(self, theme: th.Theme) -> None:
+        super().__init__()
+        self.buffer = HistoryBuffer()
+        self.loss_plot = self.addPlot(row=0, col=0, axisItems={"left": DecadeAxis("left")})
+        self.grad_plot = self.addPlot(row=1, col=0)
+        self.param_plot = self.addPlot(row=2, col=0)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        specs = [
+            (self.loss_plot, "loss", "loss"),
+            (self.grad_plot, "grad_w", "∂L/∂w"), (self.grad_plot, "grad_b", "∂L/∂b"),
+            (self.param_plot, "w", "w"), (self.param_plot, "b", "b"),
+        ]
+        for plot in (self.loss_plot, self.grad_plot, self.param_plot):
+            th.disable_menus(plot)
+            plot.hideButtons()
+        # No legends (they hide the newest steps): the axis labels are coloured like the curves.
+        for plot, key, _name in specs:
+            self.curves[key] = plot.plot(np.zeros(0), np.zeros(0))
+        for plot in (self.loss_plot, self.grad_plot, self.param_plot):
+            # After the items are added (see DESIGN.md): downsample and clip every curve.
+            plot.setDownsampling(auto=True, mode="peak")
+            plot.setClipToView(True)
+            plot.enableAutoRange()
+        self.ci.layout.setRowStretchFactor(0, 3)
+        self.ci.layout.setRowStretchFactor(1, 2)
+        self.ci.layout.setRowStretchFactor(2, 2)
+        self.loss_plot.enableAutoRange(y=False)
+        self.grad_plot.setXLink(self.loss_plot)
+        self.param_plot.setXLink(self.loss_plot)
+        self._thin: int | None = None
+        self.set_theme(theme)
+
+    def set_theme(self, theme: th.Theme) -> None:
+        self.theme = theme
+        self.setBackground(theme.background)
+        def tint(color: str, text: str) -> str:
+            return f"<span style='color:{color}'>{text}</span>"
+
+        th.style_plot(self.loss_plot, theme, "", tint(theme.loss_curve, "loss (log scale)"))
+        th.style_plot(self.grad_plot, theme, "",
+                      f"{tint(theme.grad_w, '∂L/∂w')}&nbsp;&nbsp;{tint(theme.grad_b, '∂L/∂b')}")
+        th.style_plot(self.param_plot, theme, "step",
+                      f"{tint(theme.param_w, 'w')}&nbsp;&nbsp;&nbsp;{tint(theme.param_b, 'b')}")
+        self.loss_plot.setTitle(th.title_html("History", theme))
+        self._thin = None
+        self._set_pens()
+
+    def _set_pens(self) -> None:
+        n = self.buffer.size
+        mode = 0 if n <= DOTS_UP_TO else (1 if n <= THIN_ABOVE else 2)
+        if mode == self._thin:
+            return
+        self._thin = mode
+        width = 1 if mode == 2 else 2.5
+        colors = {"loss": self.theme.loss_curve, "grad_w": self.theme.grad_w,
+                  "grad_b": self.theme.grad_b, "w": self.theme.param_w, "b": self.theme.param_b}
+        for key, curve in self.curves.items():
+            curve.setPen(pg.mkPen(colors[key], width=width))
+            # A few steps are dots joined by lines: a single step is still visible.
+            curve.setSymbol("o" if mode == 0 else None)
+            curve.setSymbolSize(7)
+            curve.setSymbolBrush(colors[key])
+            curve.setSymbolPen(None)
+
+    def reset_history(self) -> None:
+        # Not "clear": GraphicsLayoutWidget binds ci.clear (remove every plot) on the instance.
+        self.buffer.clear()
+        for curve in self.curves.values():
+            curve.setData(np.zeros(0), np.zeros(0))
+        self._set_pens()
+
+    def append(self, chunk: HistoryChunk) -> None:
+        self.buffer.append(chunk)
+
+    def redraw(self) -> None:
+        buf = self.buffer
+        if buf.size == 0:
+            return
+        steps = buf.column("step")
+        self._set_pens()
+        log_loss = np.log10(np.maximum(buf.column("loss"), LOG_FLOOR))
+        self.curves["loss"].setData(steps, log_loss)
+        # Whole decades at both ends, so the axis always has labelled ticks.
+        lo, hi = np.floor(log_loss.min()), np.ceil(log_loss.max())
+        if hi - lo < 1.0:
+            hi = lo + 1.0
+        self.loss_plot.setYRange(lo, hi, padding=0.02)
+        for key in ("grad_w", "grad_b", "w", "b"):
+            self.curves[key].setData(steps, buf.column(key))

@@ -1,0 +1,394 @@
+"""The lab window: controls on the left, four live panels, a banner for trouble, a status bar.
+
+The window keeps only the newest Update and redraws on a display-rate timer when something new
+arrived; it never computes (the GIL is shared with the training thread) and never sees a tensor.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QGridLayout,
+    QLabel,
+    QLayout,
+    QMainWindow,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from gradlab.core.config import ConfigError, LabConfig
+from gradlab.core.data import Dataset
+from gradlab.ui import theme as th
+from gradlab.ui.controls import ControlsPanel
+from gradlab.ui.fit_panel import FitPanel
+from gradlab.ui.gradient_panel import GradientPanel
+from gradlab.ui.history_panel import HistoryPanel
+from gradlab.ui.loss_panel import LossPanel
+from gradlab.ui.text import count, fmt
+from gradlab.worker import TrainerWorker, Update, needs_reset, start_worker
+
+FRAME_MS = 16
+#: The history curves are redrawn at most this often when they hold more than BIG_HISTORY steps.
+HISTORY_SLOW_MS = 150
+BIG_HISTORY = 200_000
+
+
+def release_plot_menus(plots: list[pg.PlotItem]) -> None:
+    """Delete pyqtgraph's per-plot option menus (we disable them).
+
+    pyqtgraph creates them without a parent, so they would outlive the window as hidden
+    top-level widgets; the option widgets are owned by QWidgetActions, deleted here too.
+    """
+    for plot in plots:
+        if plot.ctrlMenu is not None:
+            doomed = [plot.ctrlMenu, *plot.findChildren(QWidgetAction)]
+            plot.ctrlMenu = None
+            for obj in doomed:
+                obj.deleteLater()
+
+
+class MainWindow(QMainWindow):
+    """Owns the worker thread; sends commands as queued signals, draws what comes back."""
+
+    # commands to the worker (queued: the worker lives in another thread)
+    config_sent = Signal(object, int)
+    dataset_sent = Signal(object, object, int)
+    step_requested = Signal(int)
+    run_requested = Signal()
+    pause_requested = Signal()
+    reset_requested = Signal(int)
+    speed_requested = Signal(float)
+    # for observers (tests, --screenshot)
+    update_shown = Signal(object)
+    worker_ready = Signal()
+    trouble_shown = Signal(str)  # divergence, an error, or torch failing to load
+
+    def __init__(self, config: LabConfig, dataset: Dataset | None = None,
+                 theme: th.Theme = th.LIGHT) -> None:
+        super().__init__()
+        self.setWindowTitle("gradlab — why loss.backward() needs a scalar")
+        self.theme = theme
+        self.config = config
+        self.generation = 0
+        self.state = "loading PyTorch…"
+        self.latest: Update | None = None  # newest update received
+        self.shown: Update | None = None  # update on screen
+        self._dirty = False
+        self._running = False
+        self._diverged = False
+        self._error = False
+        self._last_history_draw = 0.0
+        self._history_dirty = False
+        self._closed = False
+
+        self.controls = ControlsPanel(config, csv_size=len(dataset) if dataset is not None else None)
+        # The controls spell defaults out (N 50 rather than None): start from their spelling, so
+        # the first edit is compared like with like and does not look like a new dataset.
+        try:
+            config = self.config = self.controls.config()
+        except ConfigError:
+            pass
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(self.controls.sizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 6)
+        self.dock = QDockWidget("Controls")
+        self.dock.setObjectName("controls")
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.dock.setWidget(scroll)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+
+        self.fit_panel = FitPanel(theme)
+        self.loss_panel = LossPanel(theme)
+        self.gradient_panel = GradientPanel(theme)
+        self.history_panel = HistoryPanel(theme)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.hide()
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(self.banner)
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        grid.addWidget(self.fit_panel, 0, 0)
+        grid.addWidget(self.loss_panel, 0, 1)
+        grid.addWidget(self.gradient_panel, 1, 0)
+        grid.addWidget(self.history_panel, 1, 1)
+        for i in range(2):
+            grid.setRowStretch(i, 1)
+            grid.setColumnStretch(i, 1)
+        outer.addLayout(grid, 1)
+        self.setCentralWidget(central)
+        # No minimum-size constraint from the layout: offscreen Qt warns about every size-hint
+        # change of a top-level window, and the panels cope with small sizes anyway.
+        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        for panel in (self.fit_panel, self.loss_panel, self.gradient_panel, self.history_panel):
+            panel.setMinimumSize(240, 180)
+
+        self.status_labels: dict[str, QLabel] = {}
+        for key in ("state", "step", "loss", "w", "b", "rate"):
+            label = QLabel()
+            label.setContentsMargins(8, 0, 8, 0)
+            self.status_labels[key] = label
+            self.statusBar().addPermanentWidget(label, 2 if key == "state" else 1)
+        self._set_status()
+
+        self._wire_controls()
+        self._shortcuts()
+        self.set_theme(theme)
+        self.controls.set_ready(False)
+
+        self.frame_timer = QTimer(self)
+        self.frame_timer.setInterval(FRAME_MS)
+        self.frame_timer.timeout.connect(self._frame)
+        self.frame_timer.start()
+
+        self.worker = TrainerWorker(config, dataset)
+        self._wire_worker(self.worker)
+        self.thread: QThread | None = None
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # ---- wiring ------------------------------------------------------------------------------
+
+    def _wire_controls(self) -> None:
+        c = self.controls
+        c.step_button.clicked.connect(self.step)
+        c.run_button.clicked.connect(self.toggle_run)
+        c.reset_button.clicked.connect(self.reset)
+        c.config_edited.connect(self.apply_config)
+        c.config_invalid.connect(lambda msg: self.show_banner(f"Not applied: {msg}"))
+        c.speed_changed.connect(self.speed_requested)
+        c.theme_toggled.connect(lambda dark: self.set_theme(th.DARK if dark else th.LIGHT))
+
+    def _shortcuts(self) -> None:
+        # Window-wide; text boxes still get their own keys (Qt lets them override shortcuts).
+        for key, slot in ((Qt.Key.Key_Space, self.step), (Qt.Key.Key_Return, self.toggle_run),
+                          (Qt.Key.Key_Enter, self.toggle_run), (Qt.Key.Key_R, self.reset)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+
+    def _wire_worker(self, worker: TrainerWorker) -> None:
+        self.config_sent.connect(worker.set_config)
+        self.dataset_sent.connect(worker.set_dataset)
+        self.step_requested.connect(worker.step)
+        self.run_requested.connect(worker.run)
+        self.pause_requested.connect(worker.pause)
+        self.reset_requested.connect(worker.reset)
+        self.speed_requested.connect(worker.set_speed)
+        worker.ready.connect(self._on_ready)
+        worker.load_failed.connect(self._on_load_failed)
+        worker.updated.connect(self._on_updated)
+        worker.diverged.connect(self._on_diverged)
+        worker.errored.connect(self._on_errored)
+        worker.running_changed.connect(self._on_running_changed)
+
+    def start(self) -> None:
+        """Start the worker thread (torch loads there). Call after show()."""
+        if self.thread is None:
+            self.thread = start_worker(self.worker, self)
+
+    # ---- commands ----------------------------------------------------------------------------
+
+    def step(self, n: int = 1) -> None:
+        self.step_requested.emit(int(n) if isinstance(n, int) and n > 0 else 1)
+
+    def toggle_run(self) -> None:
+        if self._running:
+            self.pause_requested.emit()
+        else:
+            self.run_requested.emit()
+
+    def run(self) -> None:
+        self.run_requested.emit()
+
+    def pause(self) -> None:
+        self.pause_requested.emit()
+
+    def reset(self) -> None:
+        self._new_generation()
+        self.reset_requested.emit(self.generation)
+
+    def apply_config(self, config: LabConfig) -> None:
+        """Send a config; a change that restarts at step 0 starts a new generation."""
+        if needs_reset(self.config, config):
+            self._new_generation()
+        self.config = config
+        self.config_sent.emit(config, self.generation)
+
+    def load_dataset(self, config: LabConfig, dataset: Dataset) -> None:
+        self._new_generation()
+        self.config = config
+        self.dataset_sent.emit(config, dataset, self.generation)
+
+    def _new_generation(self) -> None:
+        """Everything the worker sends from the old generation is dropped from now on."""
+        self.generation += 1
+        self.latest = None
+        self._diverged = False
+        self.history_panel.reset_history()
+        self.fit_panel.clear_trail()
+        self.hide_banner()
+
+    # ---- from the worker ---------------------------------------------------------------------
+
+    def _on_ready(self) -> None:
+        self.state = "ready"
+        self.controls.set_ready(True)
+        self._set_status()
+        self.worker_ready.emit()
+
+    def _on_load_failed(self, message: str) -> None:
+        self.state = "PyTorch failed to load"
+        self._set_status()
+        self.show_banner(message + " — the controls stay disabled; try --headless to see the "
+                         "full error.")
+        self.trouble_shown.emit(message)
+
+    def _on_updated(self, update: Update) -> None:
+        if update.generation < self.generation:
+            return  # stale: from before a reset or a config change
+        self.history_panel.append(update.history)
+        if len(update.history):
+            self._history_dirty = True
+        self.latest = update
+        self._dirty = True
+        if self._error and not self._diverged:
+            self._error = False
+            self.hide_banner()
+
+    def _on_diverged(self, generation: int, message: str) -> None:
+        if generation < self.generation:
+            return
+        self._diverged = True
+        self.state = "diverged"
+        self.show_banner(message)
+        self._set_status()
+        self.trouble_shown.emit(message)
+
+    def _on_errored(self, message: str) -> None:
+        self._error = True
+        if not self._diverged:
+            self.state = "error"
+        self.show_banner(message)
+        self._set_status()
+        self.trouble_shown.emit(message)
+
+    def _on_running_changed(self, running: bool) -> None:
+        self._running = running
+        self.controls.set_running(running)
+        if running:
+            self.state = "running"
+        elif self.state == "running":
+            self.state = "paused"
+        self._set_status()
+
+    # ---- drawing -----------------------------------------------------------------------------
+
+    def _frame(self) -> None:
+        if self._history_dirty:
+            slow = self.history_panel.buffer.size > BIG_HISTORY
+            now = time.perf_counter()
+            if not slow or now - self._last_history_draw > HISTORY_SLOW_MS / 1000 or not self._running:
+                self._last_history_draw = now
+                self._history_dirty = False
+                self.history_panel.redraw()
+        if not self._dirty or self.latest is None:
+            return
+        self._dirty = False
+        self.redraw(self.latest)
+
+    def redraw(self, update: Update) -> None:
+        """Put ``update`` on every panel and in the status bar."""
+        view = update.view
+        self.fit_panel.show_view(view, update.step, update.record.applied)
+        self.loss_panel.show_view(view)
+        self.gradient_panel.show_view(view)
+        self.shown = update
+        if not self._diverged and not self._error and self.state not in ("running", "ready"):
+            self.state = "paused"
+        if self.state == "ready" and update.step > 0:
+            self.state = "running" if self._running else "paused"
+        self._set_status()
+        self.update_shown.emit(update)
+
+    def flush_history(self) -> None:
+        self._history_dirty = False
+        self.history_panel.redraw()
+
+    def _set_status(self) -> None:
+        s = self.status_labels
+        s["state"].setText(f"<b>{self.state}</b>")
+        u = self.shown
+        if u is None:
+            for key in ("step", "loss", "w", "b", "rate"):
+                s[key].setText("")
+            return
+        r = u.record
+        s["step"].setText(f"step <b>{count(u.step)}</b>")
+        s["loss"].setText(f"loss <b>{fmt(r.loss)}</b>")
+        s["w"].setText(f"w <b>{fmt(r.w_after)}</b>")
+        s["b"].setText(f"b <b>{fmt(r.b_after)}</b>")
+        rate = u.steps_per_second if u.running else 0.0
+        s["rate"].setText(f"<b>{count(int(round(rate)))}</b> steps/s" if rate and math.isfinite(rate)
+                          else "— steps/s")
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    def hide_banner(self) -> None:
+        self.banner.hide()
+        self.banner.setText("")
+
+    def set_theme(self, theme: th.Theme) -> None:
+        self.theme = theme
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            th.apply_app_theme(app, theme)
+        for panel in (self.fit_panel, self.loss_panel, self.gradient_panel, self.history_panel):
+            panel.set_theme(theme)
+        self.banner.setStyleSheet(
+            f"QLabel {{ background: {theme.banner_error}; color: {theme.banner_text}; "
+            f"font-size: 18px; font-weight: 600; padding: 8px; border-radius: 4px; }}")
+        self.statusBar().setStyleSheet("QStatusBar QLabel { font-size: 17px; }")
+        if self.shown is not None:
+            self.redraw(self.shown)
+            self.flush_history()
+
+    # ---- shutdown ----------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Stop the worker and join its thread (never terminate()). Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self.frame_timer.stop()
+        thread = self.thread
+        if thread is not None:
+            self.worker.request_stop()
+            thread.quit()
+            thread.wait()
+        release_plot_menus([self.fit_panel.plot, self.loss_panel.plot, self.gradient_panel.w.plot,
+                            self.gradient_panel.b.plot, self.history_panel.loss_plot,
+                            self.history_panel.grad_plot, self.history_panel.param_plot])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.shutdown()
+        super().closeEvent(event)

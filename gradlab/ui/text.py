@@ -1,0 +1,26 @@
+"""Number formatting for the screen: short, with a real minus sign (−30, not -30)."""
+
+from __future__ import annotations
+
+import math
+
+
+def fmt(value: float, digits: int = 4) -> str:
+    """``-30.0`` -> ``−30``; ``0.30000000000000004`` -> ``0.3``; big and tiny values in e-notation."""
+    if not math.isfinite(value):
+        return {math.inf: "inf", -math.inf: "−inf"}.get(value, "NaN")
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        text = f"{mantissa}e{int(exp)}"
+    if text in ("-0", "0"):
+        text = "0"
+    return text.replace("-", "−")
+
+
+def count(n: int) -> str:
+    """``1000000`` -> ``1,000,000``."""
+    return f"{n:,}"
+
+
+REDUCTION_WORD = {"mean": "mean", "sum": "sum", "weighted": "weighted sum", "none": "none"}

@@ -1,0 +1,142 @@
+"""Colours, pens and fonts: one place, two themes (projector-friendly light, and dark).
+
+Projector rules: light background, large fonts, thick lines on *short* items only (a pen wider
+than 1 px is ~10x slower on a long curve), a few flat colours that survive a washed-out beamer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    foreground: str
+    grid_alpha: float
+    points: str  # data points
+    batch: str  # the current minibatch
+    line: str  # the fitted line
+    line_before: str  # the line the losses were measured at
+    bars: str  # samples outside the batch
+    bars_batch: str
+    reduced: str  # the reduced loss / the summed gradient
+    grad_w: str
+    grad_b: str
+    param_w: str
+    param_b: str
+    loss_curve: str
+    residual_ramp: tuple[str, str, str, str]  # low -> high loss
+    banner_error: str
+    banner_text: str
+    panel: str  # window / controls background
+
+    def color(self, name: str, alpha: int = 255) -> QColor:
+        c = QColor(getattr(self, name))
+        c.setAlpha(alpha)
+        return c
+
+
+LIGHT = Theme(
+    name="light", background="#ffffff", foreground="#1a1a1a", grid_alpha=0.25,
+    points="#1f3b73", batch="#ff7f0e", line="#d62728", line_before="#7f7f7f",
+    bars="#b8c4d6", bars_batch="#1f77b4", reduced="#d62728",
+    grad_w="#1f77b4", grad_b="#2ca02c", param_w="#1f77b4", param_b="#2ca02c",
+    loss_curve="#d62728",
+    residual_ramp=("#9ecae1", "#fdae6b", "#f16913", "#a50f15"),
+    banner_error="#fde2e1", banner_text="#8b0000", panel="#f4f4f4",
+)
+
+DARK = Theme(
+    name="dark", background="#121212", foreground="#e8e8e8", grid_alpha=0.3,
+    points="#8ab4f8", batch="#ffb74d", line="#ff6b6b", line_before="#9e9e9e",
+    bars="#4a5568", bars_batch="#63b3ed", reduced="#ff6b6b",
+    grad_w="#63b3ed", grad_b="#68d391", param_w="#63b3ed", param_b="#68d391",
+    loss_curve="#ff6b6b",
+    residual_ramp=("#4a90b8", "#d6a040", "#e0702a", "#ff4040"),
+    banner_error="#5a1a1a", banner_text="#ffd6d6", panel="#1e1e1e",
+)
+
+THEMES = {"light": LIGHT, "dark": DARK}
+
+#: Font sizes in points: readable from the back of a lecture hall at 1600x1000.
+BASE_PT = 12
+TITLE_PX = 19
+AXIS_PX = 15
+LABEL_PX = 22  # the big numbers printed in the panels
+THICK = 4  # pen width for short items (the fitted line, residuals, reduced lines)
+
+
+def title_html(text: str, theme: Theme, size: int = TITLE_PX) -> str:
+    return f"<span style='color:{theme.foreground};font-size:{size}px;font-weight:600'>{text}</span>"
+
+
+def axis_font() -> QFont:
+    f = QFont()
+    f.setPixelSize(AXIS_PX)
+    return f
+
+
+def label_font(px: int = LABEL_PX, bold: bool = True) -> QFont:
+    f = QFont()
+    f.setPixelSize(px)
+    f.setBold(bold)
+    return f
+
+
+def style_plot(plot, theme: Theme, x_label: str = "", y_label: str = "") -> None:  # noqa: ANN001
+    """Axis fonts, pens, grid and labels of a pyqtgraph PlotItem."""
+    for name in ("left", "bottom"):
+        ax = plot.getAxis(name)
+        ax.setStyle(tickFont=axis_font(), tickTextOffset=6)
+        ax.setPen(theme.foreground)
+        ax.setTextPen(theme.foreground)
+        # "w (x0.001)" confuses more than it helps. Empty ranges first: in pyqtgraph 0.14
+        # disabling alone freezes whatever scale the current range implies.
+        ax.setSIPrefixEnableRanges(())
+        ax.enableAutoSIPrefix(False)
+    style = {"color": theme.foreground, "font-size": f"{AXIS_PX}px"}
+    if x_label:
+        plot.setLabel("bottom", x_label, **style)
+    if y_label:
+        plot.setLabel("left", y_label, **style)
+    plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
+
+
+def disable_menus(plot) -> None:  # noqa: ANN001 - a pyqtgraph PlotItem
+    """No right-click menus on the plots (a lecture tool, not an analysis tool).
+
+    pyqtgraph drops its unparented ViewBox menu without deleting it; delete it, or it lingers
+    as a hidden top-level widget after the window is gone.
+    """
+    menu = plot.vb.menu
+    plot.setMenuEnabled(False)
+    if menu is not None:
+        menu.deleteLater()
+
+
+def apply_app_theme(app: QApplication, theme: Theme) -> None:
+    """Widget palette and base font for the controls and the status bar."""
+    font = app.font()
+    font.setPointSize(BASE_PT)
+    app.setFont(font)
+    pal = QPalette()
+    if theme.name == "dark":
+        pal.setColor(QPalette.ColorRole.Window, QColor(theme.panel))
+        pal.setColor(QPalette.ColorRole.WindowText, QColor(theme.foreground))
+        pal.setColor(QPalette.ColorRole.Base, QColor("#2a2a2a"))
+        pal.setColor(QPalette.ColorRole.AlternateBase, QColor("#333333"))
+        pal.setColor(QPalette.ColorRole.Text, QColor(theme.foreground))
+        pal.setColor(QPalette.ColorRole.Button, QColor("#333333"))
+        pal.setColor(QPalette.ColorRole.ButtonText, QColor(theme.foreground))
+        pal.setColor(QPalette.ColorRole.ToolTipBase, QColor("#333333"))
+        pal.setColor(QPalette.ColorRole.ToolTipText, QColor(theme.foreground))
+        pal.setColor(QPalette.ColorRole.Highlight, QColor(theme.bars_batch))
+        pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
+    else:
+        pal = app.style().standardPalette()
+    app.setPalette(pal)

@@ -1,0 +1,177 @@
+"""What the panels draw for one record, computed in the worker thread (numpy only, no Qt, no torch).
+
+The window must do almost no work per frame (the GIL is shared with the training thread), so every
+array a panel needs is prepared here, once per *emitted* record, never once per step. Large datasets
+are reduced to a few thousand points and a few hundred bar groups; every array is finite.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradlab.core.config import LabConfig
+from gradlab.core.data import Dataset
+from gradlab.core.explain import contributions, losses
+from gradlab.core.records import HISTORY_FIELDS, HistoryChunk, StepRecord
+
+#: Above this many samples the bar panels show groups of consecutive samples instead.
+MAX_BARS = 200
+#: The fit panel draws at most this many data points (a fixed random subset).
+MAX_POINTS = 4000
+#: ... at most this many batch points and residual segments.
+MAX_BATCH_POINTS = 1000
+MAX_RESIDUALS = 400
+#: Values beyond this are clipped before they reach a plot (a diverging run grows without bound).
+LIMIT = 1e15
+
+
+def finite(a: np.ndarray | float) -> np.ndarray:
+    """``a`` with NaN -> 0 and everything clipped to ±LIMIT: safe to hand to pyqtgraph."""
+    a = np.asarray(a, dtype=np.float64)
+    return np.clip(np.nan_to_num(a, nan=0.0, posinf=LIMIT, neginf=-LIMIT), -LIMIT, LIMIT)
+
+
+def finite_scalar(v: float) -> float:
+    return float(finite(v))
+
+
+@dataclass(frozen=True, eq=False)
+class DataLayout:
+    """Per-dataset constants: the shown subset of points, bar groups and axis ranges."""
+
+    n: int
+    shown: np.ndarray  # sorted dataset indices drawn in the fit panel
+    x: np.ndarray  # x[shown]
+    y: np.ndarray  # y[shown]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    group_size: int  # 1: one bar per sample
+    group_starts: np.ndarray  # first dataset index of each group
+    group_counts: np.ndarray
+
+
+def layout_for(dataset: Dataset, seed: int = 0) -> DataLayout:
+    n = len(dataset)
+    if n <= MAX_POINTS:
+        shown = np.arange(n)
+    else:
+        shown = np.sort(np.random.default_rng([seed, 4099]).choice(n, MAX_POINTS, replace=False))
+    group = 1 if n <= MAX_BARS else math.ceil(n / MAX_BARS)
+    starts = np.arange(0, n, group)
+    counts = np.diff(np.append(starts, n))
+    x, y = dataset.x, dataset.y
+    return DataLayout(
+        n=n, shown=shown, x=np.array(x[shown]), y=np.array(y[shown]),
+        x_range=(float(x.min()), float(x.max())), y_range=(float(y.min()), float(y.max())),
+        group_size=group, group_starts=starts, group_counts=counts,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class PanelView:
+    """Everything the four panels need for one record. All arrays finite."""
+
+    layout: DataLayout
+    # fit panel
+    w: float  # the line after the step
+    b: float
+    w_before: float  # the line the losses and gradients were measured at
+    b_before: float
+    point_loss: np.ndarray  # loss of each shown point at (w_before, b_before)
+    resid_index: np.ndarray  # positions into layout.shown that get a residual segment
+    batch_x: np.ndarray
+    batch_y: np.ndarray
+    # bar panels: one entry per sample (group_size 1) or per group
+    bar_pos: np.ndarray  # 1-based sample number, or the group's centre
+    bar_loss: np.ndarray  # loss per sample, or mean loss per group
+    bar_in_batch: np.ndarray  # bool
+    contrib_w: np.ndarray  # each sample's (group's summed) share of dL/dw
+    contrib_b: np.ndarray
+    # the reduced numbers, straight from the record (PyTorch's values)
+    loss: float
+    grad_w: float
+    grad_b: float
+    reduction: str
+    loss_name: str
+    batch_size: int
+    clipped: bool  # some value was beyond ±LIMIT and was clipped
+
+
+def build_view(record: StepRecord, dataset: Dataset, layout: DataLayout, config: LabConfig) -> PanelView:
+    """The panel arrays for ``record`` (costs O(N): call it only for records that will be shown)."""
+    with np.errstate(all="ignore"):
+        return _build_view(record, dataset, layout, config)
+
+
+def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout, config: LabConfig) -> PanelView:
+    wb, bb = record.w_before, record.b_before
+    loss_name = record.loss_name
+    batch = record.batch
+    weights = None if config.weights is None else np.asarray(config.weights)
+    c = contributions(dataset.x, dataset.y, batch, wb, bb, loss_name, record.reduction, weights)
+    n = layout.n
+    if layout.group_size == 1:
+        bar_loss = losses(dataset.x, dataset.y, wb, bb, loss_name)
+        bar_loss[batch] = record.per_sample_loss  # PyTorch's own numbers for the batch
+        in_batch = np.zeros(n, dtype=bool)
+        in_batch[batch] = True
+        cw = np.zeros(n)
+        cb = np.zeros(n)
+        np.add.at(cw, batch, c.grad_w)
+        np.add.at(cb, batch, c.grad_b)
+        pos = np.arange(1, n + 1, dtype=np.float64)
+    else:
+        all_loss = losses(dataset.x, dataset.y, wb, bb, loss_name)
+        starts = layout.group_starts
+        bar_loss = np.add.reduceat(all_loss, starts) / layout.group_counts
+        group_of = batch // layout.group_size
+        cw = np.bincount(group_of, weights=c.grad_w, minlength=starts.size)
+        cb = np.bincount(group_of, weights=c.grad_b, minlength=starts.size)
+        # A group is "in the batch" only when the batch is a small part of the data; otherwise
+        # nearly every group holds a batch sample and highlighting says nothing.
+        in_batch = np.zeros(starts.size, dtype=bool)
+        if batch.size < n:
+            in_batch[np.unique(group_of)] = batch.size * 4 <= starts.size
+        pos = starts + (layout.group_counts - 1) / 2.0 + 1.0
+    point_loss = losses(layout.x, layout.y, wb, bb, loss_name)
+    resid = np.arange(layout.shown.size)
+    if resid.size > MAX_RESIDUALS:
+        resid = np.linspace(0, resid.size - 1, MAX_RESIDUALS).astype(np.int64)
+    shown_batch = batch[:MAX_BATCH_POINTS]
+    arrays = {
+        "point_loss": point_loss, "bar_loss": bar_loss, "contrib_w": cw, "contrib_b": cb,
+        "batch_x": dataset.x[shown_batch], "batch_y": dataset.y[shown_batch],
+    }
+    scalars = {
+        "w": record.w_after, "b": record.b_after, "w_before": wb, "b_before": bb,
+        "loss": record.loss, "grad_w": record.grad_w, "grad_b": record.grad_b,
+    }
+    clipped = not all(np.isfinite(a).all() and np.abs(a).max(initial=0) <= LIMIT for a in arrays.values())
+    clipped = clipped or not all(math.isfinite(v) and abs(v) <= LIMIT for v in scalars.values())
+    return PanelView(
+        layout=layout,
+        resid_index=resid,
+        bar_pos=pos,
+        bar_in_batch=in_batch,
+        reduction=record.reduction,
+        loss_name=loss_name,
+        batch_size=record.batch_size,
+        clipped=clipped,
+        **{k: finite(v) for k, v in arrays.items()},
+        **{k: finite_scalar(v) for k, v in scalars.items()},
+    )
+
+
+def finite_history(chunk: HistoryChunk) -> HistoryChunk:
+    """``chunk`` without its non-finite steps (a diverged step's loss is inf), clipped to ±LIMIT."""
+    if not len(chunk):
+        return chunk
+    ok = np.ones(len(chunk), dtype=bool)
+    for name in HISTORY_FIELDS[1:]:
+        ok &= np.isfinite(getattr(chunk, name))
+    if ok.all() and all(np.abs(getattr(chunk, f)).max() <= LIMIT for f in HISTORY_FIELDS[1:]):
+        return chunk
+    return HistoryChunk(chunk.step[ok], *(finite(getattr(chunk, f)[ok]) for f in HISTORY_FIELDS[1:]))

@@ -1,0 +1,430 @@
+"""The training thread: a QObject that owns the Trainer, moved to a QThread.
+
+Why this shape (see DESIGN.md, "Data flow"):
+- torch is imported *here*, in the worker thread, after the window is up, so the window appears in
+  the time Qt + pyqtgraph take to import, and the first Step does not stall on torch._dynamo.
+- Running is a single-shot QTimer in this thread driving slices of ~5 ms of steps; between slices
+  the thread's event loop serves the queued commands (pause, a new learning rate, reset, stop).
+- At most ~60 updates per second leave the thread, each a frozen ``Update``; the expensive panel
+  view is built only for those, never per step.
+- The worker never touches a widget; the window never touches a tensor.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import math
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+
+from gradlab.core.config import LabConfig
+from gradlab.core.data import Dataset, dataset_for
+from gradlab.core.records import HistoryChunk, StepRecord
+from gradlab.ui.view import DataLayout, PanelView, build_view, finite_history, layout_for
+
+#: Target duration of one slice of steps: short enough that commands are served promptly.
+SLICE_SECONDS = 0.005
+#: Fastest update rate towards the window.
+MAX_UPDATES_PER_SECOND = 60.0
+#: Fields whose change means new data (a new Trainer), not just a reset.
+DATA_FIELDS = ("preset", "n_points", "noise", "seed")
+#: Fields whose change restarts at step 0 (Trainer.configure resets for these).
+RESET_FIELDS = ("init_w", "init_b", *DATA_FIELDS)
+
+
+def needs_reset(old: LabConfig, new: LabConfig) -> bool:
+    """True if going from ``old`` to ``new`` restarts training at step 0 (a new generation)."""
+    return any(getattr(old, f) != getattr(new, f) for f in RESET_FIELDS) or old.source != new.source
+
+
+@dataclass(frozen=True, eq=False)
+class Update:
+    """One message from the worker to the window; frozen, holds no tensors.
+
+    ``record`` is the record shown: the last step taken, or (right after a reset or a config
+    change while paused) a preview of the next step, with ``record.applied`` False. ``history``
+    holds the steps taken since the previous update (finite ones only).
+    """
+
+    generation: int
+    step: int  # steps applied so far
+    record: StepRecord
+    history: HistoryChunk
+    view: PanelView
+    config: LabConfig
+    running: bool
+    steps_per_second: float
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a slot; any exception pauses the run and is reported, so the app keeps working."""
+
+    @functools.wraps(method)
+    def wrapper(self: TrainerWorker, *args: Any) -> Any:
+        try:
+            return method(self, *args)
+        except Exception as exc:  # noqa: BLE001 - reported to the user, never swallowed
+            self._fail(exc)
+            return None
+
+    return wrapper
+
+
+class TrainerWorker(QObject):
+    """Owns the Trainer. Lives in its own QThread; talk to it only through queued signals."""
+
+    #: torch is imported and warmed up; commands are served from now on.
+    ready = Signal()
+    #: torch could not be imported (the message says why); the worker stays idle.
+    load_failed = Signal(str)
+    #: a new ``Update`` for the window (at most ~60 per second, latest wins).
+    updated = Signal(object)
+    #: the run diverged and was paused: (generation, message).
+    diverged = Signal(int, str)
+    #: a command failed; the message is for the user. The worker pauses and keeps serving.
+    errored = Signal(str)
+    #: running started (True) or stopped (False).
+    running_changed = Signal(bool)
+    #: the worker stopped; connected to the thread's quit().
+    finished = Signal()
+
+    def __init__(self, config: LabConfig, dataset: Dataset | None = None) -> None:
+        super().__init__()
+        self._config = config
+        self._dataset = dataset
+        self._generation = 0
+        self._abort = False  # set from the GUI thread by request_stop(); read between slices
+        self._trainer: Any = None
+        self._mod: Any = None  # gradlab.core.trainer, once imported
+        self._layout: DataLayout | None = None
+        self._timer: QTimer | None = None
+        self._running = False
+        self._target: int | None = None  # stop when step_count reaches this (step(n))
+        self._speed = math.inf  # steps per second
+        self._slice_steps = 1
+        self._step_cost = 0.0  # seconds per step, smoothed
+        self._view_cost = 0.0  # seconds per view, smoothed
+        self._pace_t0 = 0.0
+        self._pace_done = 0
+        self._last_emit = 0.0
+        self._pending_record: StepRecord | None = None
+        self._pending_chunks: list[HistoryChunk] = []
+        self._rate_marks: deque[tuple[float, int]] = deque()
+
+    # ---- lifecycle --------------------------------------------------------------------------
+
+    @Slot()
+    def start(self) -> None:
+        """Import torch, warm up one optimizer step, build the trainer, say ``ready``."""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._tick)
+        try:
+            self._mod = importlib.import_module("gradlab.core.trainer")
+        except Exception as exc:  # noqa: BLE001 - ImportError, OSError from a broken DLL, ...
+            self.load_failed.emit(f"PyTorch could not be loaded: {type(exc).__name__}: {exc}")
+            return
+        if self._abort:
+            return
+        try:
+            # The first torch.optim step imports torch._dynamo (~1 s): pay it now, not on Step.
+            from gradlab.core.data import make_preset
+
+            self._mod.Trainer(LabConfig(), make_preset("seed")).step()
+        except Exception as exc:  # noqa: BLE001
+            self.load_failed.emit(f"PyTorch failed its first step: {type(exc).__name__}: {exc}")
+            return
+        if self._abort:
+            return
+        self.ready.emit()
+        try:
+            self._rebuild()
+        except Exception as exc:  # noqa: BLE001 - e.g. a batch size larger than the data
+            self._fail(exc)
+
+    def request_stop(self) -> None:
+        """Thread-safe: ask a slice in progress to end early. Follow with the ``stop`` slot."""
+        self._abort = True
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop running and tell the thread to quit (via ``finished``)."""
+        self._abort = True
+        self._running = False
+        if self._timer is not None:
+            self._timer.stop()
+        self.finished.emit()
+
+    # ---- commands (queued calls from the window) ---------------------------------------------
+
+    @Slot(object, int)
+    @_guarded
+    def set_config(self, config: LabConfig, generation: int) -> None:
+        """Apply a config; fields like lr apply from the next slice, others restart at step 0."""
+        old, self._config = self._config, config
+        self._generation = generation
+        if self._trainer is None:
+            return
+        new_data = any(getattr(old, f) != getattr(config, f) for f in DATA_FIELDS)
+        if new_data and config.preset != "csv":
+            self._dataset = None
+            self._rebuild()
+            return
+        try:
+            reset = self._trainer.configure(config)
+        except Exception:
+            self._config = old  # the trainer kept the old config: stay consistent with it
+            raise
+        if reset:
+            self._drop_pending()
+        if not self._running:
+            self._show_preview()
+
+    @Slot(object, object, int)
+    @_guarded
+    def set_dataset(self, config: LabConfig, dataset: Dataset, generation: int) -> None:
+        """New data (a CSV file): a new trainer at step 0."""
+        self._config, self._dataset, self._generation = config, dataset, generation
+        if self._mod is not None:
+            self._rebuild()
+
+    @Slot(int)
+    @_guarded
+    def reset(self, generation: int) -> None:
+        """Back to step 0 (recovers from divergence and errors)."""
+        self._generation = generation
+        self._pause()
+        if self._mod is None:
+            return
+        self._rebuild()
+
+    @Slot(int)
+    @_guarded
+    def step(self, n: int = 1) -> None:
+        """Take ``n`` steps (in slices, so commands are still served), then pause."""
+        if not self._can_step():
+            return
+        if n <= 1:
+            self._pause()
+            record, chunk = self._trainer.run(1)
+            self._pending_chunks.append(chunk)
+            self._pending_record = record
+            self._mark_rate()
+            self._flush()
+            if record is not None and record.diverged:
+                self._report_divergence(record)
+            return
+        self._target = self._trainer.step_count + n
+        self._begin_running()
+
+    @Slot()
+    @_guarded
+    def run(self) -> None:
+        """Run until paused (or diverged)."""
+        if not self._can_step():
+            return
+        self._target = None
+        self._begin_running()
+
+    @Slot()
+    @_guarded
+    def pause(self) -> None:
+        self._pause()
+
+    @Slot(float)
+    @_guarded
+    def set_speed(self, steps_per_second: float) -> None:
+        """Steps per second; ``inf`` (or <= 0) means as fast as possible."""
+        self._speed = math.inf if steps_per_second <= 0 else float(steps_per_second)
+        self._pace_t0, self._pace_done = time.perf_counter(), 0
+        if self._running and self._timer is not None:
+            self._timer.start(0)
+
+    # ---- running ---------------------------------------------------------------------------
+
+    def _can_step(self) -> bool:
+        if self._trainer is None:
+            return False
+        if self._trainer.diverged is not None:
+            self.errored.emit(f"The run diverged ({self._trainer.diverged}). Press Reset (R) and "
+                              "lower the learning rate.")
+            return False
+        return True
+
+    def _begin_running(self) -> None:
+        if not self._running:
+            self._running = True
+            self.running_changed.emit(True)
+        self._pace_t0, self._pace_done = time.perf_counter(), 0
+        self._last_emit = time.perf_counter()
+        assert self._timer is not None
+        self._timer.start(0)
+
+    def _pause(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._target = None
+        if self._running:
+            self._running = False
+            self._flush()
+            self.running_changed.emit(False)
+
+    def _steps_this_slice(self, now: float) -> tuple[int, int]:
+        """(steps to take now, milliseconds until the next tick)."""
+        k = self._slice_steps
+        if self._target is not None:
+            k = min(k, self._target - self._trainer.step_count)
+        if math.isinf(self._speed):
+            return k, 0
+        due = int(self._speed * (now - self._pace_t0)) - self._pace_done
+        if due > 2 * k:  # fell behind (slow steps): do not try to catch up in a burst
+            self._pace_t0 = now - (self._pace_done + k) / self._speed
+            due = k
+        if due <= 0:
+            wait = (self._pace_done + 1) / self._speed - (now - self._pace_t0)
+            return 0, max(1, int(wait * 1000))
+        return min(k, due), 0
+
+    @Slot()
+    def _tick(self) -> None:
+        if self._abort or not self._running:
+            return
+        try:
+            self._slice()
+        except Exception as exc:  # noqa: BLE001
+            self._fail(exc)
+
+    def _slice(self) -> None:
+        now = time.perf_counter()
+        k, wait_ms = self._steps_this_slice(now)
+        if k > 0:
+            t0 = time.perf_counter()
+            record, chunk = self._trainer.run(k)
+            dt = time.perf_counter() - t0
+            self._pace_done += len(chunk)
+            per_step = dt / max(1, len(chunk))
+            smooth = self._step_cost or per_step
+            self._step_cost = 0.7 * smooth + 0.3 * per_step
+            self._slice_steps = max(1, min(10_000, int(SLICE_SECONDS / max(self._step_cost, 1e-7))))
+            self._pending_chunks.append(chunk)
+            self._pending_record = record
+            self._mark_rate()
+            if record is not None and record.diverged:
+                self._pause()
+                self._report_divergence(record)
+                return
+            if self._target is not None and self._trainer.step_count >= self._target:
+                self._pause()
+                return
+        now = time.perf_counter()
+        interval = max(1.0 / MAX_UPDATES_PER_SECOND, 4.0 * self._view_cost)
+        if now - self._last_emit >= interval:
+            self._flush()
+        if self._running and not self._abort:
+            assert self._timer is not None
+            self._timer.start(wait_ms)
+
+    def _report_divergence(self, record: StepRecord) -> None:
+        self.diverged.emit(
+            self._generation,
+            f"diverged at step {record.step}: {record.diverged} — lower the learning rate "
+            f"(lr = {record.lr:g}) and press Reset",
+        )
+
+    def _mark_rate(self) -> None:
+        now = time.perf_counter()
+        marks = self._rate_marks
+        marks.append((now, self._trainer.step_count))
+        while len(marks) > 2 and now - marks[0][0] > 1.0:
+            marks.popleft()
+
+    def _rate(self) -> float:
+        marks = self._rate_marks
+        if not self._running or len(marks) < 2:
+            return 0.0
+        (t0, s0), (t1, s1) = marks[0], marks[-1]
+        return (s1 - s0) / (t1 - t0) if t1 > t0 and s1 >= s0 else 0.0
+
+    # ---- output ----------------------------------------------------------------------------
+
+    def _drop_pending(self) -> None:
+        self._pending_record = None
+        self._pending_chunks = []
+        self._rate_marks.clear()
+
+    def _flush(self) -> None:
+        """Emit the newest record (with its view) and the history since the last update."""
+        record = self._pending_record
+        if record is None:
+            return
+        chunk = HistoryChunk.concat(self._pending_chunks)
+        self._emit(record, finite_history(chunk))
+        self._pending_record = None
+        self._pending_chunks = []
+
+    def _emit(self, record: StepRecord, history: HistoryChunk) -> None:
+        assert self._layout is not None and self._dataset is not None
+        t0 = time.perf_counter()
+        view = build_view(record, self._dataset, self._layout, self._config)
+        dt = time.perf_counter() - t0
+        self._view_cost = dt if self._view_cost == 0 else 0.7 * self._view_cost + 0.3 * dt
+        self._last_emit = time.perf_counter()
+        self.updated.emit(Update(
+            generation=self._generation, step=self._trainer.step_count, record=record,
+            history=history, view=view, config=self._config, running=self._running,
+            steps_per_second=self._rate(),
+        ))
+
+    def _show_preview(self) -> None:
+        """Show the loss and gradient the next step would use (after a reset or config change)."""
+        self._drop_pending()
+        record = self._trainer.preview()
+        self._emit(record, HistoryChunk.empty())
+
+    def _rebuild(self) -> None:
+        """A fresh trainer for the current config and data, at step 0."""
+        self._pause()
+        self._drop_pending()
+        self._trainer = None
+        if self._dataset is None:
+            self._dataset = dataset_for(self._config)
+        self._layout = layout_for(self._dataset, self._config.seed)
+        self._trainer = self._mod.Trainer(self._config, self._dataset)
+        self._step_cost = 0.0
+        self._view_cost = 0.0
+        self._slice_steps = 1
+        self._show_preview()
+
+    def _fail(self, exc: Exception) -> None:
+        self._pause()
+        self._drop_pending()
+        mod = self._mod
+        if mod is not None and isinstance(exc, mod.NoReductionError):
+            message = (f"PyTorch refused: RuntimeError: {exc.torch_message}\n{exc.explanation}")
+        else:
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            message = (f"{type(exc).__name__}: {exc}  (in {where.name}, line {where.lineno}). "
+                       "Press Reset (R) to start again.")
+        self.errored.emit(message)
+
+
+def start_worker(worker: TrainerWorker, parent: QObject | None = None) -> QThread:
+    """Move ``worker`` to a new thread with the standard wiring, and start it.
+
+    started -> worker.start; worker.finished -> thread.quit; thread.finished -> worker.deleteLater.
+    """
+    thread = QThread(parent)
+    thread.setObjectName("gradlab-trainer")
+    worker.moveToThread(thread)
+    thread.started.connect(worker.start)
+    worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+    thread.finished.connect(worker.deleteLater)
+    thread.start()
+    return thread

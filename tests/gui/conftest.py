@@ -1,0 +1,60 @@
+"""Window fixtures: build the lab, and at teardown prove the worker thread stopped and no
+top-level widget leaked (ndv / napari style)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from gradlab.core.config import LabConfig
+from gradlab.core.data import Dataset
+
+# Offscreen Qt warns on every size-hint change of a top-level window; the window avoids the
+# warning itself, but pytest-qt should not fail a test on this platform message either.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/gui" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture
+def make_lab(qtbot) -> Iterator[Callable[..., object]]:  # noqa: ANN001
+    """``make_lab(config)`` -> a shown MainWindow whose worker is ready and has shown step 0."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from gradlab.ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    before = set(app.topLevelWidgets())
+    windows: list[MainWindow] = []
+
+    def make(config: LabConfig | None = None, dataset: Dataset | None = None,
+             wait_ready: bool = True) -> MainWindow:
+        window = MainWindow(config or LabConfig(), dataset)
+        windows.append(window)
+        window.resize(1280, 800)
+        window.show()
+        window.start()
+        if wait_ready:
+            qtbot.waitUntil(lambda: window.shown is not None, timeout=30_000)
+        return window
+
+    yield make
+
+    for window in windows:
+        window.close()
+        thread = window.thread
+        if thread is not None:
+            assert thread.isFinished(), "the worker thread is still running after close()"
+        window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+    gc.collect()  # pyqtgraph's unparented menus go with their (cyclic) Python owners
+    leaked = [w for w in app.topLevelWidgets() if w not in before]
+    assert not leaked, f"leaked top-level widgets: {leaked}"
