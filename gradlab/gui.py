@@ -17,7 +17,9 @@ from gradlab.core.data import PRESET_INFO, Dataset
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: Platforms that need no display server.
-HEADLESS_PLATFORMS = {"offscreen", "minimal", "minimalegl", "vnc", "linuxfb", "eglfs", "vkkhrdisplay"}
+HEADLESS_PLATFORMS = {
+    "offscreen", "minimal", "minimalegl", "vnc", "linuxfb", "eglfs", "vkkhrdisplay",
+}
 SCREENSHOT_TIMEOUT_MS = 180_000
 NO_DISPLAY_HINT = (
     "gradlab: error: no display found (DISPLAY and WAYLAND_DISPLAY are not set); use "
@@ -68,7 +70,7 @@ def display_available(env: dict[str, str] | None = None, platform: str | None = 
 
 
 def with_gui_defaults(args: argparse.Namespace, config: LabConfig, dataset: Dataset) -> LabConfig:
-    """The window starts a preset with its suggested batch size, as choosing it in the window does."""
+    """Start a preset with its suggested batch size, as choosing it in the window does."""
     info = PRESET_INFO.get(config.preset)
     if args.batch_size is None and info is not None and info.suggested_batch is not None:
         batch = min(info.suggested_batch, len(dataset))

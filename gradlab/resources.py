@@ -17,7 +17,7 @@ if hasattr(sys, "_MEIPASS"):  # PyInstaller bundle
 
 
 def resource_path(relative: str) -> Path:
-    """The path of ``resources/<relative>``; FileNotFoundError names the file and where we looked."""
+    """The path of ``resources/<relative>``; FileNotFoundError names the file and the places."""
     for root in _CANDIDATES:
         path = root / relative
         if path.is_file():

@@ -29,23 +29,30 @@ from gradlab.core.config import PRESETS, ConfigError, LabConfig
 from gradlab.core.data import PRESET_INFO, make_preset
 
 TIPS = {
-    "preset": "Which data to fit: each preset shows a different lesson (scale, outliers, noise, size).",
-    "n": "How many samples the generated dataset has; every full-batch step costs more with more samples.",
-    "noise": "The spread of the random noise added to y, so the points do not lie exactly on a line.",
-    "seed": "Random seed for the generated data and the minibatch shuffle: the same seed gives the same run.",
-    "lr": "Learning rate: how far each step moves w and b against the gradient (new = old − lr · gradient).",
-    "batch": "How many samples each step uses to estimate the gradient; all of them is a full-batch step.",
-    "reduction": "How the per-sample losses become the one number backward() needs: their mean, their sum, "
-                 "a weighted sum — or none, which PyTorch refuses.",
-    "loss": "How one sample's error is scored: squared (MSE), absolute (MAE), or Huber (squared when "
-            "small, absolute when large).",
-    "optimizer": "The update rule: plain SGD, SGD with momentum (keeps part of the previous update), "
-                 "or Adam (adaptive step per parameter).",
-    "momentum": "How much of the previous update momentum SGD carries into the next one (0.9 is typical).",
+    "preset": "Which data to fit: each preset shows a different lesson "
+              "(scale, outliers, noise, size).",
+    "n": "How many samples the generated dataset has; a full-batch step costs more with more.",
+    "noise": "The spread of the random noise added to y, so the points are not exactly on a line.",
+    "seed": "Random seed for the generated data and the minibatch shuffle: "
+            "the same seed gives the same run.",
+    "lr": "Learning rate: how far each step moves w and b against the gradient "
+          "(new = old − lr · gradient).",
+    "batch": "How many samples each step uses to estimate the gradient; "
+             "all of them is a full-batch step.",
+    "reduction": "How the per-sample losses become the one number backward() needs: their mean, "
+                 "their sum, a weighted sum — or none, which PyTorch refuses.",
+    "loss": "How one sample's error is scored: squared (MSE), absolute (MAE), or Huber "
+            "(squared when small, absolute when large).",
+    "optimizer": "The update rule: plain SGD, SGD with momentum (keeps part of the previous "
+                 "update), or Adam (an adaptive step per parameter).",
+    "momentum": "How much of the previous update momentum SGD carries into the next one "
+                "(0.9 is typical).",
     "init_w": "The slope w that training starts from after Reset.",
     "init_b": "The intercept b that training starts from after Reset.",
-    "speed": "How many training steps per second Run takes; 'max' runs as fast as the computer can.",
-    "step": "Take one step: forward, per-sample losses, reduce, backward(), optimizer.step() (Space).",
+    "speed": "How many training steps per second Run takes; "
+             "'max' runs as fast as the computer can.",
+    "step": "Take one step: forward, per-sample losses, reduce, backward(), "
+            "optimizer.step() (Space).",
     "run": "Keep taking steps until paused (Enter).",
     "reset": "Back to step 0 with the initial w and b and a fresh optimizer (R).",
     "theme": "Switch between the light projector theme and a dark theme.",
@@ -244,7 +251,8 @@ class ControlsPanel(QWidget):
         self.optimizer = self._combo(OPTIMIZER_LABELS, TIPS["optimizer"])
         self.momentum = ValueSlider(Scale(0.0, 0.99, steps=99), 0.9, TIPS["momentum"])
         self.lr = ValueSlider(Scale(1e-7, 10.0, log=True, steps=800), 0.01, TIPS["lr"])
-        self.batch = ValueSlider(Scale(1, 4, integer=True, steps=3, all_at_top=True), 4, TIPS["batch"])
+        self.batch = ValueSlider(Scale(1, 4, integer=True, steps=3, all_at_top=True), 4,
+                                 TIPS["batch"])
         outer.addWidget(self._group("Optimizer", ("optimizer", self.optimizer),
                                     ("momentum", self.momentum), ("learning rate", self.lr),
                                     ("batch size", self.batch)))
@@ -302,7 +310,8 @@ class ControlsPanel(QWidget):
 
     def _set_batch_scale(self, size: int, batch: int | None) -> None:
         log = size > 100
-        scale = Scale(1, size, log=log, integer=True, steps=min(size - 1, 400) or 1, all_at_top=True)
+        steps = min(size - 1, 400) or 1
+        scale = Scale(1, size, log=log, integer=True, steps=steps, all_at_top=True)
         self.batch.set_scale(scale, float(size if batch is None else min(batch, size)))
 
     def set_config(self, config: LabConfig) -> None:
@@ -319,7 +328,8 @@ class ControlsPanel(QWidget):
             self.noise.setEnabled(generated)
             if generated:
                 self.n.set_value(float(config.n_points or info.default_n))
-                self.noise.set_value(config.noise if config.noise is not None else info.default_noise)
+                noise = config.noise if config.noise is not None else info.default_noise
+                self.noise.set_value(noise)
             self.seed.setValue(config.seed)
             self.init_w.set_value(config.init_w)
             self.init_b.set_value(config.init_b)

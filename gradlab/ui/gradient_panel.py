@@ -38,7 +38,8 @@ class _GradPlot:
         self.theme = theme
         th.style_plot(self.plot, theme, "", f"share of ∂L/∂{self.symbol}")
         color = getattr(theme, self.color_name)
-        self.shares.setOpts(brush=pg.mkBrush(theme.color(self.color_name, 150)), pen=pg.mkPen(color))
+        self.shares.setOpts(brush=pg.mkBrush(theme.color(self.color_name, 150)),
+                            pen=pg.mkPen(color))
         self.total.setOpts(brush=pg.mkBrush(theme.reduced), pen=pg.mkPen(None))
         self.zero.setPen(pg.mkPen(theme.foreground, width=1.5))
         self.title = ""

@@ -32,7 +32,9 @@ def bar_ticks(pos: np.ndarray, group_size: int, extra: list[tuple[float, str]] |
         raw = last / 6
         mag = 10 ** np.floor(np.log10(raw))
         step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw * 0.999)
-        values = ([1.0] if group_size == 1 else []) + [k * step for k in range(1, 8) if k * step <= last - 0.3 * step]
+        values = [k * step for k in range(1, 8) if k * step <= last - 0.3 * step]
+        if group_size == 1:
+            values.insert(0, 1.0)
         ticks = [(v, count(int(v))) for v in values]
     return ticks + (extra or [])
 
@@ -64,7 +66,8 @@ class LossPanel(pg.GraphicsLayoutWidget):
         th.style_plot(self.plot, theme, "sample", "loss")
         self.bars.setOpts(brush=pg.mkBrush(theme.bars), pen=pg.mkPen(None))
         self.batch_bars.setOpts(brush=pg.mkBrush(theme.bars_batch), pen=pg.mkPen(None))
-        self.reduced_line.setPen(pg.mkPen(theme.reduced, width=th.THICK, style=Qt.PenStyle.DashLine))
+        self.reduced_line.setPen(pg.mkPen(theme.reduced, width=th.THICK,
+                                          style=Qt.PenStyle.DashLine))
         self.reduced_label.setColor(theme.reduced)
         self.reduced_label.fill = pg.mkBrush(theme.color("background", 225))
         self.reduced_label.border = pg.mkPen(theme.reduced, width=1.5)
@@ -93,7 +96,8 @@ class LossPanel(pg.GraphicsLayoutWidget):
         self.reduced_label.setPos(x_hi, label_y)
         notes = []
         if group > 1:
-            notes.append(f"{count(view.layout.n)} samples in groups of {count(group)}: mean loss per group")
+            notes.append(f"{count(view.layout.n)} samples in groups of {count(group)}: "
+                         "mean loss per group")
         if view.batch_size < view.layout.n:
             notes.append(f"batch: {count(view.batch_size)} of {count(view.layout.n)}")
         self.note.setText("\n".join(notes))
@@ -111,7 +115,8 @@ class LossPanel(pg.GraphicsLayoutWidget):
 
     def bar_heights(self) -> np.ndarray:
         """All bar heights in sample order (batch and non-batch items merged)."""
-        xs = np.concatenate([np.asarray(self.bars.opts["x"]), np.asarray(self.batch_bars.opts["x"])])
+        xs = np.concatenate([np.asarray(self.bars.opts["x"]),
+                             np.asarray(self.batch_bars.opts["x"])])
         hs = np.concatenate([np.asarray(self.bars.opts["height"]),
                              np.asarray(self.batch_bars.opts["height"])])
         return hs[np.argsort(xs, kind="stable")]

@@ -90,7 +90,8 @@ class MainWindow(QMainWindow):
         self._history_dirty = False
         self._closed = False
 
-        self.controls = ControlsPanel(config, csv_size=len(dataset) if dataset is not None else None)
+        csv_size = len(dataset) if dataset is not None else None
+        self.controls = ControlsPanel(config, csv_size=csv_size)
         # The controls spell defaults out (N 50 rather than None): start from their spelling, so
         # the first edit is compared like with like and does not look like a new dataset.
         try:
@@ -305,7 +306,8 @@ class MainWindow(QMainWindow):
         if self._history_dirty:
             slow = self.history_panel.buffer.size > BIG_HISTORY
             now = time.perf_counter()
-            if not slow or now - self._last_history_draw > HISTORY_SLOW_MS / 1000 or not self._running:
+            due = now - self._last_history_draw > HISTORY_SLOW_MS / 1000
+            if not slow or due or not self._running:
                 self._last_history_draw = now
                 self._history_dirty = False
                 self.history_panel.redraw()
@@ -346,8 +348,8 @@ class MainWindow(QMainWindow):
         s["w"].setText(f"w <b>{fmt(r.w_after)}</b>")
         s["b"].setText(f"b <b>{fmt(r.b_after)}</b>")
         rate = u.steps_per_second if u.running else 0.0
-        s["rate"].setText(f"<b>{count(int(round(rate)))}</b> steps/s" if rate and math.isfinite(rate)
-                          else "— steps/s")
+        shown = rate and math.isfinite(rate)
+        s["rate"].setText(f"<b>{count(int(round(rate)))}</b> steps/s" if shown else "— steps/s")
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)

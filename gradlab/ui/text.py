@@ -6,7 +6,7 @@ import math
 
 
 def fmt(value: float, digits: int = 4) -> str:
-    """``-30.0`` -> ``−30``; ``0.30000000000000004`` -> ``0.3``; big and tiny values in e-notation."""
+    """``-30.0`` -> ``−30``; ``0.30000000000000004`` -> ``0.3``; e-notation when big or tiny."""
     if not math.isfinite(value):
         return {math.inf: "inf", -math.inf: "−inf"}.get(value, "NaN")
     text = f"{value:.{digits}g}"

@@ -72,7 +72,8 @@ THICK = 4  # pen width for short items (the fitted line, residuals, reduced line
 
 
 def title_html(text: str, theme: Theme, size: int = TITLE_PX) -> str:
-    return f"<span style='color:{theme.foreground};font-size:{size}px;font-weight:600'>{text}</span>"
+    style = f"color:{theme.foreground};font-size:{size}px;font-weight:600"
+    return f"<span style='{style}'>{text}</span>"
 
 
 def axis_font() -> QFont:

@@ -100,13 +100,15 @@ class PanelView:
     clipped: bool  # some value was beyond ±LIMIT and was clipped
 
 
-def build_view(record: StepRecord, dataset: Dataset, layout: DataLayout, config: LabConfig) -> PanelView:
+def build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
+               config: LabConfig) -> PanelView:
     """The panel arrays for ``record`` (costs O(N): call it only for records that will be shown)."""
     with np.errstate(all="ignore"):
         return _build_view(record, dataset, layout, config)
 
 
-def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout, config: LabConfig) -> PanelView:
+def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
+                config: LabConfig) -> PanelView:
     wb, bb = record.w_before, record.b_before
     loss_name = record.loss_name
     batch = record.batch
@@ -149,7 +151,8 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout, config
         "w": record.w_after, "b": record.b_after, "w_before": wb, "b_before": bb,
         "loss": record.loss, "grad_w": record.grad_w, "grad_b": record.grad_b,
     }
-    clipped = not all(np.isfinite(a).all() and np.abs(a).max(initial=0) <= LIMIT for a in arrays.values())
+    clipped = not all(np.isfinite(a).all() and np.abs(a).max(initial=0) <= LIMIT
+                      for a in arrays.values())
     clipped = clipped or not all(math.isfinite(v) and abs(v) <= LIMIT for v in scalars.values())
     return PanelView(
         layout=layout,
@@ -174,4 +177,5 @@ def finite_history(chunk: HistoryChunk) -> HistoryChunk:
         ok &= np.isfinite(getattr(chunk, name))
     if ok.all() and all(np.abs(getattr(chunk, f)).max() <= LIMIT for f in HISTORY_FIELDS[1:]):
         return chunk
-    return HistoryChunk(chunk.step[ok], *(finite(getattr(chunk, f)[ok]) for f in HISTORY_FIELDS[1:]))
+    columns = (finite(getattr(chunk, f)[ok]) for f in HISTORY_FIELDS[1:])
+    return HistoryChunk(chunk.step[ok], *columns)

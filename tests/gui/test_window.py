@@ -203,7 +203,8 @@ def test_large_dataset_panels_aggregate_and_redraw_fast(make_lab, qtbot) -> None
     assert "groups of" in window.loss_panel.note.toPlainText()
     assert "of 1,000,000 points shown" in window.fit_panel.note.toPlainText()
     # The shares of the groups still add up to PyTorch's gradient.
-    assert window.gradient_panel.shares("w").sum() == pytest.approx(view.grad_w, rel=1e-9, abs=1e-12)
+    total = window.gradient_panel.shares("w").sum()
+    assert total == pytest.approx(view.grad_w, rel=1e-9, abs=1e-12)
     t0 = time.perf_counter()
     window.redraw(window.shown)
     window.flush_history()
