@@ -192,7 +192,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.note.setPos(x1, y0)
         if title != self._title:
             self._title = title
-            self.plot.setTitle(th.title_html(title, self.theme))
+            th.set_title(self.plot, th.title_html(title, self.theme))
 
     # ---- for tests ---------------------------------------------------------------------------
 

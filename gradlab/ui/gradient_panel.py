@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from gradlab.ui import theme as th
-from gradlab.ui.loss_panel import bar_ticks
+from gradlab.ui.loss_panel import bar_ticks, sticky
 from gradlab.ui.text import count, fmt
 from gradlab.ui.view import PanelView
 
@@ -33,6 +33,8 @@ class _GradPlot:
         self.title = ""
         self.x_label = ""
         self.ticks: list[tuple[float, str]] = []
+        self.x_range: tuple[float, float] | None = None
+        self.y_range: tuple[float, float] | None = None
 
     def set_theme(self, theme: th.Theme) -> None:
         self.theme = theme
@@ -57,8 +59,11 @@ class _GradPlot:
         lo = min(0.0, float(shares.min(initial=0.0)), total)
         hi = max(0.0, float(shares.max(initial=0.0)), total)
         yspan = (hi - lo) or 1.0
-        self.plot.setRange(xRange=(float(pos[0]) - 0.6 * group, total_pos + 0.75 * total_width),
-                           yRange=(lo - 0.08 * yspan, hi + 0.08 * yspan), padding=0)
+        x_range = (float(pos[0]) - 0.6 * group, total_pos + 0.75 * total_width)
+        y_range = sticky(self.y_range, lo - 0.08 * yspan, hi + 0.08 * yspan)
+        if x_range != self.x_range or y_range != self.y_range:
+            self.x_range, self.y_range = x_range, y_range
+            self.plot.setRange(xRange=x_range, yRange=y_range, padding=0)
         ticks = bar_ticks(pos, group, [(total_pos, "Σ")])
         if ticks != self.ticks:
             self.ticks = ticks
@@ -70,7 +75,7 @@ class _GradPlot:
                  f"&nbsp;&nbsp;= Σ of the shares</span>")
         if title != self.title:
             self.title = title
-            self.plot.setTitle(title)
+            th.set_title(self.plot, title)
         if x_label != self.x_label:
             self.x_label = x_label
             self.plot.setLabel("bottom", x_label, color=self.theme.foreground,

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk
 from gradlab.ui import theme as th
+from gradlab.ui.loss_panel import sticky
 
 #: Log scale cannot show 0: losses below this are drawn at this value.
 LOG_FLOOR = 1e-16
@@ -104,14 +105,17 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
             # After the items are added (see DESIGN.md): downsample and clip every curve.
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
-            plot.enableAutoRange()
+            # Ranges are set by hand, and only when the data outgrow them: a range that moves
+            # every frame makes pyqtgraph rebuild the axes' text every frame.
+            plot.disableAutoRange()
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 2)
         self.ci.layout.setRowStretchFactor(2, 2)
-        self.loss_plot.enableAutoRange(y=False)
         self.grad_plot.setXLink(self.loss_plot)
         self.param_plot.setXLink(self.loss_plot)
         self._thin: int | None = None
+        self._x_hi = 0.0
+        self._y_ranges: dict[int, tuple[float, float]] = {}
         self.set_theme(theme)
 
     def set_theme(self, theme: th.Theme) -> None:
@@ -120,12 +124,13 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         def tint(color: str, text: str) -> str:
             return f"<span style='color:{color}'>{text}</span>"
 
-        th.style_plot(self.loss_plot, theme, "", tint(theme.loss_curve, "loss (log scale)"))
+        # Short, tinted like the curves (no legend to hide the newest steps).
+        th.style_plot(self.loss_plot, theme, "", tint(theme.loss_curve, "loss"))
         th.style_plot(self.grad_plot, theme, "",
-                      f"{tint(theme.grad_w, '∂L/∂w')}&nbsp;&nbsp;{tint(theme.grad_b, '∂L/∂b')}")
+                      f"{tint(theme.grad_w, '∂w')}&nbsp;{tint(theme.grad_b, '∂b')}")
         th.style_plot(self.param_plot, theme, "step",
-                      f"{tint(theme.param_w, 'w')}&nbsp;&nbsp;&nbsp;{tint(theme.param_b, 'b')}")
-        self.loss_plot.setTitle(th.title_html("History", theme))
+                      f"{tint(theme.param_w, 'w')}&nbsp;&nbsp;{tint(theme.param_b, 'b')}")
+        th.set_title(self.loss_plot, th.title_html("History (loss on a log scale)", theme))
         self._thin = None
         self._set_pens()
 
@@ -151,6 +156,8 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         self.buffer.clear()
         for curve in self.curves.values():
             curve.setData(np.zeros(0), np.zeros(0))
+        self._x_hi = 0.0
+        self._y_ranges.clear()
         self._set_pens()
 
     def append(self, chunk: HistoryChunk) -> None:
@@ -164,10 +171,31 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         self._set_pens()
         log_loss = np.log10(np.maximum(buf.column("loss"), LOG_FLOOR))
         self.curves["loss"].setData(steps, log_loss)
-        # Whole decades at both ends, so the axis always has labelled ticks.
-        lo, hi = np.floor(log_loss.min()), np.ceil(log_loss.max())
-        if hi - lo < 1.0:
-            hi = lo + 1.0
-        self.loss_plot.setYRange(lo, hi, padding=0.02)
         for key in ("grad_w", "grad_b", "w", "b"):
             self.curves[key].setData(steps, buf.column(key))
+        last = float(steps[-1])
+        if last > self._x_hi or self._x_hi > 4 * max(last, 10):
+            self._x_hi = nice_ceiling(max(10.0, 1.5 * last))
+            self.loss_plot.setXRange(0, self._x_hi, padding=0.02)  # the others are linked
+        # Whole decades at both ends, so the log axis always has labelled ticks.
+        lo, hi = np.floor(log_loss.min()), np.ceil(log_loss.max())
+        hi = max(hi, lo + 1.0)
+        self._set_y(self.loss_plot, lo - 0.12 * (hi - lo), hi + 0.12 * (hi - lo))
+        for plot, keys in ((self.grad_plot, ("grad_w", "grad_b")), (self.param_plot, ("w", "b"))):
+            lo = min(float(buf.column(k).min()) for k in keys)
+            hi = max(float(buf.column(k).max()) for k in keys)
+            pad = 0.08 * ((hi - lo) or max(abs(hi), 1.0))
+            self._set_y(plot, lo - pad, hi + pad)
+
+    def _set_y(self, plot: pg.PlotItem, lo: float, hi: float) -> None:
+        current = self._y_ranges.get(id(plot))
+        new = sticky(current, lo, hi)
+        if new != current:
+            self._y_ranges[id(plot)] = new
+            plot.setYRange(*new, padding=0)
+
+
+def nice_ceiling(x: float) -> float:
+    """The next of 1, 2, 5 x 10^k at or above ``x``."""
+    mag = 10 ** np.floor(np.log10(x))
+    return float(next(m * mag for m in (1, 2, 5, 10) if m * mag >= x))

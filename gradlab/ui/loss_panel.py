@@ -39,6 +39,19 @@ def bar_ticks(pos: np.ndarray, group_size: int, extra: list[tuple[float, str]] |
     return ticks + (extra or [])
 
 
+def sticky(current: tuple[float, float] | None, lo: float, hi: float) -> tuple[float, float]:
+    """Keep the current axis range while the data fit in it and fill at least half of it.
+
+    A range that changes every frame makes pyqtgraph rebuild the axis (text, slow) every frame.
+    """
+    if current is not None:
+        c_lo, c_hi = current
+        span = c_hi - c_lo
+        if c_lo <= lo and hi <= c_hi and (hi - lo) >= 0.5 * span:
+            return current
+    return lo, hi
+
+
 class LossPanel(pg.GraphicsLayoutWidget):
     def __init__(self, theme: th.Theme) -> None:
         super().__init__()
@@ -58,6 +71,9 @@ class LossPanel(pg.GraphicsLayoutWidget):
         self.plot.addItem(self.note, ignoreBounds=True)
         self._title = ""
         self._ticks: list[tuple[float, str]] = []
+        self._x_range: tuple[float, float] | None = None
+        self._y_range: tuple[float, float] | None = None
+        self._label_state: tuple | None = None
         self.set_theme(theme)
 
     def set_theme(self, theme: th.Theme) -> None:
@@ -73,6 +89,7 @@ class LossPanel(pg.GraphicsLayoutWidget):
         self.reduced_label.border = pg.mkPen(theme.reduced, width=1.5)
         self.note.setColor(theme.foreground)
         self._title = ""
+        self._label_state = None
 
     def show_view(self, view: PanelView) -> None:
         pos, height, in_batch = view.bar_pos, view.bar_loss, view.bar_in_batch
@@ -87,29 +104,40 @@ class LossPanel(pg.GraphicsLayoutWidget):
         top = max(tallest, reduced if on_scale else 0.0)
         top = top * 1.22 if top > 0 else 1.0
         x_lo, x_hi = float(pos[0]) - 0.6 * group, float(pos[-1]) + 0.6 * group
-        self.plot.setRange(xRange=(x_lo, x_hi), yRange=(0, top), padding=0)
+        y_range = sticky(self._y_range, 0.0, top)
+        if (x_lo, x_hi) != self._x_range or y_range != self._y_range:
+            self._x_range, self._y_range = (x_lo, x_hi), y_range
+            self.plot.setRange(xRange=(x_lo, x_hi), yRange=y_range, padding=0)
+        top = y_range[1]
         label_y = reduced if on_scale else top
-        self.reduced_line.setValue(label_y)
-        self.reduced_line.setVisible(on_scale)
         text = f" {word} = {fmt(reduced)} " + ("" if on_scale else "↑ above the plot ")
-        self.reduced_label.setText(text)
-        self.reduced_label.setPos(x_hi, label_y)
         notes = []
         if group > 1:
             notes.append(f"{count(view.layout.n)} samples in groups of {count(group)}: "
                          "mean loss per group")
         if view.batch_size < view.layout.n:
             notes.append(f"batch: {count(view.batch_size)} of {count(view.layout.n)}")
-        self.note.setText("\n".join(notes))
-        self.note.setPos(x_lo, top)
+        if view.clipped:
+            notes.append("values beyond ±1e15 are clipped")
+        note = "\n".join(notes)
+        # Only touch what changed: every setter schedules another repaint of the panel.
+        state = (label_y, on_scale, text, x_hi, note, x_lo, top)
+        if state != self._label_state:
+            self._label_state = state
+            self.reduced_line.setValue(label_y)
+            self.reduced_line.setVisible(on_scale)
+            self.reduced_label.setText(text)
+            self.reduced_label.setPos(x_hi, label_y)
+            self.note.setText(note)
+            self.note.setPos(x_lo, top)
         ticks = bar_ticks(pos, group)
         if ticks != self._ticks:
             self._ticks = ticks
             self.plot.getAxis("bottom").setTicks([ticks])
-        title = f"Per-sample losses ({view.loss_name}) and their {word}"
+        title = f"Loss per sample ({view.loss_name}) → {word}"
         if title != self._title:
             self._title = title
-            self.plot.setTitle(th.title_html(title, self.theme))
+            th.set_title(self.plot, th.title_html(title, self.theme))
 
     # ---- for tests ---------------------------------------------------------------------------
 

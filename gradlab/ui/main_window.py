@@ -33,12 +33,15 @@ from gradlab.ui.fit_panel import FitPanel
 from gradlab.ui.gradient_panel import GradientPanel
 from gradlab.ui.history_panel import HistoryPanel
 from gradlab.ui.loss_panel import LossPanel
+from gradlab.ui.pacing import FramePacer
 from gradlab.ui.text import count, fmt
 from gradlab.worker import TrainerWorker, Update, needs_reset, start_worker
 
 FRAME_MS = 16
-#: The history curves are redrawn at most this often when they hold more than BIG_HISTORY steps.
-HISTORY_SLOW_MS = 150
+#: While running, the history curves (whose x-axis moves every frame) are redrawn at most this
+#: often; slower still once they hold more than BIG_HISTORY steps.
+HISTORY_INTERVAL = 0.25
+HISTORY_INTERVAL_BIG = 0.5
 BIG_HISTORY = 200_000
 
 
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
         # No minimum-size constraint from the layout: offscreen Qt warns about every size-hint
         # change of a top-level window, and the panels cope with small sizes anyway.
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.pacer = FramePacer()
         for panel in (self.fit_panel, self.loss_panel, self.gradient_panel, self.history_panel):
             panel.setMinimumSize(240, 180)
 
@@ -303,18 +307,22 @@ class MainWindow(QMainWindow):
     # ---- drawing -----------------------------------------------------------------------------
 
     def _frame(self) -> None:
-        if self._history_dirty:
-            slow = self.history_panel.buffer.size > BIG_HISTORY
-            now = time.perf_counter()
-            due = now - self._last_history_draw > HISTORY_SLOW_MS / 1000
-            if not slow or due or not self._running:
-                self._last_history_draw = now
-                self._history_dirty = False
-                self.history_panel.redraw()
-        if not self._dirty or self.latest is None:
+        """Draw what is new, no more often than the pacer allows (see pacing.py)."""
+        if not (self._dirty or self._history_dirty):
             return
-        self._dirty = False
-        self.redraw(self.latest)
+        started = time.perf_counter()
+        if not self.pacer.may_draw(started):
+            return
+        if self._history_dirty:
+            big = self.history_panel.buffer.size > BIG_HISTORY
+            interval = HISTORY_INTERVAL_BIG if big else HISTORY_INTERVAL
+            if not self._running or started - self._last_history_draw > interval:
+                self._last_history_draw = started
+                self.flush_history()
+        if self._dirty and self.latest is not None:
+            self._dirty = False
+            self.redraw(self.latest)
+        self.pacer.drew(time.perf_counter(), throttle=self._running)
 
     def redraw(self, update: Update) -> None:
         """Put ``update`` on every panel and in the status bar."""

@@ -100,12 +100,22 @@ def style_plot(plot, theme: Theme, x_label: str = "", y_label: str = "") -> None
         # disabling alone freezes whatever scale the current range implies.
         ax.setSIPrefixEnableRanges(())
         ax.enableAutoSIPrefix(False)
+        # Replaying an axis' text is ~2 ms per paint in software rendering, with the GIL held
+        # (it starves the training thread); cache it as a pixmap until the ticks change.
+        ax.setCacheMode(ax.CacheMode.DeviceCoordinateCache)
     style = {"color": theme.foreground, "font-size": f"{AXIS_PX}px"}
     if x_label:
         plot.setLabel("bottom", x_label, **style)
     if y_label:
         plot.setLabel("left", y_label, **style)
     plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
+
+
+def set_title(plot, html: str) -> None:  # noqa: ANN001 - a pyqtgraph PlotItem
+    """A plot title that never widens the layout (a long title would push the plot off-screen
+    in a small window; pyqtgraph makes the label at least as wide as its text)."""
+    plot.setTitle(html)
+    plot.titleLabel.setMinimumWidth(0)
 
 
 def disable_menus(plot) -> None:  # noqa: ANN001 - a pyqtgraph PlotItem

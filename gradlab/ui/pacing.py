@@ -1,0 +1,43 @@
+"""How much of the GUI thread the drawing may take.
+
+Every bit of Python or PySide painting holds the GIL, and while it is held the training thread
+cannot take its next step (torch hands the GIL back and forth dozens of times per step). So while
+the worker runs, the window measures the CPU share its own thread used and spaces frames out to
+keep it near ``DUTY``; the rest belongs to the worker. When nothing runs, frames are immediate.
+"""
+
+from __future__ import annotations
+
+import time
+
+#: Share of wall time the GUI thread may use while the worker runs.
+DUTY = 0.25
+MIN_INTERVAL = 1 / 60
+MAX_INTERVAL = 0.5
+
+
+class FramePacer:
+    """A feedback loop on the GUI thread's own CPU time (thread_time, so GIL waits don't count)."""
+
+    def __init__(self) -> None:
+        self.interval = MIN_INTERVAL
+        self.next_allowed = 0.0
+        self._mark = (time.perf_counter(), time.thread_time())
+        self.duty = 0.0
+
+    def may_draw(self, now: float) -> bool:
+        return now >= self.next_allowed
+
+    def drew(self, now: float, throttle: bool) -> None:
+        """Call after drawing a frame; must run on the GUI thread."""
+        wall0, cpu0 = self._mark
+        cpu = time.thread_time()
+        if now - wall0 >= 0.25:  # measure over a quarter second: paints come after the frame
+            self.duty = (cpu - cpu0) / (now - wall0)
+            self._mark = (now, cpu)
+            if throttle:
+                factor = min(2.0, max(0.5, self.duty / DUTY))
+                self.interval = min(MAX_INTERVAL, max(MIN_INTERVAL, self.interval * factor))
+        if not throttle:
+            self.interval = MIN_INTERVAL
+        self.next_allowed = now + self.interval
