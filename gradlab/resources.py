@@ -10,7 +10,7 @@ from pathlib import Path
 
 _CANDIDATES = [
     Path(__file__).resolve().parent.parent / "resources",  # a checkout
-    Path(__file__).resolve().parent / "resources",  # package data in a wheel
+    Path(__file__).resolve().parent / "_resources",  # package data in a wheel
 ]
 if hasattr(sys, "_MEIPASS"):  # PyInstaller bundle
     _CANDIDATES.insert(0, Path(sys._MEIPASS) / "resources")  # type: ignore[attr-defined]
