@@ -97,11 +97,49 @@ def main(argv: list[str] | None = None) -> int:
     return _run_window(config, dataset, size, steps, args.screenshot, args.theme)
 
 
-def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], steps: int,
-                screenshot: str | None, theme_name: str) -> int:
+def configure_pyqtgraph(theme_name: str = "light") -> None:
+    """pyqtgraph's global options, set once per process (binding first: PySide6)."""
     # PySide6 before pyqtgraph: pyqtgraph would pick PyQt6 first if both were installed.
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    import PySide6.QtCore  # noqa: F401
     import pyqtgraph as pg
+
+    from gradlab.ui import theme as th
+
+    theme = th.THEMES[theme_name]
+    pg.setConfigOptions(antialias=False, background=theme.background, foreground=theme.foreground)
+
+
+def _install_startup_probe(app, window) -> None:  # noqa: ANN001 - Qt objects, imported lazily
+    """``GRADLAB_STARTUP_PROBE=painted|ready``: print when the window first painted / the worker
+    became ready (``<event> <unix time>``) and quit after the named one. Used by the benchmark."""
+    want = os.environ.get("GRADLAB_STARTUP_PROBE")
+    if want not in ("painted", "ready"):
+        return
+    import time
+
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    def report(event: str) -> None:
+        print(event, repr(time.time()), flush=True)
+        if event == want:
+            QTimer.singleShot(0, window.close)
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802, ANN001 - Qt override
+            if ev.type() == QEvent.Type.Paint:
+                app.removeEventFilter(self)
+                report("painted")
+            return False
+
+    probe = FirstPaint(window)
+    app.installEventFilter(probe)
+    window.worker_ready.connect(lambda: report("ready"))
+
+
+def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], steps: int,
+                screenshot: str | None, theme_name: str) -> int:
+    configure_pyqtgraph(theme_name)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -110,7 +148,6 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
     from gradlab.ui.main_window import MainWindow
 
     theme = th.THEMES[theme_name]
-    pg.setConfigOptions(antialias=False, background=theme.background, foreground=theme.foreground)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "gradlab"])
     app.setApplicationName("gradlab")
     icon = app_icon()
@@ -157,6 +194,7 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
         window.trouble_shown.connect(later)
         QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timed_out)
 
+    _install_startup_probe(app, window)
     window.show()
     window.start()
     code = app.exec()

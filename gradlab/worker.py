@@ -115,6 +115,7 @@ class TrainerWorker(QObject):
         self._pace_done = 0
         self._last_emit = 0.0
         self._pending_record: StepRecord | None = None
+        self._last_emitted: StepRecord | None = None
         self._pending_chunks: list[HistoryChunk] = []
         self._rate_marks: deque[tuple[float, int]] = deque()
 
@@ -200,6 +201,7 @@ class TrainerWorker(QObject):
     def reset(self, generation: int) -> None:
         """Back to step 0 (recovers from divergence and errors)."""
         self._generation = generation
+        self._drop_pending()  # the old generation's records must not go out under the new number
         self._pause()
         if self._mod is None:
             return
@@ -273,6 +275,9 @@ class TrainerWorker(QObject):
         self._target = None
         if self._running:
             self._running = False
+            if self._pending_record is None and self._last_emitted is not None:
+                # The last slice's record already went out marked running: say it has stopped.
+                self._pending_record = self._last_emitted
             self._flush()
             self.running_changed.emit(False)
 
@@ -357,6 +362,7 @@ class TrainerWorker(QObject):
 
     def _drop_pending(self) -> None:
         self._pending_record = None
+        self._last_emitted = None
         self._pending_chunks = []
         self._rate_marks.clear()
 
@@ -378,6 +384,7 @@ class TrainerWorker(QObject):
         dt = time.thread_time() - t0
         self._view_cost = dt if self._view_cost == 0 else 0.7 * self._view_cost + 0.3 * dt
         self._last_emit = time.perf_counter()
+        self._last_emitted = record
         self.updated.emit(Update(
             generation=self._generation, step=self._trainer.step_count, record=record,
             history=history, view=view, config=self._config, running=self._running,
@@ -392,8 +399,8 @@ class TrainerWorker(QObject):
 
     def _rebuild(self) -> None:
         """A fresh trainer for the current config and data, at step 0."""
-        self._pause()
         self._drop_pending()
+        self._pause()
         self._trainer = None
         if self._dataset is None:
             self._dataset = dataset_for(self._config)
