@@ -10,7 +10,7 @@ import math
 import time
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,8 @@ from gradlab.ui.text import count, fmt
 from gradlab.worker import TrainerWorker, Update, needs_reset, start_worker
 
 FRAME_MS = 16
+#: Start the worker after this long even if the window never painted.
+START_FALLBACK_MS = 500
 #: While running, the history curves (whose x-axis moves every frame) are redrawn at most this
 #: often; slower still once they hold more than BIG_HISTORY steps.
 HISTORY_INTERVAL = 0.25
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self._last_history_draw = 0.0
         self._history_dirty = False
         self._closed = False
+        self._start_pending = False
 
         csv_size = len(dataset) if dataset is not None else None
         self.controls = ControlsPanel(config, csv_size=csv_size)
@@ -205,8 +208,30 @@ class MainWindow(QMainWindow):
         worker.running_changed.connect(self._on_running_changed)
 
     def start(self) -> None:
-        """Start the worker thread (torch loads there). Call after show()."""
-        if self.thread is None:
+        """Start the worker thread (torch loads there) once the window has painted.
+
+        Importing torch holds the GIL for most of a second at a time; started before the first
+        paint, it would make the window appear that much later. A fallback timer starts it
+        anyway if no paint comes (a platform that never exposes the window).
+        """
+        if self.thread is not None or self._start_pending:
+            return
+        if not self.isVisible():
+            self._start_now()
+            return
+        self._start_pending = True
+        self.installEventFilter(self)
+        QTimer.singleShot(START_FALLBACK_MS, self._start_now)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802, ANN001 - Qt override
+        if obj is self and event.type() in (QEvent.Type.UpdateRequest, QEvent.Type.Paint):
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self._start_now)  # runs after this paint has finished
+        return super().eventFilter(obj, event)
+
+    def _start_now(self) -> None:
+        self._start_pending = False
+        if self.thread is None and not self._closed:
             self.thread = start_worker(self.worker, self)
 
     # ---- commands ----------------------------------------------------------------------------
