@@ -187,6 +187,8 @@ class TrainerWorker(QObject):
             self._drop_pending()
         if not self._running:
             self._show_preview()
+        else:
+            self._last_emit = 0.0  # the user is waiting: send the first record made with it
 
     @Slot(object, object, int)
     @_guarded

@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self._history_dirty = False
         self._closed = False
         self._start_pending = False
+        self._answer_pending = False
 
         csv_size = len(dataset) if dataset is not None else None
         self.controls = ControlsPanel(config, csv_size=csv_size)
@@ -260,6 +261,7 @@ class MainWindow(QMainWindow):
         if needs_reset(self.config, config):
             self._new_generation()
         self.config = config
+        self._answer_pending = True  # draw the first update made with it at once
         self.config_sent.emit(config, self.generation)
 
     def load_dataset(self, config: LabConfig, dataset: Dataset) -> None:
@@ -302,6 +304,10 @@ class MainWindow(QMainWindow):
         if self._error and not self._diverged:
             self._error = False
             self.hide_banner()
+        if self._answer_pending and update.config == self.config:
+            self._answer_pending = False
+            self.pacer.allow_now()
+            self._frame()
 
     def _on_diverged(self, generation: int, message: str) -> None:
         if generation < self.generation:

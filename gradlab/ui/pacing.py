@@ -25,6 +25,10 @@ class FramePacer:
         self._mark = (time.perf_counter(), time.thread_time())
         self.duty = 0.0
 
+    def allow_now(self) -> None:
+        """The next frame answers a user's input: it is not made to wait its turn."""
+        self.next_allowed = 0.0
+
     def may_draw(self, now: float) -> bool:
         return now >= self.next_allowed
 
