@@ -91,6 +91,15 @@ class LossPanel(pg.GraphicsLayoutWidget):
         self._title = ""
         self._label_state = None
 
+    def _room_for_label(self, x_lo: float, x_hi: float) -> float:
+        """Widen the x range so the reduced-value label sits right of the last bar, not on it."""
+        view_px = self.plot.vb.width()
+        label_px = self.reduced_label.boundingRect().width() + 12
+        if view_px <= 0:
+            return x_hi
+        f = min(0.45, label_px / view_px)
+        return (x_hi - f * x_lo) / (1.0 - f)
+
     def show_view(self, view: PanelView) -> None:
         pos, height, in_batch = view.bar_pos, view.bar_loss, view.bar_in_batch
         group = view.layout.group_size
@@ -104,13 +113,16 @@ class LossPanel(pg.GraphicsLayoutWidget):
         top = max(tallest, reduced if on_scale else 0.0)
         top = top * 1.22 if top > 0 else 1.0
         x_lo, x_hi = float(pos[0]) - 0.6 * group, float(pos[-1]) + 0.6 * group
+        text = f" {word} = {fmt(reduced)} " + ("" if on_scale else "↑ above the plot ")
+        if text != self.reduced_label.toPlainText():
+            self.reduced_label.setText(text)
+        x_hi = self._room_for_label(x_lo, x_hi)
         y_range = sticky(self._y_range, 0.0, top)
         if (x_lo, x_hi) != self._x_range or y_range != self._y_range:
             self._x_range, self._y_range = (x_lo, x_hi), y_range
             self.plot.setRange(xRange=(x_lo, x_hi), yRange=y_range, padding=0)
         top = y_range[1]
         label_y = reduced if on_scale else top
-        text = f" {word} = {fmt(reduced)} " + ("" if on_scale else "↑ above the plot ")
         notes = []
         if group > 1:
             notes.append(f"{count(view.layout.n)} samples in groups of {count(group)}: "
@@ -126,7 +138,6 @@ class LossPanel(pg.GraphicsLayoutWidget):
             self._label_state = state
             self.reduced_line.setValue(label_y)
             self.reduced_line.setVisible(on_scale)
-            self.reduced_label.setText(text)
             self.reduced_label.setPos(x_hi, label_y)
             self.note.setText(note)
             self.note.setPos(x_lo, top)
