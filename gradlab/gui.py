@@ -101,7 +101,9 @@ def configure_pyqtgraph(theme_name: str = "light") -> None:
     """pyqtgraph's global options, set once per process (binding first: PySide6)."""
     # PySide6 before pyqtgraph: pyqtgraph would pick PyQt6 first if both were installed.
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    import PySide6.QtCore  # noqa: F401
+    import PySide6.QtCore  # noqa: F401  (first: pyqtgraph uses the binding already loaded)
+
+    # isort: split
     import pyqtgraph as pg
 
     from gradlab.ui import theme as th

@@ -27,12 +27,15 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset, dataset_for
 from gradlab.core.records import HistoryChunk, StepRecord
+from gradlab.ui.teaching_view import TEACHING_PANELS, LandscapeCache, build_teaching
 from gradlab.ui.view import DataLayout, PanelView, build_view, finite_history, layout_for
 
 #: Target duration of one slice of steps: short enough that commands are served promptly.
 SLICE_SECONDS = 0.005
 #: Fastest update rate towards the window.
 MAX_UPDATES_PER_SECOND = 60.0
+#: While running, the teaching panels are refreshed at most this often (seconds).
+TEACH_INTERVAL = 0.25
 #: Fields whose change means new data (a new Trainer), not just a reset.
 DATA_FIELDS = ("preset", "n_points", "noise", "seed")
 #: Fields whose change restarts at step 0 (Trainer.configure resets for these).
@@ -94,6 +97,8 @@ class TrainerWorker(QObject):
     running_changed = Signal(bool)
     #: the worker stopped; connected to the thread's quit().
     finished = Signal()
+    #: a TeachingView for the step on screen (only while a teaching panel is visible)
+    taught = Signal(object)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None) -> None:
         super().__init__()
@@ -118,6 +123,9 @@ class TrainerWorker(QObject):
         self._last_emitted: StepRecord | None = None
         self._pending_chunks: list[HistoryChunk] = []
         self._rate_marks: deque[tuple[float, int]] = deque()
+        self._teach_wanted: frozenset[str] = frozenset()
+        self._last_teach = 0.0
+        self._landscape = LandscapeCache()
 
     # ---- lifecycle --------------------------------------------------------------------------
 
@@ -250,6 +258,22 @@ class TrainerWorker(QObject):
         self._pace_t0, self._pace_done = time.perf_counter(), 0
         if self._running and self._timer is not None:
             self._timer.start(0)
+
+    @Slot(object)
+    @_guarded
+    def set_teaching(self, wanted: frozenset[str]) -> None:
+        """Which teaching panels are visible; each is computed only while it is."""
+        self._teach_wanted = frozenset(wanted) & TEACHING_PANELS
+        if not self._running:
+            self._teach(force=True)
+
+    @Slot(object, object)
+    @_guarded
+    def set_landscape_range(self, w_range: tuple[float, float],
+                            b_range: tuple[float, float]) -> None:
+        self._landscape.request_range(w_range, b_range)
+        if not self._running:
+            self._teach(force=True)
 
     # ---- running ---------------------------------------------------------------------------
 
@@ -392,6 +416,24 @@ class TrainerWorker(QObject):
             history=history, view=view, config=self._config, running=self._running,
             steps_per_second=self._rate(),
         ))
+        self._teach(force=not self._running)
+
+    def _teach(self, force: bool = False) -> None:
+        """Emit a TeachingView for the step on screen, a few times a second at most."""
+        if not self._teach_wanted or self._trainer is None or self._dataset is None:
+            return
+        now = time.perf_counter()
+        if not force and now - self._last_teach < TEACH_INTERVAL:
+            return
+        self._last_teach = now
+        record = self._last_emitted
+        if record is not None:
+            w, b, batch, step = record.w_before, record.b_before, record.batch, record.step
+        else:  # no record to show (reduction 'none'): explain the step that would come next
+            (w, b), batch = self._trainer.params, self._trainer.next_batch_indices()
+            step = self._trainer.step_count + 1
+        self.taught.emit(build_teaching(self._generation, step, self._dataset, self._config,
+                                        w, b, batch, self._teach_wanted, self._landscape))
 
     def _show_preview(self) -> None:
         """Show the loss and gradient the next step would use (after a reset or config change)."""
@@ -407,6 +449,7 @@ class TrainerWorker(QObject):
         if self._dataset is None:
             self._dataset = dataset_for(self._config)
         self._layout = layout_for(self._dataset, self._config.seed)
+        self._landscape.invalidate()
         self._trainer = self._mod.Trainer(self._config, self._dataset)
         self._step_cost = 0.0
         self._view_cost = 0.0
@@ -419,6 +462,10 @@ class TrainerWorker(QObject):
         mod = self._mod
         if mod is not None and isinstance(exc, mod.NoReductionError):
             message = (f"PyTorch refused: RuntimeError: {exc.torch_message}\n{exc.explanation}")
+            try:
+                self._teach(force=True)  # the teaching panels explain exactly this
+            except Exception as teach_exc:  # noqa: BLE001 - do not hide the error being reported
+                message += f"\n(the explanation panels failed too: {teach_exc})"
         else:
             where = traceback.extract_tb(exc.__traceback__)[-1]
             message = (f"{type(exc).__name__}: {exc}  (in {where.name}, line {where.lineno}). "

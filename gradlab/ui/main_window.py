@@ -72,10 +72,13 @@ class MainWindow(QMainWindow):
     pause_requested = Signal()
     reset_requested = Signal(int)
     speed_requested = Signal(float)
+    teaching_requested = Signal(object)  # frozenset of visible teaching panels
+    landscape_range_requested = Signal(object, object)  # (w_range, b_range)
     # for observers (tests, --screenshot)
     update_shown = Signal(object)
     worker_ready = Signal()
     trouble_shown = Signal(str)  # divergence, an error, or torch failing to load
+    teaching_shown = Signal(object)  # a TeachingView of the current generation arrived
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
                  theme: th.Theme = th.LIGHT) -> None:
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._start_pending = False
         self._answer_pending = False
+        self.teaching: object | None = None  # newest TeachingView
 
         csv_size = len(dataset) if dataset is not None else None
         self.controls = ControlsPanel(config, csv_size=csv_size)
@@ -201,12 +205,15 @@ class MainWindow(QMainWindow):
         self.pause_requested.connect(worker.pause)
         self.reset_requested.connect(worker.reset)
         self.speed_requested.connect(worker.set_speed)
+        self.teaching_requested.connect(worker.set_teaching)
+        self.landscape_range_requested.connect(worker.set_landscape_range)
         worker.ready.connect(self._on_ready)
         worker.load_failed.connect(self._on_load_failed)
         worker.updated.connect(self._on_updated)
         worker.diverged.connect(self._on_diverged)
         worker.errored.connect(self._on_errored)
         worker.running_changed.connect(self._on_running_changed)
+        worker.taught.connect(self._on_taught)
 
     def start(self) -> None:
         """Start the worker thread (torch loads there) once the window has painted.
@@ -308,6 +315,12 @@ class MainWindow(QMainWindow):
             self._answer_pending = False
             self.pacer.allow_now()
             self._frame()
+
+    def _on_taught(self, teaching: object) -> None:
+        if teaching.generation < self.generation:  # type: ignore[attr-defined]
+            return  # stale: from before a reset or a config change
+        self.teaching = teaching
+        self.teaching_shown.emit(teaching)
 
     def _on_diverged(self, generation: int, message: str) -> None:
         if generation < self.generation:

@@ -348,8 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     s = (Settings(True, 0.5, 1, 3, 20_000, 8) if args.quick
          else Settings(False, 2.0, 3, 7, 100_000, 30))
 
-    import pyqtgraph as pg  # noqa: F401  (after PySide6: pyqtgraph picks the loaded binding)
     from PySide6.QtWidgets import QApplication
+
+    # isort: split
+    import pyqtgraph as pg  # after PySide6: pyqtgraph picks the binding already loaded
 
     from gradlab.gui import configure_pyqtgraph
 

@@ -1,0 +1,103 @@
+"""What the teaching panels show for the current step, computed in the worker thread.
+
+No Qt here (torch only inside the core functions it calls): the worker builds a ``TeachingView``
+for the record on screen, only while a teaching panel is visible and at most a few times a second
+while running, never once per step. The loss landscape is recomputed only when what it depends on
+(data, loss, reduction, weights, range) changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradlab.core.config import LabConfig
+from gradlab.core.data import Dataset
+from gradlab.core.explain import (
+    ChainRule,
+    GraphNode,
+    ReductionOutcome,
+    autograd_graph,
+    chain_rule,
+    reduction_demo,
+)
+from gradlab.core.landscape import LossGrid, default_range, loss_grid
+
+#: The teaching panels a window can ask for.
+TEACHING_PANELS = frozenset({"reduction", "chain_rule", "graph", "landscape"})
+LANDSCAPE_CELLS = 80
+
+
+@dataclass(frozen=True, eq=False)
+class TeachingView:
+    """The teaching panels' inputs for one step (fields not asked for are None)."""
+
+    generation: int
+    step: int
+    w: float
+    b: float
+    batch: np.ndarray
+    config: LabConfig
+    is_seed: bool
+    chain_rule: ChainRule | None = None
+    reductions: dict[str, ReductionOutcome] | None = None
+    graph: list[GraphNode] | None = None
+    landscape: LossGrid | None = None  # None: unchanged since the last view (or not asked for)
+
+
+class LandscapeCache:
+    """Keeps the last grid and the inputs it was made from; recomputes only on a change."""
+
+    def __init__(self) -> None:
+        self.key: tuple | None = None
+        self.grid: LossGrid | None = None
+        self.range: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+    def invalidate(self) -> None:
+        self.key = self.grid = self.range = None
+
+    def request_range(self, w_range: tuple[float, float], b_range: tuple[float, float]) -> None:
+        w0, w1 = map(float, w_range)
+        b0, b1 = map(float, b_range)
+        self.range = ((w0, w1), (b0, b1))
+
+    def get(self, dataset: Dataset, config: LabConfig, w: float, b: float) -> LossGrid | None:
+        """A new grid if anything it depends on changed, else None (the panel keeps its own)."""
+        if self.range is None:
+            start = (config.init_w, config.init_b)
+            self.range = default_range(dataset.x, dataset.y, [start, (w, b)])
+        reduction = "mean" if config.reduction == "none" else config.reduction
+        key = (id(dataset), len(dataset), config.loss, reduction, config.weights, self.range)
+        if key == self.key:
+            return None
+        weights = None if config.weights is None else np.asarray(config.weights)
+        self.grid = loss_grid(dataset.x, dataset.y, config.loss, reduction, weights,
+                              self.range[0], self.range[1], n=LANDSCAPE_CELLS)
+        self.key = key
+        return self.grid
+
+
+def build_teaching(
+    generation: int, step: int, dataset: Dataset, config: LabConfig, w: float, b: float,
+    batch: np.ndarray, wanted: frozenset[str], landscape: LandscapeCache,
+) -> TeachingView:
+    """Compute what the visible teaching panels need for the step at (w, b) on ``batch``."""
+    weights = None if config.weights is None else np.asarray(config.weights)
+    batch = np.asarray(batch, dtype=np.int64)
+    cr = reductions = graph = grid = None
+    if "chain_rule" in wanted:
+        cr = chain_rule(dataset.x, dataset.y, batch, w, b, config.loss, config.reduction,
+                        weights, lr=config.lr)
+    if "reduction" in wanted:
+        reductions = reduction_demo(dataset.x, dataset.y, batch, w, b, config.loss, weights)
+    if "graph" in wanted:
+        graph = autograd_graph(dataset.x[batch], dataset.y[batch], w, b, config.loss,
+                               config.reduction)
+    if "landscape" in wanted:
+        grid = landscape.get(dataset, config, w, b)
+    return TeachingView(
+        generation=generation, step=step, w=w, b=b, batch=batch, config=config,
+        is_seed=config.preset == "seed", chain_rule=cr, reductions=reductions, graph=graph,
+        landscape=grid,
+    )
