@@ -99,6 +99,14 @@ class TrainerWorker(QObject):
     finished = Signal()
     #: a TeachingView for the step on screen (only while a teaching panel is visible)
     taught = Signal(object)
+    #: a CSV file was loaded: (config, dataset, generation); the run restarted on it
+    data_loaded = Signal(object, object, int)
+    #: a file was refused or could not be written; nothing changed (the message says why)
+    file_failed = Signal(str)
+    #: a file was written (its path)
+    file_written = Signal(str)
+    #: (script, note): the plain PyTorch equivalent of the run so far
+    code_generated = Signal(str, str)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None) -> None:
         super().__init__()
@@ -126,6 +134,7 @@ class TrainerWorker(QObject):
         self._teach_wanted: frozenset[str] = frozenset()
         self._last_teach = 0.0
         self._landscape = LandscapeCache()
+        self._mixed = False  # settings changed after step 0: a script from the start differs
 
     # ---- lifecycle --------------------------------------------------------------------------
 
@@ -186,11 +195,16 @@ class TrainerWorker(QObject):
             self._dataset = None
             self._rebuild()
             return
+        stepped = self._trainer.step_count > 0
         try:
             reset = self._trainer.configure(config)
         except Exception:
             self._config = old  # the trainer kept the old config: stay consistent with it
             raise
+        if reset:
+            self._mixed = False
+        elif stepped and config != old:
+            self._mixed = True
         if reset:
             self._drop_pending()
         if not self._running:
@@ -258,6 +272,59 @@ class TrainerWorker(QObject):
         self._pace_t0, self._pace_done = time.perf_counter(), 0
         if self._running and self._timer is not None:
             self._timer.start(0)
+
+    @Slot(str, int)
+    @_guarded
+    def load_csv(self, path: str, generation: int) -> None:
+        """Read a CSV file here (a big one takes a while); on success restart on it under
+        ``generation``, otherwise report why and leave everything as it was."""
+        from gradlab.core.data import DataError, read_csv
+
+        try:
+            dataset = read_csv(path)
+            config = self._config.replace(
+                preset="csv", source=path, weights=None, n_points=None, noise=None,
+                batch_size=None if (self._config.batch_size or 0) > len(dataset)
+                else self._config.batch_size)
+            config.check_against(len(dataset))
+        except (DataError, ValueError) as exc:
+            self.file_failed.emit(f"{path}: {exc}")
+            return
+        self._config, self._dataset, self._generation = config, dataset, generation
+        self.data_loaded.emit(config, dataset, generation)
+        if self._mod is not None:
+            self._rebuild()
+
+    @Slot(str)
+    @_guarded
+    def export_csv(self, path: str) -> None:
+        from gradlab.core.data import write_csv
+
+        if self._dataset is None:
+            self.file_failed.emit("there is no data to export yet")
+            return
+        try:
+            write_csv(self._dataset, path)
+        except OSError as exc:
+            self.file_failed.emit(f"{path}: cannot write: {exc.strerror or exc}")
+            return
+        self.file_written.emit(path)
+
+    @Slot()
+    @_guarded
+    def export_code(self) -> None:
+        from gradlab.core.codegen import generate_script
+
+        if self._trainer is None or self._dataset is None:
+            self.file_failed.emit("PyTorch is still loading: try again in a moment")
+            return
+        steps = self._trainer.step_count
+        note = (f"Replays {steps} step{'s' if steps != 1 else ''} of the current settings from "
+                "the start and prints the same w and b as the lab.")
+        if self._mixed:
+            note = ("The settings changed during this run, so this script (the current settings "
+                    f"from the start, {steps} steps) will not end exactly where the lab is.")
+        self.code_generated.emit(generate_script(self._config, self._dataset, steps), note)
 
     @Slot(object)
     @_guarded
@@ -450,6 +517,7 @@ class TrainerWorker(QObject):
             self._dataset = dataset_for(self._config)
         self._layout = layout_for(self._dataset, self._config.seed)
         self._landscape.invalidate()
+        self._mixed = False
         self._trainer = self._mod.Trainer(self._config, self._dataset)
         self._step_cost = 0.0
         self._view_cost = 0.0

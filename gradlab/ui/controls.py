@@ -314,8 +314,18 @@ class ControlsPanel(QWidget):
         scale = Scale(1, size, log=log, integer=True, steps=steps, all_at_top=True)
         self.batch.set_scale(scale, float(size if batch is None else min(batch, size)))
 
-    def set_config(self, config: LabConfig) -> None:
-        """Show ``config`` without emitting anything."""
+    def set_config(self, config: LabConfig, csv_size: int | None = None) -> None:
+        """Show ``config`` without emitting anything (``csv_size``: a CSV was just loaded)."""
+        if csv_size is not None:
+            self._csv_size = csv_size
+            label = f"csv: {config.source or 'file'}"
+            self.preset.blockSignals(True)
+            index = self.preset.findData("csv")
+            if index < 0:
+                self.preset.addItem(label, "csv")
+            else:
+                self.preset.setItemText(index, label)
+            self.preset.blockSignals(False)
         self.blockSignals(True)
         try:
             widgets = (self.preset, self.seed, self.loss, self.reduction, self.optimizer)

@@ -15,10 +15,12 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFileDialog,
     QGridLayout,
     QLabel,
     QLayout,
     QMainWindow,
+    QMessageBox,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 from gradlab.core.config import ConfigError, LabConfig
 from gradlab.core.data import Dataset
 from gradlab.ui import theme as th
+from gradlab.ui.code_dialog import CodeDialog
 from gradlab.ui.controls import ControlsPanel
 from gradlab.ui.fit_panel import FitPanel
 from gradlab.ui.gradient_panel import GradientPanel
@@ -73,6 +76,9 @@ class MainWindow(QMainWindow):
     reset_requested = Signal(int)
     speed_requested = Signal(float)
     teaching_requested = Signal(object)  # frozenset of visible teaching panels
+    csv_import_requested = Signal(str, int)  # path, the generation to use if it loads
+    csv_export_requested = Signal(str)
+    code_requested = Signal()
     landscape_range_requested = Signal(object, object)  # (w_range, b_range)
     # for observers (tests, --screenshot)
     update_shown = Signal(object)
@@ -99,6 +105,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._start_pending = False
         self._answer_pending = False
+        self._reserved = 0  # highest generation number handed out for a pending CSV load
         self.teaching: object | None = None  # newest TeachingView
 
         csv_size = len(dataset) if dataset is not None else None
@@ -162,6 +169,9 @@ class MainWindow(QMainWindow):
 
         self._wire_controls()
         self._shortcuts()
+        self._menus()
+        self.code_dialog: CodeDialog | None = None
+        self.message_box: QMessageBox | None = None
         self.set_theme(theme)
         self.controls.set_ready(False)
 
@@ -206,6 +216,14 @@ class MainWindow(QMainWindow):
         self.reset_requested.connect(worker.reset)
         self.speed_requested.connect(worker.set_speed)
         self.teaching_requested.connect(worker.set_teaching)
+        self.csv_import_requested.connect(worker.load_csv)
+        self.csv_export_requested.connect(worker.export_csv)
+        self.code_requested.connect(worker.export_code)
+        worker.data_loaded.connect(self._on_data_loaded)
+        # Methods, never lambdas: a lambda has no thread, so Qt would call it in the worker's.
+        worker.file_failed.connect(self._on_file_failed)
+        worker.file_written.connect(self._on_file_written)
+        worker.code_generated.connect(self._on_code)
         self.landscape_range_requested.connect(worker.set_landscape_range)
         worker.ready.connect(self._on_ready)
         worker.load_failed.connect(self._on_load_failed)
@@ -242,6 +260,73 @@ class MainWindow(QMainWindow):
         if self.thread is None and not self._closed:
             self.thread = start_worker(self.worker, self)
 
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        for text, key, slot, tip in (
+            ("&Import CSV…", "Ctrl+O", self.choose_csv,
+             "Load data from a CSV file: two numeric columns x, y (a header row is allowed)"),
+            ("&Export CSV…", "Ctrl+E", self.choose_csv_export, "Save the current data as CSV"),
+            ("Show the &code…", "Ctrl+K", self.show_code,
+             "The plain PyTorch script that does exactly what the lab did"),
+            (None, None, None, None),
+            ("&Quit", "Ctrl+Q", self.close, "Close gradlab"),
+        ):
+            if text is None:
+                file_menu.addSeparator()
+                continue
+            action = file_menu.addAction(text)
+            action.setShortcut(QKeySequence(key))
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+            action.triggered.connect(slot)
+
+    def choose_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import data", "", "CSV (*.csv);;All files (*)")
+        if path:
+            self.import_csv(path)
+
+    def import_csv(self, path: str) -> None:
+        """Read ``path`` in the worker; the run restarts on it only if it loads."""
+        self._reserved = max(self.generation, self._reserved) + 1
+        self.csv_import_requested.emit(path, self._reserved)
+
+    def choose_csv_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export data", "data.csv", "CSV (*.csv)")
+        if path:
+            self.csv_export_requested.emit(path)
+
+    def show_code(self) -> None:
+        self.code_requested.emit()
+
+    def tell(self, title: str, text: str, warning: bool = False) -> None:
+        """A message the user must see (a refused file): a window-modal box that does not block."""
+        if self.message_box is not None:
+            self.message_box.close()
+            self.message_box.deleteLater()
+        box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information,
+                          title, text, QMessageBox.StandardButton.Ok, self)
+        self.message_box = box
+        box.open()
+
+    def _on_data_loaded(self, config: LabConfig, dataset: Dataset, generation: int) -> None:
+        if generation < self.generation:
+            return
+        self._new_generation(generation)
+        self.config = config
+        self.controls.set_config(config, csv_size=len(dataset))
+        self.statusBar().showMessage(f"Loaded {len(dataset)} points from {config.source}", 5000)
+
+    def _on_file_failed(self, message: str) -> None:
+        self.tell("Not done", message, warning=True)
+
+    def _on_file_written(self, path: str) -> None:
+        self.statusBar().showMessage(f"Wrote {path}", 5000)
+
+    def _on_code(self, script: str, note: str) -> None:
+        if self.code_dialog is None:
+            self.code_dialog = CodeDialog(self)
+        self.code_dialog.show_script(script, note)
+
     # ---- commands ----------------------------------------------------------------------------
 
     def step(self, n: int = 1) -> None:
@@ -276,10 +361,12 @@ class MainWindow(QMainWindow):
         self.config = config
         self.dataset_sent.emit(config, dataset, self.generation)
 
-    def _new_generation(self) -> None:
+    def _new_generation(self, generation: int | None = None) -> None:
         """Everything the worker sends from the old generation is dropped from now on."""
-        self.generation += 1
+        self.generation = max(self.generation, self._reserved) + 1 if generation is None \
+            else generation
         self.latest = None
+        self.teaching = None
         self._diverged = False
         self.history_panel.reset_history()
         self.fit_panel.clear_trail()
