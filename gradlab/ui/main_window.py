@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
     QWidgetAction,
@@ -150,7 +151,16 @@ class MainWindow(QMainWindow):
         for i in range(2):
             grid.setRowStretch(i, 1)
             grid.setColumnStretch(i, 1)
-        outer.addLayout(grid, 1)
+        training = QWidget()
+        training.setLayout(grid)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(training, "Training")
+        self.tabs.setTabToolTip(0, "The fit, each sample's loss and gradient share, the history")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._teaching_tabs: dict[int, str] = {}  # tab index -> teaching panel name
+        outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         # No minimum-size constraint from the layout: offscreen Qt warns about every size-hint
         # change of a top-level window, and the panels cope with small sizes anyway.
@@ -279,6 +289,33 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
             action.setToolTip(tip)
             action.triggered.connect(slot)
+        view_menu = self.menuBar().addMenu("&View")
+        for i, (text, panel) in enumerate((
+                ("the &fit", self.fit_panel), ("the &losses", self.loss_panel),
+                ("the &gradient", self.gradient_panel), ("the &history", self.history_panel)),
+                start=1):
+            action = view_menu.addAction(f"Enlarge {text}")
+            action.setShortcut(QKeySequence(f"Alt+{i}"))
+            action.triggered.connect(lambda _=False, p=panel: self.enlarge(p))
+        action = view_menu.addAction("Show &all panels")
+        action.setShortcut(QKeySequence("Alt+0"))
+        action.triggered.connect(lambda _=False: self.enlarge(None))
+
+    def add_teaching_tab(self, name: str, widget: QWidget, title: str, tip: str) -> None:
+        """A teaching panel in its own tab; the worker computes its inputs only while shown."""
+        index = self.tabs.addTab(widget, title)
+        self.tabs.setTabToolTip(index, tip)
+        self._teaching_tabs[index] = name
+
+    def _tab_changed(self, index: int) -> None:
+        name = self._teaching_tabs.get(index)
+        self.teaching_requested.emit(frozenset() if name is None else frozenset({name}))
+
+    def enlarge(self, panel: QWidget | None) -> None:
+        """Show one training panel alone (None: all four), e.g. to project it."""
+        self.tabs.setCurrentIndex(0)
+        for p in (self.fit_panel, self.loss_panel, self.gradient_panel, self.history_panel):
+            p.setVisible(panel is None or p is panel)
 
     def choose_csv(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import data", "", "CSV (*.csv);;All files (*)")

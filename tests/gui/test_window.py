@@ -251,3 +251,12 @@ def test_log_slider_round_trips(qtbot, lr: float) -> None:  # noqa: ANN001
     scale = Scale(1e-7, 10.0, log=True, steps=800)
     assert scale.value(scale.position(lr)) == pytest.approx(lr, rel=1e-2)
     assert math.isinf(Scale(1, 10_000, log=True, steps=80, inf_at_top=True).parse("max"))
+
+
+def test_enlarge_one_panel_and_back(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(SEED)
+    panels = (window.fit_panel, window.loss_panel, window.gradient_panel, window.history_panel)
+    window.enlarge(window.loss_panel)
+    assert [p.isVisible() for p in panels] == [False, True, False, False]
+    window.enlarge(None)
+    assert all(p.isVisible() for p in panels)
