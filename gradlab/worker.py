@@ -101,6 +101,8 @@ class TrainerWorker(QObject):
     taught = Signal(object)
     #: a CSV file was loaded: (config, dataset, generation); the run restarted on it
     data_loaded = Signal(object, object, int)
+    #: the data was edited by hand: (config, number of samples); w, b and the step are kept
+    data_edited = Signal(object, int)
     #: a file was refused or could not be written; nothing changed (the message says why)
     file_failed = Signal(str)
     #: a file was written (its path)
@@ -294,6 +296,50 @@ class TrainerWorker(QObject):
         self.data_loaded.emit(config, dataset, generation)
         if self._mod is not None:
             self._rebuild()
+
+    @Slot(str, int, float, float)
+    @_guarded
+    def edit_data(self, op: str, index: int, x: float, y: float) -> None:
+        """Move, add or remove one point; training goes on from the same w and b on the new data.
+
+        The optimizer starts afresh (momentum and Adam forget their state): the loss surface it
+        was following has changed.
+        """
+        if self._trainer is None or self._dataset is None:
+            return
+        from gradlab.core.data import DataError
+
+        ds = self._dataset
+        try:
+            if op == "move":
+                new = ds.with_point(index, x, y)
+            elif op == "add":
+                new = ds.with_added(x, y)
+            elif op == "remove":
+                new = ds.without(index)
+            else:
+                raise ValueError(f"unknown edit {op!r}")
+        except (DataError, IndexError) as exc:
+            self.file_failed.emit(str(exc))
+            return
+        cfg = self._config
+        n = len(new)
+        config = cfg.replace(
+            preset="csv", n_points=None, noise=None,
+            source=cfg.source or f"{cfg.preset} (edited)",
+            weights=cfg.weights if cfg.weights is not None and len(cfg.weights) == n else None,
+            batch_size=None if cfg.batch_size is None or cfg.batch_size >= n else cfg.batch_size)
+        (w, b), steps = self._trainer.params, self._trainer.step_count
+        trainer = self._mod.Trainer(config, new)
+        trainer.set_params(w, b)
+        trainer.step_count = steps
+        self._config, self._dataset, self._trainer = config, new, trainer
+        self._layout = layout_for(new, config.seed)
+        self._landscape.key = None  # same range, new surface
+        self._mixed = self._mixed or steps > 0
+        self.data_edited.emit(config, n)
+        if not self._running:
+            self._show_preview()
 
     @Slot(str)
     @_guarded

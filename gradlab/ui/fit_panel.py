@@ -6,13 +6,16 @@ from collections import deque
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 
 from gradlab.ui import theme as th
 from gradlab.ui.text import count, fmt
 from gradlab.ui.view import DataLayout, PanelView
 
 TRAIL = 8
+#: Points can be edited by hand while every one of them is drawn (and the data is small).
+EDIT_MAX = 4000
 #: Residual colour bins, as fractions of the largest loss shown.
 BINS = (0.25, 0.5, 0.75)
 
@@ -44,18 +47,67 @@ def _box_range(lo: float, hi: float) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+class _DataPoints(pg.ScatterPlotItem):
+    """The data points, draggable; right-click removes one. Reports to its panel only."""
+
+    def __init__(self, panel: FitPanel) -> None:
+        super().__init__(antialias=True)
+        self._panel = panel
+        self._drag: int | None = None
+
+    def _hit(self, pos) -> int | None:  # noqa: ANN001 - QPointF
+        spots = self.pointsAt(pos)
+        return None if len(spots) == 0 else int(spots[0].index())
+
+    def mouseDragEvent(self, ev) -> None:  # noqa: N802, ANN001 - pyqtgraph override
+        if not self._panel.editable or ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        if ev.isStart():
+            self._drag = self._hit(ev.buttonDownPos())
+        if self._drag is None:
+            ev.ignore()
+            return
+        ev.accept()
+        pos = ev.pos()
+        self._panel.drag_point(self._drag, pos.x(), pos.y())
+        if ev.isFinish():
+            self._drag = None
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802, ANN001 - pyqtgraph override
+        hit = self._hit(ev.pos()) if self._panel.editable else None
+        if hit is None:
+            ev.ignore()
+            return
+        ev.accept()
+        if ev.button() == Qt.MouseButton.RightButton:
+            self._panel.remove_point(hit)
+        else:
+            self._panel.selected = hit
+
+
 class FitPanel(pg.GraphicsLayoutWidget):
-    """Items are created once; ``show_view`` only calls setData."""
+    """Items are created once; ``show_view`` only calls setData.
+
+    Students can touch the data: drag a point, double-click to add one, right-click a point (or
+    select it and press Delete) to remove it. The panel only reports the edit (with the dataset
+    index); the worker changes the data and every panel follows.
+    """
+
+    point_moved = Signal(int, float, float)
+    point_added = Signal(float, float)
+    point_removed = Signal(int)
 
     def __init__(self, theme: th.Theme) -> None:
         super().__init__()
+        self.selected: int | None = None  # index into the drawn points
         self.theme = theme
         self.plot = self.addPlot(row=0, col=0)
         th.disable_menus(self.plot)
         self.plot.hideButtons()
         self.trail = [pg.PlotCurveItem(antialias=True) for _ in range(TRAIL)]
         self.residuals = [pg.PlotCurveItem(connect="pairs", antialias=True) for _ in range(4)]
-        self.points = pg.ScatterPlotItem(antialias=True)
+        self.points = _DataPoints(self)
         self.batch = pg.ScatterPlotItem(antialias=True)
         self.line_before = pg.PlotCurveItem(antialias=True)
         self.line = pg.PlotCurveItem(antialias=True)
@@ -81,6 +133,8 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.plot.addItem(self.note, ignoreBounds=True)
         self._title = ""
         self._full_batch = False
+        self._edited = False
+        self.scene().sigMouseClicked.connect(self._scene_clicked)
         self.set_theme(theme)
 
     # ---- theme -------------------------------------------------------------------------------
@@ -126,11 +180,58 @@ class FitPanel(pg.GraphicsLayoutWidget):
     def clear_trail(self) -> None:
         self._trail.clear()
 
+    # ---- editing ---------------------------------------------------------------------------
+
+    @property
+    def editable(self) -> bool:
+        layout = self._layout
+        return layout is not None and layout.n <= EDIT_MAX and layout.shown.size == layout.n
+
+    def _dataset_index(self, shown_index: int) -> int:
+        return int(self._layout.shown[shown_index])
+
+    def drag_point(self, shown_index: int, x: float, y: float) -> None:
+        self._edited = True
+        self.point_moved.emit(self._dataset_index(shown_index), float(x), float(y))
+
+    def remove_point(self, shown_index: int) -> None:
+        self._edited = True
+        self.selected = None
+        self.point_removed.emit(self._dataset_index(shown_index))
+
+    def add_point(self, x: float, y: float) -> None:
+        self._edited = True
+        self.point_added.emit(float(x), float(y))
+
+    def _scene_clicked(self, ev) -> None:  # noqa: ANN001 - pyqtgraph MouseClickEvent
+        if not (ev.double() and ev.button() == Qt.MouseButton.LeftButton and self.editable):
+            return
+        vb = self.plot.vb
+        if vb.sceneBoundingRect().contains(ev.scenePos()):
+            pos = vb.mapSceneToView(ev.scenePos())
+            self.add_point(pos.x(), pos.y())
+            ev.accept()
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if ev.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected is not None \
+                and self.editable:
+            self.remove_point(self.selected)
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
+
+    # ---- data --------------------------------------------------------------------------------
+
     def _set_layout(self, layout: DataLayout) -> None:
         self._layout = layout
         self._trail.clear()
         x_box = _box_range(*layout.x_range)
         y_box = _box_range(*layout.y_range)
+        if self._edited:  # a hand edit: keep the view still unless a point left it
+            self._edited = False
+            (ox0, ox1), (oy0, oy1) = self._box
+            x_box = (min(ox0, x_box[0]), max(ox1, x_box[1]))
+            y_box = (min(oy0, y_box[0]), max(oy1, y_box[1]))
         self._box = (x_box, y_box)
         self.plot.setRange(xRange=x_box, yRange=y_box, padding=0)
         self.points.setData(layout.x, layout.y)

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
     csv_import_requested = Signal(str, int)  # path, the generation to use if it loads
     csv_export_requested = Signal(str)
     code_requested = Signal()
+    data_edit_requested = Signal(str, int, float, float)  # op, index, x, y
     landscape_range_requested = Signal(object, object)  # (w_range, b_range)
     # for observers (tests, --screenshot)
     update_shown = Signal(object)
@@ -207,6 +208,10 @@ class MainWindow(QMainWindow):
         c.config_edited.connect(self.apply_config)
         c.config_invalid.connect(lambda msg: self.show_banner(f"Not applied: {msg}"))
         c.speed_changed.connect(self.speed_requested)
+        f = self.fit_panel
+        f.point_moved.connect(lambda i, x, y: self.data_edit_requested.emit("move", i, x, y))
+        f.point_added.connect(lambda x, y: self.data_edit_requested.emit("add", -1, x, y))
+        f.point_removed.connect(lambda i: self.data_edit_requested.emit("remove", i, 0.0, 0.0))
         c.theme_toggled.connect(lambda dark: self.set_theme(th.DARK if dark else th.LIGHT))
 
     def _shortcuts(self) -> None:
@@ -229,6 +234,8 @@ class MainWindow(QMainWindow):
         self.csv_import_requested.connect(worker.load_csv)
         self.csv_export_requested.connect(worker.export_csv)
         self.code_requested.connect(worker.export_code)
+        self.data_edit_requested.connect(worker.edit_data)
+        worker.data_edited.connect(self._on_data_edited)
         worker.data_loaded.connect(self._on_data_loaded)
         # Methods, never lambdas: a lambda has no thread, so Qt would call it in the worker's.
         worker.file_failed.connect(self._on_file_failed)
@@ -352,6 +359,10 @@ class MainWindow(QMainWindow):
         self.config = config
         self.controls.set_config(config, csv_size=len(dataset))
         self.statusBar().showMessage(f"Loaded {len(dataset)} points from {config.source}", 5000)
+
+    def _on_data_edited(self, config: LabConfig, n: int) -> None:
+        self.config = config
+        self.controls.set_config(config, csv_size=n)
 
     def _on_file_failed(self, message: str) -> None:
         self.tell("Not done", message, warning=True)
