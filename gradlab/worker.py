@@ -36,6 +36,10 @@ SLICE_SECONDS = 0.005
 MAX_UPDATES_PER_SECOND = 60.0
 #: While running, the teaching panels are refreshed at most this often (seconds).
 TEACH_INTERVAL = 0.25
+#: The timeline keeps a trainer snapshot at least this often (steps) ...
+SNAPSHOT_EVERY = 250
+#: ... covering at least this many recent steps.
+TIMELINE_STEPS = 10_000
 #: Fields whose change means new data (a new Trainer), not just a reset.
 DATA_FIELDS = ("preset", "n_points", "noise", "seed")
 #: Fields whose change restarts at step 0 (Trainer.configure resets for these).
@@ -45,6 +49,16 @@ RESET_FIELDS = ("init_w", "init_b", *DATA_FIELDS)
 def needs_reset(old: LabConfig, new: LabConfig) -> bool:
     """True if going from ``old`` to ``new`` restarts training at step 0 (a new generation)."""
     return any(getattr(old, f) != getattr(new, f) for f in RESET_FIELDS) or old.source != new.source
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The trainer after ``step`` steps, and the settings and data of the steps that follow."""
+
+    step: int
+    state: dict
+    config: LabConfig
+    dataset: Dataset
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,6 +78,8 @@ class Update:
     config: LabConfig
     running: bool
     steps_per_second: float
+    #: a past step shown on the timeline (the run itself is still at its latest step)
+    scrubbed: bool = False
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -137,6 +153,9 @@ class TrainerWorker(QObject):
         self._last_teach = 0.0
         self._landscape = LandscapeCache()
         self._mixed = False  # settings changed after step 0: a script from the start differs
+        self._snapshots: list[Snapshot] = []
+        self._scrub_target: int | None = None
+        self._scrub_timer: QTimer | None = None
 
     # ---- lifecycle --------------------------------------------------------------------------
 
@@ -146,6 +165,9 @@ class TrainerWorker(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._tick)
+        self._scrub_timer = QTimer(self)
+        self._scrub_timer.setSingleShot(True)
+        self._scrub_timer.timeout.connect(self._scrub)
         try:
             self._mod = importlib.import_module("gradlab.core.trainer")
         except Exception as exc:  # noqa: BLE001 - ImportError, OSError from a broken DLL, ...
@@ -205,8 +227,10 @@ class TrainerWorker(QObject):
             raise
         if reset:
             self._mixed = False
+            self._snapshots = []
         elif stepped and config != old:
             self._mixed = True
+        self._snapshot(force=True)
         if reset:
             self._drop_pending()
         if not self._running:
@@ -337,9 +361,38 @@ class TrainerWorker(QObject):
         self._layout = layout_for(new, config.seed)
         self._landscape.key = None  # same range, new surface
         self._mixed = self._mixed or steps > 0
+        self._snapshot(force=True)
         self.data_edited.emit(config, n)
         if not self._running:
             self._show_preview()
+
+    @Slot(int)
+    @_guarded
+    def show_step(self, step: int) -> None:
+        """Show step ``step`` of the run as it was (latest request wins; the run is unchanged)."""
+        self._pause()
+        self._scrub_target = step
+        if self._scrub_timer is not None:
+            self._scrub_timer.start(0)
+
+    @Slot(int, int)
+    @_guarded
+    def rewind(self, step: int, generation: int) -> None:
+        """Continue from just after step ``step``: the steps after it are discarded."""
+        replayed = self._replay(step)
+        if replayed is None:
+            return
+        _record, trainer, snap = replayed
+        self._pause()
+        self._drop_pending()
+        self._generation = generation
+        self._trainer, self._config, self._dataset = trainer, snap.config, snap.dataset
+        self._layout = layout_for(snap.dataset, snap.config.seed)
+        self._landscape.key = None
+        self._snapshots = [s for s in self._snapshots if s.step <= step]
+        self._snapshot(force=True)
+        self.data_edited.emit(snap.config, len(snap.dataset))
+        self._show_preview()
 
     @Slot(str)
     @_guarded
@@ -511,6 +564,7 @@ class TrainerWorker(QObject):
         if record is None:
             return
         chunk = HistoryChunk.concat(self._pending_chunks)
+        self._snapshot()
         self._emit(record, finite_history(chunk))
         self._pending_record = None
         self._pending_chunks = []
@@ -548,6 +602,58 @@ class TrainerWorker(QObject):
         self.taught.emit(build_teaching(self._generation, step, self._dataset, self._config,
                                         w, b, batch, self._teach_wanted, self._landscape))
 
+    # ---- timeline --------------------------------------------------------------------------
+
+    def _snapshot(self, force: bool = False) -> None:
+        """Remember the trainer now (every SNAPSHOT_EVERY steps, or at once after a change)."""
+        t = self._trainer
+        if t is None or t.diverged is not None:
+            return
+        snaps = self._snapshots
+        if not force and snaps and t.step_count - snaps[-1].step < SNAPSHOT_EVERY:
+            return
+        while snaps and snaps[-1].step >= t.step_count:  # superseded: the same step, new settings
+            snaps.pop()
+        snaps.append(Snapshot(t.step_count, t.state_dict(), self._config, self._dataset))
+        cutoff = t.step_count - TIMELINE_STEPS
+        while len(snaps) > 1 and snaps[1].step <= cutoff:
+            snaps.pop(0)
+
+    def _replay(self, step: int) -> tuple[StepRecord, Any, Snapshot] | None:
+        """Step ``step`` re-run from the nearest snapshot before it: (its record, a trainer
+        after it, the snapshot). Deterministic, so the numbers are the run's own."""
+        if self._trainer is None or not 1 <= step <= self._trainer.step_count:
+            return None
+        before = [s for s in self._snapshots if s.step <= step - 1]
+        if not before:
+            return None
+        snap = before[-1]
+        trainer = self._mod.Trainer(snap.config, snap.dataset)
+        trainer.load_state_dict(snap.state)
+        if step - 1 > snap.step:
+            trainer.run(step - 1 - snap.step)
+        return trainer.step(), trainer, snap
+
+    def _scrub(self) -> None:
+        step, self._scrub_target = self._scrub_target, None
+        if step is None:
+            return
+        try:
+            replayed = self._replay(step)
+        except Exception as exc:  # noqa: BLE001 - reported, the run itself is untouched
+            self._fail(exc)
+            return
+        if replayed is None:
+            return
+        record, _trainer, snap = replayed
+        layout = self._layout if snap.dataset is self._dataset else layout_for(snap.dataset)
+        view = build_view(record, snap.dataset, layout, snap.config)
+        self.updated.emit(Update(
+            generation=self._generation, step=record.step, record=record,
+            history=HistoryChunk.empty(), view=view, config=snap.config, running=False,
+            steps_per_second=0.0, scrubbed=True,
+        ))
+
     def _show_preview(self) -> None:
         """Show the loss and gradient the next step would use (after a reset or config change)."""
         self._drop_pending()
@@ -568,6 +674,8 @@ class TrainerWorker(QObject):
         self._step_cost = 0.0
         self._view_cost = 0.0
         self._slice_steps = 1
+        self._snapshots = []
+        self._snapshot(force=True)
         self._show_preview()
 
     def _fail(self, exc: Exception) -> None:

@@ -77,6 +77,11 @@ class HistoryBuffer:
             self._data[row, self.size : self.size + k] = getattr(chunk, name)
         self.size += k
 
+    def truncate(self, last_step: int) -> None:
+        """Forget every step after ``last_step`` (continuing from a past step)."""
+        steps = self._data[0, : self.size]
+        self.size = int(np.searchsorted(steps, last_step, side="right"))
+
     def column(self, name: str) -> np.ndarray:
         """A view of the filled part (valid until the next append that grows the buffer)."""
         return self._data[HISTORY_FIELDS.index(name), : self.size]
@@ -162,6 +167,11 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
 
     def append(self, chunk: HistoryChunk) -> None:
         self.buffer.append(chunk)
+
+    def truncate(self, last_step: int) -> None:
+        self.buffer.truncate(last_step)
+        self._x_hi = 0.0
+        self._y_ranges.clear()
 
     def redraw(self) -> None:
         buf = self.buffer

@@ -17,11 +17,14 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QScrollArea,
+    QSlider,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,7 +42,7 @@ from gradlab.ui.history_panel import HistoryPanel
 from gradlab.ui.loss_panel import LossPanel
 from gradlab.ui.pacing import FramePacer
 from gradlab.ui.text import count, fmt
-from gradlab.worker import TrainerWorker, Update, needs_reset, start_worker
+from gradlab.worker import TIMELINE_STEPS, TrainerWorker, Update, needs_reset, start_worker
 
 FRAME_MS = 16
 #: Start the worker after this long even if the window never painted.
@@ -81,6 +84,8 @@ class MainWindow(QMainWindow):
     csv_export_requested = Signal(str)
     code_requested = Signal()
     data_edit_requested = Signal(str, int, float, float)  # op, index, x, y
+    step_view_requested = Signal(int)  # show a past step (the timeline)
+    rewind_requested = Signal(int, int)  # continue from a past step: (step, new generation)
     landscape_range_requested = Signal(object, object)  # (w_range, b_range)
     # for observers (tests, --screenshot)
     update_shown = Signal(object)
@@ -107,6 +112,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._start_pending = False
         self._answer_pending = False
+        self.run_step = 0  # the run's latest step (the timeline may show an earlier one)
         self._reserved = 0  # highest generation number handed out for a pending CSV load
         self.teaching: object | None = None  # newest TeachingView
 
@@ -162,6 +168,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self._teaching_tabs: dict[int, str] = {}  # tab index -> teaching panel name
         outer.addWidget(self.tabs, 1)
+        outer.addLayout(self._timeline_row())
         self.setCentralWidget(central)
         # No minimum-size constraint from the layout: offscreen Qt warns about every size-hint
         # change of a top-level window, and the panels cope with small sizes anyway.
@@ -235,6 +242,8 @@ class MainWindow(QMainWindow):
         self.csv_export_requested.connect(worker.export_csv)
         self.code_requested.connect(worker.export_code)
         self.data_edit_requested.connect(worker.edit_data)
+        self.step_view_requested.connect(worker.show_step)
+        self.rewind_requested.connect(worker.rewind)
         worker.data_edited.connect(self._on_data_edited)
         worker.data_loaded.connect(self._on_data_loaded)
         # Methods, never lambdas: a lambda has no thread, so Qt would call it in the worker's.
@@ -308,6 +317,58 @@ class MainWindow(QMainWindow):
         action.setShortcut(QKeySequence("Alt+0"))
         action.triggered.connect(lambda _=False: self.enlarge(None))
 
+    def _timeline_row(self) -> QHBoxLayout:
+        self.timeline = QSlider(Qt.Orientation.Horizontal)
+        self.timeline.setRange(0, 0)
+        self.timeline.setEnabled(False)
+        self.timeline.setToolTip("Scrub back through the last 10,000 steps: every panel shows the "
+                                 "run as it was at that step")
+        self.timeline.valueChanged.connect(self._timeline_moved)
+        self.timeline_label = QLabel()
+        self.continue_button = QPushButton("Continue from here")
+        self.continue_button.setToolTip("Train on from the step shown; the steps after it are "
+                                         "discarded")
+        self.continue_button.setEnabled(False)
+        self.continue_button.clicked.connect(self.continue_from_shown)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("timeline"))
+        row.addWidget(self.timeline, 1)
+        row.addWidget(self.timeline_label)
+        row.addWidget(self.continue_button)
+        return row
+
+    def view_step(self, step: int) -> None:
+        """Show a past step on every panel (pauses the run; the run itself is kept)."""
+        self.step_view_requested.emit(int(step))
+
+    def _timeline_moved(self, value: int) -> None:
+        self.view_step(value)
+
+    def _set_timeline(self, update: Update) -> None:
+        if update.scrubbed:
+            k = update.step
+            self.timeline_label.setText(f"step {count(k)} of {count(self.run_step)}")
+            self.continue_button.setEnabled(k < self.run_step)
+            return
+        self.run_step = step = update.step
+        self.timeline.blockSignals(True)
+        self.timeline.setRange(max(1, step - TIMELINE_STEPS + 1) if step else 0, step)
+        self.timeline.setValue(step)
+        self.timeline.blockSignals(False)
+        self.timeline.setEnabled(step >= 1)
+        self.timeline_label.setText(f"step {count(step)}")
+        self.continue_button.setEnabled(False)
+
+    def continue_from_shown(self) -> None:
+        """Make the step on screen the run's latest: the steps after it are discarded."""
+        if self.shown is None or not self.shown.scrubbed:
+            return
+        k = self.shown.step
+        self._new_generation(keep_history=True)
+        self.history_panel.truncate(k)
+        self._history_dirty = True
+        self.rewind_requested.emit(k, self.generation)
+
     def add_teaching_tab(self, name: str, widget: QWidget, title: str, tip: str) -> None:
         """A teaching panel in its own tab; the worker computes its inputs only while shown."""
         index = self.tabs.addTab(widget, title)
@@ -362,7 +423,7 @@ class MainWindow(QMainWindow):
 
     def _on_data_edited(self, config: LabConfig, n: int) -> None:
         self.config = config
-        self.controls.set_config(config, csv_size=n)
+        self.controls.set_config(config, csv_size=n if config.preset == "csv" else None)
 
     def _on_file_failed(self, message: str) -> None:
         self.tell("Not done", message, warning=True)
@@ -409,14 +470,15 @@ class MainWindow(QMainWindow):
         self.config = config
         self.dataset_sent.emit(config, dataset, self.generation)
 
-    def _new_generation(self, generation: int | None = None) -> None:
+    def _new_generation(self, generation: int | None = None, keep_history: bool = False) -> None:
         """Everything the worker sends from the old generation is dropped from now on."""
         self.generation = max(self.generation, self._reserved) + 1 if generation is None \
             else generation
         self.latest = None
         self.teaching = None
         self._diverged = False
-        self.history_panel.reset_history()
+        if not keep_history:
+            self.history_panel.reset_history()
         self.fit_panel.clear_trail()
         self.hide_banner()
 
@@ -443,6 +505,7 @@ class MainWindow(QMainWindow):
             self._history_dirty = True
         self.latest = update
         self._dirty = True
+        self._set_timeline(update)
         if self._error and not self._diverged:
             self._error = False
             self.hide_banner()

@@ -1,0 +1,55 @@
+"""Timeline: scrub back to step k and see it as it was; continue from it explicitly."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradlab.core.config import LabConfig
+from gradlab.core.data import dataset_for
+from gradlab.worker import SNAPSHOT_EVERY
+
+CONFIG = LabConfig(preset="noisy-line", lr=0.05, batch_size=7, optimizer="adam")
+
+
+def _reference(steps: int):  # noqa: ANN202 - the independent run, record by record
+    from gradlab.core.trainer import Trainer
+
+    trainer = Trainer(CONFIG, dataset_for(CONFIG))
+    return [trainer.step() for _ in range(steps)]
+
+
+def test_scrub_shows_step_k_as_it_was(make_lab, qtbot) -> None:  # noqa: ANN001
+    total = SNAPSHOT_EVERY + 60  # past a snapshot, so scrubbing replays from one
+    window = make_lab(CONFIG)
+    window.step(total)
+    qtbot.waitUntil(lambda: window.run_step == total and not window.shown.running,
+                    timeout=20_000)
+    reference = _reference(total)
+    for k in (3, SNAPSHOT_EVERY + 1, total - 1):
+        window.timeline.setValue(k)  # as the user's drag does
+        qtbot.waitUntil(lambda k=k: window.shown.scrubbed and window.shown.step == k)
+        got, want = window.shown.record, reference[k - 1]
+        assert (got.w_before, got.b_before, got.w_after, got.b_after) == \
+            (want.w_before, want.b_before, want.w_after, want.b_after)
+        np.testing.assert_array_equal(got.batch, want.batch)
+        np.testing.assert_array_equal(window.shown.view.bar_loss[got.batch],
+                                      want.per_sample_loss)
+        assert window.timeline_label.text() == f"step {k} of {total}"
+        assert window.continue_button.isEnabled()
+    assert window.run_step == total  # the run itself is untouched
+
+
+def test_continue_from_a_past_step_discards_the_future(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(CONFIG)
+    window.step(40)
+    qtbot.waitUntil(lambda: window.run_step == 40 and not window.shown.running, timeout=20_000)
+    window.view_step(25)
+    qtbot.waitUntil(lambda: window.shown.scrubbed and window.shown.step == 25)
+    window.continue_from_shown()
+    qtbot.waitUntil(lambda: not window.shown.scrubbed and window.run_step == 25)
+    assert window.history_panel.buffer.size == 25
+    window.step()
+    qtbot.waitUntil(lambda: window.shown.step == 26 and window.shown.record.applied)
+    want = _reference(26)[-1]
+    got = window.shown.record
+    assert (got.w_after, got.b_after) == (want.w_after, want.b_after)
