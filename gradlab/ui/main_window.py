@@ -525,14 +525,15 @@ class MainWindow(QMainWindow):
             return
         self._diverged = True
         self.state = "diverged"
-        self.show_banner(message)
-        self._set_status()
-        self.trouble_shown.emit(message)
+        self._show_trouble(message)
 
     def _on_errored(self, message: str) -> None:
         self._error = True
         if not self._diverged:
             self.state = "error"
+        self._show_trouble(message)
+
+    def _show_trouble(self, message: str) -> None:
         self.show_banner(message)
         self._set_status()
         self.trouble_shown.emit(message)
