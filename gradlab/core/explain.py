@@ -7,16 +7,31 @@ autograd independently. The autograd parts import torch lazily.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from gradlab.core.config import HUBER_DELTA
 
 
+def overflow_is_data(func):  # noqa: ANN001, ANN202 - a decorator
+    """A diverging run overflows to inf: that is a value to show (clipped), not a warning."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        with np.errstate(over="ignore", invalid="ignore"):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@overflow_is_data
 def predictions(x: np.ndarray, w: float, b: float) -> np.ndarray:
     return w * np.asarray(x, dtype=np.float64) + b
 
 
+@overflow_is_data
 def losses(x: np.ndarray, y: np.ndarray, w: float, b: float, loss: str) -> np.ndarray:
     """Per-sample losses by hand (numpy), the same formulas as the trainer's torch ops."""
     r = predictions(x, w, b) - np.asarray(y, dtype=np.float64)
@@ -44,7 +59,7 @@ def reduction_weights(
     """∂L/∂lᵢ: how much each sample's loss counts in the reduced loss L.
 
     mean: 1/B each; sum: 1 each; weighted: the given vᵢ (default 1/B, so it starts equal to mean).
-    'none' has no scalar L, so it has no weights: ValueError.
+    'none' has no scalar L for B > 1 (ValueError); a batch of one is its own scalar (weight 1).
     """
     if reduction == "mean":
         return np.full(batch_size, 1.0 / batch_size)
@@ -57,6 +72,8 @@ def reduction_weights(
         if v.shape != (batch_size,):
             raise ValueError(f"need {batch_size} weights, got {v.size}")
         return v
+    if batch_size == 1:  # backward() accepts any one-element tensor: the loss itself, weight 1
+        return np.ones(1)
     raise ValueError("reduction 'none' leaves a vector: there is no scalar loss to differentiate")
 
 
@@ -80,6 +97,7 @@ class Contributions:
         return float(self.grad_b.sum())
 
 
+@overflow_is_data
 def contributions(
     x: np.ndarray, y: np.ndarray, index: np.ndarray, w: float, b: float,
     loss: str, reduction: str, weights: np.ndarray | None = None,
@@ -168,12 +186,21 @@ class ChainRule:
         }
 
 
+class _Autograd(NamedTuple):
+    """What PyTorch gave: L and its gradient, or (for 'none') its error and why."""
+
+    loss: float | None = None
+    grad_w: float | None = None
+    grad_b: float | None = None
+    error: str | None = None
+    explanation: str | None = None
+
+
 def _autograd(
     xb: np.ndarray, yb: np.ndarray, w: float, b: float, loss: str, reduction: str,
     v: np.ndarray | None,
-) -> tuple[float, float, float] | tuple[str, str]:
-    """Run PyTorch on the batch exactly as the trainer does: (L, ∂L/∂w, ∂L/∂b), or for 'none'
-    (PyTorch's error text, the explanation)."""
+) -> _Autograd:
+    """Run PyTorch on the batch exactly as the trainer does."""
     import torch
 
     from gradlab.core.trainer import DTYPE, NoReductionError, per_sample_loss, reduce_and_backward
@@ -187,14 +214,15 @@ def _autograd(
     try:
         total = reduce_and_backward(per, reduction, vt)
     except NoReductionError as exc:
-        return exc.torch_message, exc.explanation
-    return float(total), float(wt.grad), float(bt.grad)
+        return _Autograd(error=exc.torch_message, explanation=exc.explanation)
+    return _Autograd(float(total), float(wt.grad), float(bt.grad))
 
 
 def _close(a: float, b: float) -> bool:
     return bool(np.isclose(a, b, rtol=AGREE_TOL, atol=AGREE_TOL))
 
 
+@overflow_is_data
 def chain_rule(
     x: np.ndarray, y: np.ndarray, index: np.ndarray, w: float, b: float, loss: str,
     reduction: str, weights: np.ndarray | None = None, lr: float = 0.01,
@@ -219,8 +247,9 @@ def chain_rule(
         dpred_db=np.ones_like(xb), w=w, b=b, lr=float(lr),
     )
     v = None if weights is None else np.asarray(weights, dtype=np.float64)[index]
-    if reduction == "none":
-        error, why = _autograd(xb, yb, w, b, loss, reduction, None)  # type: ignore[misc]
+    if reduction == "none" and index.size != 1:
+        refused = _autograd(xb, yb, w, b, loss, reduction, None)
+        error, why = refused.error, refused.explanation
         return ChainRule(
             **common, weight=None, dL_dpred=None, prod_w=None, prod_b=None, loss=None,
             grad_w=None, grad_b=None, autograd_grad_w=None, autograd_grad_b=None,
@@ -232,7 +261,7 @@ def chain_rule(
     prod_w, prod_b = dL * xb, dL.copy()
     gw, gb = float(prod_w.sum()), float(prod_b.sum())
     total = float((weight * per).sum())
-    a_loss, a_gw, a_gb = _autograd(xb, yb, w, b, loss, reduction, v)  # type: ignore[misc]
+    a_loss, a_gw, a_gb, _, _ = _autograd(xb, yb, w, b, loss, reduction, v)
     return ChainRule(
         **common, weight=weight, dL_dpred=dL, prod_w=prod_w, prod_b=prod_b, loss=total,
         grad_w=gw, grad_b=gb, autograd_grad_w=a_gw, autograd_grad_b=a_gb, autograd_loss=a_loss,
@@ -424,6 +453,7 @@ class ReductionOutcome:
     explanation: str | None = None
 
 
+@overflow_is_data
 def reduction_demo(
     x: np.ndarray, y: np.ndarray, index: np.ndarray, w: float, b: float, loss: str,
     weights: np.ndarray | None = None,
@@ -440,11 +470,11 @@ def reduction_demo(
     out: dict[str, ReductionOutcome] = {}
     for red in ("none", "mean", "sum", "weighted"):
         result = _autograd(xb, yb, w, b, loss, red, v)
-        if red == "none":
-            error, why = result  # type: ignore[misc]
-            out[red] = ReductionOutcome(red, per, None, None, None, None, error, why)
+        if result.error is not None:
+            out[red] = ReductionOutcome(red, per, None, None, None, None, result.error,
+                                        result.explanation)
         else:
-            total, gw, gb = result  # type: ignore[misc]
+            total, gw, gb = result.loss, result.grad_w, result.grad_b
             out[red] = ReductionOutcome(
                 red, per, reduction_weights(red, index.size, v), total, gw, gb
             )

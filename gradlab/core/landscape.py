@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradlab.core.explain import losses
+from gradlab.core.explain import losses, overflow_is_data
 
 #: Element operations one MAE/Huber chunk may allocate (memory stays ~ this × 8 bytes × 3).
 CHUNK_ELEMENTS = 2_000_000
@@ -66,6 +66,7 @@ def _mse_grid(x: np.ndarray, y: np.ndarray, v: np.ndarray | None,
             + 2 * c * (W * svx - svy) + c * c * sv)
 
 
+@overflow_is_data
 def loss_grid(
     x: np.ndarray, y: np.ndarray, loss: str, reduction: str, weights: np.ndarray | None,
     w_range: tuple[float, float], b_range: tuple[float, float], n: int = 80,
@@ -119,6 +120,7 @@ def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return w, float(y.mean() - w * x.mean())
 
 
+@overflow_is_data
 def default_range(
     x: np.ndarray, y: np.ndarray, points: Sequence[tuple[float, float]] = (),
     margin: float = 0.25,

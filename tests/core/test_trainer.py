@@ -168,3 +168,17 @@ def test_preview_changes_nothing():
     assert not p.applied and p.step == 2
     assert t.state_dict() == state
     assert t.next_batch_indices().tolist() == [0, 1, 2, 3]
+
+
+def test_none_with_one_sample_goes_through_as_pytorch_does() -> None:
+    """backward() needs one element, not zero dimensions: a batch of one is accepted."""
+    from gradlab.core.data import Dataset
+    from gradlab.core.explain import reduction_demo
+
+    ds = Dataset([3.0], [1.0])
+    record = Trainer(LabConfig(preset="csv", reduction="none"), ds).step()
+    assert (record.loss, record.grad_w, record.grad_b) == (1.0, -6.0, -2.0)  # l = (0·3 − 1)²
+    outcome = reduction_demo(ds.x, ds.y, [0], 0.0, 0.0, "mse")["none"]
+    assert outcome.error is None and outcome.grad_w == -6.0
+    trainer = Trainer(LabConfig(reduction="none", batch_size=1), make_preset("seed"))
+    assert trainer.step().batch_size == 1  # a minibatch of one, likewise
