@@ -1,0 +1,450 @@
+"""Teaching panel: the four reductions of the same batch side by side — none, mean, sum, weighted.
+
+It answers "why ``loss.mean().backward()``?" with live numbers: ``none`` leaves a vector and
+PyTorch refuses to differentiate it; ``mean``, ``sum`` and a weighted sum each turn the vector into
+one number, and each gives its own gradient. The outcomes are computed in the worker (by core's
+``reduction_demo``, which really runs PyTorch); this widget only shows them and reports what the
+user asked for (a backward(), a reduction, new weights) as signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradlab.ui import theme as th
+from gradlab.ui.text import fmt
+
+if TYPE_CHECKING:
+    from gradlab.core.explain import ReductionOutcome
+
+ORDER = ("none", "mean", "sum", "weighted")
+
+#: The weighted column lists at most this many samples' weights, then "…".
+MAX_WEIGHT_ROWS = 8
+#: The none column prints at most this many per-sample losses of the vector, then "…".
+MAX_VECTOR_ITEMS = 4
+
+_CODE = {
+    "none": "loss.backward()",
+    "mean": "loss.mean().backward()",
+    "sum": "loss.sum().backward()",
+    "weighted": "loss.backward(\n    gradient=v)",
+}
+_TIPS = {
+    "none": "No reduction: one loss per sample. backward() needs a single number and refuses.",
+    "mean": "Every sample counts 1/B: the gradient does not grow with the batch size.",
+    "sum": "Every sample counts 1: the gradient is B times the mean's, so is the step.",
+    "weighted": "Each sample counts its own vᵢ: L = Σ vᵢ·lᵢ, exactly loss.backward(gradient=v).",
+}
+
+
+def _label(role: str, text: str = "", wrap: bool = False) -> QLabel:
+    """A selectable label styled by its role (font size and colour come from the stylesheet)."""
+    label = QLabel(text)
+    label.setProperty("role", role)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _vector(values: Sequence[float]) -> str:
+    shown = [fmt(float(v)) for v in values[:MAX_VECTOR_ITEMS]]
+    if len(values) > MAX_VECTOR_ITEMS:
+        shown.append("…")
+    return "[" + ", ".join(shown) + "]"
+
+
+def _paren(value: float) -> str:
+    """Negative factors in parentheses, as on a blackboard: 4 × (−30)."""
+    text = fmt(value, 6)
+    return f"({text})" if value < 0 else text
+
+
+class _Column:
+    """One reduction: its name, code, weights, reduced loss, gradient, one-step move, select."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.frame = QFrame()
+        self.frame.setObjectName("column")
+        self.frame.setProperty("chosen", False)
+        self.frame.setToolTip(_TIPS[name])
+        self.title = _label("name", name)
+        self.code = _label("code", "", wrap=True)
+        self.weights = _label("small", "", wrap=True)
+        self.weights.setTextFormat(Qt.TextFormat.PlainText)
+        self.loss = _label("big", "", wrap=True)
+        self.grad_w = _label("grad_w", "", wrap=True)
+        self.grad_b = _label("grad_b", "", wrap=True)
+        self.step = _label("small", "", wrap=True)
+        self.step.setToolTip("How far one plain SGD step with this lr moves w and b: −lr·∂L/∂w")
+        self.select = QPushButton(f"use {name}")
+        self.select.setCheckable(True)
+        self.select.setToolTip(f"Train with reduction '{name}' (the same as choosing it in the "
+                               "controls)")
+        self.layout = QVBoxLayout(self.frame)
+        self.layout.setContentsMargins(10, 8, 10, 8)
+        self.layout.setSpacing(4)
+        for widget in (self.title, self.code, self.weights, self.loss, self.grad_w, self.grad_b,
+                       self.step):
+            self.layout.addWidget(widget)
+
+    def finish(self) -> None:
+        """The select button at the bottom, under whatever the column added."""
+        self.layout.addStretch(1)
+        self.layout.addWidget(self.select)
+
+
+class ReductionPanel(QWidget):
+    """none / mean / sum / weighted for the current batch, with the relations between them."""
+
+    #: the user pressed "backward()" on the none column (the window may have PyTorch run it)
+    backward_requested = Signal()
+    #: the user picked a reduction here: "none", "mean", "sum" or "weighted"
+    reduction_chosen = Signal(str)
+    #: the user typed new weights: one per batch sample, in batch order
+    weights_edited = Signal(tuple)
+
+    def __init__(self, theme: th.Theme = th.LIGHT, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reductionPanel")
+        self._outcomes: dict[str, ReductionOutcome] = {}
+        self._batch_size = 0
+        self._lr = 0.0
+        self._chosen = ""
+        self._weights: list[float] = []  # the weighted column's current v, whole batch
+        self._backward_pressed = False
+        self._filling = False  # True while show_demo writes the spin boxes
+
+        self.heading = _label("title", "", wrap=True)
+        self.columns = {name: _Column(name) for name in ORDER}
+        for name, col in self.columns.items():
+            col.select.clicked.connect(lambda _=False, n=name: self._select(n))
+
+        # none: the backward() button; PyTorch's error and why go full width under the columns.
+        none = self.columns["none"]
+        self.backward_button = QPushButton("backward()")
+        self.backward_button.setObjectName("backward")
+        self.backward_button.setToolTip("Run loss.backward() on the per-sample loss vector, "
+                                        "as PyTorch would")
+        self.backward_button.clicked.connect(self._backward)
+        none.layout.addWidget(self.backward_button)
+        for col in self.columns.values():
+            col.finish()
+        self.error = _label("error", "", wrap=True)
+        self.error.setVisible(False)
+
+        # weighted: one box per shown sample (a strip under the columns), "…" for the rest.
+        self.weights_box = QFrame()
+        self.weights_box.setObjectName("weights")
+        strip = QVBoxLayout(self.weights_box)
+        strip.setContentsMargins(10, 6, 10, 6)
+        strip.setSpacing(4)
+        top = QHBoxLayout()
+        self.weights_title = _label("small", "<b>weighted</b>: type each sample's weight vᵢ")
+        self.weights_more = _label("small", "")
+        self.mean_weights_button = QPushButton("all 1/B")
+        self.mean_weights_button.setToolTip("vᵢ = 1/B: the weighted sum becomes the mean")
+        self.sum_weights_button = QPushButton("all 1")
+        self.sum_weights_button.setToolTip("vᵢ = 1: the weighted sum becomes the sum")
+        self.mean_weights_button.clicked.connect(
+            lambda: self._set_all(1.0 / max(self._batch_size, 1)))
+        self.sum_weights_button.clicked.connect(lambda: self._set_all(1.0))
+        top.addWidget(self.weights_title)
+        top.addStretch(1)
+        top.addWidget(self.weights_more)
+        top.addWidget(self.mean_weights_button)
+        top.addWidget(self.sum_weights_button)
+        strip.addLayout(top)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(2)
+        self.weight_names: list[QLabel] = []
+        self.weight_boxes: list[QDoubleSpinBox] = []
+        for k in range(MAX_WEIGHT_ROWS):
+            name = _label("small", "")
+            name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            box = QDoubleSpinBox()
+            box.setRange(-1e6, 1e6)
+            box.setDecimals(4)
+            box.setSingleStep(0.1)
+            box.setKeyboardTracking(False)  # one signal per typed number, not per keystroke
+            box.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
+            box.setAlignment(Qt.AlignmentFlag.AlignRight)
+            box.setMinimumWidth(60)
+            box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            box.valueChanged.connect(lambda value, k=k: self._typed(k, value))
+            grid.addWidget(name, 0, 2 * k)
+            grid.addWidget(box, 0, 2 * k + 1)
+            grid.setColumnStretch(2 * k + 1, 1)
+            self.weight_names.append(name)
+            self.weight_boxes.append(box)
+        strip.addLayout(grid)
+
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        for name in ORDER:
+            row.addWidget(self.columns[name].frame, 1)
+        self.relation = _label("relation", "", wrap=True)
+        self.lr_relation = _label("relation", "", wrap=True)
+
+        content = QWidget()
+        content.setObjectName("content")
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(10, 6, 10, 6)
+        inner.setSpacing(6)
+        inner.addWidget(self.heading)
+        inner.addLayout(row)
+        inner.addWidget(self.weights_box)
+        inner.addWidget(self.relation)
+        inner.addWidget(self.lr_relation)
+        inner.addWidget(self.error)
+        inner.addStretch(1)
+        # Scrolls down rather than clips when the window is small; at 1920x1080 it all fits.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
+        self.set_theme(theme)
+
+    # ---- theme -------------------------------------------------------------------------------
+
+    def set_theme(self, theme: th.Theme) -> None:
+        self.theme = theme
+        t = theme
+        tint = t.color("reduced")
+        chosen_bg = f"rgba({tint.red()}, {tint.green()}, {tint.blue()}, 28)"
+        self.setStyleSheet(f"""
+            QWidget#content {{ background: {t.background}; }}
+            QLabel {{ color: {t.foreground}; font-size: 17px; }}
+            QLabel[role="title"] {{ font-size: {th.TITLE_PX + 2}px; font-weight: 600; }}
+            QLabel[role="name"] {{ font-size: 26px; font-weight: 700; }}
+            QLabel[role="code"] {{ font-family: "DejaVu Sans Mono", monospace; font-size: 14px; }}
+            QLabel[role="small"] {{ font-size: 16px; }}
+            QLabel[role="big"] {{ font-size: 24px; font-weight: 700; color: {t.reduced}; }}
+            QLabel[role="grad_w"] {{ font-size: 24px; font-weight: 700; color: {t.grad_w}; }}
+            QLabel[role="grad_b"] {{ font-size: 24px; font-weight: 700; color: {t.grad_b}; }}
+            QLabel[role="error"] {{ font-size: 17px; color: {t.banner_text};
+                background: {t.banner_error}; padding: 8px; border-radius: 4px; }}
+            QLabel[role="relation"] {{ font-size: 19px; }}
+            QFrame#weights {{ border: 2px solid {t.bars}; border-radius: 8px; }}
+            QFrame#column {{ border: 2px solid {t.bars}; border-radius: 8px;
+                background: {t.background}; }}
+            QFrame#column[chosen="true"] {{ border: 5px solid {t.reduced};
+                background: {chosen_bg}; }}
+            QPushButton {{ font-size: 17px; padding: 4px 8px; }}
+            QPushButton#backward {{ font-family: "DejaVu Sans Mono", monospace;
+                font-size: 19px; font-weight: 700; }}
+            QDoubleSpinBox {{ font-size: 18px; }}
+        """)
+
+    # ---- data --------------------------------------------------------------------------------
+
+    def show_demo(self, outcomes: Mapping[str, ReductionOutcome], batch_size: int, lr: float,
+                  chosen: str, index: Sequence[int] | None = None) -> None:
+        """Show the four outcomes for one batch of ``batch_size`` samples.
+
+        ``index`` (dataset indices of the batch, optional) only names the weight rows; the
+        emitted weights are always in batch order, one per batch sample.
+        """
+        self._outcomes = dict(outcomes)
+        self._batch_size = B = int(batch_size)
+        self._lr = float(lr)
+        _set_text(self.heading, f"B = {B} per-sample losses → one number for backward()  "
+                                f"(lr = {fmt(lr)})")
+        for name in ORDER:
+            col = self.columns[name]
+            _set_text(col.code, _CODE[name].format(B=B))
+            out = outcomes.get(name)
+            if out is None:
+                continue
+            if name == "none":
+                self._show_none(col, out)
+            else:
+                self._show_reduced(col, out)
+        self._show_weights(outcomes.get("weighted"), index)
+        self._show_relations()
+        self.set_chosen(chosen)
+
+    def _show_none(self, col: _Column, out: ReductionOutcome) -> None:
+        B = self._batch_size
+        _set_text(col.weights, f"loss = {_vector(out.per_sample_loss.tolist())}")
+        _set_text(col.loss, f"shape ({B},)")
+        mark = "✗" if self._backward_pressed else "?"
+        _set_text(col.grad_w, f"∂L/∂w = {mark}")
+        _set_text(col.grad_b, f"∂L/∂b = {mark}")
+        _set_text(col.step, f"{B} numbers, not one")
+        if out.error:
+            error = (f"<b>loss.backward() on shape ({B},) → RuntimeError: {out.error}</b>")
+        else:
+            error = "<b>loss.backward() ran: waiting for PyTorch's answer…</b>"
+        if out.explanation:
+            error += f"<br>Why: {out.explanation}"
+        _set_text(self.error, error)
+        self.error.setVisible(self._backward_pressed)
+
+    def _show_reduced(self, col: _Column, out: ReductionOutcome) -> None:
+        B = self._batch_size
+        if col.name == "mean":
+            weights = _keep(f"L = (1/B)·Σ lᵢ\n∂L/∂lᵢ = 1/B = {fmt(1.0 / B)}")
+        elif col.name == "sum":
+            weights = "L = Σ lᵢ\n∂L/∂lᵢ = 1"
+        else:
+            weights = "L = Σ vᵢ·lᵢ\n∂L/∂lᵢ = vᵢ (below)"
+        _set_text(col.weights, weights)
+        _set_text(col.loss, f"L = {fmt(_num(out.loss))}")
+        _set_text(col.grad_w, f"∂L/∂w = {fmt(_num(out.grad_w))}")
+        _set_text(col.grad_b, f"∂L/∂b = {fmt(_num(out.grad_b))}")
+        dw, db = -self._lr * _num(out.grad_w), -self._lr * _num(out.grad_b)
+        _set_text(col.step, _keep(f"step: Δw = {fmt(dw)}, Δb = {fmt(db)}"))
+
+    def _show_weights(self, out: ReductionOutcome | None, index: Sequence[int] | None) -> None:
+        B = self._batch_size
+        if out is not None and out.weight is not None:
+            self._weights = [float(v) for v in out.weight]
+        elif len(self._weights) != B:
+            self._weights = [1.0 / B] * B if B else []
+        shown = min(B, MAX_WEIGHT_ROWS)
+        self._filling = True
+        try:
+            for k in range(MAX_WEIGHT_ROWS):
+                visible = k < shown
+                self.weight_names[k].setVisible(visible)
+                self.weight_boxes[k].setVisible(visible)
+                if not visible:
+                    continue
+                sample = (int(index[k]) if index is not None else k) + 1
+                _set_text(self.weight_names[k], f"#{sample}")
+                box = self.weight_boxes[k]
+                if not box.hasFocus():  # never overwrite what the user is typing
+                    box.setValue(self._weights[k])
+        finally:
+            self._filling = False
+        more = B - shown
+        self.weights_more.setVisible(more > 0)
+        _set_text(self.weights_more, f"…  {more} more" if more > 0 else "")
+
+    def _show_relations(self) -> None:
+        mean, total = self._outcomes.get("mean"), self._outcomes.get("sum")
+        if mean is None or total is None:
+            return
+        B = self._batch_size
+        loss_rel = f"{fmt(_num(total.loss), 6)} = {B} × {_paren(_num(mean.loss))}"
+        gw_rel = f"{fmt(_num(total.grad_w), 6)} = {B} × {_paren(_num(mean.grad_w))}"
+        gb_rel = f"{fmt(_num(total.grad_b), 6)} = {B} × {_paren(_num(mean.grad_b))}"
+        _set_text(self.relation,
+                      f"<b>sum = B × mean</b>: &nbsp;L: {loss_rel} &nbsp;&nbsp; ∂L/∂w: {gw_rel}"
+                      f" &nbsp;&nbsp; ∂L/∂b: {gb_rel}")
+        lr, lr_b = self._lr, self._lr / B
+        step_sum = -lr_b * _num(total.grad_w)
+        step_mean = -lr * _num(mean.grad_w)
+        _set_text(self.lr_relation,
+                      f"<b>sum with lr/B steps like mean with lr</b>: &nbsp;"
+                      f"Δw = −({fmt(lr)}/{B})·{_paren(_num(total.grad_w))} = {fmt(step_sum)}"
+                      f" &nbsp;=&nbsp; −{fmt(lr)}·{_paren(_num(mean.grad_w))} = {fmt(step_mean)}")
+
+    def set_chosen(self, name: str) -> None:
+        """Highlight the reduction the lab trains with (no signal: the window's own choice)."""
+        for col_name, col in self.columns.items():
+            col.select.setChecked(col_name == name)
+            col.select.setText("✓ in use" if col_name == name else f"use {col_name}")
+        if name == self._chosen:
+            return
+        self._chosen = name
+        for col_name, col in self.columns.items():
+            col.frame.setProperty("chosen", col_name == name)
+            col.frame.style().unpolish(col.frame)
+            col.frame.style().polish(col.frame)
+
+    # ---- user intent -------------------------------------------------------------------------
+
+    def _select(self, name: str) -> None:
+        self.set_chosen(name)
+        self.reduction_chosen.emit(name)
+
+    def _backward(self) -> None:
+        self._backward_pressed = True
+        none = self._outcomes.get("none")
+        if none is not None:
+            self._show_none(self.columns["none"], none)
+        self.error.setVisible(True)
+        # In a small window the answer is below the fold: bring it into view.
+        self.scroll.widget().layout().activate()
+        self.scroll.ensureWidgetVisible(self.error)
+        self.backward_requested.emit()
+
+    def _typed(self, k: int, value: float) -> None:
+        if self._filling or k >= len(self._weights):
+            return
+        self._weights[k] = float(value)
+        self.weights_edited.emit(tuple(self._weights))
+
+    def _set_all(self, value: float) -> None:
+        if not self._batch_size:
+            return
+        self._weights = [value] * self._batch_size
+        self._filling = True
+        try:
+            for box in self.weight_boxes:
+                box.setValue(value)
+        finally:
+            self._filling = False
+        self.weights_edited.emit(tuple(self._weights))
+
+    # ---- for tests ---------------------------------------------------------------------------
+
+    def values(self) -> dict[str, dict[str, str] | str]:
+        """What the panel shows, as text (no-break spaces as plain ones): per column, the two
+        relations, PyTorch's error once revealed, and the chosen reduction."""
+        def text(label: QLabel) -> str:
+            return label.text().replace("\u00a0", " ").replace("&nbsp;", " ")
+
+        out: dict[str, dict[str, str] | str] = {}
+        for name, col in self.columns.items():
+            out[name] = {"code": text(col.code), "weights": text(col.weights),
+                         "loss": text(col.loss), "grad_w": text(col.grad_w),
+                         "grad_b": text(col.grad_b), "step": text(col.step)}
+        none = out["none"]
+        assert isinstance(none, dict)
+        none["error"] = text(self.error) if self.error.isVisibleTo(self) else ""
+        out["relation"] = text(self.relation)
+        out["lr_relation"] = text(self.lr_relation)
+        out["chosen"] = self._chosen
+        return out
+
+    def weights(self) -> tuple[float, ...]:
+        """The weighted column's current weights, one per batch sample."""
+        return tuple(self._weights)
+
+
+def _keep(text: str) -> str:
+    """Wrap only between terms: "Δb = 0.01" never splits across lines."""
+    return text.replace(" = ", "\u00a0=\u00a0")
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:  # each setText schedules a relayout
+        label.setText(text)
+
+
+def _num(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
