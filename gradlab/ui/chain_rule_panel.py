@@ -1,0 +1,366 @@
+"""Teaching panel: the article's chain-rule derivation for the current step, with live numbers.
+
+Row by row: ŷᵢ, the residual, ∂lᵢ/∂ŷᵢ, ∂L/∂lᵢ (what the reduction decides), ∂L/∂ŷᵢ, ∂ŷᵢ/∂w = xᵢ,
+∂ŷᵢ/∂b = 1 and the products; then their sums next to what autograd computed, and the update.
+The numbers come from core's ``chain_rule`` (run in the worker); this widget only lays them out,
+in fonts a lecture hall can read and text a student can select and copy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QFrame,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradlab.core.explain import AGREE_TOL
+from gradlab.ui import theme as th
+from gradlab.ui.text import fmt
+
+if TYPE_CHECKING:
+    from gradlab.core.explain import ChainRule
+
+#: The table shows at most this many batch rows, then a "…" row.
+MAX_ROWS = 8
+
+#: (header, tooltip) per column; the header's second line says which factor of the chain it is.
+COLUMNS = (
+    ("sample", "The sample's number in the dataset (1 = the first)"),
+    ("yᵢ", "The target"),
+    ("ŷᵢ", "The prediction w·xᵢ + b at the current w and b"),
+    ("ŷᵢ − yᵢ", "The residual"),
+    ("lᵢ", "This sample's loss"),
+    ("∂lᵢ/∂ŷᵢ", "How this sample's loss changes with its prediction"),
+    ("∂L/∂lᵢ", "How much this sample's loss counts in L: the reduction decides"),
+    ("∂L/∂ŷᵢ", "= ∂L/∂lᵢ · ∂lᵢ/∂ŷᵢ"),
+    ("∂ŷᵢ/∂w\n= xᵢ", "How the prediction changes with w: the input xᵢ"),
+    ("∂ŷᵢ/∂b\n= 1", "How the prediction changes with b: always 1"),
+    ("∂L/∂ŷᵢ·xᵢ\n→ ∂L/∂w", "This sample's share of ∂L/∂w"),
+    ("∂L/∂ŷᵢ·1\n→ ∂L/∂b", "This sample's share of ∂L/∂b"),
+)
+COL_PROD_W, COL_PROD_B = 10, 11
+
+_LOSS = {
+    "mse": ("lᵢ = (ŷᵢ − yᵢ)²", "∂lᵢ/∂ŷᵢ = 2(ŷᵢ − yᵢ)"),
+    "mae": ("lᵢ = |ŷᵢ − yᵢ|", "∂lᵢ/∂ŷᵢ = sign(ŷᵢ − yᵢ)"),
+    "huber": ("lᵢ = ½(ŷᵢ − yᵢ)² if |ŷᵢ − yᵢ| < 1, else |ŷᵢ − yᵢ| − ½",
+              "∂lᵢ/∂ŷᵢ = clip(ŷᵢ − yᵢ, −1, 1)"),
+}
+_OPTIMIZER = {"sgd": "plain SGD", "momentum": "SGD with momentum", "adam": "Adam"}
+
+
+def _label(role: str, wrap: bool = True) -> QLabel:
+    label = QLabel()
+    label.setProperty("role", role)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
+
+
+SIGN_SLIP = ("<b>Note on the article:</b> its text gives the first w as <b>−0.3</b>. That is a "
+             "sign slip: the first gradient is ∂L/∂w = −30, so w ← 0 − 0.01·(−30) = <b>+0.3</b>, "
+             "and PyTorch prints 0.3.")
+
+
+def _num(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _paren(value: float) -> str:
+    text = fmt(value, 6)
+    return f"({text})" if value < 0 else text
+
+
+def agree(hand: float, autograd: float) -> bool:
+    """The core's test (numpy's isclose with AGREE_TOL as both tolerances), without numpy."""
+    return abs(hand - autograd) <= AGREE_TOL + AGREE_TOL * abs(autograd)
+
+
+class _Table(QTableWidget):
+    """Every column as wide as its widest text, the spare width shared out: numbers are never
+    elided ("−0.0…"), and the table fills the panel when there is room."""
+
+    def fit_columns(self) -> None:
+        header = self.horizontalHeader()
+        n = self.columnCount()
+        need = [max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) + 6 for c in range(n)]
+        total = sum(need)
+        self.setMinimumWidth(total + 2 * self.frameWidth())
+        spare = max(0, self.viewport().width() - total)
+        for c in range(n):
+            header.resizeSection(c, need[c] + spare // n + (1 if c < spare % n else 0))
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        super().resizeEvent(event)
+        self.fit_columns()
+
+
+class ChainRulePanel(QWidget):
+    """The derivation ∂L/∂w = Σ ∂L/∂lᵢ · ∂lᵢ/∂ŷᵢ · ∂ŷᵢ/∂w for this step, by hand and by autograd."""
+
+    def __init__(self, theme: th.Theme = th.LIGHT, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = _label("title")
+        self.formulas = _label("formula")
+        self.formulas.setTextFormat(Qt.TextFormat.RichText)
+
+        self.table = _Table(0, len(COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # see _fit_columns
+        header.setStretchLastSection(False)
+        for k, (text, tip) in enumerate(COLUMNS):
+            item = QTableWidgetItem(text)
+            item.setToolTip(tip)
+            self.table.setHorizontalHeaderItem(k, item)
+
+        # hand | autograd | agree?, for L, ∂L/∂w and ∂L/∂b
+        self.sums = QFrame()
+        self.sums.setObjectName("sums")
+        grid = QGridLayout(self.sums)
+        grid.setContentsMargins(12, 6, 12, 6)
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(2)
+        heads = ("", "by hand (Σ of the column)", "autograd (backward())",
+                 f"within {fmt(AGREE_TOL)}?")
+        for col, text in enumerate(heads):
+            head = _label("head", wrap=False)
+            head.setText(text)
+            grid.addWidget(head, 0, col)
+        self.cells: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
+        for row, (key, name, role) in enumerate(
+                (("loss", "L", "loss"), ("w", "∂L/∂w", "grad_w"), ("b", "∂L/∂b", "grad_b")),
+                start=1):
+            title = _label(role, wrap=False)
+            title.setText(name)
+            hand, auto, mark = _label(role, False), _label(role, False), _label("ok", False)
+            for col, widget in enumerate((title, hand, auto, mark)):
+                grid.addWidget(widget, row, col)
+            self.cells[key] = (hand, auto, mark)
+        grid.setColumnStretch(4, 1)
+
+        self.update_line = _label("update")
+        self.no_scalar = _label("error")
+        self.sign_slip = _label("note")
+
+        content = QWidget()
+        content.setObjectName("content")
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(10, 6, 10, 6)
+        inner.setSpacing(6)
+        inner.addWidget(self.heading)
+        inner.addWidget(self.formulas)
+        inner.addWidget(self.table)
+        inner.addWidget(self.sums, 0, Qt.AlignmentFlag.AlignLeft)
+        for widget in (self.no_scalar, self.update_line, self.sign_slip):
+            inner.addWidget(widget)
+        inner.addStretch(1)
+        self.scroll = QScrollArea()  # scrolls rather than clips in a small window
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
+        self._cr: ChainRule | None = None
+        self.set_theme(theme)
+
+    def set_theme(self, theme: th.Theme) -> None:
+        self.theme = t = theme
+        self.setStyleSheet(f"""
+            QWidget#content {{ background: {t.background}; }}
+            QLabel {{ color: {t.foreground}; font-size: 18px; }}
+            QLabel[role="title"] {{ font-size: {th.TITLE_PX + 2}px; font-weight: 600; }}
+            QLabel[role="formula"] {{ font-size: 19px; }}
+            QLabel[role="head"] {{ font-size: 16px; font-weight: 600; }}
+            QLabel[role="loss"] {{ font-size: {th.LABEL_PX}px; font-weight: 700;
+                color: {t.reduced}; }}
+            QLabel[role="grad_w"] {{ font-size: {th.LABEL_PX}px; font-weight: 700;
+                color: {t.grad_w}; }}
+            QLabel[role="grad_b"] {{ font-size: {th.LABEL_PX}px; font-weight: 700;
+                color: {t.grad_b}; }}
+            QLabel[role="ok"] {{ font-size: {th.LABEL_PX}px; font-weight: 700; }}
+            QLabel[role="update"] {{ font-size: 20px; }}
+            QLabel[role="error"] {{ font-size: 19px; color: {t.banner_text};
+                background: {t.banner_error}; padding: 8px; border-radius: 4px; }}
+            QLabel[role="note"] {{ font-size: 18px; padding: 6px; border-radius: 4px;
+                border: 2px dashed {t.batch}; }}
+            QFrame#sums {{ border: 2px solid {t.bars}; border-radius: 8px; }}
+            QTableWidget {{ font-size: 18px; color: {t.foreground}; background: {t.background};
+                gridline-color: {t.bars}; }}
+            QHeaderView::section {{ font-size: 15px; font-weight: 600; padding: 2px 4px; }}
+        """)
+        if self._cr is not None:
+            self._fill_sums(self._cr)
+
+    # ---- data --------------------------------------------------------------------------------
+
+    def show_chain_rule(self, cr: ChainRule, optimizer: str = "sgd",
+                        is_seed_preset: bool = False) -> None:
+        """Lay out ``cr`` (one batch at the step's w, b); ``optimizer`` words the update line."""
+        self._cr = cr
+        B = cr.batch_size
+        none = cr.reduction == "none"
+        _set_text(self.heading,
+                  f"Chain rule for the next step: {cr.loss_name.upper()} · {cr.reduction} · "
+                  f"B = {B} · at w = {fmt(cr.w)}, b = {fmt(cr.b)}")
+        _set_text(self.formulas, self._formula_html(cr))
+        self._fill_table(cr)
+        self.sums.setVisible(not none)
+        self.update_line.setVisible(not none)
+        self.no_scalar.setVisible(none)
+        if none:
+            _set_text(self.no_scalar,
+                      f"<b>No scalar L to differentiate.</b> PyTorch: RuntimeError: {cr.error}"
+                      f"<br>{cr.explanation or ''}")
+        else:
+            self._fill_sums(cr)
+            _set_text(self.update_line, self._update_html(cr, optimizer))
+        self.sign_slip.setVisible(is_seed_preset)
+        if is_seed_preset:
+            _set_text(self.sign_slip, SIGN_SLIP)
+
+    @staticmethod
+    def _formula_html(cr: ChainRule) -> str:
+        B = cr.batch_size
+        loss, dloss = _LOSS[cr.loss_name]
+        reduction = {
+            "mean": f"L = (1/B)·Σ lᵢ &nbsp;&nbsp; ∂L/∂lᵢ = 1/B = {fmt(1.0 / B)}",
+            "sum": "L = Σ lᵢ &nbsp;&nbsp; ∂L/∂lᵢ = 1",
+            "weighted": "L = Σ vᵢ·lᵢ &nbsp;&nbsp; ∂L/∂lᵢ = vᵢ &nbsp; "
+                        "(<code>loss.backward(gradient=v)</code>)",
+            "none": f"no reduction: the loss stays a vector of shape ({B},)",
+        }[cr.reduction]
+        lines = [
+            "ŷᵢ = w·xᵢ + b &nbsp;&nbsp; ∂ŷᵢ/∂w = xᵢ &nbsp;&nbsp; ∂ŷᵢ/∂b = 1",
+            f"{loss} &nbsp;&nbsp; {dloss}",
+            reduction,
+        ]
+        if cr.reduction != "none":
+            lines.append("<b>∂L/∂w = Σ ∂L/∂lᵢ · ∂lᵢ/∂ŷᵢ · ∂ŷᵢ/∂w</b> &nbsp;&nbsp; "
+                         "<b>∂L/∂b = Σ ∂L/∂lᵢ · ∂lᵢ/∂ŷᵢ · 1</b>")
+        return "<br>".join(lines)
+
+    def _fill_table(self, cr: ChainRule) -> None:
+        B = cr.batch_size
+        shown = min(B, MAX_ROWS)
+        more = B > shown
+        none = cr.reduction == "none"
+        rows = shown + (1 if more else 0) + (0 if none else 1)
+        self.table.setRowCount(rows)
+        dash = "—"  # no ∂L/… without a scalar L
+        for k in range(shown):
+            values = [
+                str(int(cr.index[k]) + 1), fmt(cr.y[k]), fmt(cr.pred[k]), fmt(cr.residual[k]),
+                fmt(cr.per_sample_loss[k]), fmt(cr.dl_dpred[k]),
+                dash if cr.weight is None else fmt(cr.weight[k]),
+                dash if cr.dL_dpred is None else fmt(cr.dL_dpred[k]),
+                fmt(cr.dpred_dw[k]), fmt(cr.dpred_db[k]),
+                dash if cr.prod_w is None else fmt(cr.prod_w[k]),
+                dash if cr.prod_b is None else fmt(cr.prod_b[k]),
+            ]
+            self._fill_row(k, values)
+        if more:
+            self._fill_row(shown, ["…"] * len(COLUMNS),
+                           tip=f"{B - shown} more rows: their products are in the sums")
+        if not none:
+            sums = [""] * len(COLUMNS)
+            sums[0] = "Σ"
+            sums[COL_PROD_W] = fmt(_num(cr.grad_w), 6)
+            sums[COL_PROD_B] = fmt(_num(cr.grad_b), 6)
+            self._fill_row(rows - 1, sums, bold=True)
+        self.table.resizeRowsToContents()
+        self.table.fit_columns()
+        # Exactly as tall as its rows: the panel scrolls, never the table.
+        height = (self.table.horizontalHeader().height() + self.table.verticalHeader().length()
+                  + 2 * self.table.frameWidth() + 2)
+        self.table.setFixedHeight(height)
+
+    def _fill_row(self, row: int, values: list[str], bold: bool = False, tip: str = "") -> None:
+        for col, text in enumerate(values):
+            item = self.table.item(row, col)
+            if item is None:
+                item = QTableWidgetItem()
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+            if item.text() != text:
+                item.setText(text)
+            font = item.font()
+            if font.bold() != bold:
+                font.setBold(bold)
+                item.setFont(font)
+            item.setToolTip(tip)
+            if col in (COL_PROD_W, COL_PROD_B):  # the shares, in the gradient panel's colours
+                item.setForeground(self.theme.color("grad_w" if col == COL_PROD_W else "grad_b"))
+
+    def _fill_sums(self, cr: ChainRule) -> None:
+        if cr.grad_w is None or cr.grad_b is None or cr.loss is None:
+            return
+        ok, bad = self.theme.grad_b, self.theme.reduced
+        pairs = {"loss": (cr.loss, cr.autograd_loss), "w": (cr.grad_w, cr.autograd_grad_w),
+                 "b": (cr.grad_b, cr.autograd_grad_b)}
+        for key, (hand, auto) in pairs.items():
+            hand_l, auto_l, mark_l = self.cells[key]
+            _set_text(hand_l, fmt(hand, 8))
+            _set_text(auto_l, "—" if auto is None else fmt(auto, 8))
+            good = auto is not None and agree(hand, auto)
+            _set_text(mark_l, f"<span style='color:{ok if good else bad}'>"
+                              f"{'✓ agree' if good else '✗ differ'}</span>")
+
+    @staticmethod
+    def _update_html(cr: ChainRule, optimizer: str) -> str:
+        assert cr.grad_w is not None and cr.grad_b is not None
+        assert cr.w_after is not None and cr.b_after is not None
+        lr = fmt(cr.lr)
+        w_line = (f"w ← w − lr·∂L/∂w = {fmt(cr.w)} − {lr}·{_paren(cr.grad_w)} = "
+                  f"<b>{fmt(cr.w_after, 6)}</b>")
+        b_line = (f"b ← b − lr·∂L/∂b = {fmt(cr.b)} − {lr}·{_paren(cr.grad_b)} = "
+                  f"<b>{fmt(cr.b_after, 6)}</b>")
+        if optimizer == "sgd":
+            return f"Update (plain SGD):<br>&nbsp;&nbsp;{w_line}<br>&nbsp;&nbsp;{b_line}"
+        name = _OPTIMIZER.get(optimizer, optimizer)
+        return (f"Update: this run uses <b>{name}</b>, so the step is {name}'s own rule applied to "
+                f"this gradient, not plain lr·g. Plain SGD would give:"
+                f"<br>&nbsp;&nbsp;{w_line}<br>&nbsp;&nbsp;{b_line}")
+
+    # ---- for tests ---------------------------------------------------------------------------
+
+    def cell(self, row: int, col: int) -> str:
+        item = self.table.item(row, col)
+        return "" if item is None else item.text()
+
+    def values(self) -> dict[str, str]:
+        """What the panel shows, as text (only visible parts; hidden ones are empty)."""
+        def shown(label: QLabel) -> str:
+            return label.text() if label.isVisibleTo(self) else ""
+
+        out = {"heading": self.heading.text(), "formulas": self.formulas.text(),
+               "update": shown(self.update_line), "no_scalar": shown(self.no_scalar),
+               "sign_slip": shown(self.sign_slip)}
+        for key, (hand, auto, mark) in self.cells.items():
+            out[f"hand_{key}"] = shown(hand)
+            out[f"autograd_{key}"] = shown(auto)
+            out[f"mark_{key}"] = shown(mark)
+        return out
