@@ -8,9 +8,11 @@ in fonts a lecture hall can read and text a student can select and copy.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from gradlab.core.explain import AGREE_TOL
 from gradlab.ui import theme as th
+from gradlab.ui.reduction_panel import text_scale
 from gradlab.ui.text import fmt
 
 if TYPE_CHECKING:
@@ -37,7 +40,7 @@ MAX_ROWS = 8
 
 #: (header, tooltip) per column; the header's second line says which factor of the chain it is.
 COLUMNS = (
-    ("sample", "The sample's number in the dataset (1 = the first)"),
+    ("i", "The sample's number in the dataset (1 = the first)"),
     ("yᵢ", "The target"),
     ("ŷᵢ", "The prediction w·xᵢ + b at the current w and b"),
     ("ŷᵢ − yᵢ", "The residual"),
@@ -51,6 +54,7 @@ COLUMNS = (
     ("∂L/∂ŷᵢ·1\n→ ∂L/∂b", "This sample's share of ∂L/∂b"),
 )
 COL_PROD_W, COL_PROD_B = 10, 11
+BOLD_ROLE = Qt.ItemDataRole.UserRole + 1  # marks the Σ row's items (they keep a bold font)
 
 _LOSS = {
     "mse": ("lᵢ = (ŷᵢ − yᵢ)²", "∂lᵢ/∂ŷᵢ = 2(ŷᵢ − yᵢ)"),
@@ -95,17 +99,72 @@ def agree(hand: float, autograd: float) -> bool:
 
 class _Table(QTableWidget):
     """Every column as wide as its widest text, the spare width shared out: numbers are never
-    elided ("−0.0…"), and the table fills the panel when there is room."""
+    elided ("−0.0…"), and the table fills the panel when there is room. When it does not fit, the
+    font steps down (to 15 px at the least), then the table scrolls sideways."""
+
+    BASE_SIZES = (18, 17, 16, 15)  # pixel sizes at scale 1, largest first
+
+    def __init__(self, rows: int, columns: int) -> None:
+        super().__init__(rows, columns)
+        self.SIZES = self.BASE_SIZES
+        self._set_px(self.SIZES[0])
+
+    def set_scale(self, scale: float) -> None:
+        self.SIZES = tuple(round(p * scale) for p in self.BASE_SIZES)
+        self._set_px(self.SIZES[0])
+        self.resizeRowsToContents()
+        self.fit_columns()
+
+    def _set_px(self, px: int) -> None:
+        font = QFont(self.font())
+        font.setPixelSize(px)
+        self.setFont(font)
+        bold = QFont(font)
+        bold.setBold(True)
+        for row in range(self.rowCount()):
+            for col in range(self.columnCount()):
+                item = self.item(row, col)
+                if item is not None and item.data(BOLD_ROLE):
+                    item.setFont(bold)
+
+    def bold_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
+
+    def _need(self) -> list[int]:
+        header = self.horizontalHeader()
+        return [max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) + 6
+                for c in range(self.columnCount())]
 
     def fit_columns(self) -> None:
         header = self.horizontalHeader()
-        n = self.columnCount()
-        need = [max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) + 6 for c in range(n)]
+        room = self.width() - 2 * self.frameWidth()
+        px = self.font().pixelSize()
+        need = self._need()
+        # The largest size whose (proportionally estimated) width fits; then measure for real.
+        body = sum(need)
+        fits = [p for p in self.SIZES if body * p / px <= room]
+        target = fits[0] if fits else self.SIZES[-1]
+        if target != px:
+            self._set_px(target)
+            need = self._need()
+            if sum(need) > room and target != self.SIZES[-1]:
+                self._set_px(self.SIZES[self.SIZES.index(target) + 1])
+                need = self._need()
+            self.resizeRowsToContents()
         total = sum(need)
-        self.setMinimumWidth(total + 2 * self.frameWidth())
-        spare = max(0, self.viewport().width() - total)
+        spare = max(0, room - total)
+        n = len(need)
         for c in range(n):
             header.resizeSection(c, need[c] + spare // n + (1 if c < spare % n else 0))
+        # Exactly as tall as its rows (the panel scrolls, not the table), plus the horizontal
+        # scroll bar when a narrow window cannot fit the columns: the text around still wraps.
+        height = header.height() + self.verticalHeader().length() + 2 * self.frameWidth()
+        if total > room:
+            height += self.horizontalScrollBar().sizeHint().height()
+        if self.height() != height:
+            self.setFixedHeight(height)
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
         super().resizeEvent(event)
@@ -126,7 +185,8 @@ class ChainRulePanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustIgnored)
+        self.table.setMinimumWidth(100)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # see _fit_columns
@@ -180,47 +240,66 @@ class ChainRulePanel(QWidget):
         self.scroll = QScrollArea()  # scrolls rather than clips in a small window
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
-        self._cr: ChainRule | None = None
+        self._shown: tuple[ChainRule, str, bool] | None = None
+        self._scale = 1.0
         self.set_theme(theme)
 
     def set_theme(self, theme: th.Theme) -> None:
-        self.theme = t = theme
+        self.theme = theme
+        self._restyle()
+        if self._shown is not None:  # the table's and the marks' colours come from the theme
+            self.show_chain_rule(*self._shown)
+
+    def _restyle(self) -> None:
+        t, k = self.theme, self._scale
+
+        def px(size: float) -> str:
+            return f"{round(size * k)}px"
+
         self.setStyleSheet(f"""
             QWidget#content {{ background: {t.background}; }}
-            QLabel {{ color: {t.foreground}; font-size: 18px; }}
-            QLabel[role="title"] {{ font-size: {th.TITLE_PX + 2}px; font-weight: 600; }}
-            QLabel[role="formula"] {{ font-size: 19px; }}
-            QLabel[role="head"] {{ font-size: 16px; font-weight: 600; }}
-            QLabel[role="loss"] {{ font-size: {th.LABEL_PX}px; font-weight: 700;
+            QLabel {{ color: {t.foreground}; font-size: {px(18)}; }}
+            QLabel[role="title"] {{ font-size: {px(th.TITLE_PX + 2)}; font-weight: 600; }}
+            QLabel[role="formula"] {{ font-size: {px(19)}; }}
+            QLabel[role="head"] {{ font-size: {px(16)}; font-weight: 600; }}
+            QLabel[role="loss"] {{ font-size: {px(th.LABEL_PX)}; font-weight: 700;
                 color: {t.reduced}; }}
-            QLabel[role="grad_w"] {{ font-size: {th.LABEL_PX}px; font-weight: 700;
+            QLabel[role="grad_w"] {{ font-size: {px(th.LABEL_PX)}; font-weight: 700;
                 color: {t.grad_w}; }}
-            QLabel[role="grad_b"] {{ font-size: {th.LABEL_PX}px; font-weight: 700;
+            QLabel[role="grad_b"] {{ font-size: {px(th.LABEL_PX)}; font-weight: 700;
                 color: {t.grad_b}; }}
-            QLabel[role="ok"] {{ font-size: {th.LABEL_PX}px; font-weight: 700; }}
-            QLabel[role="update"] {{ font-size: 20px; }}
-            QLabel[role="error"] {{ font-size: 19px; color: {t.banner_text};
+            QLabel[role="ok"] {{ font-size: {px(th.LABEL_PX)}; font-weight: 700; }}
+            QLabel[role="update"] {{ font-size: {px(20)}; }}
+            QLabel[role="error"] {{ font-size: {px(19)}; color: {t.banner_text};
                 background: {t.banner_error}; padding: 8px; border-radius: 4px; }}
-            QLabel[role="note"] {{ font-size: 18px; padding: 6px; border-radius: 4px;
+            QLabel[role="note"] {{ font-size: {px(18)}; padding: 6px; border-radius: 4px;
                 border: 2px dashed {t.batch}; }}
             QFrame#sums {{ border: 2px solid {t.bars}; border-radius: 8px; }}
-            QTableWidget {{ font-size: 18px; color: {t.foreground}; background: {t.background};
+            QTableWidget {{ color: {t.foreground}; background: {t.background};
                 gridline-color: {t.bars}; }}
-            QHeaderView::section {{ font-size: 15px; font-weight: 600; padding: 2px 4px; }}
+            QHeaderView::section {{ font-size: {px(15)}; font-weight: 600; padding: 2px 4px; }}
         """)
-        if self._cr is not None:
-            self._fill_sums(self._cr)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        """Bigger panel, bigger text (a projector): fonts grow with the room, in steps."""
+        super().resizeEvent(event)
+        scale = text_scale(self.width(), self.height())
+        if scale != self._scale:
+            self._scale = scale
+            self._restyle()
+            self.table.set_scale(scale)
 
     # ---- data --------------------------------------------------------------------------------
 
     def show_chain_rule(self, cr: ChainRule, optimizer: str = "sgd",
                         is_seed_preset: bool = False) -> None:
         """Lay out ``cr`` (one batch at the step's w, b); ``optimizer`` words the update line."""
-        self._cr = cr
+        self._shown = (cr, optimizer, is_seed_preset)
         B = cr.batch_size
         none = cr.reduction == "none"
         _set_text(self.heading,
@@ -245,7 +324,7 @@ class ChainRulePanel(QWidget):
     @staticmethod
     def _formula_html(cr: ChainRule) -> str:
         B = cr.batch_size
-        loss, dloss = _LOSS[cr.loss_name]
+        loss, dloss = (html.escape(text) for text in _LOSS[cr.loss_name])
         reduction = {
             "mean": f"L = (1/B)·Σ lᵢ &nbsp;&nbsp; ∂L/∂lᵢ = 1/B = {fmt(1.0 / B)}",
             "sum": "L = Σ lᵢ &nbsp;&nbsp; ∂L/∂lᵢ = 1",
@@ -293,10 +372,6 @@ class ChainRulePanel(QWidget):
             self._fill_row(rows - 1, sums, bold=True)
         self.table.resizeRowsToContents()
         self.table.fit_columns()
-        # Exactly as tall as its rows: the panel scrolls, never the table.
-        height = (self.table.horizontalHeader().height() + self.table.verticalHeader().length()
-                  + 2 * self.table.frameWidth() + 2)
-        self.table.setFixedHeight(height)
 
     def _fill_row(self, row: int, values: list[str], bold: bool = False, tip: str = "") -> None:
         for col, text in enumerate(values):
@@ -307,10 +382,9 @@ class ChainRulePanel(QWidget):
                 self.table.setItem(row, col, item)
             if item.text() != text:
                 item.setText(text)
-            font = item.font()
-            if font.bold() != bold:
-                font.setBold(bold)
-                item.setFont(font)
+            if bool(item.data(BOLD_ROLE)) != bold:
+                item.setData(BOLD_ROLE, bold)
+                item.setFont(self.table.bold_font() if bold else self.table.font())
             item.setToolTip(tip)
             if col in (COL_PROD_W, COL_PROD_B):  # the shares, in the gradient panel's colours
                 item.setForeground(self.theme.color("grad_w" if col == COL_PROD_W else "grad_b"))

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
@@ -51,6 +52,13 @@ _TIPS = {
     "sum": "Every sample counts 1: the gradient is B times the mean's, so is the step.",
     "weighted": "Each sample counts its own vᵢ: L = Σ vᵢ·lᵢ, exactly loss.backward(gradient=v).",
 }
+
+
+def text_scale(width: int, height: int, base: tuple[int, int] = (900, 600)) -> float:
+    """How much to enlarge the text for a panel of this size: 1 at ``base``, up to 1.5, in
+    steps of 0.1 so that a few pixels of resizing never restyle the panel."""
+    ratio = min(width / base[0], height / base[1])
+    return round(min(1.5, max(1.0, ratio)), 1)
 
 
 def _label(role: str, text: str = "", wrap: bool = False) -> QLabel:
@@ -130,6 +138,7 @@ class ReductionPanel(QWidget):
         self._weights: list[float] = []  # the weighted column's current v, whole batch
         self._backward_pressed = False
         self._filling = False  # True while show_demo writes the spin boxes
+        self._scale = 1.0
 
         self.heading = _label("title", "", wrap=True)
         self.columns = {name: _Column(name) for name in ORDER}
@@ -230,32 +239,48 @@ class ReductionPanel(QWidget):
 
     def set_theme(self, theme: th.Theme) -> None:
         self.theme = theme
-        t = theme
+        self._restyle()
+
+    def _restyle(self) -> None:
+        t, k = self.theme, self._scale
+
+        def px(size: float) -> str:
+            return f"{round(size * k)}px"
+
         tint = t.color("reduced")
         chosen_bg = f"rgba({tint.red()}, {tint.green()}, {tint.blue()}, 28)"
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
         self.setStyleSheet(f"""
             QWidget#content {{ background: {t.background}; }}
-            QLabel {{ color: {t.foreground}; font-size: 17px; }}
-            QLabel[role="title"] {{ font-size: {th.TITLE_PX + 2}px; font-weight: 600; }}
-            QLabel[role="name"] {{ font-size: 26px; font-weight: 700; }}
-            QLabel[role="code"] {{ font-family: "DejaVu Sans Mono", monospace; font-size: 14px; }}
-            QLabel[role="small"] {{ font-size: 16px; }}
-            QLabel[role="big"] {{ font-size: 24px; font-weight: 700; color: {t.reduced}; }}
-            QLabel[role="grad_w"] {{ font-size: 24px; font-weight: 700; color: {t.grad_w}; }}
-            QLabel[role="grad_b"] {{ font-size: 24px; font-weight: 700; color: {t.grad_b}; }}
-            QLabel[role="error"] {{ font-size: 17px; color: {t.banner_text};
+            QLabel {{ color: {t.foreground}; font-size: {px(17)}; }}
+            QLabel[role="title"] {{ font-size: {px(th.TITLE_PX + 2)}; font-weight: 600; }}
+            QLabel[role="name"] {{ font-size: {px(26)}; font-weight: 700; }}
+            QLabel[role="code"] {{ font-family: "{mono}"; font-size: {px(14)}; }}
+            QLabel[role="small"] {{ font-size: {px(16)}; }}
+            QLabel[role="big"] {{ font-size: {px(24)}; font-weight: 700; color: {t.reduced}; }}
+            QLabel[role="grad_w"] {{ font-size: {px(24)}; font-weight: 700; color: {t.grad_w}; }}
+            QLabel[role="grad_b"] {{ font-size: {px(24)}; font-weight: 700; color: {t.grad_b}; }}
+            QLabel[role="error"] {{ font-size: {px(17)}; color: {t.banner_text};
                 background: {t.banner_error}; padding: 8px; border-radius: 4px; }}
-            QLabel[role="relation"] {{ font-size: 19px; }}
+            QLabel[role="relation"] {{ font-size: {px(19)}; }}
             QFrame#weights {{ border: 2px solid {t.bars}; border-radius: 8px; }}
             QFrame#column {{ border: 2px solid {t.bars}; border-radius: 8px;
                 background: {t.background}; }}
             QFrame#column[chosen="true"] {{ border: 5px solid {t.reduced};
                 background: {chosen_bg}; }}
-            QPushButton {{ font-size: 17px; padding: 4px 8px; }}
-            QPushButton#backward {{ font-family: "DejaVu Sans Mono", monospace;
-                font-size: 19px; font-weight: 700; }}
-            QDoubleSpinBox {{ font-size: 18px; }}
+            QPushButton {{ font-size: {px(17)}; padding: 4px 8px; }}
+            QPushButton#backward {{ font-family: "{mono}"; font-size: {px(19)};
+                font-weight: 700; }}
+            QDoubleSpinBox {{ font-size: {px(18)}; }}
         """)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        """Bigger panel, bigger text (a projector): fonts grow with the room, in steps."""
+        super().resizeEvent(event)
+        scale = text_scale(self.width(), self.height())
+        if scale != self._scale:
+            self._scale = scale
+            self._restyle()
 
     # ---- data --------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from gradlab.core.data import make_preset
 from gradlab.core.explain import ChainRule, chain_rule
 from gradlab.ui import theme as th
 from gradlab.ui.chain_rule_panel import COL_PROD_B, COL_PROD_W, COLUMNS, MAX_ROWS, ChainRulePanel
+from gradlab.ui.reduction_panel import text_scale
 from gradlab.ui.text import fmt
 
 X = np.array([1.0, 2.0, 3.0, 4.0])
@@ -187,3 +188,17 @@ def test_a_disagreement_is_marked(make_panel) -> None:  # noqa: ANN001
     assert "✓" in panel.values()["mark_w"]
     panel.set_theme(th.DARK)
     assert "✓" in panel.values()["mark_w"]
+
+
+def test_text_grows_with_the_panel_for_a_projector(make_panel, qtbot) -> None:  # noqa: ANN001
+    assert text_scale(900, 600) == 1.0
+    assert text_scale(600, 400) == 1.0  # never smaller than the base sizes
+    assert text_scale(1200, 800) == 1.3
+    assert text_scale(1900, 1000) == 1.5
+    cr = chain_rule(X, Y, INDEX, 0.0, 0.0, "mse", "mean", lr=0.01)
+    panel = make_panel()
+    panel.show_chain_rule(cr, "sgd", is_seed_preset=True)
+    assert panel.table.font().pixelSize() == 18
+    panel.resize(1600, 900)
+    qtbot.waitUntil(lambda: panel.table.font().pixelSize() == 27)
+    check_table(panel, cr)
