@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -412,9 +412,9 @@ class ReductionPanel(QWidget):
         if none is not None:
             self._show_none(self.columns["none"], none)
         self.error.setVisible(True)
-        # In a small window the answer is below the fold: bring it into view.
-        self.scroll.widget().layout().activate()
-        self.scroll.ensureWidgetVisible(self.error)
+        # In a small window the answer is below the fold: bring it into view once the scroll
+        # area knows the new height (next turn of the event loop; no call if the panel is gone).
+        QTimer.singleShot(0, self, lambda: self.scroll.ensureWidgetVisible(self.error))
         self.backward_requested.emit()
 
     def _typed(self, k: int, value: float) -> None:
