@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -34,13 +35,17 @@ from PySide6.QtWidgets import (
 from gradlab.core.config import ConfigError, LabConfig
 from gradlab.core.data import Dataset
 from gradlab.ui import theme as th
+from gradlab.ui.chain_rule_panel import ChainRulePanel
 from gradlab.ui.code_dialog import CodeDialog
 from gradlab.ui.controls import ControlsPanel
 from gradlab.ui.fit_panel import FitPanel
 from gradlab.ui.gradient_panel import GradientPanel
+from gradlab.ui.graph_panel import GraphPanel
 from gradlab.ui.history_panel import HistoryPanel
 from gradlab.ui.loss_panel import LossPanel
 from gradlab.ui.pacing import FramePacer
+from gradlab.ui.reduction_panel import ReductionPanel
+from gradlab.ui.teaching_view import TeachingView
 from gradlab.ui.text import count, fmt
 from gradlab.worker import TIMELINE_STEPS, TrainerWorker, Update, needs_reset, start_worker
 
@@ -114,7 +119,7 @@ class MainWindow(QMainWindow):
         self._answer_pending = False
         self.run_step = 0  # the run's latest step (the timeline may show an earlier one)
         self._reserved = 0  # highest generation number handed out for a pending CSV load
-        self.teaching: object | None = None  # newest TeachingView
+        self.teaching: TeachingView | None = None  # newest TeachingView
 
         csv_size = len(dataset) if dataset is not None else None
         self.controls = ControlsPanel(config, csv_size=csv_size)
@@ -168,6 +173,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self._teaching_tabs: dict[int, str] = {}  # tab index -> teaching panel name
         outer.addWidget(self.tabs, 1)
+        self._teaching_panels(theme)
         outer.addLayout(self._timeline_row())
         self.setCentralWidget(central)
         # No minimum-size constraint from the layout: offscreen Qt warns about every size-hint
@@ -369,6 +375,55 @@ class MainWindow(QMainWindow):
         self._history_dirty = True
         self.rewind_requested.emit(k, self.generation)
 
+    def _teaching_panels(self, theme: th.Theme) -> None:
+        self.reduction_panel = ReductionPanel(theme)
+        self.chain_rule_panel = ChainRulePanel(theme)
+        self.graph_panel = GraphPanel(theme)
+        self.add_teaching_tab("reduction", self.reduction_panel, "Reduction",
+                              "none, mean, sum and weighted side by side for the current batch")
+        self.add_teaching_tab("chain_rule", self.chain_rule_panel, "Chain rule",
+                              "The derivation of this step's gradient, by hand next to autograd")
+        self.add_teaching_tab("graph", self.graph_panel, "Autograd graph",
+                              "The graph PyTorch builds for the loss; backward() walks it")
+        self.teaching_shown.connect(self._show_teaching)
+        self.reduction_panel.reduction_chosen.connect(self.choose_reduction)
+        self.reduction_panel.weights_edited.connect(self.set_batch_weights)
+        self.reduction_panel.backward_requested.connect(
+            lambda: self.teaching_requested.emit(frozenset({"reduction"})))
+
+    def _show_teaching(self, tv: TeachingView) -> None:
+        """Put a TeachingView (computed in the worker) on the teaching panels."""
+        cfg = tv.config
+        if tv.reductions is not None:
+            self.reduction_panel.show_demo(tv.reductions, tv.batch.size, cfg.lr, cfg.reduction,
+                                           tv.batch)
+        if tv.chain_rule is not None:
+            self.chain_rule_panel.show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed)
+        if tv.graph is not None:
+            self.graph_panel.show_graph(tv.graph, cfg.reduction)
+
+    def _apply_from_panel(self, config: LabConfig) -> None:
+        """A choice made on a teaching panel is the same as making it in the controls."""
+        self.controls.set_config(config)
+        self.apply_config(config)
+
+    def choose_reduction(self, reduction: str) -> None:
+        self._apply_from_panel(self.config.replace(reduction=reduction))
+
+    def set_batch_weights(self, weights: tuple[float, ...]) -> None:
+        """Typed weights for the batch on screen become the dataset's weights (the others keep
+        theirs; the default is 1/B)."""
+        tv = self.teaching
+        if tv is None or self.shown is None or len(weights) != tv.batch.size:
+            return
+        n = self.shown.view.layout.n
+        current = self.config.weights
+        v = np.full(n, 1.0 / tv.batch.size) if current is None or len(current) != n \
+            else np.array(current)
+        v[tv.batch] = weights
+        self._apply_from_panel(self.config.replace(reduction="weighted",
+                                                   weights=tuple(v.tolist())))
+
     def add_teaching_tab(self, name: str, widget: QWidget, title: str, tip: str) -> None:
         """A teaching panel in its own tab; the worker computes its inputs only while shown."""
         index = self.tabs.addTab(widget, title)
@@ -514,8 +569,8 @@ class MainWindow(QMainWindow):
             self.pacer.allow_now()
             self._frame()
 
-    def _on_taught(self, teaching: object) -> None:
-        if teaching.generation < self.generation:  # type: ignore[attr-defined]
+    def _on_taught(self, teaching: TeachingView) -> None:
+        if teaching.generation < self.generation:
             return  # stale: from before a reset or a config change
         self.teaching = teaching
         self.teaching_shown.emit(teaching)

@@ -1,0 +1,75 @@
+"""The teaching tabs inside the window: shown data equals the core's, and choices made on a
+teaching panel are the same as choices made in the controls."""
+
+from __future__ import annotations
+
+from gradlab.core.config import LabConfig
+
+
+def _open_tab(window, qtbot, name: str):  # noqa: ANN001, ANN202
+    index = next(i for i, n in window._teaching_tabs.items() if n == name)
+    with qtbot.waitSignal(window.teaching_shown, timeout=10_000) as blocker:
+        window.tabs.setCurrentIndex(index)
+    return blocker.args[0]
+
+
+def test_reduction_tab_shows_the_four_gradients(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig())
+    _open_tab(window, qtbot, "reduction")
+    text = str(window.reduction_panel.values())
+    assert "−30" in text or "-30" in text
+    assert "−120" in text or "-120" in text
+    assert "scalar outputs" not in text  # until the student presses backward() on 'none'
+    with qtbot.waitSignal(window.teaching_shown, timeout=10_000):
+        window.reduction_panel.backward_button.click()  # PyTorch runs it again, for real
+    assert "grad can be implicitly created only for scalar outputs" in \
+        str(window.reduction_panel.values())
+
+
+def test_choosing_a_reduction_on_the_panel_sets_the_controls(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig())
+    _open_tab(window, qtbot, "reduction")
+    window.reduction_panel.reduction_chosen.emit("sum")
+    assert window.controls.reduction.currentData() == "sum"
+    qtbot.waitUntil(lambda: window.shown.config.reduction == "sum")
+    assert (window.shown.record.grad_w, window.shown.record.grad_b) == (-120.0, -40.0)
+
+
+def test_typed_weights_become_the_weighted_reduction(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig())
+    _open_tab(window, qtbot, "reduction")
+    window.reduction_panel.weights_edited.emit((1.0, 0.0, 0.0, 0.0))
+    qtbot.waitUntil(lambda: window.shown.config.reduction == "weighted")
+    assert window.controls.reduction.currentData() == "weighted"
+    assert (window.shown.record.grad_w, window.shown.record.grad_b) == (-4.0, -4.0)
+
+
+def test_chain_rule_tab_agrees_with_autograd(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig())
+    tv = _open_tab(window, qtbot, "chain_rule")
+    assert tv.chain_rule.agrees
+    shown = str(window.chain_rule_panel.values())
+    assert "✓" in shown
+    assert "0.3" in shown  # the update w ← 0 − 0.01·(−30)
+
+
+def test_graph_tab_follows_the_reduction(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig())
+    _open_tab(window, qtbot, "graph")
+    names = [n for n, _shape in window.graph_panel.drawn_nodes()]
+    assert "MeanBackward0" in names
+    with qtbot.waitSignal(window.teaching_shown, timeout=10_000):
+        window.choose_reduction("sum")
+    names = [n for n, _shape in window.graph_panel.drawn_nodes()]
+    assert "SumBackward0" in names and "MeanBackward0" not in names
+
+
+def test_back_to_training_stops_teaching_work(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig())
+    _open_tab(window, qtbot, "chain_rule")
+    window.tabs.setCurrentIndex(0)
+    seen = []
+    window.teaching_shown.connect(seen.append)
+    window.step(3)
+    qtbot.waitUntil(lambda: window.shown.step == 3 and not window.shown.running)
+    assert seen == []
