@@ -42,6 +42,7 @@ from gradlab.ui.fit_panel import FitPanel
 from gradlab.ui.gradient_panel import GradientPanel
 from gradlab.ui.graph_panel import GraphPanel
 from gradlab.ui.history_panel import HistoryPanel
+from gradlab.ui.landscape_panel import LandscapePanel
 from gradlab.ui.loss_panel import LossPanel
 from gradlab.ui.pacing import FramePacer
 from gradlab.ui.reduction_panel import ReductionPanel
@@ -385,6 +386,12 @@ class MainWindow(QMainWindow):
                               "The derivation of this step's gradient, by hand next to autograd")
         self.add_teaching_tab("graph", self.graph_panel, "Autograd graph",
                               "The graph PyTorch builds for the loss; backward() walks it")
+        self.landscape_panel = LandscapePanel(theme)
+        self.add_teaching_tab("landscape", self.landscape_panel, "Landscape",
+                              "L(w, b) over the data, the path of (w, b) and this step's arrow; "
+                              "click to start from another point")
+        self.landscape_panel.start_point_chosen.connect(self.start_from)
+        self.landscape_panel.range_requested.connect(self.landscape_range_requested)
         self.teaching_shown.connect(self._show_teaching)
         self.reduction_panel.reduction_chosen.connect(self.choose_reduction)
         self.reduction_panel.weights_edited.connect(self.set_batch_weights)
@@ -401,6 +408,29 @@ class MainWindow(QMainWindow):
             self.chain_rule_panel.show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed)
         if tv.graph is not None:
             self.graph_panel.show_graph(tv.graph, cfg.reduction)
+        if "landscape" in self._wanted_teaching():
+            if tv.landscape is not None:
+                self.landscape_panel.show_grid(tv.landscape, cfg.loss, cfg.reduction)
+            self._show_path()
+
+    def _wanted_teaching(self) -> set[str]:
+        name = self._teaching_tabs.get(self.tabs.currentIndex())
+        return set() if name is None else {name}
+
+    def _show_path(self) -> None:
+        """The landscape's path (start, then w and b after each step) and the step's arrow."""
+        buf = self.history_panel.buffer
+        ws = np.concatenate(([self.config.init_w], buf.column("w")))
+        bs = np.concatenate(([self.config.init_b], buf.column("b")))
+        self.landscape_panel.set_trajectory(ws, bs)
+        if self.shown is not None:
+            r = self.shown.record
+            self.landscape_panel.set_step_arrow(r.w_before, r.b_before, -r.lr * r.grad_w,
+                                                -r.lr * r.grad_b)
+
+    def start_from(self, w: float, b: float) -> None:
+        """A click on the landscape: start again (step 0) from (w, b)."""
+        self._apply_from_panel(self.config.replace(init_w=float(w), init_b=float(b)))
 
     def _apply_from_panel(self, config: LabConfig) -> None:
         """A choice made on a teaching panel is the same as making it in the controls."""
@@ -670,7 +700,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             th.apply_app_theme(app, theme)
-        for panel in (self.fit_panel, self.loss_panel, self.gradient_panel, self.history_panel):
+        for panel in (self.fit_panel, self.loss_panel, self.gradient_panel, self.history_panel,
+                      self.reduction_panel, self.chain_rule_panel, self.graph_panel,
+                      self.landscape_panel):
             panel.set_theme(theme)
         self.banner.setStyleSheet(
             f"QLabel {{ background: {theme.banner_error}; color: {theme.banner_text}; "
@@ -693,9 +725,9 @@ class MainWindow(QMainWindow):
             self.worker.request_stop()
             thread.quit()
             thread.wait()
-        release_plot_menus([self.fit_panel.plot, self.loss_panel.plot, self.gradient_panel.w.plot,
-                            self.gradient_panel.b.plot, self.history_panel.loss_plot,
-                            self.history_panel.grad_plot, self.history_panel.param_plot])
+        # Every plot of every panel, including ones added later: none may leave a menu behind.
+        release_plot_menus([item for view in self.findChildren(pg.GraphicsView)
+                            for item in view.scene().items() if isinstance(item, pg.PlotItem)])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.shutdown()

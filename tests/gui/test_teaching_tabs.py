@@ -73,3 +73,22 @@ def test_back_to_training_stops_teaching_work(make_lab, qtbot) -> None:  # noqa:
     window.step(3)
     qtbot.waitUntil(lambda: window.shown.step == 3 and not window.shown.running)
     assert seen == []
+
+
+def test_landscape_tab_grid_path_and_click(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig())
+    window.step(5)
+    qtbot.waitUntil(lambda: window.shown.step == 5 and not window.shown.running)
+    tv = _open_tab(window, qtbot, "landscape")
+    grid = tv.landscape
+    # the grid's value at a cell equals the trainer's full-batch loss there
+    i, j = 7, 11
+    w, b = grid.W[i, j], grid.B[i, j]
+    x, y = [1, 2, 3, 4.0], [2, 4, 6, 8.0]
+    expected = sum((w * xi + b - yi) ** 2 for xi, yi in zip(x, y, strict=True)) / 4
+    assert abs(grid.L[i, j] - expected) < 1e-9
+    ws, bs = window.landscape_panel.trajectory_data()
+    assert len(ws) == 6 and ws[0] == 0.0 and abs(ws[1] - 0.3) < 1e-12  # start, then 5 steps
+    window.landscape_panel.start_point_chosen.emit(1.5, -0.5)
+    qtbot.waitUntil(lambda: window.shown.step == 0 and window.shown.record.w_before == 1.5)
+    assert window.config.init_w == 1.5 and window.config.init_b == -0.5
