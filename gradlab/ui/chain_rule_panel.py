@@ -297,13 +297,14 @@ class ChainRulePanel(QWidget):
     # ---- data --------------------------------------------------------------------------------
 
     def show_chain_rule(self, cr: ChainRule, optimizer: str = "sgd",
-                        is_seed_preset: bool = False) -> None:
+                        is_seed_preset: bool = False, step: int | None = None) -> None:
         """Lay out ``cr`` (one batch at the step's w, b); ``optimizer`` words the update line."""
-        self._shown = (cr, optimizer, is_seed_preset)
+        self._shown = (cr, optimizer, is_seed_preset, step)
         B = cr.batch_size
         none = cr.reduction == "none"
         _set_text(self.heading,
-                  f"Chain rule for the next step: {cr.loss_name.upper()} · {cr.reduction} · "
+                  f"Chain rule for {'the next step' if step is None else f'step {step}'}: "
+                  f"{cr.loss_name.upper()} · {cr.reduction} · "
                   f"B = {B} · at w = {fmt(cr.w)}, b = {fmt(cr.b)}")
         _set_text(self.formulas, self._formula_html(cr))
         self._fill_table(cr)

@@ -405,7 +405,8 @@ class MainWindow(QMainWindow):
             self.reduction_panel.show_demo(tv.reductions, tv.batch.size, cfg.lr, cfg.reduction,
                                            tv.batch)
         if tv.chain_rule is not None:
-            self.chain_rule_panel.show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed)
+            self.chain_rule_panel.show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed,
+                                                  tv.step)
         if tv.graph is not None:
             self.graph_panel.show_graph(tv.graph, cfg.reduction)
         if "landscape" in self._wanted_teaching():
