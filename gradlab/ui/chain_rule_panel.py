@@ -245,7 +245,7 @@ class ChainRulePanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
-        self._shown: tuple[ChainRule, str, bool] | None = None
+        self._shown: tuple[ChainRule, str, bool, int | None] | None = None
         self._scale = 1.0
         self.set_theme(theme)
 
