@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -237,14 +236,7 @@ class ChainRulePanel(QWidget):
         for widget in (self.no_scalar, self.update_line, self.sign_slip):
             inner.addWidget(widget)
         inner.addStretch(1)
-        self.scroll = QScrollArea()  # scrolls rather than clips in a small window
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll)
+        self.scroll = th.scroll_page(self, content)
         self._shown: tuple[ChainRule, str, bool, int | None] | None = None
         self._scale = 1.0
         self.set_theme(theme)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -224,15 +223,7 @@ class ReductionPanel(QWidget):
         inner.addWidget(self.lr_relation)
         inner.addWidget(self.error)
         inner.addStretch(1)
-        # Scrolls down rather than clips when the window is small; at 1920x1080 it all fits.
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll)
+        self.scroll = th.scroll_page(self, content)
         self.set_theme(theme)
 
     # ---- theme -------------------------------------------------------------------------------

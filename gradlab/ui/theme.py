@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
 
 
 @dataclass(frozen=True)
@@ -151,3 +152,17 @@ def apply_app_theme(app: QApplication, theme: Theme) -> None:
     else:
         pal = app.style().standardPalette()
     app.setPalette(pal)
+
+
+def scroll_page(owner: QWidget, content: QWidget) -> QScrollArea:
+    """Put ``content`` in ``owner`` inside a vertical scroll area: a text-heavy panel scrolls
+    rather than clips in a small window (at 1920×1080 it all fits)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(content)
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll)
+    return scroll

@@ -58,3 +58,29 @@ def make_lab(qtbot) -> Iterator[Callable[..., object]]:  # noqa: ANN001
     gc.collect()  # pyqtgraph's unparented menus go with their (cyclic) Python owners
     leaked = [w for w in app.topLevelWidgets() if w not in before]
     assert not leaked, f"leaked top-level widgets: {leaked}"
+
+
+@pytest.fixture
+def make_widget(qtbot) -> Iterator[Callable[..., object]]:  # noqa: ANN001
+    """``make_widget(cls)`` -> a shown ``cls(LIGHT theme)`` at 900×600, closed by qtbot; at
+    teardown no top-level widget may be left behind."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from gradlab.ui import theme as th
+
+    app = QApplication.instance()
+    before = set(app.topLevelWidgets())
+
+    def make(cls: type, size: tuple[int, int] = (900, 600)) -> object:
+        widget = cls(th.LIGHT)
+        qtbot.addWidget(widget)
+        widget.resize(*size)
+        widget.show()
+        return widget
+
+    yield make
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    leaked = [w for w in app.topLevelWidgets() if w not in before]
+    assert not leaked, f"leaked top-level widgets: {leaked}"

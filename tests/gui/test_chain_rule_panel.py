@@ -4,13 +4,10 @@ sum and mark is checked against the core's arrays."""
 from __future__ import annotations
 
 import dataclasses
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
 
 from gradlab.core.data import make_preset
 from gradlab.core.explain import ChainRule, chain_rule
@@ -25,23 +22,8 @@ INDEX = np.arange(4)
 
 
 @pytest.fixture
-def make_panel(qtbot) -> Iterator[Callable[[], ChainRulePanel]]:  # noqa: ANN001
-    """Panels are closed by qtbot; afterwards no top-level widget may be left behind."""
-    app = QApplication.instance()
-    before = set(app.topLevelWidgets())
-
-    def make() -> ChainRulePanel:
-        panel = ChainRulePanel(th.LIGHT)
-        qtbot.addWidget(panel)
-        panel.resize(900, 600)
-        panel.show()
-        return panel
-
-    yield make
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
-    leaked = [w for w in app.topLevelWidgets() if w not in before]
-    assert not leaked, f"leaked top-level widgets: {leaked}"
+def make_panel(make_widget) -> Callable[[], ChainRulePanel]:  # noqa: ANN001
+    return lambda: make_widget(ChainRulePanel)
 
 
 def row_arrays(cr: ChainRule) -> list[np.ndarray | None]:

@@ -3,13 +3,11 @@ reports the user's intent as signals; checked on the article's seed data."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from gradlab.core.explain import reduction_demo
 from gradlab.core.trainer import explain_no_reduction
@@ -24,23 +22,8 @@ TORCH_ERROR = "grad can be implicitly created only for scalar outputs"
 
 
 @pytest.fixture
-def make_panel(qtbot) -> Iterator[Callable[[], ReductionPanel]]:  # noqa: ANN001
-    """Panels are closed by qtbot; afterwards no top-level widget may be left behind."""
-    app = QApplication.instance()
-    before = set(app.topLevelWidgets())
-
-    def make() -> ReductionPanel:
-        panel = ReductionPanel(th.LIGHT)
-        qtbot.addWidget(panel)
-        panel.resize(900, 600)
-        panel.show()
-        return panel
-
-    yield make
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
-    leaked = [w for w in app.topLevelWidgets() if w not in before]
-    assert not leaked, f"leaked top-level widgets: {leaked}"
+def make_panel(make_widget) -> Callable[[], ReductionPanel]:  # noqa: ANN001
+    return lambda: make_widget(ReductionPanel)
 
 
 def seed_demo(weights: tuple[float, ...] | None = None, loss: str = "mse") -> dict:
