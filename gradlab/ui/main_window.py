@@ -376,40 +376,67 @@ class MainWindow(QMainWindow):
         self._history_dirty = True
         self.rewind_requested.emit(k, self.generation)
 
+    #: name -> (tab title, tooltip); each panel is built the first time its tab is shown
+    TEACHING_TABS = {
+        "reduction": ("Reduction", "none, mean, sum and weighted side by side for the current "
+                      "batch"),
+        "chain_rule": ("Chain rule", "The derivation of this step's gradient, by hand next to "
+                       "autograd"),
+        "graph": ("Autograd graph", "The graph PyTorch builds for the loss; backward() walks it"),
+        "landscape": ("Landscape", "L(w, b) over the data, the path of (w, b) and this step's "
+                      "arrow; click to start from another point"),
+    }
+
     def _teaching_panels(self, theme: th.Theme) -> None:
-        self.reduction_panel = ReductionPanel(theme)
-        self.chain_rule_panel = ChainRulePanel(theme)
-        self.graph_panel = GraphPanel(theme)
-        self.add_teaching_tab("reduction", self.reduction_panel, "Reduction",
-                              "none, mean, sum and weighted side by side for the current batch")
-        self.add_teaching_tab("chain_rule", self.chain_rule_panel, "Chain rule",
-                              "The derivation of this step's gradient, by hand next to autograd")
-        self.add_teaching_tab("graph", self.graph_panel, "Autograd graph",
-                              "The graph PyTorch builds for the loss; backward() walks it")
-        self.landscape_panel = LandscapePanel(theme)
-        self.add_teaching_tab("landscape", self.landscape_panel, "Landscape",
-                              "L(w, b) over the data, the path of (w, b) and this step's arrow; "
-                              "click to start from another point")
-        self.landscape_panel.start_point_chosen.connect(self.start_from)
-        self.landscape_panel.range_requested.connect(self.landscape_range_requested)
+        """One tab per teaching panel; the panels themselves wait for their tab (start-up)."""
+        self._teaching_pages: dict[str, QWidget] = {}
+        for name, (title, tip) in self.TEACHING_TABS.items():
+            page = QWidget()
+            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            self._teaching_pages[name] = page
+            self.add_teaching_tab(name, page, title, tip)
+        self.reduction_panel: ReductionPanel | None = None
+        self.chain_rule_panel: ChainRulePanel | None = None
+        self.graph_panel: GraphPanel | None = None
+        self.landscape_panel: LandscapePanel | None = None
         self.teaching_shown.connect(self._show_teaching)
-        self.reduction_panel.reduction_chosen.connect(self.choose_reduction)
-        self.reduction_panel.weights_edited.connect(self.set_batch_weights)
-        self.reduction_panel.backward_requested.connect(
-            lambda: self.teaching_requested.emit(frozenset({"reduction"})))
+
+    def _build_teaching_panel(self, name: str) -> None:
+        if self._teaching_pages[name].layout().count():
+            return
+        theme = self.theme
+        if name == "reduction":
+            panel = self.reduction_panel = ReductionPanel(theme)
+            panel.reduction_chosen.connect(self.choose_reduction)
+            panel.weights_edited.connect(self.set_batch_weights)
+            panel.backward_requested.connect(
+                lambda: self.teaching_requested.emit(frozenset({"reduction"})))
+        elif name == "chain_rule":
+            panel = self.chain_rule_panel = ChainRulePanel(theme)
+        elif name == "graph":
+            panel = self.graph_panel = GraphPanel(theme)
+        else:
+            panel = self.landscape_panel = LandscapePanel(theme)
+            panel.start_point_chosen.connect(self.start_from)
+            panel.range_requested.connect(self.landscape_range_requested)
+        self._teaching_pages[name].layout().addWidget(panel)
+
+    def _teaching_built(self) -> list[QWidget]:
+        return [p for p in (self.reduction_panel, self.chain_rule_panel, self.graph_panel,
+                            self.landscape_panel) if p is not None]
 
     def _show_teaching(self, tv: TeachingView) -> None:
         """Put a TeachingView (computed in the worker) on the teaching panels."""
         cfg = tv.config
-        if tv.reductions is not None:
+        if tv.reductions is not None and self.reduction_panel is not None:
             self.reduction_panel.show_demo(tv.reductions, tv.batch.size, cfg.lr, cfg.reduction,
                                            tv.batch)
-        if tv.chain_rule is not None:
+        if tv.chain_rule is not None and self.chain_rule_panel is not None:
             self.chain_rule_panel.show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed,
                                                   tv.step)
-        if tv.graph is not None:
+        if tv.graph is not None and self.graph_panel is not None:
             self.graph_panel.show_graph(tv.graph, cfg.reduction)
-        if "landscape" in self._wanted_teaching():
+        if "landscape" in self._wanted_teaching() and self.landscape_panel is not None:
             if tv.landscape is not None:
                 self.landscape_panel.show_grid(tv.landscape, cfg.loss, cfg.reduction)
             self._show_path()
@@ -463,6 +490,8 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, index: int) -> None:
         name = self._teaching_tabs.get(index)
+        if name is not None:
+            self._build_teaching_panel(name)
         self.teaching_requested.emit(frozenset() if name is None else frozenset({name}))
 
     def enlarge(self, panel: QWidget | None) -> None:
@@ -702,8 +731,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             th.apply_app_theme(app, theme)
         for panel in (self.fit_panel, self.loss_panel, self.gradient_panel, self.history_panel,
-                      self.reduction_panel, self.chain_rule_panel, self.graph_panel,
-                      self.landscape_panel):
+                      *self._teaching_built()):
             panel.set_theme(theme)
         self.banner.setStyleSheet(
             f"QLabel {{ background: {theme.banner_error}; color: {theme.banner_text}; "
