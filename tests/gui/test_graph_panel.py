@@ -18,11 +18,8 @@ def graph(loss: str = "mse", reduction: str = "mean"):  # noqa: ANN201
 
 
 @pytest.fixture
-def panel(qtbot) -> GraphPanel:  # noqa: ANN001
-    p = GraphPanel()
-    qtbot.addWidget(p)
-    p.resize(900, 600)
-    p.show()
+def panel(make_widget, qtbot) -> GraphPanel:  # noqa: ANN001
+    p = make_widget(GraphPanel)
     qtbot.waitExposed(p)
     return p
 
