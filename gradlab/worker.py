@@ -653,6 +653,10 @@ class TrainerWorker(QObject):
             history=HistoryChunk.empty(), view=view, config=snap.config, running=False,
             steps_per_second=0.0, scrubbed=True,
         ))
+        if self._teach_wanted:  # the teaching panels show that step too
+            self.taught.emit(build_teaching(
+                self._generation, record.step, snap.dataset, snap.config, record.w_before,
+                record.b_before, record.batch, self._teach_wanted, self._landscape))
 
     def _show_preview(self) -> None:
         """Show the loss and gradient the next step would use (after a reset or config change)."""

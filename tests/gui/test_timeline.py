@@ -53,3 +53,18 @@ def test_continue_from_a_past_step_discards_the_future(make_lab, qtbot) -> None:
     want = _reference(26)[-1]
     got = window.shown.record
     assert (got.w_after, got.b_after) == (want.w_after, want.b_after)
+
+
+def test_scrubbing_moves_the_teaching_panels_too(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(CONFIG)
+    window.step(20)
+    qtbot.waitUntil(lambda: window.run_step == 20 and not window.shown.running, timeout=20_000)
+    index = next(i for i, n in window._teaching_tabs.items() if n == "chain_rule")
+    with qtbot.waitSignal(window.teaching_shown, timeout=10_000):
+        window.tabs.setCurrentIndex(index)
+    with qtbot.waitSignal(window.teaching_shown, timeout=10_000) as blocker:
+        window.view_step(7)
+    tv = blocker.args[0]
+    want = _reference(7)[-1]
+    assert tv.step == 7 and (tv.w, tv.b) == (want.w_before, want.b_before)
+    assert tv.chain_rule.agrees and np.isclose(tv.chain_rule.grad_w, want.grad_w, rtol=1e-12)
