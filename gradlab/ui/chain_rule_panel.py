@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from gradlab.core.explain import AGREE_TOL
 from gradlab.ui import theme as th
-from gradlab.ui.reduction_panel import text_scale
-from gradlab.ui.text import fmt
+from gradlab.ui.text import fmt, paren
+from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
 
 if TYPE_CHECKING:
     from gradlab.core.explain import ChainRule
@@ -64,31 +64,9 @@ _LOSS = {
 _OPTIMIZER = {"sgd": "plain SGD", "momentum": "SGD with momentum", "adam": "Adam"}
 
 
-def _label(role: str, wrap: bool = True) -> QLabel:
-    label = QLabel()
-    label.setProperty("role", role)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _set_text(label: QLabel, text: str) -> None:
-    if label.text() != text:
-        label.setText(text)
-
-
 SIGN_SLIP = ("<b>Note on the article:</b> its text gives the first w as <b>−0.3</b>. That is a "
              "sign slip: the first gradient is ∂L/∂w = −30, so w ← 0 − 0.01·(−30) = <b>+0.3</b>, "
              "and PyTorch prints 0.3.")
-
-
-def _num(value: float | None) -> float:
-    return float("nan") if value is None else float(value)
-
-
-def _paren(value: float) -> str:
-    text = fmt(value, 6)
-    return f"({text})" if value < 0 else text
 
 
 def agree(hand: float, autograd: float) -> bool:
@@ -170,13 +148,13 @@ class _Table(QTableWidget):
         self.fit_columns()
 
 
-class ChainRulePanel(QWidget):
+class ChainRulePanel(GrowingTextPanel):
     """The derivation ∂L/∂w = Σ ∂L/∂lᵢ · ∂lᵢ/∂ŷᵢ · ∂ŷᵢ/∂w for this step, by hand and by autograd."""
 
     def __init__(self, theme: th.Theme = th.LIGHT, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = _label("title")
-        self.formulas = _label("formula")
+        self.heading = role_label("title", wrap=True)
+        self.formulas = role_label("formula", wrap=True)
         self.formulas.setTextFormat(Qt.TextFormat.RichText)
 
         self.table = _Table(0, len(COLUMNS))
@@ -205,24 +183,24 @@ class ChainRulePanel(QWidget):
         heads = ("", "by hand (Σ of the column)", "autograd (backward())",
                  f"within {fmt(AGREE_TOL)}?")
         for col, text in enumerate(heads):
-            head = _label("head", wrap=False)
+            head = role_label("head")
             head.setText(text)
             grid.addWidget(head, 0, col)
         self.cells: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
         for row, (key, name, role) in enumerate(
                 (("loss", "L", "loss"), ("w", "∂L/∂w", "grad_w"), ("b", "∂L/∂b", "grad_b")),
                 start=1):
-            title = _label(role, wrap=False)
+            title = role_label(role)
             title.setText(name)
-            hand, auto, mark = _label(role, False), _label(role, False), _label("ok", False)
+            hand, auto, mark = role_label(role), role_label(role), role_label("ok")
             for col, widget in enumerate((title, hand, auto, mark)):
                 grid.addWidget(widget, row, col)
             self.cells[key] = (hand, auto, mark)
         grid.setColumnStretch(4, 1)
 
-        self.update_line = _label("update")
-        self.no_scalar = _label("error")
-        self.sign_slip = _label("note")
+        self.update_line = role_label("update", wrap=True)
+        self.no_scalar = role_label("error", wrap=True)
+        self.sign_slip = role_label("note", wrap=True)
 
         content = QWidget()
         content.setObjectName("content")
@@ -238,7 +216,6 @@ class ChainRulePanel(QWidget):
         inner.addStretch(1)
         self.scroll = th.scroll_page(self, content)
         self._shown: tuple[ChainRule, str, bool, int | None] | None = None
-        self._scale = 1.0
         self.set_theme(theme)
 
     def set_theme(self, theme: th.Theme) -> None:
@@ -277,14 +254,9 @@ class ChainRulePanel(QWidget):
             QHeaderView::section {{ font-size: {px(15)}; font-weight: 600; padding: 2px 4px; }}
         """)
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
-        """Bigger panel, bigger text (a projector): fonts grow with the room, in steps."""
-        super().resizeEvent(event)
-        scale = text_scale(self.width(), self.height())
-        if scale != self._scale:
-            self._scale = scale
-            self._restyle()
-            self.table.set_scale(scale)
+    def _rescaled(self) -> None:
+        self._restyle()
+        self.table.set_scale(self._scale)
 
     # ---- data --------------------------------------------------------------------------------
 
@@ -294,25 +266,25 @@ class ChainRulePanel(QWidget):
         self._shown = (cr, optimizer, is_seed_preset, step)
         B = cr.batch_size
         none = cr.reduction == "none"
-        _set_text(self.heading,
+        set_text(self.heading,
                   f"Chain rule for {'the next step' if step is None else f'step {step}'}: "
                   f"{cr.loss_name.upper()} · {cr.reduction} · "
                   f"B = {B} · at w = {fmt(cr.w)}, b = {fmt(cr.b)}")
-        _set_text(self.formulas, self._formula_html(cr))
+        set_text(self.formulas, self._formula_html(cr))
         self._fill_table(cr)
         self.sums.setVisible(not none)
         self.update_line.setVisible(not none)
         self.no_scalar.setVisible(none)
         if none:
-            _set_text(self.no_scalar,
+            set_text(self.no_scalar,
                       f"<b>No scalar L to differentiate.</b> PyTorch: RuntimeError: {cr.error}"
                       f"<br>{cr.explanation or ''}")
         else:
             self._fill_sums(cr)
-            _set_text(self.update_line, self._update_html(cr, optimizer))
+            set_text(self.update_line, self._update_html(cr, optimizer))
         self.sign_slip.setVisible(is_seed_preset)
         if is_seed_preset:
-            _set_text(self.sign_slip, SIGN_SLIP)
+            set_text(self.sign_slip, SIGN_SLIP)
 
     @staticmethod
     def _formula_html(cr: ChainRule) -> str:
@@ -360,8 +332,8 @@ class ChainRulePanel(QWidget):
         if not none:
             sums = [""] * len(COLUMNS)
             sums[0] = "Σ"
-            sums[COL_PROD_W] = fmt(_num(cr.grad_w), 6)
-            sums[COL_PROD_B] = fmt(_num(cr.grad_b), 6)
+            sums[COL_PROD_W] = fmt(num(cr.grad_w), 6)
+            sums[COL_PROD_B] = fmt(num(cr.grad_b), 6)
             self._fill_row(rows - 1, sums, bold=True)
         self.table.resizeRowsToContents()
         self.table.fit_columns()
@@ -390,10 +362,10 @@ class ChainRulePanel(QWidget):
                  "b": (cr.grad_b, cr.autograd_grad_b)}
         for key, (hand, auto) in pairs.items():
             hand_l, auto_l, mark_l = self.cells[key]
-            _set_text(hand_l, fmt(hand, 8))
-            _set_text(auto_l, "—" if auto is None else fmt(auto, 8))
+            set_text(hand_l, fmt(hand, 8))
+            set_text(auto_l, "—" if auto is None else fmt(auto, 8))
             good = auto is not None and agree(hand, auto)
-            _set_text(mark_l, f"<span style='color:{ok if good else bad}'>"
+            set_text(mark_l, f"<span style='color:{ok if good else bad}'>"
                               f"{'✓ agree' if good else '✗ differ'}</span>")
 
     @staticmethod
@@ -401,9 +373,9 @@ class ChainRulePanel(QWidget):
         assert cr.grad_w is not None and cr.grad_b is not None
         assert cr.w_after is not None and cr.b_after is not None
         lr = fmt(cr.lr)
-        w_line = (f"w ← w − lr·∂L/∂w = {fmt(cr.w)} − {lr}·{_paren(cr.grad_w)} = "
+        w_line = (f"w ← w − lr·∂L/∂w = {fmt(cr.w)} − {lr}·{paren(cr.grad_w)} = "
                   f"<b>{fmt(cr.w_after, 6)}</b>")
-        b_line = (f"b ← b − lr·∂L/∂b = {fmt(cr.b)} − {lr}·{_paren(cr.grad_b)} = "
+        b_line = (f"b ← b − lr·∂L/∂b = {fmt(cr.b)} − {lr}·{paren(cr.grad_b)} = "
                   f"<b>{fmt(cr.b_after, 6)}</b>")
         if optimizer == "sgd":
             return f"Update (plain SGD):<br>&nbsp;&nbsp;{w_line}<br>&nbsp;&nbsp;{b_line}"

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from gradlab.ui import theme as th
-from gradlab.ui.text import fmt
+from gradlab.ui.text import fmt, paren
+from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
 
 if TYPE_CHECKING:
     from gradlab.core.explain import ReductionOutcome
@@ -53,33 +54,11 @@ _TIPS = {
 }
 
 
-def text_scale(width: int, height: int, base: tuple[int, int] = (900, 600)) -> float:
-    """How much to enlarge the text for a panel of this size: 1 at ``base``, up to 1.5, in
-    steps of 0.1 so that a few pixels of resizing never restyle the panel."""
-    ratio = min(width / base[0], height / base[1])
-    return round(min(1.5, max(1.0, ratio)), 1)
-
-
-def _label(role: str, text: str = "", wrap: bool = False) -> QLabel:
-    """A selectable label styled by its role (font size and colour come from the stylesheet)."""
-    label = QLabel(text)
-    label.setProperty("role", role)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
 def _vector(values: Sequence[float]) -> str:
     shown = [fmt(float(v)) for v in values[:MAX_VECTOR_ITEMS]]
     if len(values) > MAX_VECTOR_ITEMS:
         shown.append("…")
     return "[" + ", ".join(shown) + "]"
-
-
-def _paren(value: float) -> str:
-    """Negative factors in parentheses, as on a blackboard: 4 × (−30)."""
-    text = fmt(value, 6)
-    return f"({text})" if value < 0 else text
 
 
 class _Column:
@@ -91,14 +70,14 @@ class _Column:
         self.frame.setObjectName("column")
         self.frame.setProperty("chosen", False)
         self.frame.setToolTip(_TIPS[name])
-        self.title = _label("name", name)
-        self.code = _label("code", "", wrap=True)
-        self.weights = _label("small", "", wrap=True)
+        self.title = role_label("name", name)
+        self.code = role_label("code", "", wrap=True)
+        self.weights = role_label("small", "", wrap=True)
         self.weights.setTextFormat(Qt.TextFormat.PlainText)
-        self.loss = _label("big", "", wrap=True)
-        self.grad_w = _label("grad_w", "", wrap=True)
-        self.grad_b = _label("grad_b", "", wrap=True)
-        self.step = _label("small", "", wrap=True)
+        self.loss = role_label("big", "", wrap=True)
+        self.grad_w = role_label("grad_w", "", wrap=True)
+        self.grad_b = role_label("grad_b", "", wrap=True)
+        self.step = role_label("small", "", wrap=True)
         self.step.setToolTip("How far one plain SGD step with this lr moves w and b: −lr·∂L/∂w")
         self.select = QPushButton(f"use {name}")
         self.select.setCheckable(True)
@@ -117,7 +96,7 @@ class _Column:
         self.layout.addWidget(self.select)
 
 
-class ReductionPanel(QWidget):
+class ReductionPanel(GrowingTextPanel):
     """none / mean / sum / weighted for the current batch, with the relations between them."""
 
     #: the user pressed "backward()" on the none column (the window may have PyTorch run it)
@@ -137,9 +116,8 @@ class ReductionPanel(QWidget):
         self._weights: list[float] = []  # the weighted column's current v, whole batch
         self._backward_pressed = False
         self._filling = False  # True while show_demo writes the spin boxes
-        self._scale = 1.0
 
-        self.heading = _label("title", "", wrap=True)
+        self.heading = role_label("title", "", wrap=True)
         self.columns = {name: _Column(name) for name in ORDER}
         for name, col in self.columns.items():
             col.select.clicked.connect(lambda _=False, n=name: self._select(n))
@@ -154,7 +132,7 @@ class ReductionPanel(QWidget):
         none.layout.addWidget(self.backward_button)
         for col in self.columns.values():
             col.finish()
-        self.error = _label("error", "", wrap=True)
+        self.error = role_label("error", "", wrap=True)
         self.error.setVisible(False)
 
         # weighted: one box per shown sample (a strip under the columns), "…" for the rest.
@@ -164,8 +142,8 @@ class ReductionPanel(QWidget):
         strip.setContentsMargins(10, 6, 10, 6)
         strip.setSpacing(4)
         top = QHBoxLayout()
-        self.weights_title = _label("small", "<b>weighted</b>: type each sample's weight vᵢ")
-        self.weights_more = _label("small", "")
+        self.weights_title = role_label("small", "<b>weighted</b>: type each sample's weight vᵢ")
+        self.weights_more = role_label("small", "")
         self.mean_weights_button = QPushButton("all 1/B")
         self.mean_weights_button.setToolTip("vᵢ = 1/B: the weighted sum becomes the mean")
         self.sum_weights_button = QPushButton("all 1")
@@ -185,7 +163,7 @@ class ReductionPanel(QWidget):
         self.weight_names: list[QLabel] = []
         self.weight_boxes: list[QDoubleSpinBox] = []
         for k in range(MAX_WEIGHT_ROWS):
-            name = _label("small", "")
+            name = role_label("small", "")
             name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             box = QDoubleSpinBox()
             box.setRange(-1e6, 1e6)
@@ -208,8 +186,8 @@ class ReductionPanel(QWidget):
         row.setSpacing(8)
         for name in ORDER:
             row.addWidget(self.columns[name].frame, 1)
-        self.relation = _label("relation", "", wrap=True)
-        self.lr_relation = _label("relation", "", wrap=True)
+        self.relation = role_label("relation", "", wrap=True)
+        self.lr_relation = role_label("relation", "", wrap=True)
 
         content = QWidget()
         content.setObjectName("content")
@@ -265,14 +243,6 @@ class ReductionPanel(QWidget):
             QDoubleSpinBox {{ font-size: {px(18)}; }}
         """)
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt override
-        """Bigger panel, bigger text (a projector): fonts grow with the room, in steps."""
-        super().resizeEvent(event)
-        scale = text_scale(self.width(), self.height())
-        if scale != self._scale:
-            self._scale = scale
-            self._restyle()
-
     # ---- data --------------------------------------------------------------------------------
 
     def show_demo(self, outcomes: Mapping[str, ReductionOutcome], batch_size: int, lr: float,
@@ -285,11 +255,11 @@ class ReductionPanel(QWidget):
         self._outcomes = dict(outcomes)
         self._batch_size = B = int(batch_size)
         self._lr = float(lr)
-        _set_text(self.heading, f"B = {B} per-sample losses → one number for backward()  "
+        set_text(self.heading, f"B = {B} per-sample losses → one number for backward()  "
                                 f"(lr = {fmt(lr)})")
         for name in ORDER:
             col = self.columns[name]
-            _set_text(col.code, _CODE[name].format(B=B))
+            set_text(col.code, _CODE[name].format(B=B))
             out = outcomes.get(name)
             if out is None:
                 continue
@@ -303,19 +273,19 @@ class ReductionPanel(QWidget):
 
     def _show_none(self, col: _Column, out: ReductionOutcome) -> None:
         B = self._batch_size
-        _set_text(col.weights, f"loss = {_vector(out.per_sample_loss.tolist())}")
-        _set_text(col.loss, f"shape ({B},)")
+        set_text(col.weights, f"loss = {_vector(out.per_sample_loss.tolist())}")
+        set_text(col.loss, f"shape ({B},)")
         mark = "✗" if self._backward_pressed else "?"
-        _set_text(col.grad_w, f"∂L/∂w = {mark}")
-        _set_text(col.grad_b, f"∂L/∂b = {mark}")
-        _set_text(col.step, f"{B} numbers, not one")
+        set_text(col.grad_w, f"∂L/∂w = {mark}")
+        set_text(col.grad_b, f"∂L/∂b = {mark}")
+        set_text(col.step, f"{B} numbers, not one")
         if out.error:
             error = (f"<b>loss.backward() on shape ({B},) → RuntimeError: {out.error}</b>")
         else:
             error = "<b>loss.backward() ran: waiting for PyTorch's answer…</b>"
         if out.explanation:
             error += f"<br>Why: {out.explanation}"
-        _set_text(self.error, error)
+        set_text(self.error, error)
         self.error.setVisible(self._backward_pressed)
 
     def _show_reduced(self, col: _Column, out: ReductionOutcome) -> None:
@@ -326,12 +296,12 @@ class ReductionPanel(QWidget):
             weights = "L = Σ lᵢ\n∂L/∂lᵢ = 1"
         else:
             weights = "L = Σ vᵢ·lᵢ\n∂L/∂lᵢ = vᵢ (below)"
-        _set_text(col.weights, weights)
-        _set_text(col.loss, f"L = {fmt(_num(out.loss))}")
-        _set_text(col.grad_w, f"∂L/∂w = {fmt(_num(out.grad_w))}")
-        _set_text(col.grad_b, f"∂L/∂b = {fmt(_num(out.grad_b))}")
-        dw, db = -self._lr * _num(out.grad_w), -self._lr * _num(out.grad_b)
-        _set_text(col.step, _keep(f"step: Δw = {fmt(dw)}, Δb = {fmt(db)}"))
+        set_text(col.weights, weights)
+        set_text(col.loss, f"L = {fmt(num(out.loss))}")
+        set_text(col.grad_w, f"∂L/∂w = {fmt(num(out.grad_w))}")
+        set_text(col.grad_b, f"∂L/∂b = {fmt(num(out.grad_b))}")
+        dw, db = -self._lr * num(out.grad_w), -self._lr * num(out.grad_b)
+        set_text(col.step, _keep(f"step: Δw = {fmt(dw)}, Δb = {fmt(db)}"))
 
     def _show_weights(self, out: ReductionOutcome | None, index: Sequence[int] | None) -> None:
         B = self._batch_size
@@ -349,7 +319,7 @@ class ReductionPanel(QWidget):
                 if not visible:
                     continue
                 sample = (int(index[k]) if index is not None else k) + 1
-                _set_text(self.weight_names[k], f"#{sample}")
+                set_text(self.weight_names[k], f"#{sample}")
                 box = self.weight_boxes[k]
                 if not box.hasFocus():  # never overwrite what the user is typing
                     box.setValue(self._weights[k])
@@ -357,26 +327,26 @@ class ReductionPanel(QWidget):
             self._filling = False
         more = B - shown
         self.weights_more.setVisible(more > 0)
-        _set_text(self.weights_more, f"…  {more} more" if more > 0 else "")
+        set_text(self.weights_more, f"…  {more} more" if more > 0 else "")
 
     def _show_relations(self) -> None:
         mean, total = self._outcomes.get("mean"), self._outcomes.get("sum")
         if mean is None or total is None:
             return
         B = self._batch_size
-        loss_rel = f"{fmt(_num(total.loss), 6)} = {B} × {_paren(_num(mean.loss))}"
-        gw_rel = f"{fmt(_num(total.grad_w), 6)} = {B} × {_paren(_num(mean.grad_w))}"
-        gb_rel = f"{fmt(_num(total.grad_b), 6)} = {B} × {_paren(_num(mean.grad_b))}"
-        _set_text(self.relation,
+        loss_rel = f"{fmt(num(total.loss), 6)} = {B} × {paren(num(mean.loss))}"
+        gw_rel = f"{fmt(num(total.grad_w), 6)} = {B} × {paren(num(mean.grad_w))}"
+        gb_rel = f"{fmt(num(total.grad_b), 6)} = {B} × {paren(num(mean.grad_b))}"
+        set_text(self.relation,
                       f"<b>sum = B × mean</b>: &nbsp;L: {loss_rel} &nbsp;&nbsp; ∂L/∂w: {gw_rel}"
                       f" &nbsp;&nbsp; ∂L/∂b: {gb_rel}")
         lr, lr_b = self._lr, self._lr / B
-        step_sum = -lr_b * _num(total.grad_w)
-        step_mean = -lr * _num(mean.grad_w)
-        _set_text(self.lr_relation,
+        step_sum = -lr_b * num(total.grad_w)
+        step_mean = -lr * num(mean.grad_w)
+        set_text(self.lr_relation,
                       f"<b>sum with lr/B steps like mean with lr</b>: &nbsp;"
-                      f"Δw = −({fmt(lr)}/{B})·{_paren(_num(total.grad_w))} = {fmt(step_sum)}"
-                      f" &nbsp;=&nbsp; −{fmt(lr)}·{_paren(_num(mean.grad_w))} = {fmt(step_mean)}")
+                      f"Δw = −({fmt(lr)}/{B})·{paren(num(total.grad_w))} = {fmt(step_sum)}"
+                      f" &nbsp;=&nbsp; −{fmt(lr)}·{paren(num(mean.grad_w))} = {fmt(step_mean)}")
 
     def set_chosen(self, name: str) -> None:
         """Highlight the reduction the lab trains with (no signal: the window's own choice)."""
@@ -456,11 +426,3 @@ def _keep(text: str) -> str:
     """Wrap only between terms: "Δb = 0.01" never splits across lines."""
     return text.replace(" = ", "\u00a0=\u00a0")
 
-
-def _set_text(label: QLabel, text: str) -> None:
-    if label.text() != text:  # each setText schedules a relayout
-        label.setText(text)
-
-
-def _num(value: float | None) -> float:
-    return float("nan") if value is None else float(value)

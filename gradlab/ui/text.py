@@ -18,6 +18,12 @@ def fmt(value: float, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
+def paren(value: float) -> str:
+    """Negative factors in parentheses, as on a blackboard: 4 × (−30)."""
+    text = fmt(value, 6)
+    return f"({text})" if value < 0 else text
+
+
 def count(n: int) -> str:
     """``1000000`` -> ``1,000,000``."""
     return f"{n:,}"

@@ -13,8 +13,8 @@ from gradlab.core.data import make_preset
 from gradlab.core.explain import ChainRule, chain_rule
 from gradlab.ui import theme as th
 from gradlab.ui.chain_rule_panel import COL_PROD_B, COL_PROD_W, COLUMNS, MAX_ROWS, ChainRulePanel
-from gradlab.ui.reduction_panel import text_scale
 from gradlab.ui.text import fmt
+from gradlab.ui.text_panel import text_scale
 
 X = np.array([1.0, 2.0, 3.0, 4.0])
 Y = np.array([2.0, 4.0, 6.0, 8.0])

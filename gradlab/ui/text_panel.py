@@ -1,0 +1,55 @@
+"""Shared pieces of the text-heavy teaching panels (reduction, chain rule): labels styled by a
+role in the panel's stylesheet, and text that grows with the panel on a projector."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def text_scale(width: int, height: int, base: tuple[int, int] = (900, 600)) -> float:
+    """How much to enlarge the text for a panel of this size: 1 at ``base``, up to 1.5, in
+    steps of 0.1 so that a few pixels of resizing never restyle the panel."""
+    ratio = min(width / base[0], height / base[1])
+    return round(min(1.5, max(1.0, ratio)), 1)
+
+
+def role_label(role: str, text: str = "", wrap: bool = False) -> QLabel:
+    """A selectable label styled by its role (font size and colour come from the stylesheet)."""
+    label = QLabel(text)
+    label.setProperty("role", role)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:  # each setText schedules a relayout
+        label.setText(text)
+
+
+def num(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+class GrowingTextPanel(QWidget):
+    """Bigger panel, bigger text (a projector): on resize, ``_rescaled`` (by default
+    ``_restyle``) runs with the new ``_scale`` whenever the step of ``text_scale`` changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._scale = 1.0
+
+    def _restyle(self) -> None:
+        raise NotImplementedError
+
+    def _rescaled(self) -> None:
+        self._restyle()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        scale = text_scale(self.width(), self.height())
+        if scale != self._scale:
+            self._scale = scale
+            self._rescaled()
