@@ -308,10 +308,7 @@ class TrainerWorker(QObject):
 
         try:
             dataset = read_csv(path)
-            config = self._config.replace(
-                preset="csv", source=path, weights=None, n_points=None, noise=None,
-                batch_size=None if (self._config.batch_size or 0) > len(dataset)
-                else self._config.batch_size)
+            config = self._config.for_data(len(dataset), path, keep_weights=False)
             config.check_against(len(dataset))
         except (DataError, ValueError) as exc:
             self.file_failed.emit(f"{path}: {exc}")
@@ -348,11 +345,7 @@ class TrainerWorker(QObject):
             return
         cfg = self._config
         n = len(new)
-        config = cfg.replace(
-            preset="csv", n_points=None, noise=None,
-            source=cfg.source or f"{cfg.preset} (edited)",
-            weights=cfg.weights if cfg.weights is not None and len(cfg.weights) == n else None,
-            batch_size=None if cfg.batch_size is None or cfg.batch_size >= n else cfg.batch_size)
+        config = cfg.for_data(n, cfg.source or f"{cfg.preset} (edited)")
         (w, b), steps = self._trainer.params, self._trainer.step_count
         trainer = self._mod.Trainer(config, new)
         trainer.set_params(w, b)
@@ -599,8 +592,12 @@ class TrainerWorker(QObject):
         else:  # no record to show (reduction 'none'): explain the step that would come next
             (w, b), batch = self._trainer.params, self._trainer.next_batch_indices()
             step = self._trainer.step_count + 1
-        self.taught.emit(build_teaching(self._generation, step, self._dataset, self._config,
-                                        w, b, batch, self._teach_wanted, self._landscape))
+        self._emit_teaching(step, w, b, batch, self._dataset, self._config)
+
+    def _emit_teaching(self, step: int, w: float, b: float, batch: Any, dataset: Dataset,
+                       config: LabConfig) -> None:
+        self.taught.emit(build_teaching(self._generation, step, dataset, config, w, b, batch,
+                                        self._teach_wanted, self._landscape))
 
     # ---- timeline --------------------------------------------------------------------------
 
@@ -654,9 +651,8 @@ class TrainerWorker(QObject):
             steps_per_second=0.0, scrubbed=True,
         ))
         if self._teach_wanted:  # the teaching panels show that step too
-            self.taught.emit(build_teaching(
-                self._generation, record.step, snap.dataset, snap.config, record.w_before,
-                record.b_before, record.batch, self._teach_wanted, self._landscape))
+            self._emit_teaching(record.step, record.w_before, record.b_before, record.batch,
+                                snap.dataset, snap.config)
 
     def _show_preview(self) -> None:
         """Show the loss and gradient the next step would use (after a reset or config change)."""

@@ -160,5 +160,15 @@ class LabConfig:
                 "batch_size", f"is {self.batch_size} but the dataset has only {n_samples} samples"
             )
 
+    def for_data(self, n_samples: int, source: str, keep_weights: bool = True) -> LabConfig:
+        """This config for a dataset of ``n_samples`` loaded or edited by hand: weights kept only
+        if asked and they still fit, a batch size as large as the data becomes "all"."""
+        fits = keep_weights and self.weights is not None and len(self.weights) == n_samples
+        batch = self.batch_size
+        return self.replace(
+            preset="csv", source=source, n_points=None, noise=None,
+            weights=self.weights if fits else None,
+            batch_size=None if batch is None or batch >= n_samples else batch)
+
     def effective_batch_size(self, n_samples: int) -> int:
         return n_samples if self.batch_size is None else min(self.batch_size, n_samples)

@@ -57,3 +57,16 @@ def test_write_then_read_is_exact(tmp_path):
     d = make_preset("noisy-line", n=17)
     write_csv(d, tmp_path / "d.csv")
     assert read_csv(tmp_path / "d.csv") == d
+
+
+def test_config_for_hand_made_data() -> None:
+    from gradlab.core.config import LabConfig
+
+    cfg = LabConfig(reduction="weighted", weights=(1.0, 0.0, 0.0, 0.0), batch_size=3)
+    same = cfg.for_data(4, "edited")
+    assert (same.preset, same.source, same.weights, same.batch_size) == \
+        ("csv", "edited", (1.0, 0.0, 0.0, 0.0), 3)
+    fewer = cfg.for_data(3, "edited")
+    assert fewer.weights is None and fewer.batch_size is None  # they no longer fit
+    new_file = cfg.for_data(4, "f.csv", keep_weights=False)
+    assert new_file.weights is None and new_file.batch_size == 3
