@@ -70,3 +70,14 @@ def test_config_for_hand_made_data() -> None:
     assert fewer.weights is None and fewer.batch_size is None  # they no longer fit
     new_file = cfg.for_data(4, "f.csv", keep_weights=False)
     assert new_file.weights is None and new_file.batch_size == 3
+
+
+def test_weights_are_checked_with_a_message_naming_the_value() -> None:
+    from gradlab.core.config import ConfigError, LabConfig
+
+    for bad, words in (((1.0, "a"), "'a'"), ((True, False), "True"), ((1.0, float("nan")), "nan"),
+                       ((), "empty"), ([[1, 2], [3]], "list of numbers"), ("abc", "list")):
+        with pytest.raises(ConfigError, match="weights") as info:
+            LabConfig(weights=bad)
+        assert words in str(info.value)
+    assert LabConfig(weights=[1, 2.5]).weights == (1.0, 2.5)
