@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -202,11 +201,7 @@ class ChainRulePanel(GrowingTextPanel):
         self.no_scalar = role_label("error", wrap=True)
         self.sign_slip = role_label("note", wrap=True)
 
-        content = QWidget()
-        content.setObjectName("content")
-        inner = QVBoxLayout(content)
-        inner.setContentsMargins(10, 6, 10, 6)
-        inner.setSpacing(6)
+        inner = self._page()
         inner.addWidget(self.heading)
         inner.addWidget(self.formulas)
         inner.addWidget(self.table)
@@ -214,7 +209,6 @@ class ChainRulePanel(GrowingTextPanel):
         for widget in (self.no_scalar, self.update_line, self.sign_slip):
             inner.addWidget(widget)
         inner.addStretch(1)
-        self.scroll = th.scroll_page(self, content)
         self._shown: tuple[ChainRule, str, bool, int | None] | None = None
         self.set_theme(theme)
 

@@ -189,11 +189,7 @@ class ReductionPanel(GrowingTextPanel):
         self.relation = role_label("relation", "", wrap=True)
         self.lr_relation = role_label("relation", "", wrap=True)
 
-        content = QWidget()
-        content.setObjectName("content")
-        inner = QVBoxLayout(content)
-        inner.setContentsMargins(10, 6, 10, 6)
-        inner.setSpacing(6)
+        inner = self._page()
         inner.addWidget(self.heading)
         inner.addLayout(row)
         inner.addWidget(self.weights_box)
@@ -201,7 +197,6 @@ class ReductionPanel(GrowingTextPanel):
         inner.addWidget(self.lr_relation)
         inner.addWidget(self.error)
         inner.addStretch(1)
-        self.scroll = th.scroll_page(self, content)
         self.set_theme(theme)
 
     # ---- theme -------------------------------------------------------------------------------

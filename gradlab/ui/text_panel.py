@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gradlab.ui import theme as th
 
 
 def text_scale(width: int, height: int, base: tuple[int, int] = (900, 600)) -> float:
@@ -40,6 +42,17 @@ class GrowingTextPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._scale = 1.0
+
+    def _page(self) -> QVBoxLayout:
+        """The panel's page (object name "content" for the stylesheet), in a vertical scroll
+        area; returns the layout to fill."""
+        content = QWidget()
+        content.setObjectName("content")
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(10, 6, 10, 6)
+        inner.setSpacing(6)
+        self.scroll = th.scroll_page(self, content)
+        return inner
 
     def _restyle(self) -> None:
         raise NotImplementedError
