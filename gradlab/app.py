@@ -9,6 +9,11 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    # In a frozen app the training process is this executable started again: let
+    # multiprocessing take over here before any argument parsing (no-op otherwise).
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--headless" in argv:
         from gradlab.cli import main as cli_main

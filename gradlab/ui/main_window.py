@@ -100,8 +100,11 @@ class MainWindow(QMainWindow):
     teaching_shown = Signal(object)  # a TeachingView of the current generation arrived
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
-                 theme: th.Theme = th.LIGHT) -> None:
+                 theme: th.Theme = th.LIGHT, worker_mode: str = "thread") -> None:
+        """``worker_mode``: "thread" trains in a QThread of this process (tests inject faults
+        there)."""
         super().__init__()
+        self.worker_mode = worker_mode
         self.setWindowTitle("gradlab — why loss.backward() needs a scalar")
         self.theme = theme
         self.config = config

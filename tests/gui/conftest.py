@@ -35,8 +35,9 @@ def make_lab(qtbot) -> Iterator[Callable[..., object]]:  # noqa: ANN001
     windows: list[MainWindow] = []
 
     def make(config: LabConfig | None = None, dataset: Dataset | None = None,
-             wait_ready: bool = True) -> MainWindow:
-        window = MainWindow(config or LabConfig(), dataset)
+             wait_ready: bool = True, worker_mode: str | None = None) -> MainWindow:
+        extra = {} if worker_mode is None else {"worker_mode": worker_mode}
+        window = MainWindow(config or LabConfig(), dataset, **extra)
         windows.append(window)
         window.resize(1280, 800)
         window.show()
