@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
+
 LOSSES = ("mse", "mae", "huber")
 REDUCTIONS = ("mean", "sum", "weighted", "none")
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -28,17 +30,20 @@ class ConfigError(ValueError):
     """A knob has a value the lab cannot use. ``field`` names it."""
 
     def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(f"{field_name}: {message}")
+        super().__init__(Message(QT_TRANSLATE_NOOP("messages", "{field}: {reason}"),
+                                 field=field_name, reason=message))
         self.field = field_name
         self.reason = message
 
 
 def _finite(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(name, f"must be a number, got {value!r}")
+        raise ConfigError(name, Message(QT_TRANSLATE_NOOP("messages", "must be a number, got "
+                                                          "{value!r}"), value=value))
     value = float(value)
     if not math.isfinite(value):
-        raise ConfigError(name, f"must be finite, got {value!r}")
+        raise ConfigError(name, Message(QT_TRANSLATE_NOOP("messages", "must be finite, got "
+                                                          "{value!r}"), value=value))
     return value
 
 
@@ -50,23 +55,29 @@ def _check_weights(values: Any) -> tuple[float, ...]:
     except (TypeError, ValueError):  # ragged nesting
         arr = None
     if isinstance(values, (str, bytes)) or arr is None or arr.ndim != 1:
-        raise ConfigError("weights", f"must be a list of numbers, got {str(values)[:60]}")
+        raise ConfigError("weights", Message(QT_TRANSLATE_NOOP(
+            "messages", "must be a list of numbers, got {values}"), values=str(values)[:60]))
     if arr.size == 0:
-        raise ConfigError("weights", "must not be empty")
+        raise ConfigError("weights", Message(QT_TRANSLATE_NOOP("messages", "must not be empty")))
     if arr.dtype.kind not in "iuf":  # the slow search runs only to name the bad value
         bad = next((v for v in values if isinstance(v, bool)
                     or not isinstance(v, (int, float))), values[0])
-        raise ConfigError("weights", f"must be numbers, got {bad!r}")
+        raise ConfigError("weights", Message(QT_TRANSLATE_NOOP("messages", "must be numbers, got "
+                                                               "{value!r}"), value=bad))
     arr = arr.astype(np.float64)
     finite = np.isfinite(arr)
     if not finite.all():
-        raise ConfigError("weights", f"must be finite, got {float(arr[~finite][0])!r}")
+        raise ConfigError("weights", Message(QT_TRANSLATE_NOOP("messages", "must be finite, got "
+                                                               "{value!r}"),
+                                             value=float(arr[~finite][0])))
     return tuple(arr.tolist())
 
 
 def _choice(name: str, value: Any, options: tuple[str, ...]) -> None:
     if value not in options:
-        raise ConfigError(name, f"must be one of {', '.join(options)}; got {value!r}")
+        raise ConfigError(name, Message(QT_TRANSLATE_NOOP("messages", "must be one of {options}; "
+                                                          "got {value!r}"),
+                                        options=", ".join(options), value=value))
 
 
 @dataclass(frozen=True)
@@ -97,21 +108,24 @@ class LabConfig:
 
     def __post_init__(self) -> None:
         if not isinstance(self.preset, str) or not self.preset:
-            raise ConfigError("preset", f"must be a preset name or 'csv', got {self.preset!r}")
+            raise ConfigError("preset", Message(QT_TRANSLATE_NOOP(
+                "messages", "must be a preset name or 'csv', got {value!r}"), value=self.preset))
         if self.preset not in PRESETS and self.preset != "csv":
-            raise ConfigError(
-                "preset", f"unknown preset {self.preset!r}; one of {', '.join(PRESETS)}"
-            )
+            raise ConfigError("preset", Message(QT_TRANSLATE_NOOP(
+                "messages", "unknown preset {value!r}; one of {options}"),
+                value=self.preset, options=", ".join(PRESETS)))
         if self.n_points is not None:
             if isinstance(self.n_points, bool) or not isinstance(self.n_points, int):
-                raise ConfigError("n_points", f"must be a whole number, got {self.n_points!r}")
+                raise ConfigError("n_points", Message(QT_TRANSLATE_NOOP(
+                    "messages", "must be a whole number, got {value!r}"), value=self.n_points))
             if not 1 <= self.n_points <= 10_000_000:
-                raise ConfigError(
-                    "n_points", f"must be between 1 and 10000000, got {self.n_points}"
-                )
+                raise ConfigError("n_points", Message(QT_TRANSLATE_NOOP(
+                    "messages", "must be between 1 and 10000000, got {value}"),
+                    value=self.n_points))
         if self.noise is not None:
             if _finite("noise", self.noise) < 0:
-                raise ConfigError("noise", f"must be >= 0, got {self.noise!r}")
+                raise ConfigError("noise", Message(QT_TRANSLATE_NOOP(
+                    "messages", "must be >= 0, got {value!r}"), value=self.noise))
             object.__setattr__(self, "noise", float(self.noise))
         object.__setattr__(self, "init_w", _finite("init_w", self.init_w))
         object.__setattr__(self, "init_b", _finite("init_b", self.init_b))
@@ -120,19 +134,24 @@ class LabConfig:
         _choice("optimizer", self.optimizer, OPTIMIZERS)
         momentum = _finite("momentum", self.momentum)
         if not 0.0 <= momentum < 1.0:
-            raise ConfigError("momentum", f"must be in [0, 1), got {self.momentum!r}")
+            raise ConfigError("momentum", Message(QT_TRANSLATE_NOOP(
+                "messages", "must be in [0, 1), got {value!r}"), value=self.momentum))
         object.__setattr__(self, "momentum", momentum)
         lr = _finite("lr", self.lr)
         if lr <= 0:
-            raise ConfigError("lr", f"the learning rate must be > 0, got {self.lr!r}")
+            raise ConfigError("lr", Message(QT_TRANSLATE_NOOP(
+                "messages", "the learning rate must be > 0, got {value!r}"), value=self.lr))
         object.__setattr__(self, "lr", lr)
         if self.batch_size is not None:
             if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int):
-                raise ConfigError("batch_size", f"must be a whole number, got {self.batch_size!r}")
+                raise ConfigError("batch_size", Message(QT_TRANSLATE_NOOP(
+                    "messages", "must be a whole number, got {value!r}"), value=self.batch_size))
             if self.batch_size < 1:
-                raise ConfigError("batch_size", f"must be >= 1, got {self.batch_size}")
+                raise ConfigError("batch_size", Message(QT_TRANSLATE_NOOP(
+                    "messages", "must be >= 1, got {value}"), value=self.batch_size))
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ConfigError("seed", f"must be a whole number >= 0, got {self.seed!r}")
+            raise ConfigError("seed", Message(QT_TRANSLATE_NOOP(
+                "messages", "must be a whole number >= 0, got {value!r}"), value=self.seed))
         if self.weights is not None:
             object.__setattr__(self, "weights", _check_weights(self.weights))
 
@@ -150,31 +169,33 @@ class LabConfig:
     def from_dict(cls, data: Any) -> LabConfig:
         """Build from a plain dict (a session file); unknown or mistyped keys raise ConfigError."""
         if not isinstance(data, dict):
-            raise ConfigError("config", f"must be an object, got {type(data).__name__}")
+            raise ConfigError("config", Message(QT_TRANSLATE_NOOP(
+                "messages", "must be an object, got {kind}"), kind=type(data).__name__))
         names = {f.name for f in dataclasses.fields(cls)}
         extra = sorted(set(data) - names)
         if extra:
-            raise ConfigError(extra[0], "is not a known setting")
+            raise ConfigError(extra[0], Message(QT_TRANSLATE_NOOP("messages",
+                                                                  "is not a known setting")))
         kwargs = dict(data)
         if isinstance(kwargs.get("weights"), list):
             kwargs["weights"] = tuple(kwargs["weights"])
         if "source" in kwargs and not isinstance(kwargs["source"], str):
-            raise ConfigError("source", "must be text")
+            raise ConfigError("source", Message(QT_TRANSLATE_NOOP("messages", "must be text")))
         return cls(**kwargs)
 
     def check_against(self, n_samples: int) -> None:
         """Checks that need the dataset's size: weights and batch size."""
         if n_samples < 1:
-            raise ConfigError("dataset", "is empty: there is nothing to fit")
+            raise ConfigError("dataset", Message(QT_TRANSLATE_NOOP(
+                "messages", "is empty: there is nothing to fit")))
         if self.weights is not None and len(self.weights) != n_samples:
-            raise ConfigError(
-                "weights",
-                f"needs one weight per sample: {n_samples} samples but {len(self.weights)} weights",
-            )
+            raise ConfigError("weights", Message(QT_TRANSLATE_NOOP(
+                "messages", "needs one weight per sample: {n} samples but {weights} weights"),
+                n=n_samples, weights=len(self.weights)))
         if self.batch_size is not None and self.batch_size > n_samples:
-            raise ConfigError(
-                "batch_size", f"is {self.batch_size} but the dataset has only {n_samples} samples"
-            )
+            raise ConfigError("batch_size", Message(QT_TRANSLATE_NOOP(
+                "messages", "is {batch} but the dataset has only {n} samples"),
+                batch=self.batch_size, n=n_samples))
 
     def for_data(self, n_samples: int, source: str, keep_weights: bool = True) -> LabConfig:
         """This config for a dataset of ``n_samples`` loaded or edited by hand: weights kept only
