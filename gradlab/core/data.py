@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from gradlab.core.config import PRESETS, LabConfig
+from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 
 #: Refuse CSV files larger than this many data rows (the lab is for teaching, not for big data).
 MAX_ROWS = 10_000_000
@@ -23,7 +24,8 @@ class DataError(ValueError):
     """Data the lab cannot use. ``line`` is the 1-based CSV line, when there is one."""
 
     def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(f"line {line}: {message}" if line is not None else message)
+        super().__init__(message if line is None else Message(
+            QT_TRANSLATE_NOOP("messages", "line {line}: {reason}"), line=line, reason=message))
         self.line = line
         self.reason = message
 
@@ -40,11 +42,14 @@ class Dataset:
         x = np.array(self.x, dtype=np.float64).reshape(-1)
         y = np.array(self.y, dtype=np.float64).reshape(-1)
         if x.shape != y.shape:
-            raise DataError(f"x has {x.size} values but y has {y.size}")
+            raise DataError(Message(QT_TRANSLATE_NOOP("messages", "x has {x} values but y has {y}"),
+                                    x=x.size, y=y.size))
         if x.size == 0:
-            raise DataError("the dataset is empty: there is nothing to fit")
+            raise DataError(Message(QT_TRANSLATE_NOOP(
+                "messages", "the dataset is empty: there is nothing to fit")))
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
-            raise DataError("the dataset contains NaN or infinite values")
+            raise DataError(Message(QT_TRANSLATE_NOOP(
+                "messages", "the dataset contains NaN or infinite values")))
         x.flags.writeable = False
         y.flags.writeable = False
         object.__setattr__(self, "x", x)
@@ -71,7 +76,8 @@ class Dataset:
 
     def without(self, index: int) -> Dataset:
         if len(self) <= 1:
-            raise DataError("cannot remove the last point: a dataset needs at least one sample")
+            raise DataError(Message(QT_TRANSLATE_NOOP(
+                "messages", "cannot remove the last point: a dataset needs at least one sample")))
         return Dataset(np.delete(self.x, index), np.delete(self.y, index), self.name)
 
 
@@ -111,14 +117,17 @@ def make_preset(
 ) -> Dataset:
     """Build a preset dataset; generated presets are deterministic for ``(n, noise, seed)``."""
     if name not in PRESET_INFO:
-        raise DataError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
+        raise DataError(Message(QT_TRANSLATE_NOOP(
+            "messages", "unknown preset {name!r}; choose one of {options}"),
+            name=name, options=", ".join(PRESETS)))
     info = PRESET_INFO[name]
     if name == "seed":
         return Dataset(np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.0, 4.0, 6.0, 8.0]), name)
     n = info.default_n if n is None else int(n)
     noise = info.default_noise if noise is None else float(noise)
     if n < 1:
-        raise DataError("a dataset needs at least one sample")
+        raise DataError(Message(QT_TRANSLATE_NOOP("messages",
+                                                  "a dataset needs at least one sample")))
     rng = np.random.default_rng([seed, 7919])
     if name in ("noisy-line", "large"):
         x = rng.uniform(-3.0, 3.0, n)
@@ -136,23 +145,30 @@ def make_preset(
 def dataset_for(config: LabConfig) -> Dataset:
     """The preset dataset a config describes (CSV data is loaded separately)."""
     if config.preset == "csv":
-        raise DataError("a CSV dataset has to be loaded from its file")
+        raise DataError(Message(QT_TRANSLATE_NOOP("messages",
+                                                  "a CSV dataset has to be loaded from its file")))
     return make_preset(config.preset, config.n_points, config.noise, config.seed)
 
 
 def _parse_number(cell: str, line: int, column: str) -> float:
     text = cell.strip()
     if not text:
-        raise DataError(f"the {column} cell is empty", line)
+        raise DataError(Message(QT_TRANSLATE_NOOP("messages", "the {column} cell is empty"),
+                                column=column), line)
     try:
         value = float(text)
     except ValueError:
-        hint = ""
         if "," in text or ";" in text:
-            hint = " (thousands separators and decimal commas are not supported)"
-        raise DataError(f"{column} value {text[:40]!r} is not a number{hint}", line) from None
+            template = QT_TRANSLATE_NOOP("messages", "{column} value {text!r} is not a number "
+                                         "(thousands separators and decimal commas are not "
+                                         "supported)")
+        else:
+            template = QT_TRANSLATE_NOOP("messages", "{column} value {text!r} is not a number")
+        raise DataError(Message(template, column=column, text=text[:40]), line) from None
     if not math.isfinite(value):
-        raise DataError(f"{column} value {text[:40]!r} is not a finite number", line)
+        raise DataError(Message(QT_TRANSLATE_NOOP(
+            "messages", "{column} value {text!r} is not a finite number"),
+            column=column, text=text[:40]), line)
     return value
 
 
@@ -170,10 +186,11 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
         cells = line.split(",")
         if len(cells) != 2:
             if len(cells) == 1 and (";" in line or "\t" in line):
-                raise DataError(
-                    "expected two values separated by a comma (found ';' or a tab)", lineno
-                )
-            raise DataError(f"expected 2 columns (x, y), found {len(cells)}", lineno)
+                raise DataError(Message(QT_TRANSLATE_NOOP(
+                    "messages", "expected two values separated by a comma (found ';' or a tab)")),
+                    lineno)
+            raise DataError(Message(QT_TRANSLATE_NOOP(
+                "messages", "expected 2 columns (x, y), found {found}"), found=len(cells)), lineno)
         if not seen_row:
             seen_row = True
             try:
@@ -185,9 +202,12 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
         xs.append(_parse_number(cells[0], lineno, "x"))
         ys.append(_parse_number(cells[1], lineno, "y"))
         if len(xs) > MAX_ROWS:
-            raise DataError(f"more than {MAX_ROWS} rows; the lab is for small data", lineno)
+            raise DataError(Message(QT_TRANSLATE_NOOP(
+                "messages", "more than {rows} rows; the lab is for small data"), rows=MAX_ROWS),
+                lineno)
     if not xs:
-        raise DataError("the file has no data rows (only a header, comments or blank lines)")
+        raise DataError(Message(QT_TRANSLATE_NOOP(
+            "messages", "the file has no data rows (only a header, comments or blank lines)")))
     return Dataset(np.array(xs), np.array(ys), name)
 
 
@@ -205,15 +225,18 @@ def read_csv(path: str | os.PathLike[str]) -> Dataset:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise DataError(f"cannot read {p}: {exc.strerror or exc}") from None
+        raise DataError(Message(QT_TRANSLATE_NOOP("messages", "cannot read {path}: {reason}"),
+                                path=str(p), reason=exc.strerror or str(exc))) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError("the file is not UTF-8 text", line) from None
+        raise DataError(Message(QT_TRANSLATE_NOOP("messages", "the file is not UTF-8 text")),
+                        line) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise DataError("the file is binary, not CSV text", line)
+        raise DataError(Message(QT_TRANSLATE_NOOP("messages", "the file is binary, not CSV text")),
+                        line)
     return parse_csv(text, name=p.stem or "csv")
 
 
