@@ -22,6 +22,7 @@ import numpy as np
 
 from gradlab.core.config import ConfigError, LabConfig
 from gradlab.core.data import MAX_ROWS, DataError, Dataset
+from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ class SessionError(ValueError):
     """A session file the lab cannot use; ``field`` names the part (e.g. ``config.lr``)."""
 
     def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(f"{field}: {message}" if field else message)
+        super().__init__(Message(QT_TRANSLATE_NOOP("messages", "{field}: {reason}"), field=field,
+                                 reason=message) if field else message)
         self.field = field
         self.reason = message
 
@@ -84,7 +86,8 @@ def _history_dict(history: HistoryChunk | Mapping[str, Any]) -> dict[str, list]:
         else:  # strict JSON has no inf/NaN: a diverged value is stored as null
             out[name] = [v if math.isfinite(v) else None for v in map(float, values.tolist())]
     if len({len(v) for v in out.values()}) > 1:
-        raise SessionError("all history arrays must have the same length", "history")
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "all history arrays must have the same length")), "history")
     return out
 
 
@@ -116,14 +119,16 @@ def save_session(
     try:
         text = json.dumps(session_dict(config, dataset, trainer_state, history), allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise SessionError(f"cannot be written as JSON: {exc}", "state") from None
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "cannot be written as JSON: "
+                                                     "{reason}"), reason=str(exc)),
+                           "state") from None
     p = Path(path)
     if p.exists() and not p.is_file():  # never swap a device or a folder for a regular file
         try:
             with open(p, "w", encoding="utf-8") as f:
                 f.write(text + "\n")
         except OSError as exc:
-            raise SessionError(f"cannot write {p}: {exc.strerror or exc}") from None
+            raise SessionError(_cannot_write(p, exc)) from None
         return
     tmp = None
     try:
@@ -134,7 +139,7 @@ def save_session(
         os.replace(tmp, p)
         tmp = None
     except OSError as exc:
-        raise SessionError(f"cannot write {p}: {exc.strerror or exc}") from None
+        raise SessionError(_cannot_write(p, exc)) from None
     finally:
         if tmp is not None:
             try:
@@ -143,58 +148,82 @@ def save_session(
                 pass
 
 
+def _cannot_write(p: Path, exc: OSError) -> Message:
+    return Message(QT_TRANSLATE_NOOP("messages", "cannot write {path}: {reason}"), path=str(p),
+                   reason=exc.strerror or str(exc))
+
+
 # ---- loading -----------------------------------------------------------------------------------
 
 
 def _no_constants(name: str) -> Any:
-    raise SessionError(f"{name} is not valid JSON (strict JSON has no NaN or Infinity)")
+    raise SessionError(Message(QT_TRANSLATE_NOOP(
+        "messages", "{name} is not valid JSON (strict JSON has no NaN or Infinity)"), name=name))
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise SessionError(f"the key {key!r} appears twice")
+            raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "the key {key!r} appears "
+                                                         "twice"), key=key))
         out[key] = value
     return out
 
 
 def _keys(obj: Any, where: str, required: set[str], optional: set[str] = frozenset()) -> dict:
     if not isinstance(obj, dict):
-        raise SessionError(f"must be an object, got {_kind(obj)}", where)
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "must be an object, got {kind}"),
+                                   kind=_kind(obj)), where)
     missing = sorted(required - set(obj))
     if missing:
-        raise SessionError(f"is missing the key {missing[0]!r}", where)
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "is missing the key {key!r}"),
+                                   key=missing[0]), where)
     extra = sorted(set(obj) - required - optional)
     if extra:
-        raise SessionError(f"has an unknown key {extra[0]!r}", where)
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "has an unknown key {key!r}"),
+                                   key=extra[0]), where)
     return obj
 
 
 def _kind(obj: Any) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "true/false",
-            type(None): "null"}.get(type(obj), "a number")
+    kind = {dict: QT_TRANSLATE_NOOP("messages", "an object"),
+            list: QT_TRANSLATE_NOOP("messages", "a list"),
+            str: QT_TRANSLATE_NOOP("messages", "text"),
+            bool: QT_TRANSLATE_NOOP("messages", "true/false"),
+            type(None): QT_TRANSLATE_NOOP("messages", "null")}.get(type(obj))
+    return Message(kind or QT_TRANSLATE_NOOP("messages", "a number"))
 
 
 def _numbers(obj: Any, where: str, limit: int, nullable: bool = False,
              integer: bool = False) -> np.ndarray:
     if not isinstance(obj, list):
-        raise SessionError(f"must be a list of numbers, got {_kind(obj)}", where)
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "must be a list of numbers, got "
+                                                     "{kind}"), kind=_kind(obj)), where)
     if len(obj) > limit:
-        raise SessionError(f"has {len(obj)} values; at most {limit} are allowed", where)
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "has {n} values; at most {limit} are allowed"), n=len(obj), limit=limit),
+            where)
     ok = (int,) if integer else (int, float)
     for k, v in enumerate(obj):
         if (v is None and nullable) or (type(v) in ok):
             continue
-        raise SessionError(f"item {k} must be a {'whole ' if integer else ''}number, got {v!r:.40}",
-                           where)
+        if integer:
+            template = QT_TRANSLATE_NOOP("messages", "item {k} must be a whole number, got "
+                                         "{value!r:.40}")
+        else:
+            template = QT_TRANSLATE_NOOP("messages", "item {k} must be a number, got {value!r:.40}")
+        raise SessionError(Message(template, k=k, value=v), where)
     if integer:
         if any(v < 0 or v > 2**62 for v in obj):
-            raise SessionError("steps must be whole numbers >= 0", where)
+            raise SessionError(Message(QT_TRANSLATE_NOOP("messages",
+                                                         "steps must be whole numbers >= 0")),
+                               where)
         return np.array(obj, dtype=np.int64)
     arr = np.array([math.nan if v is None else v for v in obj], dtype=np.float64)
     if not nullable and not np.isfinite(arr).all():
-        raise SessionError(f"item {int(np.argmin(np.isfinite(arr)))} is not a finite number", where)
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "item {k} is not a finite number"),
+                                   k=int(np.argmin(np.isfinite(arr)))), where)
     return arr
 
 
@@ -207,10 +236,10 @@ def _history(obj: Any) -> HistoryChunk:
     }
     lengths = {name: a.size for name, a in arrays.items()}
     if len(set(lengths.values())) > 1:
-        raise SessionError(
-            "arrays differ in length: " + ", ".join(f"{k} {v}" for k, v in lengths.items()),
-            "history",
-        )
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "arrays differ in length: "
+                                                     "{lengths}"),
+                                   lengths=", ".join(f"{k} {v}" for k, v in lengths.items())),
+                           "history")
     return HistoryChunk(**arrays)
 
 
@@ -219,21 +248,25 @@ def parse_session(text: str) -> Session:
     try:
         doc = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise SessionError(
-            f"not valid JSON (truncated or corrupt?) at line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg}"
-        ) from None
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "not valid JSON (truncated or corrupt?) at line {line}, column {column}: "
+            "{reason}"), line=exc.lineno, column=exc.colno, reason=exc.msg)) from None
     except RecursionError:
-        raise SessionError("not a session: nested too deeply") from None
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "not a session: nested too deeply"))) from None
     if not isinstance(doc, dict):
-        raise SessionError(f"not a gradlab session: the file holds {_kind(doc)}, not an object")
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "not a gradlab session: the file holds {kind}, not an object"),
+            kind=_kind(doc)))
     if doc.get("format") != FORMAT:
-        raise SessionError(f"is {doc.get('format')!r}, expected {FORMAT!r} (not a gradlab session)",
-                           "format")
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "is {value!r}, expected {expected!r} (not a gradlab session)"),
+            value=doc.get("format"), expected=FORMAT), "format")
     version = doc.get("version")
     if type(version) is not int or version != VERSION:
-        raise SessionError(f"{version!r} is not supported (this gradlab reads version {VERSION})",
-                           "version")
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "{value!r} is not supported (this gradlab reads version {version})"),
+            value=version, version=VERSION), "version")
     _keys(doc, "session", _TOP_KEYS, {"history"})
 
     cfg = _keys(doc["config"], "config", {f for f in LabConfig.__dataclass_fields__})
@@ -244,15 +277,17 @@ def parse_session(text: str) -> Session:
 
     ds = _keys(doc["dataset"], "dataset", {"name", "x", "y"})
     if not isinstance(ds["name"], str):
-        raise SessionError(f"must be text, got {_kind(ds['name'])}", "dataset.name")
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "must be text, got {kind}"),
+                                   kind=_kind(ds["name"])), "dataset.name")
     x = _numbers(ds["x"], "dataset.x", MAX_SAMPLES)
     y = _numbers(ds["y"], "dataset.y", MAX_SAMPLES)
     if x.size != y.size:
-        raise SessionError(f"x has {x.size} values but y has {y.size}", "dataset")
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "x has {x} values but y has {y}"),
+                                   x=x.size, y=y.size), "dataset")
     try:
         dataset = Dataset(x, y, ds["name"])
     except DataError as exc:
-        raise SessionError(str(exc), "dataset") from None
+        raise SessionError(error_message(exc), "dataset") from None
     try:
         config.check_against(len(dataset))
     except ConfigError as exc:
@@ -278,15 +313,18 @@ def load_session(path: str | os.PathLike[str]) -> Session:
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise SessionError(f"{p} is {size // 2**20} MB; sessions are at most "
-                               f"{MAX_BYTES // 2**20} MB")
+            raise SessionError(Message(QT_TRANSLATE_NOOP(
+                "messages", "{path} is {size} MB; sessions are at most {limit} MB"),
+                path=str(p), size=size // 2**20, limit=MAX_BYTES // 2**20))
         raw = p.read_bytes()
     except OSError as exc:
-        raise SessionError(f"cannot read {p}: {exc.strerror or exc}") from None
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "cannot read {path}: {reason}"),
+                                   path=str(p), reason=exc.strerror or str(exc))) from None
     if not raw.strip():
-        raise SessionError(f"{p} is empty")
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "{path} is empty"), path=str(p)))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise SessionError(f"{p} is not UTF-8 text (not a session file)") from None
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "{path} is not UTF-8 text (not a session file)"), path=str(p))) from None
     return parse_session(text.removeprefix("\ufeff"))
