@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from gradlab.core.config import ConfigError, LabConfig
 from gradlab.core.data import Dataset
+from gradlab.remote import RemoteWorker
 from gradlab.ui import theme as th
 from gradlab.ui.chain_rule_panel import ChainRulePanel
 from gradlab.ui.code_dialog import CodeDialog
@@ -44,7 +45,7 @@ from gradlab.ui.graph_panel import GraphPanel
 from gradlab.ui.history_panel import HistoryPanel
 from gradlab.ui.landscape_panel import LandscapePanel
 from gradlab.ui.loss_panel import LossPanel
-from gradlab.ui.pacing import FramePacer
+from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
 from gradlab.ui.reduction_panel import ReductionPanel
 from gradlab.ui.teaching_view import TeachingView
 from gradlab.ui.text import count, fmt
@@ -100,9 +101,10 @@ class MainWindow(QMainWindow):
     teaching_shown = Signal(object)  # a TeachingView of the current generation arrived
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
-                 theme: th.Theme = th.LIGHT, worker_mode: str = "thread") -> None:
-        """``worker_mode``: "thread" trains in a QThread of this process (tests inject faults
-        there)."""
+                 theme: th.Theme = th.LIGHT, worker_mode: str = "process") -> None:
+        """``worker_mode``: "process" trains in a child process (see remote.py: the window's
+        drawing and the trainer then never wait for each other's GIL); "thread" trains in a
+        QThread of this process (the same worker; tests inject faults there)."""
         super().__init__()
         self.worker_mode = worker_mode
         self.setWindowTitle("gradlab — why loss.backward() needs a scalar")
@@ -183,7 +185,7 @@ class MainWindow(QMainWindow):
         # No minimum-size constraint from the layout: offscreen Qt warns about every size-hint
         # change of a top-level window, and the panels cope with small sizes anyway.
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        self.pacer = FramePacer()
+        self.pacer = FramePacer(PROCESS_DUTY if worker_mode == "process" else THREAD_DUTY)
         for panel in (self.fit_panel, self.loss_panel, self.gradient_panel, self.history_panel):
             panel.setMinimumSize(240, 180)
 
@@ -208,7 +210,13 @@ class MainWindow(QMainWindow):
         self.frame_timer.timeout.connect(self._frame)
         self.frame_timer.start()
 
-        self.worker = TrainerWorker(config, dataset)
+        if worker_mode == "process":
+            self.worker = RemoteWorker(config, dataset)
+            self.worker.crashed.connect(self._on_crashed)
+        elif worker_mode == "thread":
+            self.worker = TrainerWorker(config, dataset)
+        else:
+            raise ValueError(f"worker_mode must be 'process' or 'thread', not {worker_mode!r}")
         self._wire_worker(self.worker)
         self.thread: QThread | None = None
         app = QApplication.instance()
@@ -294,7 +302,10 @@ class MainWindow(QMainWindow):
     def _start_now(self) -> None:
         self._start_pending = False
         if self.thread is None and not self._closed:
-            self.thread = start_worker(self.worker, self)
+            if isinstance(self.worker, RemoteWorker):
+                self.thread = self.worker.launch(self)
+            else:
+                self.thread = start_worker(self.worker, self)
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -607,6 +618,13 @@ class MainWindow(QMainWindow):
         self.controls.set_ready(True)
         self._set_status()
         self.worker_ready.emit()
+
+    def _on_crashed(self, exit_code: int) -> None:
+        """The training process died (a crash inside torch, or killed): the window carries on."""
+        self._on_running_changed(False)
+        self._on_errored(f"The training process stopped unexpectedly (exit code {exit_code}). "
+                         "Press Reset (R) to start a new one: the settings are kept, hand edits "
+                         "to the data since the last import are lost.")
 
     def _on_load_failed(self, message: str) -> None:
         self.state = "PyTorch failed to load"

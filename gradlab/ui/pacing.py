@@ -1,17 +1,22 @@
 """How much of the GUI thread the drawing may take.
 
-Every bit of Python or PySide painting holds the GIL, and while it is held the training thread
-cannot take its next step (torch hands the GIL back and forth dozens of times per step). So while
-the worker runs, the window measures the CPU share its own thread used and spaces frames out to
-keep it near ``DUTY``; the rest belongs to the worker. When nothing runs, frames are immediate.
+With the trainer in a thread of this process (``THREAD_DUTY``): every bit of Python or PySide
+painting holds the GIL, and while it is held the training thread cannot take its next step (torch
+hands the GIL back and forth dozens of times per step). So while the worker runs, the window
+measures the CPU share its own thread used and spaces frames out to keep it near the duty; the
+rest belongs to the worker. With the trainer in its own process (``PROCESS_DUTY``) there is no
+GIL to share, only the CPU: the window may use most of one core while the trainer has another.
+When nothing runs, frames are immediate.
 """
 
 from __future__ import annotations
 
 import time
 
-#: Share of wall time the GUI thread may use while the worker runs.
-DUTY = 0.25
+#: Share of wall time the GUI thread may use while a worker thread in this process runs ...
+THREAD_DUTY = 0.25
+#: ... and while a worker process runs.
+PROCESS_DUTY = 0.7
 MIN_INTERVAL = 1 / 60
 MAX_INTERVAL = 0.5
 
@@ -19,7 +24,8 @@ MAX_INTERVAL = 0.5
 class FramePacer:
     """A feedback loop on the GUI thread's own CPU time (thread_time, so GIL waits don't count)."""
 
-    def __init__(self) -> None:
+    def __init__(self, duty: float = THREAD_DUTY) -> None:
+        self.target = duty
         self.interval = MIN_INTERVAL
         self.next_allowed = 0.0
         self._mark = (time.perf_counter(), time.thread_time())
@@ -40,7 +46,7 @@ class FramePacer:
             self.duty = (cpu - cpu0) / (now - wall0)
             self._mark = (now, cpu)
             if throttle:
-                factor = min(2.0, max(0.5, self.duty / DUTY))
+                factor = min(2.0, max(0.5, self.duty / self.target))
                 self.interval = min(MAX_INTERVAL, max(MIN_INTERVAL, self.interval * factor))
         if not throttle:
             self.interval = MIN_INTERVAL

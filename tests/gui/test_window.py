@@ -213,8 +213,8 @@ def test_large_dataset_panels_aggregate_and_redraw_fast(make_lab, qtbot) -> None
 
 
 def test_torch_import_failure_is_reported(make_lab, qtbot, monkeypatch) -> None:  # noqa: ANN001
-    monkeypatch.setitem(sys.modules, "gradlab.core.trainer", None)
-    window = make_lab(SEED, wait_ready=False)
+    monkeypatch.setitem(sys.modules, "gradlab.core.trainer", None)  # in this process only
+    window = make_lab(SEED, wait_ready=False, worker_mode="thread")
     qtbot.waitUntil(lambda: window.state == "PyTorch failed to load", timeout=10_000)
     assert "PyTorch could not be loaded" in window.banner.text()
     assert not window.controls.step_button.isEnabled()
