@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from gradlab.core.config import HUBER_DELTA, ConfigError, LabConfig
 from gradlab.core.data import Dataset
+from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 from gradlab.core.records import HistoryChunk, StepRecord
 
 DTYPE = torch.float64
@@ -37,13 +38,19 @@ class NoReductionError(RuntimeError):
 
 
 def explain_no_reduction(batch_size: int) -> str:
-    return (
-        f"With reduction 'none' the loss is a tensor of shape ({batch_size},): one loss per "
-        "sample. backward() starts from a single number, dL/dL = 1, so it needs a scalar loss; "
-        "for a vector PyTorch would have to guess how much each sample counts, and refuses. "
-        "Reduce first: loss.mean().backward() weights every sample by 1/B, loss.sum().backward() "
-        "by 1, and loss.backward(gradient=v) by your own weights v (that is a weighted sum)."
-    )
+    return Message(QT_TRANSLATE_NOOP(
+        "messages",
+        "With reduction 'none' the loss is a tensor of shape ({B},): one loss per sample. "
+        "backward() starts from a single number, dL/dL = 1, so it needs a scalar loss; for a "
+        "vector PyTorch would have to guess how much each sample counts, and refuses. Reduce "
+        "first: loss.mean().backward() weights every sample by 1/B, loss.sum().backward() by 1, "
+        "and loss.backward(gradient=v) by your own weights v (that is a weighted sum)."),
+        B=batch_size)
+
+
+def _became(name: str, value: float) -> Message:
+    """Why a run diverged: "loss became inf"."""
+    return Message(QT_TRANSLATE_NOOP("messages", "{name} became {value}"), name=name, value=value)
 
 
 def per_sample_loss(pred: torch.Tensor, target: torch.Tensor, loss: str) -> torch.Tensor:
@@ -171,7 +178,8 @@ class Trainer:
         """Move the parameters by hand (a click on the landscape); the optimizer starts afresh."""
         w, b = float(w), float(b)
         if not (math.isfinite(w) and math.isfinite(b)):
-            raise ConfigError("params", "w and b must be finite")
+            raise ConfigError("params", Message(QT_TRANSLATE_NOOP("messages",
+                                                                  "w and b must be finite")))
         with torch.no_grad():
             self.w.fill_(w)
             self.b.fill_(b)
@@ -231,16 +239,18 @@ class Trainer:
         loss, gw, gb = total.item(), self.w.grad.item(), self.b.grad.item()
         diverged = None
         if not (isfinite(loss) and isfinite(gw) and isfinite(gb)):
-            for name, value in (("loss", loss), ("gradient dL/dw", gw), ("gradient dL/db", gb)):
+            for name, value in ((QT_TRANSLATE_NOOP("messages", "loss"), loss),
+                                (QT_TRANSLATE_NOOP("messages", "gradient dL/dw"), gw),
+                                (QT_TRANSLATE_NOOP("messages", "gradient dL/db"), gb)):
                 if not isfinite(value):
-                    diverged = f"{name} became {value}"
+                    diverged = _became(Message(name), value)
                     break
         if diverged is None:
             self.optimizer.step()
             wa, ba = self.w.item(), self.b.item()
             if not (isfinite(wa) and isfinite(ba)):
                 name, value = ("w", wa) if not isfinite(wa) else ("b", ba)
-                diverged = f"{name} became {value}"
+                diverged = _became(name, value)
                 with torch.no_grad():  # keep the last finite parameters on screen
                     self.w.fill_(self._w_now)
                     self.b.fill_(self._b_now)
@@ -312,7 +322,9 @@ class Trainer:
 
     def _check_not_diverged(self) -> None:
         if self.diverged is not None:
-            raise RuntimeError(f"the run diverged ({self.diverged}); reset before stepping again")
+            raise RuntimeError(Message(QT_TRANSLATE_NOOP(
+                "messages", "the run diverged ({reason}); reset before stepping again"),
+                reason=self.diverged))
 
     # ---- sessions --------------------------------------------------------------------------
 
