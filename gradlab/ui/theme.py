@@ -1,7 +1,11 @@
-"""Colours, pens and fonts: one place, two themes (projector-friendly light, and dark).
+"""Colours, pens and fonts: one place, three themes (light, dark, and a high-contrast projector).
 
 Projector rules: light background, large fonts, thick lines on *short* items only (a pen wider
 than 1 px is ~10x slower on a long curve), a few flat colours that survive a washed-out beamer.
+
+Sizes scale live (Ctrl+= / Ctrl+-, presentation mode): ``set_scale`` rewrites the module's size
+constants, so code that reads ``th.AXIS_PX`` (not a copy of it) at styling time follows; the
+window then restyles every panel.
 """
 
 from __future__ import annotations
@@ -62,18 +66,55 @@ DARK = Theme(
     banner_error="#5a1a1a", banner_text="#ffd6d6", panel="#1e1e1e",
 )
 
-THEMES = {"light": LIGHT, "dark": DARK}
+#: High contrast for a washed-out projector: pure black on white, saturated dark colours, no
+#: pastel that a beamer turns into white.
+PROJECTOR = Theme(
+    name="projector", background="#ffffff", foreground="#000000", grid_alpha=0.45,
+    points="#000000", batch="#e65c00", line="#c00000", line_before="#404040",
+    bars="#8c8c8c", bars_batch="#0047b3", reduced="#c00000",
+    grad_w="#0047b3", grad_b="#007a00", param_w="#0047b3", param_b="#007a00",
+    loss_curve="#c00000",
+    residual_ramp=("#0072c6", "#d98c00", "#e04000", "#a00000"),
+    banner_error="#ffd9d9", banner_text="#700000", panel="#ffffff",
+)
 
-#: Font sizes in points: readable from the back of a lecture hall at 1600x1000.
+THEMES = {"light": LIGHT, "dark": DARK, "projector": PROJECTOR}
+#: What the theme menus call each theme.
+THEME_LABELS = {"light": "Light", "dark": "Dark", "projector": "Projector (high contrast)"}
+
+#: Sizes at scale 1: readable from the back of a lecture hall at 1600x1000.
+BASE_SIZES = {"BASE_PT": 12, "TITLE_PX": 19, "AXIS_PX": 15, "LABEL_PX": 22, "THICK": 4}
+#: The current sizes (``set_scale`` rewrites them): fonts in points / pixels, and the pen width
+#: of short items (the fitted line, residuals, reduced lines).
 BASE_PT = 12
 TITLE_PX = 19
 AXIS_PX = 15
 LABEL_PX = 22  # the big numbers printed in the panels
-THICK = 4  # pen width for short items (the fitted line, residuals, reduced lines)
+THICK = 4
+#: The current font (and marker) scale and line scale.
+FONT_SCALE = 1.0
+LINE_SCALE = 1.0
 
 
-def title_html(text: str, theme: Theme, size: int = TITLE_PX) -> str:
-    style = f"color:{theme.foreground};font-size:{size}px;font-weight:600"
+def set_scale(font_scale: float, line_scale: float = 1.0) -> None:
+    """Scale every font and marker by ``font_scale`` and thick pens by ``line_scale``."""
+    global BASE_PT, TITLE_PX, AXIS_PX, LABEL_PX, THICK, FONT_SCALE, LINE_SCALE
+    FONT_SCALE, LINE_SCALE = float(font_scale), float(line_scale)
+    BASE_PT = max(6, round(BASE_SIZES["BASE_PT"] * FONT_SCALE))
+    TITLE_PX = px(BASE_SIZES["TITLE_PX"])
+    AXIS_PX = px(BASE_SIZES["AXIS_PX"])
+    LABEL_PX = px(BASE_SIZES["LABEL_PX"])
+    THICK = max(1, round(BASE_SIZES["THICK"] * LINE_SCALE))
+
+
+def px(size: float) -> int:
+    """A font or marker size given at scale 1, at the current scale."""
+    return max(6, round(size * FONT_SCALE))
+
+
+def title_html(text: str, theme: Theme, size: int | None = None) -> str:
+    style = f"color:{theme.foreground};font-size:{TITLE_PX if size is None else size}px;" \
+            "font-weight:600"
     return f"<span style='{style}'>{text}</span>"
 
 
@@ -83,9 +124,10 @@ def axis_font() -> QFont:
     return f
 
 
-def label_font(px: int = LABEL_PX, bold: bool = True) -> QFont:
+def label_font(size: int | None = None, bold: bool = True) -> QFont:
+    """A font for text drawn in a plot; ``size`` in pixels at scale 1 (default: LABEL_PX)."""
     f = QFont()
-    f.setPixelSize(px)
+    f.setPixelSize(LABEL_PX if size is None else px(size))
     f.setBold(bold)
     return f
 
@@ -137,7 +179,20 @@ def apply_app_theme(app: QApplication, theme: Theme) -> None:
     font.setPointSize(BASE_PT)
     app.setFont(font)
     pal = QPalette()
-    if theme.name == "dark":
+    if theme.name == "projector":
+        pal = app.style().standardPalette()
+        for role, color in ((QPalette.ColorRole.Window, theme.panel),
+                            (QPalette.ColorRole.WindowText, theme.foreground),
+                            (QPalette.ColorRole.Base, "#ffffff"),
+                            (QPalette.ColorRole.Text, theme.foreground),
+                            (QPalette.ColorRole.Button, "#f0f0f0"),
+                            (QPalette.ColorRole.ButtonText, theme.foreground),
+                            (QPalette.ColorRole.ToolTipBase, "#ffffe0"),
+                            (QPalette.ColorRole.ToolTipText, theme.foreground),
+                            (QPalette.ColorRole.Highlight, theme.bars_batch),
+                            (QPalette.ColorRole.HighlightedText, "#ffffff")):
+            pal.setColor(role, QColor(color))
+    elif theme.name == "dark":
         pal.setColor(QPalette.ColorRole.Window, QColor(theme.panel))
         pal.setColor(QPalette.ColorRole.WindowText, QColor(theme.foreground))
         pal.setColor(QPalette.ColorRole.Base, QColor("#2a2a2a"))
