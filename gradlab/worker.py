@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset, dataset_for
+from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
 from gradlab.core.records import HistoryChunk, StepRecord
 from gradlab.ui.teaching_view import TEACHING_PANELS, LandscapeCache, build_teaching
 from gradlab.ui.view import DataLayout, PanelView, build_view, finite_history, layout_for
@@ -102,13 +103,15 @@ class TrainerWorker(QObject):
     #: torch is imported and warmed up; commands are served from now on.
     ready = Signal()
     #: torch could not be imported (the message says why); the worker stays idle.
-    load_failed = Signal(str)
+    #: Messages for the user are ``Message`` objects (str subclasses the window translates), so
+    #: their signals carry ``object``: a ``str`` signal would drop the template.
+    load_failed = Signal(object)
     #: a new ``Update`` for the window (at most ~60 per second, latest wins).
     updated = Signal(object)
     #: the run diverged and was paused: (generation, message).
-    diverged = Signal(int, str)
+    diverged = Signal(int, object)
     #: a command failed; the message is for the user. The worker pauses and keeps serving.
-    errored = Signal(str)
+    errored = Signal(object)
     #: running started (True) or stopped (False).
     running_changed = Signal(bool)
     #: the worker stopped; connected to the thread's quit().
@@ -120,11 +123,11 @@ class TrainerWorker(QObject):
     #: the data was edited by hand: (config, number of samples); w, b and the step are kept
     data_edited = Signal(object, int)
     #: a file was refused or could not be written; nothing changed (the message says why)
-    file_failed = Signal(str)
+    file_failed = Signal(object)
     #: a file was written (its path)
     file_written = Signal(str)
     #: (script, note): the plain PyTorch equivalent of the run so far
-    code_generated = Signal(str, str)
+    code_generated = Signal(str, object)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None) -> None:
         super().__init__()
@@ -171,7 +174,8 @@ class TrainerWorker(QObject):
         try:
             self._mod = importlib.import_module("gradlab.core.trainer")
         except Exception as exc:  # noqa: BLE001 - ImportError, OSError from a broken DLL, ...
-            self.load_failed.emit(f"PyTorch could not be loaded: {type(exc).__name__}: {exc}")
+            self.load_failed.emit(Message(QT_TRANSLATE_NOOP(
+                "messages", "PyTorch could not be loaded: {error}"), error=_name(exc)))
             return
         if self._abort:
             return
@@ -181,7 +185,8 @@ class TrainerWorker(QObject):
 
             self._mod.Trainer(LabConfig(), make_preset("seed")).step()
         except Exception as exc:  # noqa: BLE001
-            self.load_failed.emit(f"PyTorch failed its first step: {type(exc).__name__}: {exc}")
+            self.load_failed.emit(Message(QT_TRANSLATE_NOOP(
+                "messages", "PyTorch failed its first step: {error}"), error=_name(exc)))
             return
         if self._abort:
             return
@@ -311,7 +316,8 @@ class TrainerWorker(QObject):
             config = self._config.for_data(len(dataset), path, keep_weights=False)
             config.check_against(len(dataset))
         except (DataError, ValueError) as exc:
-            self.file_failed.emit(f"{path}: {exc}")
+            self.file_failed.emit(Message(QT_TRANSLATE_NOOP("messages", "{path}: {reason}"),
+                                          path=path, reason=error_message(exc)))
             return
         self._config, self._dataset, self._generation = config, dataset, generation
         self.data_loaded.emit(config, dataset, generation)
@@ -341,7 +347,7 @@ class TrainerWorker(QObject):
             else:
                 raise ValueError(f"unknown edit {op!r}")
         except (DataError, IndexError) as exc:
-            self.file_failed.emit(str(exc))
+            self.file_failed.emit(error_message(exc))
             return
         cfg = self._config
         n = len(new)
@@ -393,12 +399,15 @@ class TrainerWorker(QObject):
         from gradlab.core.data import write_csv
 
         if self._dataset is None:
-            self.file_failed.emit("there is no data to export yet")
+            self.file_failed.emit(Message(QT_TRANSLATE_NOOP("messages",
+                                                            "there is no data to export yet")))
             return
         try:
             write_csv(self._dataset, path)
         except OSError as exc:
-            self.file_failed.emit(f"{path}: cannot write: {exc.strerror or exc}")
+            self.file_failed.emit(Message(QT_TRANSLATE_NOOP("messages", "{path}: cannot write: "
+                                                            "{reason}"),
+                                          path=path, reason=exc.strerror or str(exc)))
             return
         self.file_written.emit(path)
 
@@ -408,14 +417,22 @@ class TrainerWorker(QObject):
         from gradlab.core.codegen import generate_script
 
         if self._trainer is None or self._dataset is None:
-            self.file_failed.emit("PyTorch is still loading: try again in a moment")
+            self.file_failed.emit(_still_loading())
             return
         steps = self._trainer.step_count
-        note = (f"Replays {steps} step{'s' if steps != 1 else ''} of the current settings from "
-                "the start and prints the same w and b as the lab.")
+        if steps == 1:
+            note = Message(QT_TRANSLATE_NOOP(
+                "messages", "Replays 1 step of the current settings from the start and prints the "
+                "same w and b as the lab."))
+        else:
+            note = Message(QT_TRANSLATE_NOOP(
+                "messages", "Replays {steps} steps of the current settings from the start and "
+                "prints the same w and b as the lab."), steps=steps)
         if self._mixed:
-            note = ("The settings changed during this run, so this script (the current settings "
-                    f"from the start, {steps} steps) will not end exactly where the lab is.")
+            note = Message(QT_TRANSLATE_NOOP(
+                "messages", "The settings changed during this run, so this script (the current "
+                "settings from the start, {steps} steps) will not end exactly where the lab is."),
+                steps=steps)
         self.code_generated.emit(generate_script(self._config, self._dataset, steps), note)
 
     @Slot(object)
@@ -440,8 +457,9 @@ class TrainerWorker(QObject):
         if self._trainer is None:
             return False
         if self._trainer.diverged is not None:
-            self.errored.emit(f"The run diverged ({self._trainer.diverged}). Press Reset (R) and "
-                              "lower the learning rate.")
+            self.errored.emit(Message(QT_TRANSLATE_NOOP(
+                "messages", "The run diverged ({reason}). Press Reset (R) and lower the learning "
+                "rate."), reason=self._trainer.diverged))
             return False
         return True
 
@@ -523,11 +541,10 @@ class TrainerWorker(QObject):
             self._timer.start(wait_ms)
 
     def _report_divergence(self, record: StepRecord) -> None:
-        self.diverged.emit(
-            self._generation,
-            f"diverged at step {record.step}: {record.diverged} — lower the learning rate "
-            f"(lr = {record.lr:g}) and press Reset",
-        )
+        self.diverged.emit(self._generation, Message(QT_TRANSLATE_NOOP(
+            "messages", "diverged at step {step}: {reason} — lower the learning rate "
+            "(lr = {lr:g}) and press Reset"), step=record.step, reason=record.diverged,
+            lr=record.lr))
 
     def _mark_rate(self) -> None:
         now = time.perf_counter()
@@ -683,16 +700,32 @@ class TrainerWorker(QObject):
         self._drop_pending()
         mod = self._mod
         if mod is not None and isinstance(exc, mod.NoReductionError):
-            message = (f"PyTorch refused: RuntimeError: {exc.torch_message}\n{exc.explanation}")
+            message = Message(QT_TRANSLATE_NOOP(
+                "messages", "PyTorch refused: RuntimeError: {error}\n{explanation}"),
+                error=exc.torch_message, explanation=exc.explanation)
             try:
                 self._teach(force=True)  # the teaching panels explain exactly this
             except Exception as teach_exc:  # noqa: BLE001 - do not hide the error being reported
-                message += f"\n(the explanation panels failed too: {teach_exc})"
+                message = Message(QT_TRANSLATE_NOOP(
+                    "messages", "{message}\n(the explanation panels failed too: {error})"),
+                    message=message, error=error_message(teach_exc))
         else:
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            message = (f"{type(exc).__name__}: {exc}  (in {where.name}, line {where.lineno}). "
-                       "Press Reset (R) to start again.")
+            message = Message(QT_TRANSLATE_NOOP(
+                "messages", "{error}  (in {function}, line {line}). Press Reset (R) to start "
+                "again."), error=_name(exc), function=where.name, line=where.lineno)
         self.errored.emit(message)
+
+
+def _name(exc: BaseException) -> Message:
+    """``ValueError: what went wrong`` (the reason translatable when it is a Message)."""
+    return Message(QT_TRANSLATE_NOOP("messages", "{name}: {reason}"), name=type(exc).__name__,
+                   reason=error_message(exc))
+
+
+def _still_loading() -> Message:
+    return Message(QT_TRANSLATE_NOOP("messages", "PyTorch is still loading: try again in a "
+                                                 "moment"))
 
 
 def start_worker(worker: TrainerWorker, parent: QObject | None = None) -> QThread:
