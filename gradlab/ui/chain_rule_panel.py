@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradlab.core.explain import AGREE_TOL
+from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import theme as th
 from gradlab.ui.text import fmt, paren
 from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
@@ -38,18 +39,23 @@ MAX_ROWS = 8
 
 #: (header, tooltip) per column; the header's second line says which factor of the chain it is.
 COLUMNS = (
-    ("i", "The sample's number in the dataset (1 = the first)"),
-    ("yᵢ", "The target"),
-    ("ŷᵢ", "The prediction w·xᵢ + b at the current w and b"),
-    ("ŷᵢ − yᵢ", "The residual"),
-    ("lᵢ", "This sample's loss"),
-    ("∂lᵢ/∂ŷᵢ", "How this sample's loss changes with its prediction"),
-    ("∂L/∂lᵢ", "How much this sample's loss counts in L: the reduction decides"),
+    ("i", QT_TRANSLATE_NOOP("ChainRulePanel", "The sample's number in the dataset (1 = the "
+                                              "first)")),
+    ("yᵢ", QT_TRANSLATE_NOOP("ChainRulePanel", "The target")),
+    ("ŷᵢ", QT_TRANSLATE_NOOP("ChainRulePanel", "The prediction w·xᵢ + b at the current w and b")),
+    ("ŷᵢ − yᵢ", QT_TRANSLATE_NOOP("ChainRulePanel", "The residual")),
+    ("lᵢ", QT_TRANSLATE_NOOP("ChainRulePanel", "This sample's loss")),
+    ("∂lᵢ/∂ŷᵢ", QT_TRANSLATE_NOOP("ChainRulePanel", "How this sample's loss changes with its "
+                                                    "prediction")),
+    ("∂L/∂lᵢ", QT_TRANSLATE_NOOP("ChainRulePanel", "How much this sample's loss counts in L: the "
+                                                   "reduction decides")),
     ("∂L/∂ŷᵢ", "= ∂L/∂lᵢ · ∂lᵢ/∂ŷᵢ"),
-    ("∂ŷᵢ/∂w\n= xᵢ", "How the prediction changes with w: the input xᵢ"),
-    ("∂ŷᵢ/∂b\n= 1", "How the prediction changes with b: always 1"),
-    ("∂L/∂ŷᵢ·xᵢ\n→ ∂L/∂w", "This sample's share of ∂L/∂w"),
-    ("∂L/∂ŷᵢ·1\n→ ∂L/∂b", "This sample's share of ∂L/∂b"),
+    ("∂ŷᵢ/∂w\n= xᵢ", QT_TRANSLATE_NOOP("ChainRulePanel", "How the prediction changes with w: the "
+                                                         "input xᵢ")),
+    ("∂ŷᵢ/∂b\n= 1", QT_TRANSLATE_NOOP("ChainRulePanel", "How the prediction changes with b: "
+                                                        "always 1")),
+    ("∂L/∂ŷᵢ·xᵢ\n→ ∂L/∂w", QT_TRANSLATE_NOOP("ChainRulePanel", "This sample's share of ∂L/∂w")),
+    ("∂L/∂ŷᵢ·1\n→ ∂L/∂b", QT_TRANSLATE_NOOP("ChainRulePanel", "This sample's share of ∂L/∂b")),
 )
 COL_PROD_W, COL_PROD_B = 10, 11
 BOLD_ROLE = Qt.ItemDataRole.UserRole + 1  # marks the Σ row's items (they keep a bold font)
@@ -57,15 +63,20 @@ BOLD_ROLE = Qt.ItemDataRole.UserRole + 1  # marks the Σ row's items (they keep 
 _LOSS = {
     "mse": ("lᵢ = (ŷᵢ − yᵢ)²", "∂lᵢ/∂ŷᵢ = 2(ŷᵢ − yᵢ)"),
     "mae": ("lᵢ = |ŷᵢ − yᵢ|", "∂lᵢ/∂ŷᵢ = sign(ŷᵢ − yᵢ)"),
-    "huber": ("lᵢ = ½(ŷᵢ − yᵢ)² if |ŷᵢ − yᵢ| < 1, else |ŷᵢ − yᵢ| − ½",
+    "huber": (QT_TRANSLATE_NOOP("ChainRulePanel",
+                                "lᵢ = ½(ŷᵢ − yᵢ)² if |ŷᵢ − yᵢ| < 1, else |ŷᵢ − yᵢ| − ½"),
               "∂lᵢ/∂ŷᵢ = clip(ŷᵢ − yᵢ, −1, 1)"),
 }
-_OPTIMIZER = {"sgd": "plain SGD", "momentum": "SGD with momentum", "adam": "Adam"}
+_OPTIMIZER = {"sgd": QT_TRANSLATE_NOOP("ChainRulePanel", "plain SGD"),
+              "momentum": QT_TRANSLATE_NOOP("ChainRulePanel", "SGD with momentum"),
+              "adam": QT_TRANSLATE_NOOP("ChainRulePanel", "Adam")}
 
 
-SIGN_SLIP = ("<b>Note on the article:</b> its text gives the first w as <b>−0.3</b>. That is a "
-             "sign slip: the first gradient is ∂L/∂w = −30, so w ← 0 − 0.01·(−30) = <b>+0.3</b>, "
-             "and PyTorch prints 0.3.")
+SIGN_SLIP = QT_TRANSLATE_NOOP(
+    "ChainRulePanel",
+    "<b>Note on the article:</b> its text gives the first w as <b>−0.3</b>. That is a sign slip: "
+    "the first gradient is ∂L/∂w = −30, so w ← 0 − 0.01·(−30) = <b>+0.3</b>, and PyTorch prints "
+    "0.3.")
 
 
 def agree(hand: float, autograd: float) -> bool:
@@ -169,7 +180,7 @@ class ChainRulePanel(GrowingTextPanel):
         header.setStretchLastSection(False)
         for k, (text, tip) in enumerate(COLUMNS):
             item = QTableWidgetItem(text)
-            item.setToolTip(tip)
+            item.setToolTip(translate("ChainRulePanel", tip))
             self.table.setHorizontalHeaderItem(k, item)
 
         # hand | autograd | agree?, for L, ∂L/∂w and ∂L/∂b
@@ -179,8 +190,10 @@ class ChainRulePanel(GrowingTextPanel):
         grid.setContentsMargins(12, 6, 12, 6)
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(2)
-        heads = ("", "by hand (Σ of the column)", "autograd (backward())",
-                 f"within {fmt(AGREE_TOL)}?")
+        heads = ("", translate("ChainRulePanel", "by hand (Σ of the column)"),
+                 translate("ChainRulePanel", "autograd (backward())"),
+                 translate("ChainRulePanel", "within {tolerance}?").format(
+                     tolerance=fmt(AGREE_TOL)))
         for col, text in enumerate(heads):
             head = role_label("head")
             head.setText(text)
@@ -260,10 +273,14 @@ class ChainRulePanel(GrowingTextPanel):
         self._shown = (cr, optimizer, is_seed_preset, step)
         B = cr.batch_size
         none = cr.reduction == "none"
-        set_text(self.heading,
-                  f"Chain rule for {'the next step' if step is None else f'step {step}'}: "
-                  f"{cr.loss_name.upper()} · {cr.reduction} · "
-                  f"B = {B} · at w = {fmt(cr.w)}, b = {fmt(cr.b)}")
+        if step is None:
+            heading = translate("ChainRulePanel", "Chain rule for the next step: {setup} · at "
+                                "w = {w}, b = {b}")
+        else:
+            heading = translate("ChainRulePanel", "Chain rule for step {step}: {setup} · at "
+                                "w = {w}, b = {b}")
+        setup = f"{cr.loss_name.upper()} · {cr.reduction} · B = {B}"
+        set_text(self.heading, heading.format(step=step, setup=setup, w=fmt(cr.w), b=fmt(cr.b)))
         set_text(self.formulas, self._formula_html(cr))
         self._fill_table(cr)
         self.sums.setVisible(not none)
@@ -271,25 +288,28 @@ class ChainRulePanel(GrowingTextPanel):
         self.no_scalar.setVisible(none)
         if none:
             set_text(self.no_scalar,
-                      f"<b>No scalar L to differentiate.</b> PyTorch: RuntimeError: {cr.error}"
-                      f"<br>{cr.explanation or ''}")
+                     translate("ChainRulePanel", "<b>No scalar L to differentiate.</b> PyTorch: "
+                               "RuntimeError: {error}").format(error=cr.error)
+                     + f"<br>{tr_message(cr.explanation or '')}")
         else:
             self._fill_sums(cr)
             set_text(self.update_line, self._update_html(cr, optimizer))
         self.sign_slip.setVisible(is_seed_preset)
         if is_seed_preset:
-            set_text(self.sign_slip, SIGN_SLIP)
+            set_text(self.sign_slip, translate("ChainRulePanel", SIGN_SLIP))
 
     @staticmethod
     def _formula_html(cr: ChainRule) -> str:
         B = cr.batch_size
-        loss, dloss = (html.escape(text) for text in _LOSS[cr.loss_name])
+        loss, dloss = (html.escape(translate("ChainRulePanel", text))
+                       for text in _LOSS[cr.loss_name])
         reduction = {
             "mean": f"L = (1/B)·Σ lᵢ &nbsp;&nbsp; ∂L/∂lᵢ = 1/B = {fmt(1.0 / B)}",
             "sum": "L = Σ lᵢ &nbsp;&nbsp; ∂L/∂lᵢ = 1",
             "weighted": "L = Σ vᵢ·lᵢ &nbsp;&nbsp; ∂L/∂lᵢ = vᵢ &nbsp; "
                         "(<code>loss.backward(gradient=v)</code>)",
-            "none": f"no reduction: the loss stays a vector of shape ({B},)",
+            "none": translate("ChainRulePanel", "no reduction: the loss stays a vector of shape "
+                              "({B},)").format(B=B),
         }[cr.reduction]
         lines = [
             "ŷᵢ = w·xᵢ + b &nbsp;&nbsp; ∂ŷᵢ/∂w = xᵢ &nbsp;&nbsp; ∂ŷᵢ/∂b = 1",
@@ -322,7 +342,8 @@ class ChainRulePanel(GrowingTextPanel):
             self._fill_row(k, values)
         if more:
             self._fill_row(shown, ["…"] * len(COLUMNS),
-                           tip=f"{B - shown} more rows: their products are in the sums")
+                           tip=translate("ChainRulePanel", "{more} more rows: their products "
+                                         "are in the sums").format(more=B - shown))
         if not none:
             sums = [""] * len(COLUMNS)
             sums[0] = "Σ"
@@ -359,8 +380,9 @@ class ChainRulePanel(GrowingTextPanel):
             set_text(hand_l, fmt(hand, 8))
             set_text(auto_l, "—" if auto is None else fmt(auto, 8))
             good = auto is not None and agree(hand, auto)
-            set_text(mark_l, f"<span style='color:{ok if good else bad}'>"
-                              f"{'✓ agree' if good else '✗ differ'}</span>")
+            verdict = (translate("ChainRulePanel", "✓ agree") if good
+                       else translate("ChainRulePanel", "✗ differ"))
+            set_text(mark_l, f"<span style='color:{ok if good else bad}'>{verdict}</span>")
 
     @staticmethod
     def _update_html(cr: ChainRule, optimizer: str) -> str:
@@ -371,12 +393,14 @@ class ChainRulePanel(GrowingTextPanel):
                   f"<b>{fmt(cr.w_after, 6)}</b>")
         b_line = (f"b ← b − lr·∂L/∂b = {fmt(cr.b)} − {lr}·{paren(cr.grad_b)} = "
                   f"<b>{fmt(cr.b_after, 6)}</b>")
+        lines = f"<br>&nbsp;&nbsp;{w_line}<br>&nbsp;&nbsp;{b_line}"
         if optimizer == "sgd":
-            return f"Update (plain SGD):<br>&nbsp;&nbsp;{w_line}<br>&nbsp;&nbsp;{b_line}"
-        name = _OPTIMIZER.get(optimizer, optimizer)
-        return (f"Update: this run uses <b>{name}</b>, so the step is {name}'s own rule applied to "
-                f"this gradient, not plain lr·g. Plain SGD would give:"
-                f"<br>&nbsp;&nbsp;{w_line}<br>&nbsp;&nbsp;{b_line}")
+            return translate("ChainRulePanel", "Update (plain SGD):") + lines
+        name = translate("ChainRulePanel", _OPTIMIZER[optimizer]) if optimizer in _OPTIMIZER \
+            else optimizer
+        return translate("ChainRulePanel", "Update: this run uses <b>{optimizer}</b>, so the step "
+                         "is {optimizer}'s own rule applied to this gradient, not plain lr·g. "
+                         "Plain SGD would give:").format(optimizer=name) + lines
 
     # ---- for tests ---------------------------------------------------------------------------
 

@@ -14,13 +14,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradlab.i18n import tr_message, translate
+
 
 class CodeDialog(QDialog):
     """Non-modal: students keep it open beside the lab while they read the script."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("The same run in plain PyTorch")
+        self.setWindowTitle(translate("CodeDialog", "The same run in plain PyTorch"))
         self.resize(900, 700)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -31,9 +33,10 @@ class CodeDialog(QDialog):
         self.editor.setFont(font)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy the script to the clipboard, to paste into a .py file")
-        self.save_button = QPushButton("Save…")
+        self.copy_button = QPushButton(translate("CodeDialog", "Copy"))
+        self.copy_button.setToolTip(translate("CodeDialog", "Copy the script to the clipboard, to "
+                                              "paste into a .py file"))
+        self.save_button = QPushButton(translate("CodeDialog", "Save…"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.close)
@@ -45,8 +48,10 @@ class CodeDialog(QDialog):
         layout.addWidget(buttons)
 
     def show_script(self, script: str, note: str) -> None:
+        """``note``: a Message from the worker (translated here) or plain text."""
         self.editor.setPlainText(script)
-        self.note.setText(note + "  Run it with: python script.py")
+        self.note.setText(tr_message(note) + "  "
+                          + translate("CodeDialog", "Run it with: python script.py"))
         self.show()
         if QGuiApplication.platformName() != "offscreen":  # offscreen cannot raise (and warns)
             self.raise_()
@@ -58,11 +63,12 @@ class CodeDialog(QDialog):
         QGuiApplication.clipboard().setText(self.script())
 
     def _save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the script", "gradlab_run.py",
-                                              "Python (*.py)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("CodeDialog", "Save the script"),
+                                              "gradlab_run.py", "Python (*.py)")
         if path:
             try:
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(self.script())
             except OSError as exc:
-                self.note.setText(f"Could not save {path}: {exc.strerror or exc}")
+                self.note.setText(translate("CodeDialog", "Could not save {path}: {reason}")
+                                  .format(path=path, reason=exc.strerror or exc))

@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 
+from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.text import count, fmt
 from gradlab.ui.view import DataLayout, PanelView
@@ -120,8 +121,10 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.legend = pg.LegendItem(offset=(10, 10), labelTextSize="11pt", verSpacing=-4)
         self.legend.setParentItem(self.plot.vb)
         self._legend_entries = [
-            (self.points, "data"), (self.batch, "minibatch"),
-            (self.line_before, "line the loss is measured at"), (self.line, "line after the step"),
+            (self.points, translate("FitPanel", "data")),
+            (self.batch, translate("FitPanel", "minibatch")),
+            (self.line_before, translate("FitPanel", "line the loss is measured at")),
+            (self.line, translate("FitPanel", "line after the step")),
         ]
         for item, name in self._legend_entries:
             self.legend.addItem(item, name)
@@ -265,7 +268,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
             if full:
                 self.legend.removeItem(self.batch)
             else:
-                self.legend.addItem(self.batch, "minibatch")
+                self.legend.addItem(self.batch, translate("FitPanel", "minibatch"))
         self.batch.setData(view.batch_x, view.batch_y)
         self._set_title(view, step, applied)
 
@@ -286,9 +289,13 @@ class FitPanel(pg.GraphicsLayoutWidget):
         n = view.layout.n
         shown = view.layout.shown.size
         eq = f"ŷ = {fmt(view.w)}·x {'−' if view.b < 0 else '+'} {fmt(abs(view.b))}"
-        what = f"after step {step}" if applied else f"step {step}"
-        title = f"Fit {what}: {eq}"
-        self.note.setText(f"{count(shown)} of {count(n)} points shown" if shown < n else "")
+        if applied:
+            title = translate("FitPanel", "Fit after step {step}: {line}")
+        else:
+            title = translate("FitPanel", "Fit at step {step}: {line}")
+        title = title.format(step=step, line=eq)
+        note = translate("FitPanel", "{shown} of {n} points shown") if shown < n else ""
+        self.note.setText(note.format(shown=count(shown), n=count(n)))
         (x0, x1), (y0, _y1) = self._box
         self.note.setPos(x1, y0)
         if title != self._title:

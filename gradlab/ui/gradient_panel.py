@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.loss_panel import bar_ticks, sticky
 from gradlab.ui.text import count, fmt
@@ -38,7 +39,8 @@ class _GradPlot:
 
     def set_theme(self, theme: th.Theme) -> None:
         self.theme = theme
-        th.style_plot(self.plot, theme, "", f"share of ∂L/∂{self.symbol}")
+        th.style_plot(self.plot, theme, "",
+                      translate("GradientPanel", "share of ∂L/∂{p}").format(p=self.symbol))
         color = getattr(theme, self.color_name)
         self.shares.setOpts(brush=pg.mkBrush(theme.color(self.color_name, 150)),
                             pen=pg.mkPen(color))
@@ -72,7 +74,7 @@ class _GradPlot:
         title = (f"<span style='color:{color};font-size:{th.LABEL_PX}px;font-weight:700'>"
                  f"∂L/∂{self.symbol} = {fmt(total)}</span>"
                  f"<span style='color:{self.theme.foreground};font-size:{th.AXIS_PX}px'>"
-                 f"&nbsp;&nbsp;= Σ of the shares</span>")
+                 f"&nbsp;&nbsp;{translate('GradientPanel', '= Σ of the shares')}</span>")
         if title != self.title:
             self.title = title
             th.set_title(self.plot, title)
@@ -99,11 +101,12 @@ class GradientPanel(pg.GraphicsLayoutWidget):
     def show_view(self, view: PanelView) -> None:
         group = view.layout.group_size
         if group > 1:
-            note = f"sample (each bar: a group of {count(group)})"
+            note = translate("GradientPanel", "sample (each bar: a group of {group})").format(
+                group=count(group))
         elif view.batch_size < view.layout.n:
-            note = "sample (outside the batch: no share)"
+            note = translate("GradientPanel", "sample (outside the batch: no share)")
         else:
-            note = "sample"
+            note = translate("GradientPanel", "sample")
         self.w.show(view.bar_pos, view.contrib_w, view.grad_w, group, "")
         self.b.show(view.bar_pos, view.contrib_b, view.grad_b, group, note)
 

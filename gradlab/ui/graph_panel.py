@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradlab.core.explain import GraphNode
+from gradlab.i18n import QT_TRANSLATE_NOOP, translate
 from gradlab.ui import theme as th
 
 NAME_PX = 24  # the grad_fn name in a box
@@ -47,6 +48,11 @@ H_GAP, V_GAP = 70.0, 48.0
 #: The graph is fitted to the view, but never blown up beyond this (a 3-node graph on a big
 #: screen would otherwise fill it with giant boxes).
 MAX_SCALE = 1.6
+#: The words among the core's node labels (the rest are formulas: "ŷ = w·x + b", "L = mean(l)").
+NODE_WORDS = {
+    "per-sample loss l": QT_TRANSLATE_NOOP("GraphPanel", "per-sample loss l"),
+    "leaf": QT_TRANSLATE_NOOP("GraphPanel", "leaf"),
+}
 
 
 def shape_text(shape: tuple[int, ...] | None) -> str:
@@ -177,7 +183,8 @@ class GraphPanel(QWidget):
     flagged: its shape is (B,), not (), which is why backward() refuses it.
     """
 
-    CAPTION = "backward() walks this graph from the loss to w and b"
+    CAPTION = QT_TRANSLATE_NOOP("GraphPanel", "backward() walks this graph from the loss to w "
+                                              "and b")
 
     def __init__(self, theme: th.Theme = th.LIGHT) -> None:
         super().__init__()
@@ -211,9 +218,9 @@ class GraphPanel(QWidget):
         self.setPalette(pal)
         self.view.setBackgroundBrush(QBrush(QColor(theme.background)))
         self.caption.setText(
-            th.title_html("Autograd graph", theme)
+            th.title_html(translate("GraphPanel", "Autograd graph"), theme)
             + f"<span style='color:{theme.foreground};font-size:{th.TITLE_PX}px'>"
-            f" — {self.CAPTION}</span>"
+            f" — {translate('GraphPanel', self.CAPTION)}</span>"
         )
         if self._nodes:
             self._build(self._nodes)
@@ -338,16 +345,21 @@ class GraphPanel(QWidget):
 
     def _detail(self, node: GraphNode) -> str:
         label = node.label or node.name.removesuffix("Backward0").lower()
-        return f"{label}   shape {shape_text(node.shape)}"
+        if label in NODE_WORDS:
+            label = translate("GraphPanel", NODE_WORDS[label])
+        return translate("GraphPanel", "{label}   shape {shape}").format(
+            label=label, shape=shape_text(node.shape))
 
     def _set_note(self, root: GraphNode, reduction: str) -> None:
         shape = shape_text(root.shape)
         if reduction == "none":
-            text = (f"The loss has shape {shape}: backward() needs shape (), a single number. "
-                    "Reduce it first (mean or sum), or pass gradient=v.")
+            text = translate("GraphPanel", "The loss has shape {shape}: backward() needs shape (), "
+                             "a single number. Reduce it first (mean or sum), or pass "
+                             "gradient=v.").format(shape=shape)
         elif reduction == "weighted":
-            text = (f"The loss in the graph has shape {shape}: the weights v enter as "
-                    "loss.backward(gradient=v), which starts backward from ∂L/∂l = v.")
+            text = translate("GraphPanel", "The loss in the graph has shape {shape}: the weights v "
+                             "enter as loss.backward(gradient=v), which starts backward from "
+                             "∂L/∂l = v.").format(shape=shape)
         else:
             text = ""
         theme = self.theme

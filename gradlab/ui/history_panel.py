@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk
+from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.loss_panel import sticky
 
@@ -130,12 +131,14 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
             return f"<span style='color:{color}'>{text}</span>"
 
         # Short, tinted like the curves (no legend to hide the newest steps).
-        th.style_plot(self.loss_plot, theme, "", tint(theme.loss_curve, "loss"))
+        th.style_plot(self.loss_plot, theme, "",
+                      tint(theme.loss_curve, translate("HistoryPanel", "loss")))
         th.style_plot(self.grad_plot, theme, "",
                       f"{tint(theme.grad_w, '∂w')}&nbsp;{tint(theme.grad_b, '∂b')}")
-        th.style_plot(self.param_plot, theme, "step",
+        th.style_plot(self.param_plot, theme, translate("HistoryPanel", "step"),
                       f"{tint(theme.param_w, 'w')}&nbsp;&nbsp;{tint(theme.param_b, 'b')}")
-        th.set_title(self.loss_plot, th.title_html("History (loss on a log scale)", theme))
+        th.set_title(self.loss_plot, th.title_html(
+            translate("HistoryPanel", "History (loss on a log scale)"), theme))
         self._thin = None
         self._set_pens()
 

@@ -20,6 +20,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 
 from gradlab.core.landscape import LossGrid
+from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.text import count, fmt
 
@@ -212,8 +213,11 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
         self._set_note()
 
     def _set_title(self) -> None:
-        what = f": {self._what}" if self._what else ""
-        title = f"Loss landscape L(w, b){what} (log colours)"
+        if self._what:
+            title = translate("LandscapePanel", "Loss landscape L(w, b): {what} (log colours)")
+        else:
+            title = translate("LandscapePanel", "Loss landscape L(w, b) (log colours)")
+        title = title.format(what=self._what)
         if title != self._title:
             self._title = title
             self.title.setText(th.title_html(title, self.theme))
@@ -223,14 +227,18 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
         if grid is None:
             exact = ""
         elif grid.approximate:
-            exact = f" · approximate: {count(grid.samples_used)} samples evaluated"
+            exact = " · " + translate("LandscapePanel", "approximate: {n} samples evaluated")
         else:
-            exact = f" · exact over {count(grid.samples_used)} samples"
+            exact = " · " + translate("LandscapePanel", "exact over {n} samples")
+        exact = exact.format(n=count(grid.samples_used)) if grid is not None else ""
         fg = self.theme.foreground
+        path = translate("LandscapePanel", "path of (w, b)")
+        arrow = translate("LandscapePanel", "arrow: −lr·∇L")
+        click = translate("LandscapePanel", "click to start there")
         self.note.setText(
             f"<span style='color:{PATH_COLOR if self.theme.name == 'dark' else fg}'>"
-            f"path of (w, b)</span> · <span style='color:{ARROW_COLOR}'>arrow: −lr·∇L</span>"
-            f" · click to start there{exact}",
+            f"{path}</span> · <span style='color:{ARROW_COLOR}'>{arrow}</span>"
+            f" · {click}{exact}",
             color=fg, size=f"{th.AXIS_PX}px",
         )
 
@@ -257,7 +265,7 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
         self._box = ((x, x + width), (y, y + height))
         self.plot.setRange(xRange=self._box[0], yRange=self._box[1], padding=0)
         if reduction == "none":  # no scalar L: core shows the mean's surface
-            reduction = "mean (none has no scalar L)"
+            reduction = translate("LandscapePanel", "mean (none has no scalar L)")
         self._what = ", ".join(p for p in (loss.upper() if loss else "", reduction) if p)
         self._set_title()
         self._set_note()

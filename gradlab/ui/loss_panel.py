@@ -9,8 +9,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from gradlab.i18n import translate
 from gradlab.ui import theme as th
-from gradlab.ui.text import REDUCTION_WORD, count, fmt
+from gradlab.ui.text import count, fmt, reduction_word
 from gradlab.ui.view import PanelView
 
 #: The reduced line is kept on the scale only if it is at most this many times the tallest bar.
@@ -79,7 +80,8 @@ class LossPanel(pg.GraphicsLayoutWidget):
     def set_theme(self, theme: th.Theme) -> None:
         self.theme = theme
         self.setBackground(theme.background)
-        th.style_plot(self.plot, theme, "sample", "loss")
+        th.style_plot(self.plot, theme, translate("LossPanel", "sample"),
+                      translate("LossPanel", "loss"))
         self.bars.setOpts(brush=pg.mkBrush(theme.bars), pen=pg.mkPen(None))
         self.batch_bars.setOpts(brush=pg.mkBrush(theme.bars_batch), pen=pg.mkPen(None))
         self.reduced_line.setPen(pg.mkPen(theme.reduced, width=th.THICK,
@@ -108,12 +110,14 @@ class LossPanel(pg.GraphicsLayoutWidget):
         self.batch_bars.setOpts(x=pos[in_batch], height=height[in_batch], width=width)
         tallest = float(height.max(initial=0.0))
         reduced = view.loss
-        word = REDUCTION_WORD.get(view.reduction, view.reduction)
+        word = reduction_word(view.reduction)
         on_scale = reduced <= OFF_SCALE * tallest or tallest == 0
         top = max(tallest, reduced if on_scale else 0.0)
         top = top * 1.22 if top > 0 else 1.0
         x_lo, x_hi = float(pos[0]) - 0.6 * group, float(pos[-1]) + 0.6 * group
-        text = f" {word} = {fmt(reduced)} " + ("" if on_scale else "↑ above the plot ")
+        text = f" {word} = {fmt(reduced)} "
+        if not on_scale:
+            text += translate("LossPanel", "↑ above the plot") + " "
         if text != self.reduced_label.toPlainText():
             self.reduced_label.setText(text)
         x_hi = self._room_for_label(x_lo, x_hi)
@@ -125,12 +129,13 @@ class LossPanel(pg.GraphicsLayoutWidget):
         label_y = reduced if on_scale else top
         notes = []
         if group > 1:
-            notes.append(f"{count(view.layout.n)} samples in groups of {count(group)}: "
-                         "mean loss per group")
+            notes.append(translate("LossPanel", "{n} samples in groups of {group}: mean loss per "
+                                   "group").format(n=count(view.layout.n), group=count(group)))
         if view.batch_size < view.layout.n:
-            notes.append(f"batch: {count(view.batch_size)} of {count(view.layout.n)}")
+            notes.append(translate("LossPanel", "batch: {batch} of {n}").format(
+                batch=count(view.batch_size), n=count(view.layout.n)))
         if view.clipped:
-            notes.append("values beyond ±1e15 are clipped")
+            notes.append(translate("LossPanel", "values beyond ±1e15 are clipped"))
         note = "\n".join(notes)
         # Only touch what changed: every setter schedules another repaint of the panel.
         state = (label_y, on_scale, text, x_hi, note, x_lo, top)
@@ -145,7 +150,8 @@ class LossPanel(pg.GraphicsLayoutWidget):
         if ticks != self._ticks:
             self._ticks = ticks
             self.plot.getAxis("bottom").setTicks([ticks])
-        title = f"Loss per sample ({view.loss_name}) → {word}"
+        title = translate("LossPanel", "Loss per sample ({loss}) → {reduction}").format(
+            loss=view.loss_name, reduction=word)
         if title != self._title:
             self._title = title
             th.set_title(self.plot, th.title_html(title, self.theme))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import theme as th
 from gradlab.ui.text import fmt, paren
 from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
@@ -47,11 +48,26 @@ _CODE = {
     "weighted": "loss.backward(\n    gradient=v)",
 }
 _TIPS = {
-    "none": "No reduction: one loss per sample. backward() needs a single number and refuses.",
-    "mean": "Every sample counts 1/B: the gradient does not grow with the batch size.",
-    "sum": "Every sample counts 1: the gradient is B times the mean's, so is the step.",
-    "weighted": "Each sample counts its own vᵢ: L = Σ vᵢ·lᵢ, exactly loss.backward(gradient=v).",
+    "none": QT_TRANSLATE_NOOP("ReductionPanel", "No reduction: one loss per sample. backward() "
+                              "needs a single number and refuses."),
+    "mean": QT_TRANSLATE_NOOP("ReductionPanel", "Every sample counts 1/B: the gradient does not "
+                              "grow with the batch size."),
+    "sum": QT_TRANSLATE_NOOP("ReductionPanel", "Every sample counts 1: the gradient is B times "
+                             "the mean's, so is the step."),
+    "weighted": QT_TRANSLATE_NOOP("ReductionPanel", "Each sample counts its own vᵢ: L = Σ vᵢ·lᵢ, "
+                                  "exactly loss.backward(gradient=v)."),
 }
+#: Column titles: PyTorch's name of the reduction (a translation may add a word after it).
+_TITLES = {
+    "none": QT_TRANSLATE_NOOP("ReductionPanel", "none"),
+    "mean": QT_TRANSLATE_NOOP("ReductionPanel", "mean"),
+    "sum": QT_TRANSLATE_NOOP("ReductionPanel", "sum"),
+    "weighted": QT_TRANSLATE_NOOP("ReductionPanel", "weighted"),
+}
+
+
+def _use(name: str) -> str:
+    return translate("ReductionPanel", "use {reduction}").format(reduction=name)
 
 
 def _vector(values: Sequence[float]) -> str:
@@ -69,8 +85,8 @@ class _Column:
         self.frame = QFrame()
         self.frame.setObjectName("column")
         self.frame.setProperty("chosen", False)
-        self.frame.setToolTip(_TIPS[name])
-        self.title = role_label("name", name)
+        self.frame.setToolTip(translate("ReductionPanel", _TIPS[name]))
+        self.title = role_label("name", translate("ReductionPanel", _TITLES[name]))
         self.code = role_label("code", "", wrap=True)
         self.weights = role_label("small", "", wrap=True)
         self.weights.setTextFormat(Qt.TextFormat.PlainText)
@@ -78,11 +94,13 @@ class _Column:
         self.grad_w = role_label("grad_w", "", wrap=True)
         self.grad_b = role_label("grad_b", "", wrap=True)
         self.step = role_label("small", "", wrap=True)
-        self.step.setToolTip("How far one plain SGD step with this lr moves w and b: −lr·∂L/∂w")
-        self.select = QPushButton(f"use {name}")
+        self.step.setToolTip(translate("ReductionPanel", "How far one plain SGD step with this lr "
+                                       "moves w and b: −lr·∂L/∂w"))
+        self.select = QPushButton(_use(name))
         self.select.setCheckable(True)
-        self.select.setToolTip(f"Train with reduction '{name}' (the same as choosing it in the "
-                               "controls)")
+        self.select.setToolTip(translate(
+            "ReductionPanel", "Train with reduction '{reduction}' (the same as choosing it in the "
+            "controls)").format(reduction=name))
         self.layout = QVBoxLayout(self.frame)
         self.layout.setContentsMargins(10, 8, 10, 8)
         self.layout.setSpacing(4)
@@ -126,8 +144,8 @@ class ReductionPanel(GrowingTextPanel):
         none = self.columns["none"]
         self.backward_button = QPushButton("backward()")
         self.backward_button.setObjectName("backward")
-        self.backward_button.setToolTip("Run loss.backward() on the per-sample loss vector, "
-                                        "as PyTorch would")
+        self.backward_button.setToolTip(translate("ReductionPanel", "Run loss.backward() on the "
+                                                  "per-sample loss vector, as PyTorch would"))
         self.backward_button.clicked.connect(self._backward)
         none.layout.addWidget(self.backward_button)
         for col in self.columns.values():
@@ -142,12 +160,15 @@ class ReductionPanel(GrowingTextPanel):
         strip.setContentsMargins(10, 6, 10, 6)
         strip.setSpacing(4)
         top = QHBoxLayout()
-        self.weights_title = role_label("small", "<b>weighted</b>: type each sample's weight vᵢ")
+        self.weights_title = role_label("small", translate(
+            "ReductionPanel", "<b>weighted</b>: type each sample's weight vᵢ"))
         self.weights_more = role_label("small", "")
-        self.mean_weights_button = QPushButton("all 1/B")
-        self.mean_weights_button.setToolTip("vᵢ = 1/B: the weighted sum becomes the mean")
-        self.sum_weights_button = QPushButton("all 1")
-        self.sum_weights_button.setToolTip("vᵢ = 1: the weighted sum becomes the sum")
+        self.mean_weights_button = QPushButton(translate("ReductionPanel", "all 1/B"))
+        self.mean_weights_button.setToolTip(translate(
+            "ReductionPanel", "vᵢ = 1/B: the weighted sum becomes the mean"))
+        self.sum_weights_button = QPushButton(translate("ReductionPanel", "all 1"))
+        self.sum_weights_button.setToolTip(translate(
+            "ReductionPanel", "vᵢ = 1: the weighted sum becomes the sum"))
         self.mean_weights_button.clicked.connect(
             lambda: self._set_all(1.0 / max(self._batch_size, 1)))
         self.sum_weights_button.clicked.connect(lambda: self._set_all(1.0))
@@ -250,8 +271,9 @@ class ReductionPanel(GrowingTextPanel):
         self._outcomes = dict(outcomes)
         self._batch_size = B = int(batch_size)
         self._lr = float(lr)
-        set_text(self.heading, f"B = {B} per-sample losses → one number for backward()  "
-                                f"(lr = {fmt(lr)})")
+        set_text(self.heading, translate(
+            "ReductionPanel", "B = {B} per-sample losses → one number for backward()  (lr = {lr})"
+        ).format(B=B, lr=fmt(lr)))
         for name in ORDER:
             col = self.columns[name]
             set_text(col.code, _CODE[name].format(B=B))
@@ -269,17 +291,20 @@ class ReductionPanel(GrowingTextPanel):
     def _show_none(self, col: _Column, out: ReductionOutcome) -> None:
         B = self._batch_size
         set_text(col.weights, f"loss = {_vector(out.per_sample_loss.tolist())}")
-        set_text(col.loss, f"shape ({B},)")
+        set_text(col.loss, translate("ReductionPanel", "shape ({B},)").format(B=B))
         mark = "✗" if self._backward_pressed else "?"
         set_text(col.grad_w, f"∂L/∂w = {mark}")
         set_text(col.grad_b, f"∂L/∂b = {mark}")
-        set_text(col.step, f"{B} numbers, not one")
+        set_text(col.step, translate("ReductionPanel", "{B} numbers, not one").format(B=B))
         if out.error:
-            error = (f"<b>loss.backward() on shape ({B},) → RuntimeError: {out.error}</b>")
+            error = translate("ReductionPanel", "<b>loss.backward() on shape ({B},) → "
+                              "RuntimeError: {error}</b>").format(B=B, error=out.error)
         else:
-            error = "<b>loss.backward() ran: waiting for PyTorch's answer…</b>"
+            error = translate("ReductionPanel",
+                              "<b>loss.backward() ran: waiting for PyTorch's answer…</b>")
         if out.explanation:
-            error += f"<br>Why: {out.explanation}"
+            error += "<br>" + translate("ReductionPanel", "Why: {why}").format(
+                why=tr_message(out.explanation))
         set_text(self.error, error)
         self.error.setVisible(self._backward_pressed)
 
@@ -290,13 +315,14 @@ class ReductionPanel(GrowingTextPanel):
         elif col.name == "sum":
             weights = "L = Σ lᵢ\n∂L/∂lᵢ = 1"
         else:
-            weights = "L = Σ vᵢ·lᵢ\n∂L/∂lᵢ = vᵢ (below)"
+            weights = "L = Σ vᵢ·lᵢ\n∂L/∂lᵢ = vᵢ " + translate("ReductionPanel", "(below)")
         set_text(col.weights, weights)
         set_text(col.loss, f"L = {fmt(num(out.loss))}")
         set_text(col.grad_w, f"∂L/∂w = {fmt(num(out.grad_w))}")
         set_text(col.grad_b, f"∂L/∂b = {fmt(num(out.grad_b))}")
         dw, db = -self._lr * num(out.grad_w), -self._lr * num(out.grad_b)
-        set_text(col.step, _keep(f"step: Δw = {fmt(dw)}, Δb = {fmt(db)}"))
+        set_text(col.step, _keep(translate("ReductionPanel", "step: Δw = {dw}, Δb = {db}").format(
+            dw=fmt(dw), db=fmt(db))))
 
     def _show_weights(self, out: ReductionOutcome | None, index: Sequence[int] | None) -> None:
         B = self._batch_size
@@ -322,7 +348,8 @@ class ReductionPanel(GrowingTextPanel):
             self._filling = False
         more = B - shown
         self.weights_more.setVisible(more > 0)
-        set_text(self.weights_more, f"…  {more} more" if more > 0 else "")
+        set_text(self.weights_more, translate("ReductionPanel", "…  {more} more").format(more=more)
+                 if more > 0 else "")
 
     def _show_relations(self) -> None:
         mean, total = self._outcomes.get("mean"), self._outcomes.get("sum")
@@ -333,21 +360,23 @@ class ReductionPanel(GrowingTextPanel):
         gw_rel = f"{fmt(num(total.grad_w), 6)} = {B} × {paren(num(mean.grad_w))}"
         gb_rel = f"{fmt(num(total.grad_b), 6)} = {B} × {paren(num(mean.grad_b))}"
         set_text(self.relation,
-                      f"<b>sum = B × mean</b>: &nbsp;L: {loss_rel} &nbsp;&nbsp; ∂L/∂w: {gw_rel}"
-                      f" &nbsp;&nbsp; ∂L/∂b: {gb_rel}")
+                 translate("ReductionPanel", "<b>sum = B × mean</b>:")
+                 + f" &nbsp;L: {loss_rel} &nbsp;&nbsp; ∂L/∂w: {gw_rel}"
+                 f" &nbsp;&nbsp; ∂L/∂b: {gb_rel}")
         lr, lr_b = self._lr, self._lr / B
         step_sum = -lr_b * num(total.grad_w)
         step_mean = -lr * num(mean.grad_w)
         set_text(self.lr_relation,
-                      f"<b>sum with lr/B steps like mean with lr</b>: &nbsp;"
-                      f"Δw = −({fmt(lr)}/{B})·{paren(num(total.grad_w))} = {fmt(step_sum)}"
-                      f" &nbsp;=&nbsp; −{fmt(lr)}·{paren(num(mean.grad_w))} = {fmt(step_mean)}")
+                 translate("ReductionPanel", "<b>sum with lr/B steps like mean with lr</b>:")
+                 + f" &nbsp;Δw = −({fmt(lr)}/{B})·{paren(num(total.grad_w))} = {fmt(step_sum)}"
+                 f" &nbsp;=&nbsp; −{fmt(lr)}·{paren(num(mean.grad_w))} = {fmt(step_mean)}")
 
     def set_chosen(self, name: str) -> None:
         """Highlight the reduction the lab trains with (no signal: the window's own choice)."""
         for col_name, col in self.columns.items():
             col.select.setChecked(col_name == name)
-            col.select.setText("✓ in use" if col_name == name else f"use {col_name}")
+            col.select.setText(translate("ReductionPanel", "✓ in use") if col_name == name
+                               else _use(col_name))
         if name == self._chosen:
             return
         self._chosen = name

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from gradlab.i18n import QT_TRANSLATE_NOOP, translate
+
 
 def fmt(value: float, digits: int = 4) -> str:
     """``-30.0`` -> ``−30``; ``0.30000000000000004`` -> ``0.3``; e-notation when big or tiny."""
@@ -29,4 +31,16 @@ def count(n: int) -> str:
     return f"{n:,}"
 
 
-REDUCTION_WORD = {"mean": "mean", "sum": "sum", "weighted": "weighted sum", "none": "none"}
+#: How each reduction is called in a sentence ("mean = 30").
+REDUCTION_WORD = {
+    "mean": QT_TRANSLATE_NOOP("Text", "mean"),
+    "sum": QT_TRANSLATE_NOOP("Text", "sum"),
+    "weighted": QT_TRANSLATE_NOOP("Text", "weighted sum"),
+    "none": QT_TRANSLATE_NOOP("Text", "none"),
+}
+
+
+def reduction_word(reduction: str) -> str:
+    """``"weighted"`` -> "weighted sum", in the current language."""
+    word = REDUCTION_WORD.get(reduction)
+    return reduction if word is None else translate("Text", word)
