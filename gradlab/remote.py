@@ -32,7 +32,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QMetaMethod, QObject, QThread, Signal
+from PySide6.QtCore import QMetaMethod, QObject, Signal
 
 from gradlab.worker import TrainerWorker
 
@@ -142,24 +142,120 @@ def _context() -> Any:
 PRELOAD = ["gradlab.remote", "gradlab.core.trainer", "torch._dynamo"]
 
 
-class _Reader(QThread):
-    """Receives the child's signals and re-emits them on the RemoteWorker (queued to the GUI)."""
+class _Link:
+    """One training process, and the thread that starts it and then listens to it.
 
-    def __init__(self, conn: Any, deliver: Callable[[str, tuple], None], parent: QObject | None
-                 ) -> None:
-        super().__init__(parent)
-        self.setObjectName("gradlab-trainer-pipe")
-        self._conn = conn
-        self._deliver = deliver
+    Starting is done off the GUI thread: on Linux the fork server may still be importing torch,
+    and ``Process.start`` waits for it. Commands sent before the child exists wait in ``outbox``.
+    """
 
-    def run(self) -> None:
+    def __init__(self, ctx: Any, config: Any, dataset: Any,
+                 deliver: Callable[[str, tuple], None]) -> None:
+        self.here, self._there = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=child_main, args=(self._there, config, dataset),
+                                   name="gradlab-trainer", daemon=True)
+        self.deliver = deliver
+        self.lock = threading.Lock()
+        self.outbox: list[tuple[str, tuple]] = []
+        self.started = False
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, name="gradlab-trainer-link",
+                                       daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.process.start()
+        except Exception as exc:  # noqa: BLE001 - e.g. no resources for a new process
+            self.deliver("load_failed", (f"The training process could not start: "
+                                         f"{type(exc).__name__}: {exc}",))
+            self.here.close()
+            return
+        finally:
+            self._there.close()  # the child holds its own end: EOF on ours means it has gone
+        with self.lock:
+            self.started = True
+            if not self.stopping:
+                for message in self.outbox:
+                    self._write(message)
+            self.outbox = []
+        if self.stopping:  # the window closed while the process was starting
+            self._end()
+            return
         while True:
             try:
-                name, args = self._conn.recv()
+                name, args = self.here.recv()
             except (EOFError, OSError):
-                self._deliver("_ended", ())
+                break
+            self.deliver(name, args)
+        if not self.stopping:
+            self.process.join(1.0)
+            code = self.process.exitcode
+            self.deliver("_crashed", (-1 if code is None else code,))
+        self.here.close()
+
+    def _write(self, message: tuple[str, tuple]) -> None:
+        try:
+            self.here.send(message)
+        except (OSError, ValueError):  # the child has gone; the reader reports it
+            pass
+
+    def send(self, message: tuple[str, tuple]) -> None:
+        with self.lock:
+            if self.stopping:
                 return
-            self._deliver(name, args)
+            if self.started:
+                self._write(message)
+            else:
+                self.outbox.append(message)
+
+    def _end(self) -> None:
+        """Wait briefly for the child to stop by itself, then terminate it."""
+        process = self.process
+        process.join(STOP_TIMEOUT)
+        if process.is_alive():
+            process.terminate()
+            process.join(0.3)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+    def stop(self) -> None:
+        """Stop the child and the thread; returns within about a second even while starting."""
+        with self.lock:
+            if self.stopping:
+                return
+            if self.started:
+                self._write(("stop", ()))
+            self.stopping = True
+            started = self.started
+        if started:
+            self._end()
+        self.thread.join(STOP_TIMEOUT if not started else 2.0)
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.started else None
+
+
+class WorkerHandle:
+    """What the window holds for its worker's thread: QThread's quit/wait/isFinished."""
+
+    def __init__(self, remote: RemoteWorker) -> None:
+        self._remote = remote
+
+    def quit(self) -> None:
+        """Nothing to do: ``request_stop`` has stopped the process."""
+
+    def wait(self, msecs: int = 2000) -> bool:
+        link = self._remote._link
+        if link is not None:
+            link.thread.join(msecs / 1000)
+        return self.isFinished()
+
+    def isFinished(self) -> bool:  # noqa: N802 - QThread's name
+        link = self._remote._link
+        return link is None or not link.thread.is_alive()
 
 
 def _remote_base() -> type:
@@ -177,13 +273,9 @@ class RemoteWorker(_remote_base()):  # type: ignore[misc]
         super().__init__()
         self._config = config
         self._dataset = dataset
-        self._process: Any = None
-        self._conn: Any = None
-        self._reader: _Reader | None = None
-        self._stopping = False
+        self._link: _Link | None = None
         self._crashed = False
-        self._parent: QObject | None = None
-        self._send_lock = threading.Lock()
+        self._stopping = False
 
     def __getattr__(self, name: str) -> Any:
         if name in COMMANDS:
@@ -192,63 +284,27 @@ class RemoteWorker(_remote_base()):  # type: ignore[misc]
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
-    def launch(self, parent: QObject | None = None) -> QThread:
-        """Start the training process and the thread that listens to it; returns that thread."""
-        self._parent, self._crashed = parent, False
-        ctx = _context()
-        here, there = ctx.Pipe(duplex=True)
-        process = ctx.Process(target=child_main, args=(there, self._config, self._dataset),
-                              name="gradlab-trainer", daemon=True)
-        process.start()
-        there.close()  # the child holds its end; EOF on ours means it has gone
-        self._process, self._conn, self._stopping = process, here, False
-        self._reader = _Reader(here, self._deliver, parent)
-        self._reader.start()
-        return self._reader
+    def launch(self, parent: QObject | None = None) -> WorkerHandle:  # noqa: ARG002 - as start_worker
+        """Start the training process (in the background); returns a handle on its thread."""
+        self._crashed = False
+        self._link = _Link(_context(), self._config, self._dataset, self._deliver)
+        return WorkerHandle(self)
 
     @property
     def pid(self) -> int | None:
-        return None if self._process is None else self._process.pid
+        return None if self._link is None else self._link.pid
 
     def request_stop(self) -> None:
-        """Stop the child and wait (at most about STOP_TIMEOUT) until it and the reader are gone."""
+        """Stop the child and wait (about a second at most) until it and its thread are gone."""
         self._stopping = True
-        process = self._process
-        if process is None:
-            return
-        self._send("stop")
-        process.join(STOP_TIMEOUT)
-        self._discard()
-
-    def _discard(self) -> None:
-        """End the child (terminated if it has not stopped) and the reader; close the pipe."""
-        process = self._process
-        if process is None:
-            return
-        if process.is_alive():
-            process.terminate()
-            process.join(0.3)
-        if process.is_alive():
-            process.kill()
-            process.join()
-        if self._reader is not None:
-            self._reader.wait()
-        if self._conn is not None:
-            self._conn.close()
-        process.close()
-        self._process, self._conn = None, None
+        if self._link is not None:
+            self._link.stop()
 
     # ---- traffic ------------------------------------------------------------------------------
 
     def _send(self, name: str, *args: Any) -> None:
-        conn = self._conn
-        if conn is None:
-            return
-        try:
-            with self._send_lock:
-                conn.send((name, args))
-        except (OSError, ValueError):  # the child has gone; _deliver("_ended") reports it
-            pass
+        if self._link is not None:
+            self._link.send((name, args))
 
     def set_config(self, config: Any, generation: int) -> None:
         self._config = config  # a restarted child starts from the latest settings
@@ -257,8 +313,7 @@ class RemoteWorker(_remote_base()):  # type: ignore[misc]
     def reset(self, generation: int) -> None:
         """Back to step 0; after a crash, in a new training process."""
         if self._crashed and not self._stopping:
-            self._discard()
-            self.launch(self._parent)
+            self.launch()
         self._send("reset", generation)
 
     def set_dataset(self, config: Any, dataset: Any, generation: int) -> None:
@@ -267,14 +322,9 @@ class RemoteWorker(_remote_base()):  # type: ignore[misc]
 
     def _deliver(self, name: str, args: tuple) -> None:
         """Runs in the reader thread: emitting queues the call to the receivers' (GUI) thread."""
-        if name == "_ended":
-            if not self._stopping:
-                process = self._process
-                if process is not None:
-                    process.join(1.0)
-                code = -1 if process is None or process.exitcode is None else process.exitcode
-                self._crashed = True
-                self.crashed.emit(code)
+        if name == "_crashed":
+            self._crashed = True
+            self.crashed.emit(*args)
             return
         if name == "data_loaded":
             self._config, self._dataset = args[0], args[1]

@@ -57,8 +57,8 @@ class Settings:
 # ---- helpers ---------------------------------------------------------------------------------
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
+def rss_mb(pid: int | str = "self") -> float:
+    with open(f"/proc/{pid}/statm") as f:
         pages = int(f.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
@@ -129,7 +129,7 @@ def bare_loop_rate(x, y, seconds: float) -> float:
 
 
 class Lab:
-    """The real window (offscreen) with its real worker thread."""
+    """The real window (offscreen) with its real worker (a training process, as shipped)."""
 
     def __init__(self, app, n: int) -> None:
         from gradlab.ui.main_window import MainWindow
@@ -149,6 +149,11 @@ class Lab:
     def _on_shown(self, update) -> None:
         self.shown += 1
         self.last = update
+
+    def rss_mb(self) -> float:
+        """Resident memory of the window's process and of its training process (if separate)."""
+        pid = getattr(self.window.worker, "pid", None)
+        return rss_mb() + (rss_mb(pid) if pid is not None else 0.0)
 
     def steps(self) -> int:
         latest = self.window.latest
@@ -267,10 +272,10 @@ def measure_rss(app, s: Settings, out: dict) -> None:
         lab.window.run()
         wait_until(app, lambda: lab.steps() >= 10_000, 120)
         pump(app, 0.2)
-        rss0, s0 = rss_mb(), lab.steps()
+        rss0, s0 = lab.rss_mb(), lab.steps()
         wait_until(app, lambda: lab.steps() >= s0 + s.soak_steps, 600)
         steps = lab.steps() - s0
-        growth = rss_mb() - rss0
+        growth = lab.rss_mb() - rss0
         lab.pause()
     finally:
         lab.close()
