@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import reprlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,12 +27,65 @@ HUBER_DELTA = 1.0
 LIVE_FIELDS = frozenset({"lr", "momentum", "loss", "reduction", "weights", "batch_size"})
 
 
+#: A message that quotes a value from a file is cut to about this long: a session can hold a
+#: 100 kB string or a 4000-digit number where a number belongs, and a message is one readable line.
+MESSAGE_LIMIT = 200
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 40
+_REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = 4
+_REPR.maxlevel = 2
+
+
+class _Brief:
+    """Stands in for a long value inside a message: its repr (and text) cut short."""
+
+    def __init__(self, value: Any) -> None:
+        try:
+            self.text = _REPR.repr(value)
+        except ValueError:  # an int too long to print (Python's 4300-digit limit)
+            self.text = "<a number of thousands of digits>"
+        self.plain = value[:40] + "…" if isinstance(value, str) else self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def __format__(self, spec: str) -> str:
+        return format(self.plain, spec)
+
+
+def _brief_value(value: Any) -> Any:
+    if isinstance(value, Message):
+        return brief(value)
+    if isinstance(value, float) or (isinstance(value, int) and abs(value) < 10**30):
+        return value
+    if isinstance(value, str) and len(value) <= 40:
+        return value
+    return _Brief(value)
+
+
+def brief(message: str) -> str:
+    """``message``, with any long value it quotes cut short (see MESSAGE_LIMIT)."""
+    if len(message) <= MESSAGE_LIMIT:
+        return message
+    if isinstance(message, Message):
+        try:
+            return Message(message.template,
+                           **{k: _brief_value(v) for k, v in message.params.items()})
+        except (ValueError, TypeError):  # a format spec that wants the real value
+            pass
+    return message[:MESSAGE_LIMIT] + "…"
+
+
 class ConfigError(ValueError):
     """A knob has a value the lab cannot use. ``field`` names it."""
 
     def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(Message(QT_TRANSLATE_NOOP("messages", "{field}: {reason}"),
-                                 field=field_name, reason=message))
+        message = brief(message)
+        super().__init__(brief(Message(QT_TRANSLATE_NOOP("messages", "{field}: {reason}"),
+                                       field=field_name, reason=message)))
         self.field = field_name
         self.reason = message
 
@@ -40,7 +94,11 @@ def _finite(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(name, Message(QT_TRANSLATE_NOOP("messages", "must be a number, got "
                                                           "{value!r}"), value=value))
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # a whole number beyond float's range (a session can hold one)
+        raise ConfigError(name, Message(QT_TRANSLATE_NOOP(
+            "messages", "must be finite, got a whole number too large for a float"))) from None
     if not math.isfinite(value):
         raise ConfigError(name, Message(QT_TRANSLATE_NOOP("messages", "must be finite, got "
                                                           "{value!r}"), value=value))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gradlab.core.config import ConfigError, LabConfig
+from gradlab.core.config import ConfigError, LabConfig, brief
 from gradlab.core.data import MAX_ROWS, DataError, Dataset
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk
@@ -35,6 +35,7 @@ MAX_BYTES = 512 * 2**20
 #: Longest dataset / history a session may hold.
 MAX_SAMPLES = MAX_ROWS
 MAX_HISTORY = 10_000_000
+_FLOAT_MAX = 1.7976931348623157e308
 
 _TOP_KEYS = {"format", "version", "config", "dataset", "state"}
 _STATE_KEYS = {"step", "epoch", "position", "w", "b", "optimizer"}
@@ -44,8 +45,9 @@ class SessionError(ValueError):
     """A session file the lab cannot use; ``field`` names the part (e.g. ``config.lr``)."""
 
     def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(Message(QT_TRANSLATE_NOOP("messages", "{field}: {reason}"), field=field,
-                                 reason=message) if field else message)
+        message = brief(message)  # a file's 100 kB string is not quoted back in full
+        super().__init__(brief(Message(QT_TRANSLATE_NOOP("messages", "{field}: {reason}"),
+                                       field=field, reason=message)) if field else message)
         self.field = field
         self.reason = message
 
@@ -220,7 +222,12 @@ def _numbers(obj: Any, where: str, limit: int, nullable: bool = False,
                                                          "steps must be whole numbers >= 0")),
                                where)
         return np.array(obj, dtype=np.int64)
-    arr = np.array([math.nan if v is None else v for v in obj], dtype=np.float64)
+    try:
+        arr = np.array([math.nan if v is None else v for v in obj], dtype=np.float64)
+    except OverflowError:  # a whole number beyond float's range
+        k = next((k for k, v in enumerate(obj) if type(v) is int and abs(v) > _FLOAT_MAX), 0)
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "item {k} is not a finite number"),
+                                   k=k), where) from None
     if not nullable and not np.isfinite(arr).all():
         raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "item {k} is not a finite number"),
                                    k=int(np.argmin(np.isfinite(arr)))), where)
@@ -254,6 +261,11 @@ def parse_session(text: str) -> Session:
     except RecursionError:
         raise SessionError(Message(QT_TRANSLATE_NOOP(
             "messages", "not a session: nested too deeply"))) from None
+    except SessionError:
+        raise
+    except ValueError:  # Python refuses to read whole numbers of more than 4300 digits
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "not valid JSON: it holds a number with thousands of digits"))) from None
     if not isinstance(doc, dict):
         raise SessionError(Message(QT_TRANSLATE_NOOP(
             "messages", "not a gradlab session: the file holds {kind}, not an object"),
@@ -298,7 +310,7 @@ def parse_session(text: str) -> Session:
     session = Session(config, dataset, state, history)
     try:
         session.make_trainer()  # the final check: the state really loads into a trainer
-    except (ValueError, TypeError, KeyError, IndexError, RuntimeError, OverflowError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever a file does to torch is the file's fault
         msg = str(exc)
         field, _, reason = msg.partition(" ")
         if field.startswith("state"):
