@@ -95,7 +95,14 @@ def system_language(locale: QLocale | None = None) -> str:
     """The first of the system's UI languages the lab speaks, else English."""
     locale = QLocale.system() if locale is None else locale
     codes = {code for code, _ in available_languages()}
+    traditional = False
     for name in [*locale.uiLanguages(), locale.name()]:
+        if QLocale(name).language() == QLocale.Language.Chinese:
+            # Qt lists a bare "zh" after "zh-Hant-TW": that fallback is not Simplified Chinese.
+            traditional = traditional or \
+                QLocale(name).script() == QLocale.Script.TraditionalHanScript
+            if traditional:
+                continue
         code = normalize(name)
         if code is not None and code in codes:
             return code

@@ -71,10 +71,11 @@ class _GradPlot:
             self.ticks = ticks
             self.plot.getAxis("bottom").setTicks([ticks])
         color = getattr(self.theme, self.color_name)
+        sum_note = translate("GradientPanel", "= Σ of the shares")
         title = (f"<span style='color:{color};font-size:{th.LABEL_PX}px;font-weight:700'>"
                  f"∂L/∂{self.symbol} = {fmt(total)}</span>"
                  f"<span style='color:{self.theme.foreground};font-size:{th.AXIS_PX}px'>"
-                 f"&nbsp;&nbsp;{translate('GradientPanel', '= Σ of the shares')}</span>")
+                 f"&nbsp;&nbsp;{sum_note}</span>")
         if title != self.title:
             self.title = title
             th.set_title(self.plot, title)

@@ -217,10 +217,11 @@ class GraphPanel(QWidget):
         pal.setColor(self.backgroundRole(), QColor(theme.background))
         self.setPalette(pal)
         self.view.setBackgroundBrush(QBrush(QColor(theme.background)))
+        caption = translate("GraphPanel", self.CAPTION)
         self.caption.setText(
             th.title_html(translate("GraphPanel", "Autograd graph"), theme)
             + f"<span style='color:{theme.foreground};font-size:{th.TITLE_PX}px'>"
-            f" — {translate('GraphPanel', self.CAPTION)}</span>"
+            f" — {caption}</span>"
         )
         if self._nodes:
             self._build(self._nodes)
