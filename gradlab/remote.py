@@ -231,7 +231,9 @@ class _Link:
             started = self.started
         if started:
             self._end()
-        self.thread.join(STOP_TIMEOUT if not started else 2.0)
+            self.thread.join(1.0)  # the pipe has closed: the reader ends at once
+        # Still starting (the fork server may be importing torch for seconds): do not wait; the
+        # thread ends the child itself the moment it exists.
 
     @property
     def pid(self) -> int | None:
@@ -247,15 +249,17 @@ class WorkerHandle:
     def quit(self) -> None:
         """Nothing to do: ``request_stop`` has stopped the process."""
 
-    def wait(self, msecs: int = 2000) -> bool:
+    def wait(self, msecs: int = 1000) -> bool:
         link = self._remote._link
-        if link is not None:
+        if link is not None and not self.isFinished():
             link.thread.join(msecs / 1000)
         return self.isFinished()
 
     def isFinished(self) -> bool:  # noqa: N802 - QThread's name
+        """True once the thread has ended, or was told to stop before its process existed
+        (it then ends that process by itself as soon as it starts)."""
         link = self._remote._link
-        return link is None or not link.thread.is_alive()
+        return link is None or not link.thread.is_alive() or (link.stopping and not link.started)
 
 
 def _remote_base() -> type:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -58,3 +60,36 @@ def test_display_detection() -> None:
     assert display_available({"QT_QPA_PLATFORM": "offscreen"}, "linux")
     assert not display_available({"QT_QPA_PLATFORM": "xcb"}, "linux")
     assert display_available({}, "win32")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_closing_while_torch_loads_exits_at_once_and_leaves_no_process() -> None:
+    """The startup probe closes the window as soon as it has painted: the training process is
+    still starting (importing torch). The app must exit cleanly and quickly, without orphans."""
+    import time
+    import uuid
+
+    mark = uuid.uuid4().hex  # inherited by every process the app starts
+    t0 = time.perf_counter()
+    proc = _run([], _env(QT_QPA_PLATFORM="offscreen", GRADLAB_STARTUP_PROBE="painted",
+                         GRADLAB_TEST_MARK=mark))
+    elapsed = time.perf_counter() - t0
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("painted ") and proc.stderr == ""
+    assert elapsed < 20  # a hang, not a budget: about 1 s here, interpreter start included
+    deadline = time.perf_counter() + 10
+    while (left := _processes_marked(mark)) and time.perf_counter() < deadline:
+        time.sleep(0.2)  # the fork server notices its parent has gone within a moment
+    assert not left, f"processes left behind: {left}"
+
+
+def _processes_marked(mark: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if f"GRADLAB_TEST_MARK={mark}".encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
