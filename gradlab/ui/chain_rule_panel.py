@@ -296,7 +296,9 @@ class ChainRulePanel(GrowingTextPanel):
             set_text(self.update_line, self._update_html(cr, optimizer))
         self.sign_slip.setVisible(is_seed_preset)
         if is_seed_preset:
-            set_text(self.sign_slip, translate("ChainRulePanel", SIGN_SLIP))
+            # "∂L/∂w = −30" never splits across lines.
+            set_text(self.sign_slip, translate("ChainRulePanel", SIGN_SLIP).replace(
+                " = ", "&nbsp;=&nbsp;"))
 
     @staticmethod
     def _formula_html(cr: ChainRule) -> str:
