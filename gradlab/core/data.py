@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 
 #: Refuse CSV files larger than this many data rows (the lab is for teaching, not for big data).
 MAX_ROWS = 10_000_000
+#: ... or larger than this (checked before reading: 10^7 rows of two full-precision floats fit).
+MAX_BYTES = 1024 * 2**20
+#: A cell that looks like the tail of a number split at a thousands separator or decimal comma.
+_THOUSANDS = re.compile(r'\d{3}(\.\d*)?"?')
 
 
 class DataError(ValueError):
@@ -189,6 +195,11 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
                 raise DataError(Message(QT_TRANSLATE_NOOP(
                     "messages", "expected two values separated by a comma (found ';' or a tab)")),
                     lineno)
+            if ";" in line or any(_THOUSANDS.fullmatch(c.strip()) for c in cells[1:]):
+                raise DataError(Message(QT_TRANSLATE_NOOP(
+                    "messages", "expected 2 columns (x, y), found {found}: is there a comma "
+                    "inside a number? Write 1234 rather than 1,234 and 1.5 rather than 1,5 "
+                    "(no thousands separators, a decimal point)"), found=len(cells)), lineno)
             raise DataError(Message(QT_TRANSLATE_NOOP(
                 "messages", "expected 2 columns (x, y), found {found}"), found=len(cells)), lineno)
         if not seen_row:
@@ -211,6 +222,13 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
     return Dataset(np.array(xs), np.array(ys), name)
 
 
+def _line_of(text: str | bytes, index: int) -> int:
+    """The 1-based line of ``text[index]``, counting lines as parse_csv does (\\n, \\r\\n or \\r)."""
+    head = text[:index]
+    cr, lf, crlf = ("\r", "\n", "\r\n") if isinstance(head, str) else (b"\r", b"\n", b"\r\n")
+    return head.count(lf) + head.count(cr) - head.count(crlf) + 1
+
+
 def _looks_numeric(cell: str) -> bool:
     try:
         float(cell)
@@ -223,6 +241,14 @@ def read_csv(path: str | os.PathLike[str]) -> Dataset:
     """Read a CSV file; every problem is a DataError naming the file (and line)."""
     p = Path(path)
     try:
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):  # a folder, a pipe or a device: reading could hang
+            raise DataError(Message(QT_TRANSLATE_NOOP("messages", "{path} is not a file"),
+                                    path=str(p)))
+        if info.st_size > MAX_BYTES:
+            raise DataError(Message(QT_TRANSLATE_NOOP(
+                "messages", "{path} is {size} MB; CSV files of at most {limit} MB are read"),
+                path=str(p), size=info.st_size // 2**20, limit=MAX_BYTES // 2**20))
         raw = p.read_bytes()
     except OSError as exc:
         raise DataError(Message(QT_TRANSLATE_NOOP("messages", "cannot read {path}: {reason}"),
@@ -230,11 +256,11 @@ def read_csv(path: str | os.PathLike[str]) -> Dataset:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = _line_of(raw, exc.start)
         raise DataError(Message(QT_TRANSLATE_NOOP("messages", "the file is not UTF-8 text")),
                         line) from None
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
+        line = _line_of(text, text.index("\x00"))
         raise DataError(Message(QT_TRANSLATE_NOOP("messages", "the file is binary, not CSV text")),
                         line)
     return parse_csv(text, name=p.stem or "csv")
