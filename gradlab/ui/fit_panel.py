@@ -242,7 +242,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
 
     def show_view(self, view: PanelView, step: int, applied: bool) -> None:
         layout = view.layout
-        if layout is not self._layout:
+        if self._layout is None or layout.token != self._layout.token:
             self._set_layout(layout)
         (bx0, bx1), (by0, by1) = self._box
         # Lines are clipped to a box 10x the view, so zooming out a little still shows them.
@@ -267,9 +267,11 @@ class FitPanel(pg.GraphicsLayoutWidget):
             self.batch.setVisible(not full)
             if full:
                 self.legend.removeItem(self.batch)
+                self.batch.setData(np.zeros(0), np.zeros(0))
             else:
                 self.legend.addItem(self.batch, translate("FitPanel", "minibatch"))
-        self.batch.setData(view.batch_x, view.batch_y)
+        if not full:  # hidden otherwise: a scatter's setData costs ~1 µs per point in Python
+            self.batch.setData(view.batch_x, view.batch_y)
         self._set_title(view, step, applied)
 
     def _draw_residuals(self, view: PanelView, big_y: tuple[float, float]) -> None:

@@ -8,7 +8,8 @@ are reduced to a few thousand points and a few hundred bar groups; every array i
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -51,6 +52,9 @@ class DataLayout:
     group_size: int  # 1: one bar per sample
     group_starts: np.ndarray  # first dataset index of each group
     group_counts: np.ndarray
+    #: Identity that survives a process pipe (an unpickled copy is a new object): panels redo
+    #: per-dataset work (points, ranges, styles) only when it changes.
+    token: int = field(default_factory=lambda: secrets.randbits(63))
 
 
 def layout_for(dataset: Dataset, seed: int = 0) -> DataLayout:
