@@ -345,21 +345,26 @@ class Trainer:
             raise ValueError(f"state must be an object, got {type(state).__name__}")
         for key in ("step", "epoch", "position"):
             v = state.get(key)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-                raise ValueError(f"state.{key} must be a whole number >= 0, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 2**62:
+                raise ValueError(f"state.{key} must be a whole number from 0 to 2**62, "
+                                 f"got {v!r:.40}")
         if state["position"] >= len(self.dataset):
             raise ValueError(f"state.position {state['position']} is beyond the dataset")
         for key in ("w", "b"):
             v = state.get(key)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise ValueError(f"state.{key} must be a finite number, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v):
+                raise ValueError(f"state.{key} must be a finite number, got {v!r:.40}")
         opt = make_optimizer(self.config, [self.w, self.b])
+        raw = _from_jsonable(state.get("optimizer"))
         try:
-            opt.load_state_dict(_from_jsonable(state.get("optimizer")))
+            opt.load_state_dict(raw)
         except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as exc:
             raise ValueError(
                 f"state.optimizer does not fit the {self.config.optimizer} optimizer: {exc}"
             ) from None
+        ids = raw["param_groups"][0]["params"]  # torch took them: a list of one group's ids
+        if len(set(map(repr, ids))) != len(ids):
+            raise ValueError(f"state.optimizer.param_groups.params has a repeated id: {ids!r:.40}")
         _check_optimizer(opt, make_optimizer(self.config, [self.w, self.b]), self.config)
         for group in opt.param_groups:
             group["lr"] = self.config.lr
@@ -401,8 +406,14 @@ def _check_optimizer(
     allowed: dict[str, set[str]] = {
         "sgd": set(), "momentum": {"momentum_buffer"}, "adam": {"step", "exp_avg", "exp_avg_sq"}
     }
-    for p in loaded.param_groups[0]["params"]:
+    params = loaded.param_groups[0]["params"]
+    for key in loaded.state:  # torch keeps state of an id it has no parameter for
+        if not any(key is p for p in params):
+            raise ValueError(f"{where}.state has an entry for no parameter ({key!r:.40})")
+    for p in params:
         entry = loaded.state.get(p, {})
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}.state of a parameter must be an object")
         for name, value in entry.items():
             if name not in allowed[config.optimizer]:
                 raise ValueError(f"{where}.state has an unknown entry {name!r}")
@@ -422,6 +433,14 @@ def _check_optimizer(
 
 
 _TENSOR = "__tensor__"
+
+
+def _finite(value: float) -> bool:
+    """math.isfinite, also for a whole number beyond float's range (a file can hold one)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _jsonable(obj: Any) -> Any:
