@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", default="1600x1000", metavar="WxH",
                         help="window size (default 1600x1000)")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
+    parser.add_argument("--self-test", action="store_true",
+                        help="train the seed example through the real window offscreen, check "
+                             "w = 0.3, b = 0.1 and the picture; exit 0 if all is well")
     add_training_arguments(parser)
     return parser
 
@@ -88,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"gradlab: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.self_test:
+        from gradlab.selftest import run as self_test
+
+        return self_test()
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     elif not display_available():
