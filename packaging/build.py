@@ -18,6 +18,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
@@ -75,10 +76,15 @@ def archive_name() -> str:
 
 def make_archive(dist: Path) -> Path:
     """A .zip on Windows and macOS, a .tar.gz on Linux (keeps symlinks and the executable bit)."""
-    fmt = "gztar" if sys.platform.startswith("linux") else "zip"
     root = bundle_root(dist)
-    return Path(shutil.make_archive(str(dist / archive_name()), fmt, root_dir=dist,
-                                    base_dir=root.name))
+    if not sys.platform.startswith("linux"):
+        return Path(shutil.make_archive(str(dist / archive_name()), "zip", root_dir=dist,
+                                        base_dir=root.name))
+    path = dist / f"{archive_name()}.tar.gz"
+    # gzip level 6: within 1% of level 9's size in less than half the time
+    with tarfile.open(path, "w:gz", compresslevel=6) as tar:
+        tar.add(root, arcname=root.name)
+    return path
 
 
 def run(cmd: list[str], log_file: Path | None = None, env: dict[str, str] | None = None) -> None:
