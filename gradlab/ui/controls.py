@@ -109,6 +109,18 @@ class Scale:
             return f"all ({text})" if self.all_at_top and value >= self.hi else text
         return f"{value:.4g}"
 
+    def rule(self) -> str:
+        """What may be typed, for the message when something else is."""
+        if self.integer:
+            rule = f"a whole number from {int(self.lo):,} to {int(self.hi):,}"
+        else:
+            rule = "a number greater than 0" if self.log else "a finite number"
+        if self.inf_at_top:
+            rule += " or 'max'"
+        if self.all_at_top:
+            rule += " or 'all'"
+        return rule
+
     def parse(self, text: str) -> float:
         t = text.strip().lower().replace(",", "").replace("−", "-")
         if self.inf_at_top and t in ("max", "inf", "∞", "unlimited"):
@@ -130,6 +142,8 @@ class ValueSlider(QWidget):
     """A slider and a typeable box showing its value."""
 
     value_changed = Signal(float)
+    #: typed text that is not a value of this control: why (the box shows the old value again)
+    value_refused = Signal(str)
 
     def __init__(self, scale: Scale, value: float, tip: str) -> None:
         super().__init__()
@@ -180,7 +194,10 @@ class ValueSlider(QWidget):
         try:
             value = self.scale.parse(self.edit.text())
         except ValueError:
+            typed = self.edit.text().strip()
             self.edit.setText(self.scale.text(self._value))  # refuse, show the current value
+            self.value_refused.emit(f"{typed[:20]!r} is not {self.scale.rule()}; it stays at "
+                                    f"{self.scale.text(self._value)}")
             return
         if value != self._value:
             self.set_value(value, emit=True)
@@ -271,6 +288,12 @@ class ControlsPanel(QWidget):
         self.seed.valueChanged.connect(self._edited)
         self.preset.currentIndexChanged.connect(self._preset_chosen)
         self.speed.value_changed.connect(self._speed_moved)
+        for slider, label in ((self.n, "N"), (self.noise, "noise"), (self.init_w, "initial w"),
+                              (self.init_b, "initial b"), (self.momentum, "momentum"),
+                              (self.lr, "learning rate"), (self.batch, "batch size"),
+                              (self.speed, "steps/s")):
+            slider.value_refused.connect(
+                lambda why, label=label: self.config_invalid.emit(f"{label}: {why}"))
         self.dark.toggled.connect(self.theme_toggled)
 
     # ---- building ----------------------------------------------------------------------------
@@ -400,6 +423,7 @@ class ControlsPanel(QWidget):
         try:
             config = self.config()
         except ConfigError as exc:
+            self.set_config(self._base)  # refused: the controls show the settings in force
             self.config_invalid.emit(str(exc))
             return
         self._base = config

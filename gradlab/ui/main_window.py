@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
     QDockWidget,
     QFileDialog,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QPushButton,
@@ -240,12 +242,24 @@ class MainWindow(QMainWindow):
         c.theme_toggled.connect(lambda dark: self.set_theme(th.DARK if dark else th.LIGHT))
 
     def _shortcuts(self) -> None:
-        # Window-wide; text boxes still get their own keys (Qt lets them override shortcuts).
-        for key, slot in ((Qt.Key.Key_Space, self.step), (Qt.Key.Key_Return, self.toggle_run),
-                          (Qt.Key.Key_Enter, self.toggle_run), (Qt.Key.Key_R, self.reset)):
+        # Window-wide; text boxes still get their own keys (Qt lets them override shortcuts),
+        # except Enter, which the shortcut takes before the box sees it: see _enter.
+        for key, slot in ((Qt.Key.Key_Space, self.step), (Qt.Key.Key_Return, self._enter),
+                          (Qt.Key.Key_Enter, self._enter), (Qt.Key.Key_R, self.reset)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
+
+    def _enter(self) -> None:
+        """Enter runs or pauses, except in a value box, where it applies the typed value (as the
+        box's tooltip promises) and does not start a run."""
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QAbstractSpinBox):
+            focus.interpretText()  # emits valueChanged if the text changed
+        elif isinstance(focus, QLineEdit):
+            focus.editingFinished.emit()
+        else:
+            self.toggle_run()
 
     def _wire_worker(self, worker: TrainerWorker) -> None:
         self.config_sent.connect(worker.set_config)
