@@ -12,6 +12,7 @@ Why this shape (see DESIGN.md, "Data flow"):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import math
@@ -28,6 +29,7 @@ from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset, dataset_for
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
 from gradlab.core.records import HistoryChunk, StepRecord
+from gradlab.ui.sessions import HistoryLog, spelled_config, write_history_csv
 from gradlab.ui.teaching_view import TEACHING_PANELS, LandscapeCache, build_teaching
 from gradlab.ui.view import DataLayout, PanelView, build_view, finite_history, layout_for
 
@@ -128,6 +130,13 @@ class TrainerWorker(QObject):
     file_written = Signal(str)
     #: (script, note): the plain PyTorch equivalent of the run so far
     code_generated = Signal(str, object)
+    #: the session was saved to this path
+    session_saved = Signal(str)
+    #: a session was opened: (path, config, dataset, history, generation); the run now stands
+    #: where the session was saved, under ``generation``
+    session_loaded = Signal(str, object, object, object, int)
+    #: a session could not be saved or opened: (path, message); nothing changed
+    session_failed = Signal(str, object)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None) -> None:
         super().__init__()
@@ -159,6 +168,8 @@ class TrainerWorker(QObject):
         self._snapshots: list[Snapshot] = []
         self._scrub_target: int | None = None
         self._scrub_timer: QTimer | None = None
+        self._log = HistoryLog()  # the steps shown so far: what a saved session carries
+        self._resumed = False  # the run was opened from a session (its past settings unknown)
 
     # ---- lifecycle --------------------------------------------------------------------------
 
@@ -232,7 +243,9 @@ class TrainerWorker(QObject):
             raise
         if reset:
             self._mixed = False
+            self._resumed = False
             self._snapshots = []
+            self._log.clear()
         elif stepped and config != old:
             self._mixed = True
         self._snapshot(force=True)
@@ -389,6 +402,7 @@ class TrainerWorker(QObject):
         self._layout = layout_for(snap.dataset, snap.config.seed)
         self._landscape.key = None
         self._snapshots = [s for s in self._snapshots if s.step <= step]
+        self._log.truncate(step)
         self._snapshot(force=True)
         self.data_edited.emit(snap.config, len(snap.dataset))
         self._show_preview()
@@ -433,7 +447,87 @@ class TrainerWorker(QObject):
                 "messages", "The settings changed during this run, so this script (the current "
                 "settings from the start, {steps} steps) will not end exactly where the lab is."),
                 steps=steps)
+        elif self._resumed:
+            note = Message(QT_TRANSLATE_NOOP(
+                "messages", "This run was opened from a saved session: the script replays the "
+                "current settings from the start ({steps} steps), which ends where the lab is "
+                "only if they did not change before the session was saved."), steps=steps)
         self.code_generated.emit(generate_script(self._config, self._dataset, steps), note)
+
+    @Slot(str)
+    @_guarded
+    def save_session(self, path: str) -> None:
+        """Write the run as it stands (config, data, parameters, optimizer and shuffle state,
+        step, history) to ``path``; ``session_saved`` or ``session_failed`` says how it went."""
+        from gradlab.core.session import SessionError, save_session
+
+        if self._trainer is None or self._dataset is None:
+            self.session_failed.emit(path, Message(QT_TRANSLATE_NOOP(
+                "messages", "PyTorch is still loading: try again in a moment")))
+            return
+        self._flush()  # steps still waiting to go out belong to the history saved
+        try:
+            save_session(path, self._config, self._dataset, self._trainer.state_dict(),
+                         self._log.chunk())
+        except SessionError as exc:
+            self.session_failed.emit(path, error_message(exc))
+            return
+        self.session_saved.emit(path)
+
+    @Slot(str, int)
+    @_guarded
+    def load_session(self, path: str, generation: int) -> None:
+        """Open a session: on success the run stands exactly where it was saved (under
+        ``generation``); a file that is not a valid session changes nothing."""
+        from gradlab.core.session import SessionError, load_session
+
+        if self._mod is None:
+            self.session_failed.emit(path, Message(QT_TRANSLATE_NOOP(
+                "messages", "PyTorch is still loading: try again in a moment")))
+            return
+        try:
+            session = load_session(path)  # validates everything, including the trainer state
+            config = spelled_config(session.config)
+            trainer = dataclasses.replace(session, config=config).make_trainer()
+        except SessionError as exc:
+            self.session_failed.emit(path, error_message(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - whatever a file does to torch is the file's
+            self.session_failed.emit(path, Message(QT_TRANSLATE_NOOP("messages", "state: {reason}"),
+                                                   reason=error_message(exc)))
+            return
+        history = finite_history(session.history) if session.history is not None \
+            else HistoryChunk.empty()
+        self._pause()
+        self._drop_pending()
+        self._generation = generation
+        self._config, self._dataset, self._trainer = config, session.dataset, trainer
+        self._layout = layout_for(session.dataset, config.seed)
+        self._landscape.invalidate()
+        self._mixed = False
+        self._resumed = trainer.step_count > 0
+        self._step_cost = self._view_cost = 0.0
+        self._slice_steps = 1
+        self._snapshots = []
+        self._snapshot(force=True)
+        self._log.clear()
+        self._log.append(history)
+        self.session_loaded.emit(path, config, session.dataset, history, generation)
+        self._show_preview()
+
+    @Slot(str)
+    @_guarded
+    def export_history(self, path: str) -> None:
+        """The history (one row per step) as CSV."""
+        self._flush()
+        try:
+            write_history_csv(path, self._log.chunk())
+        except OSError as exc:
+            self.file_failed.emit(Message(QT_TRANSLATE_NOOP("messages", "{path}: cannot write: "
+                                                            "{reason}"),
+                                          path=path, reason=exc.strerror or str(exc)))
+            return
+        self.file_written.emit(path)
 
     @Slot(object)
     @_guarded
@@ -573,9 +667,10 @@ class TrainerWorker(QObject):
         record = self._pending_record
         if record is None:
             return
-        chunk = HistoryChunk.concat(self._pending_chunks)
+        chunk = finite_history(HistoryChunk.concat(self._pending_chunks))
         self._snapshot()
-        self._emit(record, finite_history(chunk))
+        self._log.append(chunk)
+        self._emit(record, chunk)
         self._pending_record = None
         self._pending_chunks = []
 
@@ -687,6 +782,8 @@ class TrainerWorker(QObject):
         self._layout = layout_for(self._dataset, self._config.seed)
         self._landscape.invalidate()
         self._mixed = False
+        self._resumed = False
+        self._log.clear()
         self._trainer = self._mod.Trainer(self._config, self._dataset)
         self._step_cost = 0.0
         self._view_cost = 0.0
