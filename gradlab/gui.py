@@ -38,7 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render the window offscreen after --steps steps, save a PNG, exit")
     parser.add_argument("--size", default="1600x1000", metavar="WxH",
                         help="window size (default 1600x1000)")
-    parser.add_argument("--theme", choices=("light", "dark"), default="light")
+    parser.add_argument("--theme", choices=("light", "dark", "projector"), default=None,
+                        help="colours (default: the last one chosen, else light)")
+    parser.add_argument("--presentation", action="store_true",
+                        help="start in presentation mode (full screen, larger text)")
+    parser.add_argument("--font-scale", type=int, metavar="PERCENT",
+                        help="text and marker size in percent (70..250)")
+    parser.add_argument("session_file", nargs="?", metavar="FILE.gradlab",
+                        help="a saved session to open")
     parser.add_argument("--self-test", action="store_true",
                         help="train the seed example through the real window offscreen, check "
                              "w = 0.3, b = 0.1 and the picture; exit 0 if all is well")
@@ -86,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         size = parse_size(args.size)
+        font_scale = parse_font_scale(args.font_scale)
+        if args.session_file and args.screenshot:
+            raise UsageError("argument FILE.gradlab: cannot be combined with --screenshot")
+        if not (args.screenshot or args.preset or args.data or args.session_file):
+            args.preset = last_preset()  # where the user left off last time
         config, dataset = config_and_data_from_args(args)
         config = with_gui_defaults(args, config, dataset)
     except UsageError as exc:
@@ -101,7 +113,42 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_DISPLAY_HINT, file=sys.stderr)
         return EXIT_USAGE
     steps = args.steps if args.steps is not None else (1 if args.screenshot else 0)
-    return _run_window(config, dataset, size, steps, args.screenshot, args.theme)
+    size_given = any(a == "--size" or a.startswith("--size=") for a in argv)
+    return _run_window(config, dataset, size, steps, args.screenshot, args.theme,
+                       presentation=args.presentation, font_scale=font_scale,
+                       session_file=args.session_file, size_given=size_given)
+
+
+def parse_font_scale(percent: int | None) -> float | None:
+    if percent is None:
+        return None
+    if not 70 <= percent <= 250:
+        raise UsageError(f"argument --font-scale: {percent} is outside 70 .. 250 (percent)")
+    return percent / 100
+
+
+def last_preset() -> str | None:
+    """The preset the window showed when it was last closed (None: the default)."""
+    from gradlab.ui.settings import Settings
+
+    return Settings().last_preset()
+
+
+def set_identity() -> None:
+    """Application name and organisation (so QSettings land in the right place), version, and
+    the desktop file's name (Wayland matches windows to ``gradlab.desktop`` by it)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication
+
+    from gradlab import __version__
+    from gradlab.ui import settings as st
+
+    QCoreApplication.setOrganizationName(st.ORGANIZATION)
+    QCoreApplication.setOrganizationDomain(st.DOMAIN)
+    QCoreApplication.setApplicationName(st.APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName("gradlab")
+    st.configure_store()
 
 
 def configure_pyqtgraph(theme_name: str = "light") -> None:
@@ -147,7 +194,15 @@ def _install_startup_probe(app, window) -> None:  # noqa: ANN001 - Qt objects, i
 
 
 def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], steps: int,
-                screenshot: str | None, theme_name: str) -> int:
+                screenshot: str | None, theme_name: str | None, *, presentation: bool = False,
+                font_scale: float | None = None, session_file: str | None = None,
+                size_given: bool = True) -> int:
+    set_identity()
+    from gradlab.ui.settings import Settings
+
+    # A screenshot looks the same on every machine and leaves the user's settings alone.
+    settings = Settings(ephemeral=bool(screenshot))
+    theme_name = theme_name or settings.theme()
     configure_pyqtgraph(theme_name)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -162,8 +217,17 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
     icon = app_icon()
     if icon is not None:
         app.setWindowIcon(icon)
-    window = MainWindow(config, dataset, theme)
-    window.resize(*size)
+    window = MainWindow(config, dataset, theme, settings=settings)
+    if not screenshot:
+        window.restore_layout()
+    if screenshot or size_given or settings.geometry() is None:
+        window.resize(*size)
+    if presentation:
+        window.set_presentation(True, full_screen=not screenshot)
+    if font_scale is not None:
+        window.set_font_scale(font_scale)
+    if session_file:
+        window.worker_ready.connect(lambda: window.open_session_from(session_file))
     outcome = {"code": EXIT_OK}
 
     if steps > 0:

@@ -1,7 +1,8 @@
 """The controls panel: every knob of a LabConfig, the speed, and Step / Run / Reset.
 
 Each slider shows its value in a box you can also type into; each control carries a one-sentence
-tooltip that explains the concept. The panel only *describes* a config; the window sends it on.
+tooltip that explains the concept, and a longer "What's This?" text (Shift+F1, then click). The
+panel only *describes* a config; the window sends it on.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from gradlab.core.config import PRESETS, ConfigError, LabConfig
 from gradlab.core.data import PRESET_INFO, make_preset
+from gradlab.ui.theme import THEME_LABELS
 
 TIPS = {
     "preset": "Which data to fit: each preset shows a different lesson "
@@ -55,8 +56,55 @@ TIPS = {
             "optimizer.step() (Space).",
     "run": "Keep taking steps until paused (Enter).",
     "reset": "Back to step 0 with the initial w and b and a fresh optimizer (R).",
-    "theme": "Switch between the light projector theme and a dark theme.",
+    "theme": "The colours: light, dark, or a high-contrast theme for a washed-out projector.",
 }
+
+#: The "What's This?" text of each control: what it is, and what to watch when you change it.
+WHATS_THIS = {
+    "preset": "<b>Data.</b> The points the line is fitted to. <i>seed</i> is the article's four "
+              "points (x = 1…4, y = 2x); <i>noisy-line</i> adds noise; <i>outlier</i> has one "
+              "far-off point (compare MSE with MAE); <i>unscaled</i> has large x, so a learning "
+              "rate that suits one parameter is far too large for the other; <i>large</i> has "
+              "many samples, for minibatches.",
+    "n": "<b>N</b>, the number of samples of a generated dataset. With mean the gradient does not "
+         "grow with N; with sum it does, and the same learning rate can suddenly diverge.",
+    "noise": "<b>Noise.</b> The standard deviation of the Gaussian noise added to y. With noise "
+             "the loss cannot reach zero: it levels off at the noise's own spread.",
+    "seed": "<b>Seed.</b> Makes the random parts repeatable: the generated data and the order "
+            "in which minibatches are drawn. The same seed gives exactly the same run.",
+    "lr": "<b>Learning rate</b> (lr). Each step moves w and b by −lr × gradient. Too small and "
+          "nothing seems to happen; too large and the loss jumps up and the run diverges.",
+    "batch": "<b>Batch size.</b> How many samples each step uses. All of them gives the exact "
+             "gradient; fewer gives a cheaper, noisier estimate, drawn in a shuffled order each "
+             "epoch.",
+    "reduction": "<b>Reduction.</b> The model produces one loss per sample, but backward() needs "
+                 "one number. <i>mean</i> divides the sum by the batch size, <i>sum</i> adds "
+                 "them up (a gradient B times larger), <i>weighted</i> is Σ vᵢ·lᵢ, i.e. "
+                 "loss.backward(gradient=v); with <i>none</i> PyTorch refuses.",
+    "loss": "<b>Loss.</b> How one sample's error r = ŷ − y is scored: MSE r² punishes big "
+            "errors hard (an outlier pulls the line), MAE |r| treats them evenly, Huber is r²/2 "
+            "near zero and |r| − ½ far out.",
+    "optimizer": "<b>Optimizer.</b> SGD steps by −lr × gradient. Momentum keeps a running sum "
+                 "of past steps, so it speeds up along a steady slope and overshoots. Adam "
+                 "scales each parameter's step by its own gradient history.",
+    "momentum": "<b>Momentum</b> μ: the fraction of the previous update carried into the next. "
+                "0 is plain SGD; 0.9 is typical; close to 1 the run swings for a long time.",
+    "init_w": "<b>Initial w.</b> The slope at step 0. Press Reset (R) to start again from it.",
+    "init_b": "<b>Initial b.</b> The intercept at step 0. Press Reset (R) to start again from it.",
+    "speed": "<b>Speed.</b> How many steps per second Run takes: slow enough to watch each "
+             "step, or 'max' to see where training ends up.",
+    "step": "<b>Step</b> (Space): one forward pass, the per-sample losses, the reduction to one "
+            "number, backward(), then optimizer.step(). Every panel shows that step.",
+    "run": "<b>Run / Pause</b> (Enter): keep stepping at the chosen speed until paused, or "
+           "until the run diverges.",
+    "reset": "<b>Reset</b> (R): back to step 0 with the initial w and b and a fresh optimizer; "
+             "the data and settings stay.",
+    "theme": "<b>Theme.</b> Light for most screens, dark for a dim room, and Projector: black "
+             "on white with strong colours, for a projector that washes colours out.",
+}
+
+#: Added to the "What's This?" text of every value box.
+TYPE_HINT = "Type a value in the box and press Enter; a value the control cannot take is refused."
 
 REDUCTION_LABELS = {"mean": "mean", "sum": "sum", "weighted": "weighted (v·l)", "none": "none"}
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
@@ -145,29 +193,39 @@ class ValueSlider(QWidget):
     #: typed text that is not a value of this control: why (the box shows the old value again)
     value_refused = Signal(str)
 
-    def __init__(self, scale: Scale, value: float, tip: str) -> None:
+    #: Width of the value box and least width of the slider at text scale 1 (pixels).
+    EDIT_WIDTH = 112
+    SLIDER_WIDTH = 90
+
+    def __init__(self, scale: Scale, value: float, tip: str, whats_this: str = "") -> None:
         super().__init__()
         self.scale = scale
         self._value = value
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, scale.top)
-        self.slider.setMinimumWidth(90)
+        self.slider.setMinimumWidth(self.SLIDER_WIDTH)
         self.edit = QLineEdit()
-        self.edit.setFixedWidth(112)
+        self.edit.setFixedWidth(self.EDIT_WIDTH)
         self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.edit)
-        self.setToolTip(tip)
-        self.slider.setToolTip(tip)
-        self.edit.setToolTip(tip + " Type a value and press Enter.")
+        for widget in (self, self.slider, self.edit):
+            widget.setToolTip(tip)
+            widget.setWhatsThis(whats_this)
+        self.edit.setWhatsThis(f"{whats_this}<p>{TYPE_HINT}</p>")
         self.slider.valueChanged.connect(self._slid)
         self.edit.editingFinished.connect(self._typed)
         self.set_value(value)
 
     def value(self) -> float:
         return self._value
+
+    def set_scale_factor(self, factor: float) -> None:
+        """Text size changed: the value box keeps room for its longest value."""
+        self.edit.setFixedWidth(round(self.EDIT_WIDTH * factor))
+        self.slider.setMinimumWidth(round(self.SLIDER_WIDTH * factor))
 
     def set_value(self, value: float, emit: bool = False) -> None:
         self._value = value
@@ -215,7 +273,7 @@ class ControlsPanel(QWidget):
     config_edited = Signal(object)
     config_invalid = Signal(str)
     speed_changed = Signal(float)
-    theme_toggled = Signal(bool)
+    theme_chosen = Signal(str)
 
     def __init__(self, config: LabConfig, csv_size: int | None = None) -> None:
         super().__init__()
@@ -232,6 +290,7 @@ class ControlsPanel(QWidget):
         for button, tip in ((self.step_button, "step"), (self.run_button, "run"),
                             (self.reset_button, "reset")):
             button.setToolTip(TIPS[tip])
+            button.setWhatsThis(WHATS_THIS[tip])
             button.setMinimumHeight(40)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             f = button.font()
@@ -240,7 +299,7 @@ class ControlsPanel(QWidget):
             buttons.addWidget(button)
         outer.addLayout(buttons)
         self.speed = ValueSlider(Scale(1, 10_000, log=True, steps=80, inf_at_top=True), math.inf,
-                                 TIPS["speed"])
+                                 TIPS["speed"], WHATS_THIS["speed"])
         outer.addLayout(self._form(("steps/s", self.speed)))
 
         self.preset = QComboBox()
@@ -249,34 +308,41 @@ class ControlsPanel(QWidget):
         if config.preset == "csv":
             self.preset.addItem(f"csv: {config.source or 'file'}", "csv")
         self.preset.setToolTip(TIPS["preset"])
-        self.n = ValueSlider(Scale(2, 1_000_000, log=True, steps=120, integer=True), 50, TIPS["n"])
-        self.noise = ValueSlider(Scale(0.0, 5.0, steps=100), 0.5, TIPS["noise"])
+        self.preset.setWhatsThis(WHATS_THIS["preset"])
+        self.n = ValueSlider(Scale(2, 1_000_000, log=True, steps=120, integer=True), 50, TIPS["n"],
+                             WHATS_THIS["n"])
+        self.noise = ValueSlider(Scale(0.0, 5.0, steps=100), 0.5, TIPS["noise"],
+                                 WHATS_THIS["noise"])
         self.seed = QSpinBox()
         self.seed.setRange(0, 999_999)
         self.seed.setToolTip(TIPS["seed"])
+        self.seed.setWhatsThis(WHATS_THIS["seed"])
         outer.addWidget(self._group("Data", ("preset", self.preset), ("N", self.n),
                                     ("noise", self.noise), ("seed", self.seed)))
 
-        self.init_w = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, TIPS["init_w"])
-        self.init_b = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, TIPS["init_b"])
-        self.loss = self._combo(LOSS_LABELS, TIPS["loss"])
-        self.reduction = self._combo(REDUCTION_LABELS, TIPS["reduction"])
+        self.init_w = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, TIPS["init_w"],
+                                  WHATS_THIS["init_w"])
+        self.init_b = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, TIPS["init_b"],
+                                  WHATS_THIS["init_b"])
+        self.loss = self._combo(LOSS_LABELS, "loss")
+        self.reduction = self._combo(REDUCTION_LABELS, "reduction")
         outer.addWidget(self._group("Model and loss", ("initial w", self.init_w),
                                     ("initial b", self.init_b), ("loss", self.loss),
                                     ("reduction", self.reduction)))
 
-        self.optimizer = self._combo(OPTIMIZER_LABELS, TIPS["optimizer"])
-        self.momentum = ValueSlider(Scale(0.0, 0.99, steps=99), 0.9, TIPS["momentum"])
-        self.lr = ValueSlider(Scale(1e-7, 10.0, log=True, steps=800), 0.01, TIPS["lr"])
+        self.optimizer = self._combo(OPTIMIZER_LABELS, "optimizer")
+        self.momentum = ValueSlider(Scale(0.0, 0.99, steps=99), 0.9, TIPS["momentum"],
+                                    WHATS_THIS["momentum"])
+        self.lr = ValueSlider(Scale(1e-7, 10.0, log=True, steps=800), 0.01, TIPS["lr"],
+                              WHATS_THIS["lr"])
         self.batch = ValueSlider(Scale(1, 4, integer=True, steps=3, all_at_top=True), 4,
-                                 TIPS["batch"])
+                                 TIPS["batch"], WHATS_THIS["batch"])
         outer.addWidget(self._group("Optimizer", ("optimizer", self.optimizer),
                                     ("momentum", self.momentum), ("learning rate", self.lr),
                                     ("batch size", self.batch)))
 
-        self.dark = QCheckBox("dark theme")
-        self.dark.setToolTip(TIPS["theme"])
-        outer.addWidget(self.dark)
+        self.theme_choice = self._combo(THEME_LABELS, "theme")
+        outer.addLayout(self._form(("theme", self.theme_choice)))
         outer.addStretch(1)
 
         self.set_config(config)
@@ -294,16 +360,17 @@ class ControlsPanel(QWidget):
                               (self.speed, "steps/s")):
             slider.value_refused.connect(
                 lambda why, label=label: self.config_invalid.emit(f"{label}: {why}"))
-        self.dark.toggled.connect(self.theme_toggled)
+        self.theme_choice.currentIndexChanged.connect(self._theme_picked)
 
     # ---- building ----------------------------------------------------------------------------
 
     @staticmethod
-    def _combo(labels: dict[str, str], tip: str) -> QComboBox:
+    def _combo(labels: dict[str, str], key: str) -> QComboBox:
         combo = QComboBox()
-        for key, label in labels.items():
-            combo.addItem(label, key)
-        combo.setToolTip(tip)
+        for name, label in labels.items():
+            combo.addItem(label, name)
+        combo.setToolTip(TIPS[key])
+        combo.setWhatsThis(WHATS_THIS[key])
         return combo
 
     @staticmethod
@@ -313,6 +380,7 @@ class ControlsPanel(QWidget):
         for label, widget in rows:
             lab = QLabel(label)
             lab.setToolTip(widget.toolTip())
+            lab.setWhatsThis(widget.whatsThis())
             form.addRow(lab, widget)
         return form
 
@@ -438,3 +506,19 @@ class ControlsPanel(QWidget):
 
     def set_running(self, running: bool) -> None:
         self.run_button.setText("Pause" if running else "Run")
+
+    def set_theme_name(self, name: str) -> None:
+        """Show ``name`` as the chosen theme without emitting ``theme_chosen``."""
+        self.theme_choice.blockSignals(True)
+        self.theme_choice.setCurrentIndex(max(0, self.theme_choice.findData(name)))
+        self.theme_choice.blockSignals(False)
+
+    def _theme_picked(self) -> None:
+        self.theme_chosen.emit(self.theme_choice.currentData())
+
+    def set_scale(self, scale: float) -> None:
+        """Widths fixed in pixels follow the text size (the fonts follow the application's)."""
+        for slider in self.findChildren(ValueSlider):
+            slider.set_scale_factor(scale)
+        for button in (self.step_button, self.run_button, self.reset_button):
+            button.setMinimumHeight(round(40 * scale))

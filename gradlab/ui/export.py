@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 - registers pg.exporters
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -100,7 +100,7 @@ def _qt_svg(panel: QWidget) -> bytes:
     generator.setTitle("gradlab")
     painter = QPainter(generator)
     try:
-        panel.render(painter)
+        panel.render(painter, QPoint(0, 0))
     finally:
         painter.end()
     buffer.close()

@@ -2,17 +2,30 @@
 
 The window keeps only the newest Update and redraws on a display-rate timer when something new
 arrived; it never computes (the GIL is shared with the training thread) and never sees a tensor.
+
+Around that: sessions (the worker reads and writes them from its own state; the window only names
+the file), presentation mode and the text size, export of pictures, settings (QSettings through
+``ui/settings.py``) and help.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QImage,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -29,7 +42,9 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QTabWidget,
+    QToolBar,
     QVBoxLayout,
+    QWhatsThis,
     QWidget,
     QWidgetAction,
 )
@@ -37,6 +52,8 @@ from PySide6.QtWidgets import (
 from gradlab.core.config import ConfigError, LabConfig
 from gradlab.core.data import Dataset
 from gradlab.remote import RemoteWorker
+from gradlab.ui import export
+from gradlab.ui import settings as st
 from gradlab.ui import theme as th
 from gradlab.ui.chain_rule_panel import ChainRulePanel
 from gradlab.ui.code_dialog import CodeDialog
@@ -44,11 +61,14 @@ from gradlab.ui.controls import ControlsPanel
 from gradlab.ui.fit_panel import FitPanel
 from gradlab.ui.gradient_panel import GradientPanel
 from gradlab.ui.graph_panel import GraphPanel
+from gradlab.ui.help import PANEL_HELP, TourDialog, about_html
 from gradlab.ui.history_panel import HistoryPanel
 from gradlab.ui.landscape_panel import LandscapePanel
 from gradlab.ui.loss_panel import LossPanel
 from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
+from gradlab.ui.presentation import PRESENTATION_LINES, PlotScaler
 from gradlab.ui.reduction_panel import ReductionPanel
+from gradlab.ui.sessions import SUFFIX
 from gradlab.ui.teaching_view import TeachingView
 from gradlab.ui.text import count, fmt
 from gradlab.worker import TIMELINE_STEPS, TrainerWorker, Update, needs_reset, start_worker
@@ -60,7 +80,22 @@ START_FALLBACK_MS = 500
 #: often; slower still once they hold more than BIG_HISTORY steps.
 HISTORY_INTERVAL = 0.25
 HISTORY_INTERVAL_BIG = 0.5
+#: The window's size after Reset layout (shrunk to the screen if it is smaller).
+DEFAULT_SIZE = (1600, 1000)
+TITLE = "gradlab — why loss.backward() needs a scalar"
+SESSION_FILTER = "gradlab session (*.gradlab)"
 BIG_HISTORY = 200_000
+
+
+def _unique_keys(*keys: str | QKeySequence.StandardKey) -> list[QKeySequence]:
+    """Key sequences without repeats (the platform's Zoom In is often Ctrl++ already, and a
+    shortcut listed twice on one action is ambiguous: it would never fire)."""
+    out: list[QKeySequence] = []
+    for key in keys:
+        sequences = QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) \
+            else [QKeySequence(key)]
+        out += [s for s in sequences if not s.isEmpty() and s not in out]
+    return out
 
 
 def release_plot_menus(plots: list[pg.PlotItem]) -> None:
@@ -96,20 +131,43 @@ class MainWindow(QMainWindow):
     step_view_requested = Signal(int)  # show a past step (the timeline)
     rewind_requested = Signal(int, int)  # continue from a past step: (step, new generation)
     landscape_range_requested = Signal(object, object)  # (w_range, b_range)
+    session_save_requested = Signal(str)  # path
+    session_open_requested = Signal(str, int)  # path, the generation to use if it opens
+    history_export_requested = Signal(str)  # path
     # for observers (tests, --screenshot)
     update_shown = Signal(object)
     worker_ready = Signal()
     trouble_shown = Signal(str)  # divergence, an error, or torch failing to load
     teaching_shown = Signal(object)  # a TeachingView of the current generation arrived
+    session_changed = Signal(str)  # a session was saved or opened (its path)
+    session_refused = Signal(str)  # a session could not be opened or saved (the message shown)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
-                 theme: th.Theme = th.LIGHT, worker_mode: str = "process") -> None:
+                 theme: th.Theme = th.LIGHT, worker_mode: str = "process",
+                 settings: st.Settings | None = None) -> None:
         """``worker_mode``: "process" trains in a child process (see remote.py: the window's
         drawing and the trainer then never wait for each other's GIL); "thread" trains in a
-        QThread of this process (the same worker; tests inject faults there)."""
+        QThread of this process (the same worker; tests inject faults there). ``settings``:
+        where recent files, the text size and the layout are kept (default: the user's)."""
         super().__init__()
         self.worker_mode = worker_mode
-        self.setWindowTitle("gradlab — why loss.backward() needs a scalar")
+        self.settings = settings if settings is not None else st.Settings()
+        self.session_path: str | None = None  # the session saved or opened last
+        self.presenting = False
+        self.font_scale = self.settings.font_scale()
+        th.set_scale(self.font_scale)  # the panels are built at this size
+        self._normal_layout: tuple | None = None  # geometry, state before presentation mode
+        self._pending_sessions: dict[str, str] = {}  # path -> "open" / "save"
+        self._timeline_floor = 0  # steps up to this one cannot be replayed (an opened session)
+        self._scaler = PlotScaler()
+        self.tour: TourDialog | None = None
+        self.about_box: QMessageBox | None = None
+        self.setWindowTitle(TITLE)
+        from gradlab.resources import app_icon
+
+        icon = app_icon()
+        if icon is not None:
+            self.setWindowIcon(icon)
         self.theme = theme
         self.config = config
         self.generation = 0
@@ -131,18 +189,19 @@ class MainWindow(QMainWindow):
 
         csv_size = len(dataset) if dataset is not None else None
         self.controls = ControlsPanel(config, csv_size=csv_size)
+        self.controls.set_theme_name(theme.name)
+        self.controls.set_scale(self.font_scale)
         # The controls spell defaults out (N 50 rather than None): start from their spelling, so
         # the first edit is compared like with like and does not look like a new dataset.
         try:
             config = self.config = self.controls.config()
         except ConfigError:
             pass
-        scroll = QScrollArea()
+        scroll = self.controls_scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.controls.sizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width() + 6)
+        self._fit_controls()
         self.dock = QDockWidget("Controls")
         self.dock.setObjectName("controls")
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -202,10 +261,14 @@ class MainWindow(QMainWindow):
         self._wire_controls()
         self._shortcuts()
         self._menus()
+        self._toolbar()
+        self._help_texts()
         self.code_dialog: CodeDialog | None = None
         self.message_box: QMessageBox | None = None
         self.set_theme(theme)
+        self._scaler.rescale(self._plot_panels(), th.FONT_SCALE)  # markers set from literals
         self.controls.set_ready(False)
+        self._default_state = self.saveState()  # for Reset layout
 
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
@@ -239,7 +302,7 @@ class MainWindow(QMainWindow):
         f.point_moved.connect(lambda i, x, y: self.data_edit_requested.emit("move", i, x, y))
         f.point_added.connect(lambda x, y: self.data_edit_requested.emit("add", -1, x, y))
         f.point_removed.connect(lambda i: self.data_edit_requested.emit("remove", i, 0.0, 0.0))
-        c.theme_toggled.connect(lambda dark: self.set_theme(th.DARK if dark else th.LIGHT))
+        c.theme_chosen.connect(self.choose_theme)
 
     def _shortcuts(self) -> None:
         # Window-wide; text boxes still get their own keys (Qt lets them override shortcuts),
@@ -276,12 +339,18 @@ class MainWindow(QMainWindow):
         self.data_edit_requested.connect(worker.edit_data)
         self.step_view_requested.connect(worker.show_step)
         self.rewind_requested.connect(worker.rewind)
+        self.session_save_requested.connect(worker.save_session)
+        self.session_open_requested.connect(worker.load_session)
+        self.history_export_requested.connect(worker.export_history)
         worker.data_edited.connect(self._on_data_edited)
         worker.data_loaded.connect(self._on_data_loaded)
         # Methods, never lambdas: a lambda has no thread, so Qt would call it in the worker's.
         worker.file_failed.connect(self._on_file_failed)
         worker.file_written.connect(self._on_file_written)
         worker.code_generated.connect(self._on_code)
+        worker.session_saved.connect(self._on_session_saved)
+        worker.session_loaded.connect(self._on_session_loaded)
+        worker.session_failed.connect(self._on_session_failed)
         self.landscape_range_requested.connect(worker.set_landscape_range)
         worker.ready.connect(self._on_ready)
         worker.load_failed.connect(self._on_load_failed)
@@ -321,25 +390,59 @@ class MainWindow(QMainWindow):
             else:
                 self.thread = start_worker(self.worker, self)
 
+    def _action(self, menu, text: str, tip: str, slot, key: str | QKeySequence | None = None,  # noqa: ANN001
+                checkable: bool = False) -> QAction:
+        """A menu action with its tooltip, status tip and "What's This?" text."""
+        action = menu.addAction(text)
+        if key is not None:
+            action.setShortcut(QKeySequence(key))
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.setWhatsThis(tip)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        return action
+
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        for text, key, slot, tip in (
-            ("&Import CSV…", "Ctrl+O", self.choose_csv,
-             "Load data from a CSV file: two numeric columns x, y (a header row is allowed)"),
-            ("&Export CSV…", "Ctrl+E", self.choose_csv_export, "Save the current data as CSV"),
-            ("Show the &code…", "Ctrl+K", self.show_code,
-             "The plain PyTorch script that does exactly what the lab did"),
-            (None, None, None, None),
-            ("&Quit", "Ctrl+Q", self.close, "Close gradlab"),
-        ):
-            if text is None:
-                file_menu.addSeparator()
-                continue
-            action = file_menu.addAction(text)
-            action.setShortcut(QKeySequence(key))
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-            action.triggered.connect(slot)
+        self._action(file_menu, "&Open session…", "Open a saved .gradlab session and carry on "
+                     "exactly where it was saved", self.choose_session_open, "Ctrl+O")
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._action(file_menu, "&Save session", "Save the run (settings, data, parameters, "
+                     "optimizer state and history) to its session file", self.save_session,
+                     QKeySequence.StandardKey.Save)
+        self._action(file_menu, "Save session &as…", "Save the run to a new session file",
+                     self.choose_session_save, "Ctrl+Shift+S")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Import CSV…", "Load data from a CSV file: two numeric columns "
+                     "x, y (a header row is allowed)", self.choose_csv, "Ctrl+I")
+        self._action(file_menu, "&Export CSV…", "Save the current data as CSV",
+                     self.choose_csv_export, "Ctrl+E")
+        export_menu = file_menu.addMenu("E&xport picture")
+        export_menu.setToolTipsVisible(True)
+        for name, text in self.EXPORTABLE.items():
+            self._action(export_menu, text, "Save this panel as a PNG image or an SVG drawing",
+                         lambda _=False, n=name: self.choose_panel_export(n))
+        export_menu.addSeparator()
+        self._action(export_menu, "The whole &window…", "Save a PNG image of the whole window",
+                     self.choose_window_export)
+        self._action(file_menu, "Export &history…", "Save the loss, the gradient, w and b of "
+                     "every step as CSV", self.choose_history_export)
+        self._action(file_menu, "Show the &code…", "The plain PyTorch script that does exactly "
+                     "what the lab did", self.show_code, "Ctrl+K")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", "Close gradlab", self.close, "Ctrl+Q")
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        copy_menu = edit_menu.addMenu("&Copy picture of")
+        copy_menu.setToolTipsVisible(True)
+        for name, text in self.EXPORTABLE.items():
+            self._action(copy_menu, text.removesuffix("…"), "Copy a picture of this panel to "
+                         "the clipboard, to paste into slides or notes",
+                         lambda _=False, n=name: self.copy_panel(n))
+
         view_menu = self.menuBar().addMenu("&View")
         for i, (text, panel) in enumerate((
                 ("the &fit", self.fit_panel), ("the &losses", self.loss_panel),
@@ -351,6 +454,94 @@ class MainWindow(QMainWindow):
         action = view_menu.addAction("Show &all panels")
         action.setShortcut(QKeySequence("Alt+0"))
         action.triggered.connect(lambda _=False: self.enlarge(None))
+        view_menu.addSeparator()
+        self.present_action = self._action(
+            view_menu, "&Presentation mode", "Full screen with larger text and thicker lines, "
+            "for a projector (F11)", self.set_presentation, "F11", checkable=True)
+        self.present_action.setIconText("Present")  # its toolbar button
+        self.controls_action = self._action(
+            view_menu, "Show the c&ontrols", "Show or hide the controls, so the plots take the "
+            "room (Ctrl+L)", self.set_controls_visible, "Ctrl+L", checkable=True)
+        self.controls_action.setIconText("Controls")
+        self.controls_action.setChecked(True)
+        self.larger_action = self._action(
+            view_menu, "&Larger text", "Make every font and marker larger (Ctrl+=)",
+            lambda _=False: self.change_font_scale(+1))
+        self.larger_action.setShortcuts(_unique_keys("Ctrl+=", "Ctrl++",
+                                                     QKeySequence.StandardKey.ZoomIn))
+        self.smaller_action = self._action(
+            view_menu, "&Smaller text", "Make every font and marker smaller (Ctrl+-)",
+            lambda _=False: self.change_font_scale(-1))
+        self.smaller_action.setShortcuts(_unique_keys("Ctrl+-", QKeySequence.StandardKey.ZoomOut))
+        self._action(view_menu, "&Normal text size", "Back to the normal text size (Ctrl+0)",
+                     lambda _=False: self.set_font_scale(1.0), "Ctrl+0")
+        theme_menu = view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for name, label in th.THEME_LABELS.items():
+            action = self._action(theme_menu, label, "Use this colour theme",
+                                  lambda _=False, n=name: self.choose_theme(n), checkable=True)
+            group.addAction(action)
+            self.theme_actions[name] = action
+        view_menu.addSeparator()
+        self._action(view_menu, "&Reset layout", "Put the controls, the toolbar and the window "
+                     "back where they were at first", self.reset_layout)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        whats_this = QWhatsThis.createAction(self)
+        whats_this.setText("&What's This?")
+        whats_this.setToolTip("Click this, then any control or panel, for what it means")
+        whats_this.setWhatsThis(whats_this.toolTip())
+        help_menu.addAction(whats_this)
+        self._action(help_menu, "Guided &tour…", "A short tour of the window's panels",
+                     self.show_tour)
+        help_menu.addSeparator()
+        self._action(help_menu, "&About gradlab…", "The version of gradlab and of the libraries "
+                     "it runs on", self.show_about)
+
+    def _toolbar(self) -> None:
+        """Presentation mode, the controls, text size; Step / Run / Reset when the controls are
+        hidden (the keys Space, Enter and R work either way)."""
+        bar = self.toolbar = QToolBar("Toolbar")
+        bar.setObjectName("toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addAction(self.present_action)
+        bar.addAction(self.controls_action)
+        bar.addSeparator()
+        self.toolbar_buttons: list[QAction] = []
+        for text, tip, slot in (("Step", "Take one step (Space)", self.step),
+                                ("Run", "Run or pause (Enter)", self.toggle_run),
+                                ("Reset", "Back to step 0 (R)", self.reset)):
+            action = QAction(text, self)
+            action.setToolTip(tip)
+            action.setWhatsThis(tip)
+            action.triggered.connect(lambda _=False, f=slot: f())
+            bar.addAction(action)
+            self.toolbar_buttons.append(action)
+        self.toolbar_run = self.toolbar_buttons[1]
+        bar.addSeparator()
+        for action, text in ((self.smaller_action, "A−"), (self.larger_action, "A+")):
+            button = QAction(text, self)
+            button.setToolTip(action.toolTip())
+            button.setWhatsThis(action.whatsThis())
+            button.triggered.connect(action.trigger)
+            bar.addAction(button)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self._show_toolbar_buttons()
+
+    def _help_texts(self) -> None:
+        """Tooltips and "What's This?" texts of the window's own parts."""
+        for name, widget in (("fit", self.fit_panel), ("loss", self.loss_panel),
+                             ("gradient", self.gradient_panel), ("history", self.history_panel),
+                             ("timeline", self.timeline), ("banner", self.banner),
+                             ("status", self.statusBar())):
+            tip, text = PANEL_HELP[name]
+            widget.setWhatsThis(text)
+            if name in ("timeline", "status"):
+                widget.setToolTip(tip)
+        self.continue_button.setWhatsThis(PANEL_HELP["timeline"][1])
+        self.dock.setWhatsThis("<b>The controls.</b> Every setting of the run. Point at one and "
+                               "press Shift+F1 for what it means; Ctrl+L hides them.")
 
     def _timeline_row(self) -> QHBoxLayout:
         self.timeline = QSlider(Qt.Orientation.Horizontal)
@@ -386,11 +577,14 @@ class MainWindow(QMainWindow):
             self.continue_button.setEnabled(k < self.run_step)
             return
         self.run_step = step = update.step
+        if self._timeline_floor < 0:
+            self._timeline_floor = step
+        low = max(1, step - TIMELINE_STEPS + 1, self._timeline_floor + 1) if step else 0
         self.timeline.blockSignals(True)
-        self.timeline.setRange(max(1, step - TIMELINE_STEPS + 1) if step else 0, step)
+        self.timeline.setRange(min(low, step), step)
         self.timeline.setValue(step)
         self.timeline.blockSignals(False)
-        self.timeline.setEnabled(step >= 1)
+        self.timeline.setEnabled(1 <= step and self._timeline_floor < step)
         self.timeline_label.setText(f"step {count(step)}")
         self.continue_button.setEnabled(False)
 
@@ -448,6 +642,7 @@ class MainWindow(QMainWindow):
             panel.start_point_chosen.connect(self.start_from)
             panel.range_requested.connect(self.landscape_range_requested)
         self._teaching_pages[name].layout().addWidget(panel)
+        self._scaler.rescale([panel], th.FONT_SCALE)  # its markers were set from literals
 
     def _teaching_built(self) -> list[QWidget]:
         return [p for p in (self.reduction_panel, self.chain_rule_panel, self.graph_panel,
@@ -622,6 +817,7 @@ class MainWindow(QMainWindow):
         self._diverged = False
         if not keep_history:
             self.history_panel.reset_history()
+            self._timeline_floor = 0
         self.fit_panel.clear_trail()
         self.hide_banner()
 
@@ -691,6 +887,7 @@ class MainWindow(QMainWindow):
     def _on_running_changed(self, running: bool) -> None:
         self._running = running
         self.controls.set_running(running)
+        self.toolbar_run.setText("Pause" if running else "Run")
         if running:
             self.state = "running"
         elif self.state == "running":
@@ -723,6 +920,8 @@ class MainWindow(QMainWindow):
         self.fit_panel.show_view(view, update.step, update.record.applied)
         self.loss_panel.show_view(view)
         self.gradient_panel.show_view(view)
+        if th.FONT_SCALE != 1.0:  # the fit panel restyles its markers when the data change
+            self._scaler.keep(self.fit_panel)
         self.shown = update
         if not self._diverged and not self._error and self.state not in ("running", "ready"):
             self.state = "paused"
@@ -734,6 +933,8 @@ class MainWindow(QMainWindow):
     def flush_history(self) -> None:
         self._history_dirty = False
         self.history_panel.redraw()
+        if th.FONT_SCALE != 1.0:  # its dots are restyled as the history grows
+            self._scaler.keep(self.history_panel)
 
     def _set_status(self) -> None:
         s = self.status_labels
@@ -770,8 +971,11 @@ class MainWindow(QMainWindow):
             panel.set_theme(theme)
         self.banner.setStyleSheet(
             f"QLabel {{ background: {theme.banner_error}; color: {theme.banner_text}; "
-            f"font-size: 18px; font-weight: 600; padding: 8px; border-radius: 4px; }}")
-        self.statusBar().setStyleSheet("QStatusBar QLabel { font-size: 17px; }")
+            f"font-size: {th.px(18)}px; font-weight: 600; padding: 8px; border-radius: 4px; }}")
+        self.statusBar().setStyleSheet(f"QStatusBar QLabel {{ font-size: {th.px(17)}px; }}")
+        if hasattr(self, "theme_actions"):
+            self.theme_actions[theme.name].setChecked(True)
+        self.controls.set_theme_name(theme.name)
         if self.shown is not None:
             self.redraw(self.shown)
             self.flush_history()
@@ -794,5 +998,342 @@ class MainWindow(QMainWindow):
                             for item in view.scene().items() if isinstance(item, pg.PlotItem)])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self._closed:
+            self.save_settings()
         self.shutdown()
         super().closeEvent(event)
+
+    # ---- sessions ----------------------------------------------------------------------------
+
+    def save_session_to(self, path: str) -> None:
+        """Ask the worker to save the run to ``path`` (it answers with ``session_changed`` or
+        a message). Safe to call from a crash handler: it only sends a queued request."""
+        path = str(path)
+        self._pending_sessions[path] = "save"
+        self.session_save_requested.emit(path)
+
+    def open_session_from(self, path: str) -> None:
+        """Ask the worker to open the session at ``path``; the run goes on from where it was
+        saved. A file that is not a valid session is refused and changes nothing."""
+        path = str(path)
+        self._pending_sessions[path] = "open"
+        self._reserved = max(self.generation, self._reserved) + 1
+        self.session_open_requested.emit(path, self._reserved)
+
+    def save_session(self) -> None:
+        """File → Save session: to the current session file, or ask for one."""
+        if self.session_path:
+            self.save_session_to(self.session_path)
+        else:
+            self.choose_session_save()
+
+    def choose_session_save(self) -> None:
+        start = self.session_path or os.path.join(self._dialog_folder(), "session" + SUFFIX)
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", start, SESSION_FILTER)
+        if path:
+            if not Path(path).suffix:
+                path += SUFFIX
+            self.save_session_to(path)
+
+    def choose_session_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", self._dialog_folder(),
+                                              SESSION_FILTER + ";;All files (*)")
+        if path:
+            self.open_session_from(path)
+
+    def _dialog_folder(self) -> str:
+        recent = self.settings.recent_files()
+        return os.path.dirname(self.session_path or (recent[0] if recent else "")) or ""
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        paths = self.settings.recent_files()
+        for i, path in enumerate(paths, start=1):
+            action = menu.addAction(f"&{i} {Path(path).name}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_session_from(p))
+        if not paths:
+            menu.addAction("(none yet)").setEnabled(False)
+        menu.addSeparator()
+        clear = menu.addAction("&Clear the list")
+        clear.setEnabled(bool(paths))
+        clear.triggered.connect(lambda _=False: self.settings.set_recent_files([]))
+
+    def _session_named(self, path: str) -> None:
+        self.session_path = path
+        self.settings.add_recent_file(path)
+        self.setWindowTitle("{name} — gradlab".format(name=Path(path).name))  # noqa: UP032
+        self.session_changed.emit(path)
+
+    def _on_session_saved(self, path: str) -> None:
+        self._pending_sessions.pop(path, None)
+        self._session_named(path)
+        self.statusBar().showMessage("Saved the session to {path}".format(path=path),  # noqa: UP032
+                                     5000)
+
+    def _on_session_loaded(self, path: str, config: LabConfig, dataset: Dataset, history: object,
+                           generation: int) -> None:
+        self._pending_sessions.pop(path, None)
+        if generation < self.generation:
+            return  # something newer (a reset, another file) came first
+        self._new_generation(generation)
+        self.config = config
+        self.controls.set_config(config, csv_size=len(dataset) if config.preset == "csv"
+                                 else None)
+        self.history_panel.append(history)
+        self._history_dirty = True
+        self._timeline_floor = -1  # the step of the next update: before it, nothing replays
+        self._session_named(path)
+        self.statusBar().showMessage("Opened the session {path}".format(path=path),  # noqa: UP032
+                                     5000)
+
+    def _on_session_failed(self, path: str, message: object) -> None:
+        op = self._pending_sessions.pop(path, "open")
+        if op == "save":
+            text = "The session was not saved to {path}:\n{reason}".format(  # noqa: UP032
+                path=path, reason=message)
+        else:
+            text = ("{path} was not opened:\n{reason}\n\nThe session you have open is "  # noqa: UP032
+                    "unchanged.").format(path=path, reason=message)
+            if not os.path.exists(path):
+                self.settings.remove_recent_file(path)
+        self.tell("Session", text, warning=True)
+        self.session_refused.emit(text)
+
+    # ---- export ------------------------------------------------------------------------------
+
+    #: name -> menu text of each picture File → Export and Edit → Copy offer
+    EXPORTABLE = {"fit": "The &fit…", "loss": "The &losses…", "gradient": "The &gradient…",
+                  "history": "The &history…", "tab": "The current &tab…"}
+
+    def panel_widget(self, name: str) -> QWidget:
+        """The widget a picture of ``name`` is taken from ("tab": the tab on screen)."""
+        panels = {"fit": self.fit_panel, "loss": self.loss_panel,
+                  "gradient": self.gradient_panel, "history": self.history_panel}
+        if name in panels:
+            return panels[name]
+        if name == "tab":
+            tab = self._teaching_tabs.get(self.tabs.currentIndex())
+            built = {"reduction": self.reduction_panel, "chain_rule": self.chain_rule_panel,
+                     "graph": self.graph_panel, "landscape": self.landscape_panel}.get(tab)
+            return built if built is not None else self.tabs.currentWidget()
+        raise KeyError(name)
+
+    def _draw_now(self) -> None:
+        """Everything on screen is up to date (a picture must show the latest step)."""
+        if self._dirty and self.latest is not None:
+            self._dirty = False
+            self.redraw(self.latest)
+        if self._history_dirty:
+            self.flush_history()
+
+    def export_panel(self, name: str, path: str) -> bool:
+        """Write a picture of a panel to ``path`` (.png or .svg); False (and a message) if not."""
+        self._draw_now()
+        try:
+            export.export_panel(self.panel_widget(name), str(path))
+        except export.ExportError as exc:
+            self.tell("Export", str(exc), warning=True)
+            return False
+        self._on_file_written(str(path))
+        return True
+
+    def export_window(self, path: str) -> bool:
+        """A PNG of the whole window."""
+        self._draw_now()
+        try:
+            export.export_window(self, str(path))
+        except export.ExportError as exc:
+            self.tell("Export", str(exc), warning=True)
+            return False
+        self._on_file_written(str(path))
+        return True
+
+    def copy_panel(self, name: str) -> QImage:
+        """Put a picture of a panel on the clipboard."""
+        self._draw_now()
+        image = export.copy_panel(self.panel_widget(name))
+        self.statusBar().showMessage("Copied a picture to the clipboard", 5000)
+        return image
+
+    def export_history(self, path: str) -> None:
+        """The history as CSV, written by the worker (it keeps the history of the run)."""
+        self.history_export_requested.emit(str(path))
+
+    def _ask_save_path(self, title: str, name: str, filters: str) -> str:
+        start = os.path.join(self._dialog_folder(), name)
+        path, chosen = QFileDialog.getSaveFileName(self, title, start, filters)
+        if path and not Path(path).suffix:
+            path += ".svg" if "svg" in chosen.lower() else Path(name).suffix
+        return path
+
+    def choose_panel_export(self, name: str) -> None:
+        path = self._ask_save_path("Export picture", f"gradlab-{name}.png",
+                                   "PNG image (*.png);;SVG drawing (*.svg)")
+        if path:
+            self.export_panel(name, path)
+
+    def choose_window_export(self) -> None:
+        path = self._ask_save_path("Export the window", "gradlab-window.png", "PNG image (*.png)")
+        if path:
+            self.export_window(path)
+
+    def choose_history_export(self) -> None:
+        path = self._ask_save_path("Export history", "gradlab-history.csv", "CSV (*.csv)")
+        if path:
+            self.export_history(path)
+
+    # ---- presentation, text size, theme, layout ---------------------------------------------
+
+    def set_presentation(self, on: bool, full_screen: bool = True) -> None:
+        """Presentation mode: full screen (unless ``full_screen`` is False, e.g. for a
+        screenshot of a given size), its own text size (larger by default), thicker lines."""
+        on = bool(on)
+        self.present_action.setChecked(on)
+        if on == self.presenting:
+            return
+        if on:
+            self._normal_layout = (self.saveGeometry(), self.saveState())
+            self.presenting = True
+            self.set_controls_visible(self.settings.presentation_controls(), remember=False)
+            if full_screen:
+                self.showFullScreen()
+        else:
+            self.presenting = False
+            if self.isFullScreen():
+                self.showNormal()
+            if self._normal_layout is not None:
+                geometry, state = self._normal_layout
+                self.restoreGeometry(geometry)
+                self.restoreState(state)
+                self._normal_layout = None
+        self._apply_scale(self.settings.font_scale(self.presenting))
+
+    def set_controls_visible(self, shown: bool, remember: bool = True) -> None:
+        """Show or hide the controls; in presentation mode the choice is remembered."""
+        self.dock.setVisible(bool(shown))
+        self.controls_action.setChecked(bool(shown))
+        if remember and self.presenting:
+            self.settings.set_presentation_controls(bool(shown))
+        self._show_toolbar_buttons()
+
+    def _show_toolbar_buttons(self) -> None:
+        hidden = not self.controls_action.isChecked()
+        for action in self.toolbar_buttons:
+            action.setVisible(hidden)
+
+    def change_font_scale(self, direction: int) -> None:
+        """One text-size step up (+1) or down (-1)."""
+        self.set_font_scale(st.next_scale(self.font_scale, direction))
+
+    def set_font_scale(self, scale: float) -> None:
+        """Scale every font and marker live (1.0: normal); remembered per mode."""
+        scale = st.clamp_scale(scale, self.font_scale)
+        self.settings.set_font_scale(scale, self.presenting)
+        self._apply_scale(scale)
+
+    def _apply_scale(self, scale: float) -> None:
+        old = th.FONT_SCALE
+        self.font_scale = scale
+        th.set_scale(scale, PRESENTATION_LINES if self.presenting else 1.0)
+        self._scaler.rescale(self._plot_panels(), old)
+        self.controls.set_scale(scale)
+        self.set_theme(self.theme)
+        for panel in self._teaching_built():
+            rescale = getattr(panel, "rescale_text", None)
+            if rescale is not None:
+                rescale()
+        self._fit_controls()
+        QTimer.singleShot(0, self._fit_controls)  # again once the new fonts have settled
+        self.statusBar().showMessage("Text size {pct} %".format(  # noqa: UP032
+            pct=round(scale * 100)), 2000)
+
+    def _fit_controls(self) -> None:
+        """The controls' dock is as wide as the controls need at the current text size."""
+        self.controls.adjustSize()
+        scroll = self.controls_scroll
+        scroll.setMinimumWidth(self.controls.sizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 6)
+
+    def _plot_panels(self) -> list[QWidget]:
+        return [self.fit_panel, self.loss_panel, self.gradient_panel, self.history_panel,
+                *self._teaching_built()]
+
+    def choose_theme(self, name: str) -> None:
+        """Light, dark or projector; remembered."""
+        if name not in th.THEMES:
+            return
+        self.settings.set_theme(name)
+        if name != self.theme.name:
+            self.set_theme(th.THEMES[name])
+
+    def restore_layout(self) -> None:
+        """The window's size, position and dock layout as the user left them last time."""
+        geometry, state = self.settings.geometry(), self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        self.controls_action.setChecked(not self.dock.isHidden())
+        self._show_toolbar_buttons()
+
+    def reset_layout(self) -> None:
+        """Controls on the left, toolbar on top, all panels shown, the default size."""
+        if self.presenting:
+            self.set_presentation(False)
+        self.restoreState(self._default_state)
+        self.toolbar.show()
+        self.set_controls_visible(True, remember=False)
+        self.enlarge(None)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        w, h = DEFAULT_SIZE
+        if screen is not None:
+            w, h = min(w, screen.width()), min(h, screen.height())
+        self.showNormal()
+        self.resize(w, h)
+        self.settings.forget_layout()
+
+    def save_settings(self) -> None:
+        """What the next start should remember (called when the window closes)."""
+        if self.presenting and self._normal_layout is not None:
+            geometry, state = self._normal_layout
+        else:
+            geometry, state = self.saveGeometry(), self.saveState()
+        self.settings.set_layout(geometry, state)
+        self.settings.set_theme(self.theme.name)
+        self.settings.set_last_preset(self.config.preset)
+        self.settings.sync()
+
+    # ---- help --------------------------------------------------------------------------------
+
+    def show_tour(self) -> TourDialog:
+        if self.tour is None:
+            self.tour = TourDialog(self, self.show_tab)
+        self.tour.go(0)
+        self.tour.show()
+        return self.tour
+
+    def show_tab(self, name: str) -> None:
+        """Switch to the Training tab ("training") or a teaching tab by its panel name."""
+        if name == "training":
+            self.tabs.setCurrentIndex(0)
+            return
+        for index, tab in self._teaching_tabs.items():
+            if tab == name:
+                self.tabs.setCurrentIndex(index)
+
+    def show_about(self) -> QMessageBox:
+        if self.about_box is not None:
+            self.about_box.close()
+            self.about_box.deleteLater()
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About gradlab", about_html(),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        icon = self.windowIcon()
+        if not icon.isNull():
+            box.setIconPixmap(icon.pixmap(64, 64))
+        self.about_box = box
+        box.open()
+        return box

@@ -105,10 +105,9 @@ class PlotScaler:
         self._cache: dict[int, list[object]] = {}
 
     def _items(self, panel: QWidget) -> list[object]:
-        scene = getattr(panel, "scene", None)
-        if scene is None:
-            return []
-        items = [i for i in scene().items() if isinstance(
+        views = [panel] if isinstance(panel, pg.GraphicsView) \
+            else panel.findChildren(pg.GraphicsView)
+        items = [i for view in views for i in view.scene().items() if isinstance(
             i, (pg.TextItem, pg.LegendItem, pg.ScatterPlotItem, pg.PlotDataItem))]
         # PlotDataItem draws through a ScatterPlotItem child: scale the parent, not both.
         return [i for i in items if not (isinstance(i, pg.ScatterPlotItem)

@@ -11,10 +11,13 @@ from gradlab.ui import theme as th
 
 
 def text_scale(width: int, height: int, base: tuple[int, int] = (900, 600)) -> float:
-    """How much to enlarge the text for a panel of this size: 1 at ``base``, up to 1.5, in
-    steps of 0.1 so that a few pixels of resizing never restyle the panel."""
+    """How much to enlarge the text for a panel of this size: 1 at ``base``, up to 1.5, times
+    the user's text size (``theme.FONT_SCALE``, Ctrl+= / Ctrl+-) but never beyond the larger
+    of 1.5 and that size; in steps of 0.1 so that a few pixels of resizing never restyle the
+    panel."""
     ratio = min(width / base[0], height / base[1])
-    return round(min(1.5, max(1.0, ratio)), 1)
+    user = th.FONT_SCALE
+    return round(min(max(1.5, user), min(1.5, max(1.0, ratio)) * user), 1)
 
 
 def role_label(role: str, text: str = "", wrap: bool = False) -> QLabel:
@@ -62,6 +65,10 @@ class GrowingTextPanel(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self.rescale_text()
+
+    def rescale_text(self) -> None:
+        """Restyle if the panel's size or the user's text size asks for another scale."""
         scale = text_scale(self.width(), self.height())
         if scale != self._scale:
             self._scale = scale

@@ -16,6 +16,26 @@ from gradlab.core.data import Dataset
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings(tmp_path_factory, monkeypatch) -> Iterator[None]:  # noqa: ANN001
+    """Every window test starts from empty settings of its own (never the user's): gradlab's
+    Settings and a plain ``QSettings()`` (the organisation and application names the app sets)
+    both land in a new folder."""
+    from PySide6.QtCore import QCoreApplication
+
+    from gradlab.ui import settings as st
+
+    folder = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv(st.ENV_DIR, str(folder))
+    QCoreApplication.setOrganizationName(st.ORGANIZATION)
+    QCoreApplication.setApplicationName(st.APPLICATION)
+    st.configure_store()
+    from gradlab.ui import theme as th
+
+    th.set_scale(1.0)  # a window of an earlier test may have left its text size behind
+    yield
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui" in str(item.path).replace("\\", "/"):

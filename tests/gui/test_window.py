@@ -222,9 +222,10 @@ def test_torch_import_failure_is_reported(make_lab, qtbot, monkeypatch) -> None:
 
 def test_dark_theme_switch_redraws(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(SEED)
-    window.controls.dark.setChecked(True)
+    choice = window.controls.theme_choice
+    choice.setCurrentIndex(choice.findData("dark"))
     assert window.theme.name == "dark"
-    window.controls.dark.setChecked(False)
+    choice.setCurrentIndex(choice.findData("light"))
     assert window.theme.name == "light"
 
 

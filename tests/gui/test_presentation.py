@@ -1,0 +1,199 @@
+"""Presentation mode, the live text size, themes, the controls that fold away, and the settings
+that remember them (always the test's own, never the user's)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import Qt
+
+from gradlab.core.config import LabConfig
+from gradlab.ui import settings as st
+from gradlab.ui import theme as th
+
+NOISY = LabConfig(preset="noisy-line", lr=0.05, batch_size=10)
+
+
+def axis_px(window) -> int:  # noqa: ANN001
+    return window.fit_panel.plot.getAxis("bottom").style["tickFont"].pixelSize()
+
+
+def sizes(window) -> dict[str, float]:  # noqa: ANN001
+    """Sizes that must follow the text scale, from every kind of item."""
+    return {
+        "axis": axis_px(window),
+        "label": window.loss_panel.reduced_label.textItem.font().pixelSize(),
+        "note": window.loss_panel.note.textItem.font().pixelSize(),
+        "points": window.fit_panel.points.opts["size"],
+        "legend": float(window.fit_panel.legend.opts["labelTextSize"].removesuffix("pt")),
+        "app_pt": window.controls.font().pointSize(),
+        "value_box": window.controls.lr.edit.width(),
+        "status_px": int(window.statusBar().styleSheet().split("font-size: ")[1].split("px")[0]),
+    }
+
+
+def test_settings_are_the_tests_own(make_lab) -> None:  # noqa: ANN001
+    window = make_lab(NOISY, worker_mode="thread")
+    path = Path(window.settings.path)
+    assert path.is_relative_to(os.environ[st.ENV_DIR])
+    home = Path.home() / ".config"
+    assert not path.is_relative_to(home) or str(home).startswith(os.environ[st.ENV_DIR])
+
+
+def test_text_size_scales_every_font_and_marker_live(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(NOISY, worker_mode="thread")
+    window.step(2)
+    qtbot.waitUntil(lambda: window.shown.step == 2 and not window.shown.running)
+    base = sizes(window)
+    assert base["axis"] == th.BASE_SIZES["AXIS_PX"] and base["points"] == 14
+    for _ in range(3):  # 1.0 -> 1.1 -> 1.25 -> 1.5
+        window.larger_action.trigger()
+    assert window.font_scale == 1.5 and th.FONT_SCALE == 1.5
+    qtbot.waitUntil(lambda: window.controls.font().pointSize() == 18)  # Qt posts font changes
+    big = sizes(window)
+    for key, value in base.items():
+        assert big[key] == pytest.approx(value * 1.5, rel=0.1), key
+    # A redraw (new data: the fit panel restyles its markers from literals) keeps the scale.
+    window.controls.n.set_value(60, emit=True)
+    qtbot.waitUntil(lambda: window.shown.view.layout.n == 60)
+    assert window.fit_panel.points.opts["size"] == pytest.approx(14 * 1.5)
+    window.smaller_action.trigger()
+    assert window.font_scale == 1.25
+    window.set_font_scale(1.0)  # Ctrl+0
+    qtbot.waitUntil(lambda: window.controls.font().pointSize() == 12)
+    assert sizes(window) == base
+    assert window.settings.font_scale() == 1.0
+
+
+def test_keyboard_shortcuts_for_text_size_and_presentation(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(NOISY, worker_mode="thread")
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(window, Qt.Key.Key_Equal, ctrl)
+    assert window.font_scale == 1.1
+    qtbot.keyClick(window, Qt.Key.Key_Minus, ctrl)
+    qtbot.keyClick(window, Qt.Key.Key_Minus, ctrl)
+    assert window.font_scale == 0.9
+    qtbot.keyClick(window, Qt.Key.Key_0, ctrl)
+    assert window.font_scale == 1.0
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.presenting and window.isFullScreen()
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert not window.presenting and not window.isFullScreen()
+
+
+def test_presentation_mode_is_larger_thicker_and_comes_back(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(NOISY, worker_mode="thread")
+    window.resize(700, 500)  # smaller than the offscreen screen, so it can come back exactly
+    qtbot.waitUntil(lambda: window.width() == 700)
+    size = window.size()
+    normal_line = window.fit_panel.line.opts["pen"].widthF()
+    window.present_action.trigger()  # the toolbar button / F11
+    assert window.presenting and window.isFullScreen()
+    assert window.font_scale == st.PRESENTATION_FONT
+    assert axis_px(window) == round(th.BASE_SIZES["AXIS_PX"] * st.PRESENTATION_FONT)
+    assert window.fit_panel.line.opts["pen"].widthF() > normal_line  # thicker lines
+    # Its own text size, remembered apart from the normal one.
+    window.set_font_scale(1.5)
+    assert window.settings.font_scale(presenting=True) == 1.5
+    assert window.settings.font_scale() == 1.0
+    # The controls fold away; Step / Run / Reset appear on the toolbar instead.
+    assert not any(a.isVisible() for a in window.toolbar_buttons)
+    window.controls_action.trigger()
+    assert window.dock.isHidden()
+    assert all(a.isVisible() for a in window.toolbar_buttons)
+    assert window.settings.presentation_controls() is False
+    step_button = window.toolbar.widgetForAction(window.toolbar_buttons[0])
+    qtbot.mouseClick(step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.shown.step == 1)
+    window.present_action.trigger()
+    assert not window.presenting and not window.isFullScreen()
+    qtbot.waitUntil(lambda: window.size() == size)
+    assert not window.dock.isHidden()  # the normal layout had the controls shown
+    assert window.font_scale == 1.0
+    assert window.fit_panel.line.opts["pen"].widthF() == normal_line
+
+
+def test_themes_include_a_projector_theme_and_persist(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(NOISY, worker_mode="thread")
+    window.theme_actions["projector"].trigger()
+    assert window.theme is th.PROJECTOR
+    assert window.controls.theme_choice.currentData() == "projector"
+    assert window.fit_panel.backgroundBrush().color().name() == th.PROJECTOR.background
+    choice = window.controls.theme_choice
+    choice.setCurrentIndex(choice.findData("dark"))
+    assert window.theme is th.DARK and window.theme_actions["dark"].isChecked()
+    assert window.settings.theme() == "dark"
+    window.close()
+    assert st.Settings().theme() == "dark"
+
+
+def test_layout_text_size_and_preset_are_remembered(make_lab, qtbot) -> None:  # noqa: ANN001
+    first = make_lab(NOISY, worker_mode="thread")
+    first.set_font_scale(1.25)
+    first.set_controls_visible(False)
+    first.close()
+    saved = st.Settings()
+    assert saved.last_preset() == "noisy-line"
+    assert saved.geometry() is not None and saved.window_state() is not None
+
+    second = make_lab(LabConfig(), worker_mode="thread")
+    assert second.font_scale == 1.25 and axis_px(second) == round(15 * 1.25)
+    second.restore_layout()
+    assert second.dock.isHidden() and not second.controls_action.isChecked()
+    second.reset_layout()  # View → Reset layout
+    assert not second.dock.isHidden() and second.controls_action.isChecked()
+    assert st.Settings().geometry() is None
+
+
+def test_a_broken_settings_file_gives_the_defaults(tmp_path: Path) -> None:
+    folder = Path(os.environ[st.ENV_DIR])
+    s = st.Settings()
+    s.set_value(st.FONT_SCALE, "huge")
+    s.set_value(st.THEME, "neon")
+    s.set_value(st.RECENT_FILES, "{not json")
+    s.set_value(st.LAST_PRESET, 42)
+    s.sync()
+    fresh = st.Settings()
+    assert Path(fresh.path).is_relative_to(folder)
+    assert (fresh.font_scale(), fresh.theme(), fresh.recent_files(), fresh.last_preset()) == (
+        1.0, "light", [], None)
+    for k in range(12):
+        fresh.add_recent_file(str(tmp_path / f"{k}.gradlab"))
+    assert len(fresh.recent_files()) == st.MAX_RECENT
+    assert fresh.recent_files()[0].endswith("11.gradlab")
+
+
+def test_presentation_screenshot_at_1920x1080_and_150_percent(tmp_path: Path) -> None:
+    """The app's own --screenshot with presentation mode: nothing may be cut off the controls."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "present.png"
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, str(root / "main.py"), "--screenshot", str(out), "--preset",
+         "noisy-line", "--steps", "3", "--size", "1920x1080", "--presentation",
+         "--font-scale", "150"], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1920, 1080)
+    # A screenshot neither reads nor writes the user's settings.
+    assert not [p for p in Path(os.environ[st.ENV_DIR]).rglob("*") if p.is_file()]
+
+
+def test_plot_scaler_never_drifts(qtbot) -> None:  # noqa: ANN001
+    from gradlab.ui.presentation import scale_items
+
+    item = pg.ScatterPlotItem(size=14)
+    text = pg.TextItem()
+    text.setFont(th.label_font(20))
+    for scale in (1.1, 1.25, 1.5, 1.75, 1.25, 0.8, 1.0):
+        scale_items([item, text], scale, text_scale=th.FONT_SCALE)
+        th.set_scale(scale)
+    assert item.opts["size"] == pytest.approx(14)
+    assert text.textItem.font().pixelSize() == 20

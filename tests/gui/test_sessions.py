@@ -1,0 +1,203 @@
+"""Sessions through the window: save, quit, open in a new window, and go on exactly; bad files
+are refused with a message naming what is wrong, and the open session is untouched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gradlab import cli
+from gradlab.core.config import LabConfig
+from gradlab.core.data import dataset_for
+from gradlab.core.session import load_session
+
+# Minibatches of 7 out of 50 (a shuffle each epoch) and Adam (two buffers per parameter): the
+# state a session must carry beyond w and b.
+ADAM = LabConfig(preset="noisy-line", optimizer="adam", lr=0.05, batch_size=7, seed=3)
+
+
+def straight(config: LabConfig, steps: int) -> tuple[float, float]:
+    """w, b after ``steps`` steps of a run that was never interrupted (the core, no window)."""
+    from gradlab.core.trainer import Trainer
+
+    trainer = Trainer(config, dataset_for(config))
+    trainer.run(steps)
+    return trainer.params
+
+
+def settled(window, step: int) -> bool:  # noqa: ANN001
+    u = window.shown
+    return (u is not None and u.generation == window.generation and u.step == step
+            and not u.running and not window._dirty)
+
+
+def take_steps(window, qtbot, n: int) -> None:  # noqa: ANN001
+    target = window.shown.step + n
+    window.step(n)
+    qtbot.waitUntil(lambda: settled(window, target), timeout=20_000)
+
+
+def open_and_wait(window, qtbot, path: Path) -> None:  # noqa: ANN001
+    window.open_session_from(str(path))
+    qtbot.waitUntil(lambda: window.session_path == str(path)
+                    and window.shown.generation == window.generation, timeout=20_000)
+
+
+@pytest.mark.parametrize("worker_mode", ["thread", "process"])
+def test_save_quit_open_and_go_on_equals_a_straight_run(make_lab, qtbot, tmp_path: Path,
+                                                        worker_mode: str) -> None:  # noqa: ANN001
+    path = tmp_path / "adam.gradlab"
+    first = make_lab(ADAM, worker_mode=worker_mode)
+    take_steps(first, qtbot, 3)
+    first.save_session_to(str(path))
+    qtbot.waitUntil(lambda: first.session_path == str(path), timeout=20_000)
+    assert path.name in first.windowTitle()
+    saved = load_session(path)
+    assert saved.step == 3 and len(saved.history) == 3
+    assert saved.state["optimizer"]["state"]  # Adam's buffers are in the file
+    first.close()  # quit
+
+    second = make_lab(LabConfig(), worker_mode=worker_mode)  # a new window, other settings
+    open_and_wait(second, qtbot, path)
+    qtbot.waitUntil(lambda: settled(second, 3))
+    assert second.config.optimizer == "adam" and second.config.batch_size == 7
+    assert second.controls.optimizer.currentData() == "adam"
+    assert second.controls.batch.value() == 7
+    assert second.history_panel.buffer.size == 3  # the history came back too
+    take_steps(second, qtbot, 2)
+    w, b = straight(ADAM, 5)
+    assert (second.shown.record.w_after, second.shown.record.b_after) == (w, b)  # bit for bit
+    np.testing.assert_array_equal(second.history_panel.buffer.column("step"), [1, 2, 3, 4, 5])
+    assert str(path) == second.settings.recent_files()[0]
+
+
+def test_an_edit_after_opening_goes_on_from_the_session(make_lab, qtbot,
+                                                        tmp_path: Path) -> None:  # noqa: ANN001
+    """A session saved by the headless trace leaves N and the noise out; the window spells
+    them out, and changing the learning rate afterwards must not restart on new data."""
+    path = tmp_path / "cli.gradlab"
+    assert cli.main(["--preset", "noisy-line", "--steps", "4", "--lr", "0.05",
+                     "--save-session", str(path)]) == 0
+    window = make_lab(LabConfig(), worker_mode="thread")
+    open_and_wait(window, qtbot, path)
+    qtbot.waitUntil(lambda: settled(window, 4))
+    assert not window.timeline.isEnabled()  # steps before the session cannot be replayed
+    generation = window.generation
+    window.controls.lr.edit.setText("0.02")
+    window.controls.lr.edit.editingFinished.emit()
+    assert window.generation == generation  # a live change, not a restart
+    take_steps(window, qtbot, 1)
+    assert window.shown.step == 5
+    assert window.history_panel.buffer.size == 5
+    assert window.timeline.isEnabled() and window.timeline.minimum() == 5
+
+
+def _bad_files(good: dict, folder: Path) -> list[tuple[Path, str]]:
+    """(file, what the message must name) for each kind of bad session."""
+    def write(name: str, text: str) -> Path:
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    text = json.dumps(good)
+    wrong_version = dict(good, version=99)
+    nonsense_lr = json.loads(text)
+    nonsense_lr["config"]["lr"] = -5
+    nonsense_optimizer = json.loads(text)
+    nonsense_optimizer["config"]["optimizer"] = "banana"
+    nonsense_w = json.loads(text)
+    nonsense_w["state"]["w"] = "abc"
+    ragged_data = json.loads(text)
+    ragged_data["dataset"]["y"] = ragged_data["dataset"]["y"][:-1]
+    ragged_history = json.loads(text)
+    ragged_history["history"]["loss"] = ragged_history["history"]["loss"][:-1]
+    return [
+        (write("corrupt.gradlab", text.replace(":", ";", 3)), "not valid JSON"),
+        (write("truncated.gradlab", text[: len(text) // 2]), "not valid JSON"),
+        (write("version.gradlab", json.dumps(wrong_version)), "version"),
+        (write("lr.gradlab", json.dumps(nonsense_lr)), "config.lr"),
+        (write("optimizer.gradlab", json.dumps(nonsense_optimizer)), "config.optimizer"),
+        (write("w.gradlab", json.dumps(nonsense_w)), "state.w"),
+        (write("xy.gradlab", json.dumps(ragged_data)), "x has 50 values but y has 49"),
+        (write("history.gradlab", json.dumps(ragged_history)), "arrays differ in length"),
+        (folder / "missing.gradlab", "cannot read"),
+    ]
+
+
+def test_bad_session_files_are_refused_and_nothing_changes(make_lab, qtbot,
+                                                           tmp_path: Path) -> None:  # noqa: ANN001
+    good = tmp_path / "good.gradlab"
+    assert cli.main(["--preset", "noisy-line", "--steps", "3", "--lr", "0.05",
+                     "--save-session", str(good)]) == 0
+    bad = _bad_files(json.loads(good.read_text()), tmp_path)
+
+    window = make_lab(ADAM, worker_mode="thread")
+    take_steps(window, qtbot, 2)
+    refused: list[str] = []
+    window.session_refused.connect(refused.append)
+    before = (window.generation, window.config, window.shown.record.w_after,
+              window.shown.record.b_after, window.history_panel.buffer.size)
+    for k, (path, named) in enumerate(bad, start=1):
+        window.open_session_from(str(path))
+        qtbot.waitUntil(lambda k=k: len(refused) == k, timeout=20_000)
+        message = refused[-1]
+        assert str(path) in message and named in message, message
+        assert "unchanged" in message
+        assert window.message_box.isVisible() and window.message_box.text() == message
+        # The headless trace refuses the same file with the same reason, exit status 2.
+        assert cli.main(["--session", str(path)]) == 2
+    window.message_box.close()
+    after = (window.generation, window.config, window.shown.record.w_after,
+             window.shown.record.b_after, window.history_panel.buffer.size)
+    assert after == before and window.session_path is None
+    take_steps(window, qtbot, 3)  # the open run goes on as if nothing had happened
+    w, b = straight(ADAM, 5)
+    assert (window.shown.record.w_after, window.shown.record.b_after) == (w, b)
+
+
+def test_headless_bad_session_message_matches_the_window(capsys, tmp_path: Path) -> None:
+    good = tmp_path / "good.gradlab"
+    assert cli.main(["--preset", "seed", "--steps", "1", "--save-session", str(good)]) == 0
+    capsys.readouterr()
+    for path, named in _bad_files(json.loads(good.read_text()), tmp_path):
+        if named == "x has 50 values but y has 49":
+            named = "x has 4 values but y has 3"
+        assert cli.main(["--session", str(path)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("gradlab: error: argument --session: ")
+        assert str(path) in err and named in err and "\n" not in err, err
+
+
+def test_saving_to_a_folder_that_does_not_exist_says_so(make_lab, qtbot,
+                                                        tmp_path: Path) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig(), worker_mode="thread")
+    refused: list[str] = []
+    window.session_refused.connect(refused.append)
+    target = tmp_path / "no" / "such" / "folder" / "s.gradlab"
+    window.save_session_to(str(target))
+    qtbot.waitUntil(lambda: bool(refused), timeout=20_000)
+    assert "not saved" in refused[0] and "cannot write" in refused[0]
+    assert window.session_path is None and not target.exists()
+
+
+def test_reset_after_opening_starts_the_session_run_again(make_lab, qtbot,
+                                                          tmp_path: Path) -> None:  # noqa: ANN001
+    path = tmp_path / "s.gradlab"
+    window = make_lab(ADAM, worker_mode="thread")
+    take_steps(window, qtbot, 4)
+    window.save_session_to(str(path))
+    qtbot.waitUntil(lambda: window.session_path == str(path), timeout=20_000)
+    window.reset()
+    qtbot.waitUntil(lambda: settled(window, 0))
+    assert window.history_panel.buffer.size == 0
+    open_and_wait(window, qtbot, path)
+    qtbot.waitUntil(lambda: settled(window, 4))
+    assert window.history_panel.buffer.size == 4
+    # Save (Ctrl+S) goes to the session's own file again.
+    path.unlink()
+    window.save_session()
+    qtbot.waitUntil(lambda: path.exists(), timeout=20_000)
+    assert load_session(path).step == 4
