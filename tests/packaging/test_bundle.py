@@ -103,7 +103,9 @@ def test_bundle_is_lean(bundle: Bundle) -> None:
                for f in files) or os.name == "nt"  # import torch needs it (not on Windows)
     unwanted = [f for f in files if "/torch/test/" in f or "/torch/include/" in f
                 or "/torch/share/" in f or f.endswith((".h", ".hpp", ".cmake", ".pyi"))
-                or "/torch/bin/test_" in f or "pyqtgraph/examples/" in f]
+                or ("/torch/bin/" in f and "torch_shm_manager" not in f)
+                or "/torch/lib/" in f and "test" in f.rsplit("/", 1)[1]
+                or "pyqtgraph/examples/" in f]
     assert unwanted == []
     assert any(f.startswith(internal + "resources/") for f in files)
     if bundle.contents is not None:
