@@ -575,8 +575,10 @@ class TrainerWorker(QObject):
             if self._pending_record is None and self._last_emitted is not None:
                 # The last slice's record already went out marked running: say it has stopped.
                 self._pending_record = self._last_emitted
-            self._flush()
-            self.running_changed.emit(False)
+            try:
+                self._flush()
+            finally:  # the window must hear that the run stopped even if the last view failed
+                self.running_changed.emit(False)
 
     def _steps_this_slice(self, now: float) -> tuple[int, int]:
         """(steps to take now, milliseconds until the next tick)."""
@@ -793,7 +795,10 @@ class TrainerWorker(QObject):
         self._show_preview()
 
     def _fail(self, exc: Exception) -> None:
-        self._pause()
+        try:
+            self._pause()
+        except Exception:  # noqa: BLE001 - what failed may be the pause's flush itself (a view
+            pass  # or a snapshot): report the first error, below, not this repeat of it
         self._drop_pending()
         mod = self._mod
         if mod is not None and isinstance(exc, mod.NoReductionError):
