@@ -22,6 +22,8 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -129,8 +131,35 @@ def check_picture(image: Any, expected: tuple[int, int]) -> str | None:
 
 
 def run() -> int:
-    """The self-test; returns EXIT_OK (every failure ends the process through ``fail``)."""
+    """The self-test; returns EXIT_OK (every failure ends the process through ``fail``, even an
+    unexpected exception: a windowed executable would otherwise wait on an error dialog)."""
     watchdog = _Watchdog(_timeout())
+    try:
+        return _run(watchdog)
+    except Exception as exc:  # noqa: BLE001 - reported, then the process ends
+        _crash(watchdog, exc)
+        raise  # not reached: _crash ends the process
+
+
+def _crash(watchdog: _Watchdog, exc: BaseException) -> None:
+    if sys.stderr is not None:
+        traceback.print_exception(exc, file=sys.stderr)
+    fail(f"while waiting for {watchdog.stage}: {type(exc).__name__}: {exc}")
+
+
+def _guarded(watchdog: _Watchdog, slot: Callable[..., None]) -> Callable[..., None]:
+    """A slot whose exception ends the self-test (Qt would print it and carry on waiting)."""
+
+    def wrapper(*args: Any) -> None:
+        try:
+            slot(*args)
+        except Exception as exc:  # noqa: BLE001 - reported, then the process ends
+            _crash(watchdog, exc)
+
+    return wrapper
+
+
+def _run(watchdog: _Watchdog) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.pop("GRADLAB_STARTUP_PROBE", None)
 
@@ -193,9 +222,10 @@ def run() -> int:
         window.close()
         app.exit(EXIT_OK)
 
-    window.worker_ready.connect(on_ready)
-    window.update_shown.connect(on_update)
-    window.trouble_shown.connect(on_trouble)
+    window.worker_ready.connect(_guarded(watchdog, on_ready))
+    window.update_shown.connect(_guarded(watchdog, on_update))
+    window.trouble_shown.connect(_guarded(watchdog, on_trouble))
+    finish = _guarded(watchdog, finish)
     watchdog.stage = "the worker to be ready (PyTorch loading)"
     window.show()
     window.start()

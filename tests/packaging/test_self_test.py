@@ -17,12 +17,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(tmp_path: Path, fake_torch: str | None = None, timeout_s: float | None = None,
-         limit: float = 240) -> subprocess.CompletedProcess:
+         limit: float = 240, fake: str = "torch") -> subprocess.CompletedProcess:
     env = dict(os.environ)
     for key in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "GRADLAB_SELF_TEST_TIMEOUT"):
         env.pop(key, None)  # the self-test must go offscreen by itself
     if fake_torch is not None:
-        package = tmp_path / "fake" / "torch"
+        package = tmp_path / "fake" / fake
         package.mkdir(parents=True)
         (package / "__init__.py").write_text(fake_torch)
         env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "fake"), env.get("PYTHONPATH", "")])
@@ -54,6 +54,15 @@ def test_torch_that_hangs_hits_the_deadline_with_the_stage(tmp_path: Path) -> No
     proc = _run(tmp_path, fake_torch="import time\ntime.sleep(60)\n", timeout_s=8, limit=60)
     assert proc.returncode == 1
     assert "timed out after 8 s waiting for: the worker to be ready" in proc.stderr
+
+
+def test_an_unexpected_error_ends_the_self_test_with_the_stage(tmp_path: Path) -> None:
+    proc = _run(tmp_path, fake_torch='raise RuntimeError("no plots today")\n', fake="pyqtgraph",
+                limit=60)
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == ("gradlab: self-test failed: while waiting for Qt and pyqtgraph to import: "
+                    "RuntimeError: no plots today")
 
 
 def test_check_record_names_what_is_wrong() -> None:
