@@ -4,7 +4,8 @@ Opt-in (it builds a ~680 MB bundle in a clean venv, about 5 minutes on 2 cores):
 
     GRADLAB_PACKAGING=1 python -m pytest -s tests/packaging -m packaging
 
-``GRADLAB_BUNDLE=/path/to/dist/gradlab/gradlab`` tests an existing build instead of building.
+``GRADLAB_BUNDLE=/path/to/dist/gradlab/gradlab`` tests an existing build instead of building;
+the bundle built here is deleted afterwards unless ``GRADLAB_KEEP_BUNDLE=1``.
 Sizes and times are printed (``-s`` shows them), never asserted as timings.
 """
 
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,10 +55,11 @@ class Bundle:
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundle]:
     existing = os.environ.get("GRADLAB_BUNDLE")
     if existing:
-        return Bundle(Path(existing), None)
+        yield Bundle(Path(existing), None)
+        return
     base = tmp_path_factory.mktemp("bundle")
     dist, work = base / "dist", base / "work"
     t0 = time.monotonic()
@@ -75,7 +78,9 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     listing = subprocess.run([str(viewer), "-r", "-b", str(exe)], capture_output=True,
                              text=True, timeout=120).stdout
     shutil.rmtree(work, ignore_errors=True)  # the build venv: ~1.5 GB nobody needs now
-    return Bundle(exe, listing)
+    yield Bundle(exe, listing)
+    if not os.environ.get("GRADLAB_KEEP_BUNDLE"):
+        shutil.rmtree(base, ignore_errors=True)  # ~0.9 GB with the archive
 
 
 def _run(cmd: list[str], **env_changes: str | None) -> subprocess.CompletedProcess:
