@@ -110,6 +110,17 @@ def session_dict(
     return doc
 
 
+def _fit_history(doc: dict[str, Any], size: int) -> tuple[dict[str, list], str]:
+    """The newest steps of ``doc``'s history that keep the file under MAX_BYTES, and the text."""
+    history = doc["history"]
+    steps = len(history["step"])
+    rest = size - len(json.dumps(history))
+    keep = int(steps * (MAX_BYTES * 0.99 - rest) / max(size - rest, 1))
+    kept = {name: values[len(values) - keep:] if keep > 0 else [] for name, values in
+            history.items()}
+    return kept, json.dumps({**doc, "history": kept}, allow_nan=False)
+
+
 def save_session(
     path: str | os.PathLike[str], config: LabConfig, dataset: Dataset,
     trainer_state: Mapping[str, Any], history: HistoryChunk | Mapping[str, Any] | None = None,
@@ -119,11 +130,20 @@ def save_session(
     Raises SessionError if the state is not JSON-able or the file cannot be written.
     """
     try:
-        text = json.dumps(session_dict(config, dataset, trainer_state, history), allow_nan=False)
+        doc = session_dict(config, dataset, trainer_state, history)
+        text = json.dumps(doc, allow_nan=False)
+        if len(text) >= MAX_BYTES and "history" in doc:
+            # A long run's history can make a file too large to load back: keep its newest steps.
+            doc["history"], text = _fit_history(doc, len(text))
     except (TypeError, ValueError) as exc:
         raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "cannot be written as JSON: "
                                                      "{reason}"), reason=str(exc)),
                            "state") from None
+    if len(text) >= MAX_BYTES:  # never write a file that load_session would refuse
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "the session would be {size} MB, more than the {limit} MB a session may "
+            "be: the data are too large to save"), size=len(text) // 2**20,
+            limit=MAX_BYTES // 2**20))
     p = Path(path)
     if p.exists() and not p.is_file():  # never swap a device or a folder for a regular file
         try:

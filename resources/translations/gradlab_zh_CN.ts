@@ -740,6 +740,10 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <translation>不是合法的 JSON：其中有一个长达数千位的数字</translation>
     </message>
     <message>
+        <source>the session would be {size} MB, more than the {limit} MB a session may be: the data are too large to save</source>
+        <translation>会话文件将有 {size} MB，超过了会话文件最多 {limit} MB 的限制：数据太大，无法保存</translation>
+    </message>
+    <message>
         <source>not a gradlab session: the file holds {kind}, not an object</source>
         <translation>不是 gradlab 会话文件：文件内容是{kind}，而不是对象</translation>
     </message>

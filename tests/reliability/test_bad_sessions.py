@@ -300,3 +300,32 @@ def test_headless_bad_session_in_a_real_process(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "config.lr" in proc.stderr
     assert math.isfinite(len(proc.stdout)) and proc.stdout == ""
+
+
+def test_a_saved_session_always_loads_back(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A long run's history made a file larger than load_session accepts (about 4.6 million
+    steps at 116 bytes a step against 512 MB): the student saved a session they could not open.
+    Now the newest steps that fit are kept; data too large for any session is refused before
+    anything is written."""
+    monkeypatch.setattr(session_mod, "MAX_BYTES", 200_000)
+    cfg = LabConfig(preset="noisy-line", n_points=50, lr=0.01)
+    data = make_preset("noisy-line", n=50)
+    trainer = Trainer(cfg, data)
+    _, history = trainer.run(5000)  # ~580 kB of history
+    path = tmp_path / "long.gradlab"
+    session_mod.save_session(path, cfg, data, trainer.state_dict(), history)
+    assert path.stat().st_size <= session_mod.MAX_BYTES
+    loaded = load_session(path)
+    kept = loaded.history.step
+    assert 0 < kept.size < 5000 and kept[-1] == 5000 and (kept == range(5001 - kept.size,
+                                                                         5001)).all()
+    assert loaded.make_trainer().state_dict() == trainer.state_dict()  # the run itself is exact
+    tally.tried("session: a history too long for a loadable file")
+    big = make_preset("noisy-line", n=20_000)  # ~800 kB of data alone
+    path.write_text("the old file")
+    with pytest.raises(SessionError, match="too large to save"):
+        session_mod.save_session(path, cfg.replace(n_points=20_000), big,
+                                 Trainer(cfg.replace(n_points=20_000), big).state_dict())
+    assert path.read_text() == "the old file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.gradlab"]
+    tally.tried("session: data too large for any session")
