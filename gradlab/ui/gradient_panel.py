@@ -66,7 +66,8 @@ class _GradPlot:
         if x_range != self.x_range or y_range != self.y_range:
             self.x_range, self.y_range = x_range, y_range
             self.plot.setRange(xRange=x_range, yRange=y_range, padding=0)
-        ticks = bar_ticks(pos, group, [(total_pos, "Σ")])
+        room = self.plot.vb.width() * span / (x_range[1] - x_range[0])
+        ticks = bar_ticks(pos, group, [(total_pos, "Σ")], room_px=room)
         if ticks != self.ticks:
             self.ticks = ticks
             self.plot.getAxis("bottom").setTicks([ticks])

@@ -18,15 +18,18 @@ from gradlab.ui.view import PanelView
 OFF_SCALE = 3.0
 
 
-def bar_ticks(pos: np.ndarray, group_size: int, extra: list[tuple[float, str]] | None = None
-              ) -> list[tuple[float, str]]:
+def bar_ticks(pos: np.ndarray, group_size: int, extra: list[tuple[float, str]] | None = None,
+              room_px: float = 0.0) -> list[tuple[float, str]]:
     """Sample numbers under the bars: every one when few, round numbers otherwise.
 
     ``pos`` is in sample numbers (1-based) also for groups, so round numbers work for both.
+    ``room_px``: the width the bars take on screen, if known; every number is labelled only if
+    the labels fit side by side at the current text size.
     """
+    fits = room_px <= 0 or room_px / max(1, pos.size) >= 1.6 * th.AXIS_PX
     if pos.size == 0:
         ticks: list[tuple[float, str]] = []
-    elif group_size == 1 and pos.size <= 20:
+    elif group_size == 1 and pos.size <= 20 and fits:
         ticks = [(float(p), str(int(p))) for p in pos]
     else:
         last = float(pos[-1]) + 0.5 * group_size
@@ -146,7 +149,8 @@ class LossPanel(pg.GraphicsLayoutWidget):
             self.reduced_label.setPos(x_hi, label_y)
             self.note.setText(note)
             self.note.setPos(x_lo, top)
-        ticks = bar_ticks(pos, group)
+        bars = float(pos[-1] - pos[0]) + group
+        ticks = bar_ticks(pos, group, room_px=self.plot.vb.width() * bars / (x_hi - x_lo))
         if ticks != self._ticks:
             self._ticks = ticks
             self.plot.getAxis("bottom").setTicks([ticks])

@@ -57,17 +57,21 @@ def _text_item(item: pg.TextItem, scale: float, text_scale: float) -> None:
 
 
 def _legend(legend: pg.LegendItem, scale: float) -> None:
-    base_pt = getattr(legend, _BASE, None)
-    if base_pt is None:
+    base = getattr(legend, _BASE, None)
+    if base is None:
         text = str(legend.opts.get("labelTextSize") or "9pt")
         try:
-            base_pt = float(text.removesuffix("pt"))
+            base = (float(text.removesuffix("pt")), legend.layout.horizontalSpacing())
         except ValueError:
             return
-        legend.__dict__[_BASE] = base_pt
+        legend.__dict__[_BASE] = base
+    base_pt, base_gap = base
     size = f"{max(6.0, round(base_pt * scale, 1)):g}pt"
     if legend.opts.get("labelTextSize") == size:
         return
+    # The samples draw their markers at the markers' (scaled) size in a box of fixed size: a
+    # wider gap keeps a large marker (the fit's minibatch ring, 26 px at scale 1) off its label.
+    legend.layout.setHorizontalSpacing(base_gap + 13.0 * max(0.0, scale - 1.0))
     legend.setLabelTextSize(size)
     for _sample, label in legend.items:
         label.setText(label.text, size=size)

@@ -10,6 +10,7 @@ window then restyles every panel.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -146,12 +147,44 @@ def style_plot(plot, theme: Theme, x_label: str = "", y_label: str = "") -> None
         # Replaying an axis' text is ~2 ms per paint in software rendering, with the GIL held
         # (it starves the training thread); cache it as a pixmap until the ticks change.
         ax.setCacheMode(ax.CacheMode.DeviceCoordinateCache)
+    uncrowd(plot.getAxis("left"))
     style = {"color": theme.foreground, "font-size": f"{AXIS_PX}px"}
     if x_label:
         plot.setLabel("bottom", x_label, **style)
     if y_label:
         plot.setLabel("left", y_label, **style)
     plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
+
+
+def uncrowd(axis) -> None:  # noqa: ANN001 - a pyqtgraph AxisItem
+    """A vertical axis labels no more ticks than fit one above the other at its font size.
+
+    pyqtgraph always labels every major tick and asks for at least two intervals, so on a short
+    plot with large text (presentation mode) the labels would overlap; here the major spacing
+    grows to the next 1-2-5 step that leaves room. Axes with their own tick rule keep it.
+    """
+    import pyqtgraph as pg
+
+    if getattr(axis, "_uncrowded", False) or type(axis).tickValues is not pg.AxisItem.tickValues:
+        return
+    default = axis.tickSpacing
+
+    def tick_spacing(lo: float, hi: float, size: float) -> list:
+        levels = default(lo, hi, size)
+        font = axis.style.get("tickFont")
+        text_px = font.pixelSize() if font is not None and font.pixelSize() > 0 else AXIS_PX
+        span = abs(hi - lo)
+        if not levels or span <= 0 or size <= 0:
+            return levels
+        raw = 1.15 * text_px * span / size  # the least spacing at which labels do not touch
+        if levels[0][0] >= raw:
+            return levels
+        mag = 10.0 ** math.floor(math.log10(raw))
+        major = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+        return [(major, 0)] + [level for level in levels[1:] if level[0] < major]
+
+    axis.tickSpacing = tick_spacing
+    axis._uncrowded = True
 
 
 def set_title(plot, html: str) -> None:  # noqa: ANN001 - a pyqtgraph PlotItem
@@ -192,6 +225,9 @@ def apply_app_theme(app: QApplication, theme: Theme) -> None:
                             (QPalette.ColorRole.Highlight, theme.bars_batch),
                             (QPalette.ColorRole.HighlightedText, "#ffffff")):
             pal.setColor(role, QColor(color))
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                     QPalette.ColorRole.ButtonText):  # disabled still looks disabled
+            pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#8a8a8a"))
     elif theme.name == "dark":
         pal.setColor(QPalette.ColorRole.Window, QColor(theme.panel))
         pal.setColor(QPalette.ColorRole.WindowText, QColor(theme.foreground))

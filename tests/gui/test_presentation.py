@@ -197,3 +197,29 @@ def test_plot_scaler_never_drifts(qtbot) -> None:  # noqa: ANN001
         th.set_scale(scale)
     assert item.opts["size"] == pytest.approx(14)
     assert text.textItem.font().pixelSize() == 20
+
+
+def test_bar_numbers_and_axis_labels_never_overlap(qtbot) -> None:  # noqa: ANN001
+    """Large text on a narrow or short plot: fewer labels rather than labels on each other."""
+    import numpy as np
+
+    from gradlab.ui.loss_panel import bar_ticks
+
+    pos = np.arange(1, 21, dtype=float)
+    assert len(bar_ticks(pos, 1)) == 20  # width unknown: every sample, as before
+    assert len(bar_ticks(pos, 1, room_px=1000)) == 20
+    th.set_scale(1.5)
+    crowded = bar_ticks(pos, 1, room_px=300)  # 15 px per bar, 22 px text
+    assert 2 <= len(crowded) < 10
+    assert [label for _, label in crowded] == ["1", "5", "10", "15"]
+
+    plot = pg.PlotItem()
+    th.style_plot(plot, th.LIGHT)
+    axis = plot.getAxis("left")
+    lo, hi, size = -62.0, 45.0, 82.0  # a short plot of the history panel, text 22 px
+    (major, values), *_ = axis.tickValues(lo, hi, size)
+    assert (major * size / (hi - lo)) >= 1.15 * th.AXIS_PX  # labels a text line apart
+    assert values  # and still labelled
+    th.set_scale(1.0)
+    (major, _), *_ = axis.tickValues(lo, hi, 400.0)
+    assert major <= 20  # a tall plot keeps pyqtgraph's own spacing
