@@ -1209,6 +1209,8 @@ class MainWindow(QMainWindow):
                 self.restoreGeometry(geometry)
                 self.restoreState(state)
                 self._normal_layout = None
+            self.controls_action.setChecked(not self.dock.isHidden())
+            self._show_toolbar_buttons()
         self._apply_scale(self.settings.font_scale(self.presenting))
 
     def set_controls_visible(self, shown: bool, remember: bool = True) -> None:

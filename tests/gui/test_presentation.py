@@ -112,6 +112,8 @@ def test_presentation_mode_is_larger_thicker_and_comes_back(make_lab, qtbot) -> 
     assert not window.presenting and not window.isFullScreen()
     qtbot.waitUntil(lambda: window.size() == size)
     assert not window.dock.isHidden()  # the normal layout had the controls shown
+    assert window.controls_action.isChecked()
+    assert not any(a.isVisible() for a in window.toolbar_buttons)
     assert window.font_scale == 1.0
     assert window.fit_panel.line.opts["pen"].widthF() == normal_line
 
