@@ -6,7 +6,6 @@ be handed to the translation system as they are.
 
 from __future__ import annotations
 
-import importlib.metadata
 import sys
 from collections.abc import Callable
 
@@ -109,6 +108,8 @@ def versions() -> list[tuple[str, str]]:
     """(component, version) for About. torch's comes from its package metadata (or from the
     module if this process has already loaded it): never import torch here, it takes seconds
     and belongs to the worker."""
+    import importlib.metadata  # here, not at start-up: it costs ~10 ms to import
+
     import numpy
     import pyqtgraph
     import PySide6

@@ -14,6 +14,7 @@ import math
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -52,26 +53,27 @@ from PySide6.QtWidgets import (
 from gradlab.core.config import ConfigError, LabConfig
 from gradlab.core.data import Dataset
 from gradlab.remote import RemoteWorker
-from gradlab.ui import export
 from gradlab.ui import settings as st
 from gradlab.ui import theme as th
-from gradlab.ui.chain_rule_panel import ChainRulePanel
-from gradlab.ui.code_dialog import CodeDialog
 from gradlab.ui.controls import ControlsPanel
 from gradlab.ui.fit_panel import FitPanel
 from gradlab.ui.gradient_panel import GradientPanel
-from gradlab.ui.graph_panel import GraphPanel
 from gradlab.ui.help import PANEL_HELP, TourDialog, about_html
 from gradlab.ui.history_panel import HistoryPanel
-from gradlab.ui.landscape_panel import LandscapePanel
 from gradlab.ui.loss_panel import LossPanel
 from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
 from gradlab.ui.presentation import PRESENTATION_LINES, PlotScaler
-from gradlab.ui.reduction_panel import ReductionPanel
 from gradlab.ui.sessions import SUFFIX
 from gradlab.ui.teaching_view import TeachingView
 from gradlab.ui.text import count, fmt
 from gradlab.worker import TIMELINE_STEPS, TrainerWorker, Update, needs_reset, start_worker
+
+if TYPE_CHECKING:  # built on first use: their imports are not paid for at start-up
+    from gradlab.ui.chain_rule_panel import ChainRulePanel
+    from gradlab.ui.code_dialog import CodeDialog
+    from gradlab.ui.graph_panel import GraphPanel
+    from gradlab.ui.landscape_panel import LandscapePanel
+    from gradlab.ui.reduction_panel import ReductionPanel
 
 FRAME_MS = 16
 #: Start the worker after this long even if the window never painted.
@@ -628,16 +630,24 @@ class MainWindow(QMainWindow):
             return
         theme = self.theme
         if name == "reduction":
+            from gradlab.ui.reduction_panel import ReductionPanel
+
             panel = self.reduction_panel = ReductionPanel(theme)
             panel.reduction_chosen.connect(self.choose_reduction)
             panel.weights_edited.connect(self.set_batch_weights)
             panel.backward_requested.connect(
                 lambda: self.teaching_requested.emit(frozenset({"reduction"})))
         elif name == "chain_rule":
+            from gradlab.ui.chain_rule_panel import ChainRulePanel
+
             panel = self.chain_rule_panel = ChainRulePanel(theme)
         elif name == "graph":
+            from gradlab.ui.graph_panel import GraphPanel
+
             panel = self.graph_panel = GraphPanel(theme)
         else:
+            from gradlab.ui.landscape_panel import LandscapePanel
+
             panel = self.landscape_panel = LandscapePanel(theme)
             panel.start_point_chosen.connect(self.start_from)
             panel.range_requested.connect(self.landscape_range_requested)
@@ -771,6 +781,8 @@ class MainWindow(QMainWindow):
 
     def _on_code(self, script: str, note: str) -> None:
         if self.code_dialog is None:
+            from gradlab.ui.code_dialog import CodeDialog
+
             self.code_dialog = CodeDialog(self)
         self.code_dialog.show_script(script, note)
 
@@ -1131,6 +1143,8 @@ class MainWindow(QMainWindow):
 
     def export_panel(self, name: str, path: str) -> bool:
         """Write a picture of a panel to ``path`` (.png or .svg); False (and a message) if not."""
+        from gradlab.ui import export
+
         self._draw_now()
         try:
             export.export_panel(self.panel_widget(name), str(path))
@@ -1142,6 +1156,8 @@ class MainWindow(QMainWindow):
 
     def export_window(self, path: str) -> bool:
         """A PNG of the whole window."""
+        from gradlab.ui import export
+
         self._draw_now()
         try:
             export.export_window(self, str(path))
@@ -1153,6 +1169,8 @@ class MainWindow(QMainWindow):
 
     def copy_panel(self, name: str) -> QImage:
         """Put a picture of a panel on the clipboard."""
+        from gradlab.ui import export
+
         self._draw_now()
         image = export.copy_panel(self.panel_widget(name))
         self.statusBar().showMessage("Copied a picture to the clipboard", 5000)
