@@ -873,4 +873,43 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <translation>{name}: {reason}</translation>
     </message>
 </context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>gradlab: unexpected error</source>
+        <translation>gradlab：意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside gradlab: {error}</source>
+        <translation>gradlab 内部出错了：{error}</translation>
+    </message>
+    <message>
+        <source>Save your session before quitting, so that you can open it again and go on where you were. Or keep working: the lab may still be usable.</source>
+        <translation>退出前先保存会话，以后可以再打开它，从原处接着做。也可以继续使用：实验室可能仍然可用。</translation>
+    </message>
+    <message>
+        <source>You can quit, or keep working: the lab may still be usable.</source>
+        <translation>你可以退出，也可以继续使用：实验室可能仍然可用。</translation>
+    </message>
+    <message>
+        <source>Save session and quit…</source>
+        <translation>保存会话并退出…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>继续使用</translation>
+    </message>
+    <message>
+        <source>Save the session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>gradlab session (*.gradlab)</source>
+        <translation>gradlab 会话 (*.gradlab)</translation>
+    </message>
+</context>
 </TS>
