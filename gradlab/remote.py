@@ -34,6 +34,7 @@ from typing import Any
 
 from PySide6.QtCore import QMetaMethod, QObject, Signal
 
+from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
 from gradlab.worker import TrainerWorker
 
 #: Seconds the child gets to stop on its own before it is terminated.
@@ -69,7 +70,13 @@ SIGNALS, COMMANDS = _meta_methods(TrainerWorker)
 
 def child_main(conn: Any, config: Any, dataset: Any) -> None:
     """Entry point of the training process (must be importable: multiprocessing spawns it)."""
+    import signal
+
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
+
+    # Ctrl+C in the terminal reaches the whole process group: the window decides what happens
+    # (and stops this process); a KeyboardInterrupt here would only print a second traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
     worker = TrainerWorker(config, dataset)
@@ -167,8 +174,9 @@ class _Link:
         try:
             self.process.start()
         except Exception as exc:  # noqa: BLE001 - e.g. no resources for a new process
-            self.deliver("load_failed", (f"The training process could not start: "
-                                         f"{type(exc).__name__}: {exc}",))
+            self.deliver("load_failed", (Message(QT_TRANSLATE_NOOP(
+                "messages", "The training process could not start: {name}: {reason}"),
+                name=type(exc).__name__, reason=error_message(exc)),))
             self.here.close()
             return
         finally:
