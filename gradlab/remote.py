@@ -340,6 +340,8 @@ class RemoteWorker(_remote_base()):  # type: ignore[misc]
             return
         if name == "data_loaded":
             self._config, self._dataset = args[0], args[1]
+        elif name == "session_loaded":
+            self._config, self._dataset = args[1], args[2]
         elif name == "data_edited":
             self._config = args[0]
         getattr(self, name).emit(*args)
