@@ -1,0 +1,198 @@
+"""Soak: a long run in the real window, and what it does to resident memory.
+
+    python tests/benchmarks/soak.py [--steps 1000000] [--n 1000] [--mode process|thread]
+                                    [--every 100000] [--json FILE]
+
+Runs ``--steps`` steps flat out at N = ``--n`` in the window (offscreen, the worker mode the app
+uses unless ``--mode`` says otherwise) and prints, every ``--every`` steps, the resident memory of
+the window's process and of its training process next to the size of the history buffer (the
+window keeps every step's loss, gradient and parameters: 48 bytes a step, grown by doubling).
+
+The verdict: nothing lost (the history holds steps 1..K exactly once, K = the run's last step)
+and memory bounded: the window's growth beyond its history buffer, and the training process's
+growth, each stay under ``--slack`` MB. Exit status 0 if both hold, 1 if not. Not collected by
+pytest; ``tests/reliability/test_load.py`` runs a short soak in the suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of a process (Linux /proc), in MB; 0 if it has gone."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            pages = int(f.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def wait_until(app, predicate, timeout: float, interval: float = 0.01) -> bool:  # noqa: ANN001
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        app.processEvents()
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+@dataclass
+class Sample:
+    steps: int
+    seconds: float
+    window_mb: float
+    trainer_mb: float  # the training process (0 in thread mode: it is the window's process)
+    history_mb: float  # the history buffer's allocation
+
+
+@dataclass
+class Report:
+    n: int
+    mode: str
+    steps: int = 0
+    seconds: float = 0.0
+    samples: list[Sample] = field(default_factory=list)
+    history_complete: bool = False
+    window_growth_mb: float = 0.0
+    history_growth_mb: float = 0.0
+    window_growth_beyond_history_mb: float = 0.0
+    trainer_growth_mb: float = 0.0
+    bounded: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.history_complete and self.bounded
+
+
+def history_mb(window) -> float:  # noqa: ANN001
+    return window.history_panel.buffer._data.nbytes / 2**20
+
+
+def soak(app, steps: int, n: int, mode: str | None, every: int, slack_mb: float,  # noqa: ANN001
+         warmup: int = 5_000, log=print) -> Report:  # noqa: ANN001
+    """Run ``steps`` steps (after ``warmup`` steps whose memory is the baseline)."""
+    from gradlab.core.config import LabConfig
+    from gradlab.ui.main_window import MainWindow
+
+    config = LabConfig(preset="noisy-line", n_points=n, lr=0.01)
+    window = MainWindow(config, None, **({} if mode is None else {"worker_mode": mode}))
+    report = Report(n=n, mode=window.worker_mode)
+    window.resize(1600, 1000)
+    window.show()
+    window.start()
+    try:
+        if not wait_until(app, lambda: window.shown is not None, 120):
+            raise RuntimeError("the worker did not become ready within 120 s")
+
+        def step() -> int:
+            return 0 if window.latest is None else window.latest.step
+
+        def sample(t0: float) -> Sample:
+            pid = getattr(window.worker, "pid", None)
+            return Sample(step(), time.perf_counter() - t0, rss_mb(),
+                          rss_mb(pid) if pid is not None else 0.0, history_mb(window))
+
+        window.run()
+        if not wait_until(app, lambda: step() >= warmup, 300):
+            raise RuntimeError(f"fewer than {warmup} steps after 300 s")
+        t0 = time.perf_counter()
+        base = sample(t0)
+        report.samples.append(base)
+        log(f"{'steps':>10s} {'s':>8s} {'steps/s':>8s} {'window MB':>10s} "
+            f"{'trainer MB':>10s} {'history MB':>10s}")
+
+        def show(s: Sample) -> None:
+            rate = (s.steps - base.steps) / s.seconds if s.seconds else 0.0
+            log(f"{s.steps:10,d} {s.seconds:8.1f} {rate:8.0f} {s.window_mb:10.1f} "
+                f"{s.trainer_mb:10.1f} {s.history_mb:10.1f}")
+
+        show(base)
+        target = base.steps + steps
+        mark = base.steps + every
+        while step() < target:
+            if not wait_until(app, lambda: step() >= min(mark, target) or window.state
+                              in ("diverged", "error"), 3600):
+                raise RuntimeError("no progress for an hour")
+            if window.state in ("diverged", "error"):
+                raise RuntimeError(f"the run stopped: {window.banner.text()}")
+            s = sample(t0)
+            report.samples.append(s)
+            show(s)
+            mark += every
+        window.pause()
+        wait_until(app, lambda: not window._running and window.latest is not None
+                   and not window.latest.running, 30)
+        wait_until(app, lambda: False, 0.3)  # let the last history arrive
+        window.flush_history()
+        end = sample(t0)
+        report.steps = end.steps - base.steps
+        report.seconds = end.seconds
+        buf = window.history_panel.buffer
+        steps_kept = buf.column("step")
+        report.history_complete = bool(buf.size == end.steps and (
+            steps_kept == list(range(1, end.steps + 1))).all())
+        report.window_growth_mb = end.window_mb - base.window_mb
+        report.history_growth_mb = end.history_mb - base.history_mb
+        report.window_growth_beyond_history_mb = report.window_growth_mb - report.history_growth_mb
+        report.trainer_growth_mb = end.trainer_mb - base.trainer_mb
+        report.bounded = (report.window_growth_beyond_history_mb <= slack_mb
+                          and report.trainer_growth_mb <= slack_mb)
+    finally:
+        window.close()
+        window.deleteLater()
+        wait_until(app, lambda: False, 0.1)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=1_000_000)
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--mode", choices=("process", "thread"), default=None,
+                        help="the worker mode (default: the app's)")
+    parser.add_argument("--every", type=int, default=100_000, help="print a line this often")
+    parser.add_argument("--slack", type=float, default=30.0,
+                        help="MB of growth allowed beyond the history buffer (default 30)")
+    parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    # isort: split
+    from gradlab.gui import configure_pyqtgraph
+
+    configure_pyqtgraph()
+    app = QApplication.instance() or QApplication([])
+    report = soak(app, args.steps, args.n, args.mode, args.every, args.slack)
+    print(f"soak: {report.steps:,} steps at N = {report.n:,} ({report.mode} mode) in "
+          f"{report.seconds:.0f} s ({report.steps / max(report.seconds, 1e-9):,.0f} steps/s)")
+    print(f"history: {'every step kept, once' if report.history_complete else 'STEPS LOST'}; "
+          f"buffer grew {report.history_growth_mb:.1f} MB "
+          f"({report.history_growth_mb * 2**20 / max(report.steps, 1):.0f} bytes a step)")
+    print(f"window process: {report.window_growth_mb:+.1f} MB, "
+          f"{report.window_growth_beyond_history_mb:+.1f} MB beyond the history buffer")
+    if report.mode == "process":
+        print(f"training process: {report.trainer_growth_mb:+.1f} MB")
+    print(f"verdict: {'bounded' if report.bounded else 'NOT BOUNDED'} "
+          f"(slack {args.slack:g} MB), {'nothing lost' if report.history_complete else 'LOST'}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(asdict(report), indent=2))
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

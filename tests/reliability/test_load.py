@@ -1,0 +1,146 @@
+"""Load and soak: a storm of 10 000 control changes while running leaves the window responsive
+and in the state of the last change; a short soak keeps every step and bounded memory (the long
+one, 10^6 steps, is ``tests/benchmarks/soak.py``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from gradlab.core.config import LabConfig
+from tests.reliability import tally
+
+SOAK = Path(__file__).resolve().parents[1] / "benchmarks" / "soak.py"
+_spec = importlib.util.spec_from_file_location("gradlab_soak", SOAK)
+soak = sys.modules.setdefault("gradlab_soak", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(soak)
+
+STORM = 10_000
+
+
+def panels_finite(window) -> bool:  # noqa: ANN001
+    arrays = [window.loss_panel.bar_heights(), window.gradient_panel.shares("w"),
+              window.gradient_panel.shares("b"), *window.fit_panel.line_data()]
+    for curve in window.history_panel.curves.values():
+        x, y = curve.getData()
+        if x is not None:
+            arrays += [x, y]
+    return all(np.isfinite(np.asarray(a, dtype=float)).all() for a in arrays)
+
+
+def storm_changes(controls, rng: random.Random):  # noqa: ANN001, ANN201
+    """Random edits a restless student makes while the run goes on: every live knob, and the
+    initial w and b (each of those restarts at step 0). Not the data (that pauses on purpose),
+    not 'none' and no learning rate above 0.1 (those stop a run on purpose too)."""
+    top_lr = controls.lr.scale.position(0.1)
+
+    def slide(slider, lo: int = 0, hi: int | None = None):  # noqa: ANN001, ANN202
+        return lambda: slider.slider.setValue(rng.randint(lo, slider.scale.top if hi is None
+                                                          else hi))
+
+    def pick(combo, allowed: tuple[str, ...]):  # noqa: ANN001, ANN202
+        return lambda: combo.setCurrentIndex(combo.findData(rng.choice(allowed)))
+
+    return [slide(controls.lr, 0, top_lr)] * 4 + [
+        slide(controls.momentum), slide(controls.batch), slide(controls.init_w),
+        slide(controls.init_b),
+        pick(controls.loss, ("mse", "mae", "huber")),
+        pick(controls.reduction, ("mean", "sum", "weighted")),
+        pick(controls.optimizer, ("sgd", "momentum", "adam")),
+    ]
+
+
+@pytest.mark.parametrize("mode", ["thread", "process"])
+def test_a_storm_of_control_changes_while_running(make_lab, qtbot, mode: str) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig(preset="noisy-line", n_points=200, lr=0.01), worker_mode=mode)
+    controls = window.controls
+    window.run()
+    qtbot.waitUntil(lambda: window.state == "running", timeout=10_000)
+    rng = random.Random(2026)
+    changes = storm_changes(controls, rng)
+    app = QApplication.instance()
+    t0 = time.perf_counter()
+    for i in range(STORM):
+        rng.choice(changes)()
+        if i % 50 == 49:  # input arrives through the event loop: let it turn now and then
+            app.processEvents()
+    # The last change: known values on every kind of knob.
+    controls.lr.slider.setValue(controls.lr.scale.position(0.02))
+    for combo, value in ((controls.loss, "huber"), (controls.reduction, "sum"),
+                         (controls.optimizer, "momentum")):
+        combo.setCurrentIndex((combo.findData(value) + 1) % combo.count())
+        combo.setCurrentIndex(combo.findData(value))
+    storm_s = time.perf_counter() - t0
+    expected = controls.config()
+    assert (expected.lr, expected.loss, expected.reduction, expected.optimizer) == \
+        (0.02, "huber", "sum", "momentum")
+    qtbot.waitUntil(lambda: window.config == expected and window.latest is not None
+                    and window.latest.config == expected, timeout=60_000)
+    caught_up_s = time.perf_counter() - t0 - storm_s
+    assert window.state == "running" and not window.banner.isVisible(), window.banner.text()
+    # Responsive: a pause is answered, and then a step is taken with the last settings.
+    t1 = time.perf_counter()
+    window.pause()
+    qtbot.waitUntil(lambda: window.state == "paused" and not window._running, timeout=10_000)
+    pause_s = time.perf_counter() - t1
+    step = window.latest.step
+    window.step()
+    qtbot.waitUntil(lambda: window.shown is not None and window.shown.step == step + 1
+                    and not window.shown.running, timeout=10_000)
+    record = window.shown.record
+    assert (record.lr, record.loss_name, record.reduction) == (0.02, "huber", "sum")
+    assert window.shown.config == expected == controls.config()
+    assert controls.lr.edit.text() == controls.lr.scale.text(0.02)
+    window.flush_history()
+    assert panels_finite(window)
+    tally.tried(f"load: {STORM:,} control changes while running ({mode})", STORM)
+    tally.timing(f"storm ({mode}): {STORM:,} changes made in", storm_s)
+    tally.timing(f"storm ({mode}): the last change on screen after the storm", caught_up_s)
+    tally.timing(f"storm ({mode}): pause answered after", pause_s)
+    assert pause_s < 5.0  # a hang, not a budget
+
+
+@pytest.mark.parametrize("mode", ["thread", "process"])
+def test_a_short_soak_keeps_every_step_and_bounded_memory(make_lab, qtbot, mode: str) -> None:  # noqa: ANN001
+    steps, slack_mb = 20_000, 30.0
+    window = make_lab(LabConfig(preset="noisy-line", n_points=1000, lr=0.01), worker_mode=mode)
+
+    def rss() -> tuple[float, float]:
+        pid = getattr(window.worker, "pid", None)
+        return soak.rss_mb(), soak.rss_mb(pid) if pid is not None else 0.0
+
+    window.run()
+    qtbot.waitUntil(lambda: window.latest is not None and window.latest.step >= 2_000,
+                    timeout=60_000)
+    (gui0, trainer0), hist0, s0 = rss(), soak.history_mb(window), window.latest.step
+    t0 = time.perf_counter()
+    qtbot.waitUntil(lambda: window.latest.step >= s0 + steps, timeout=300_000)
+    seconds = time.perf_counter() - t0
+    window.pause()
+    qtbot.waitUntil(lambda: not window._running and window.latest is not None
+                    and not window.latest.running, timeout=10_000)
+    last = window.latest.step
+    qtbot.waitUntil(lambda: window.history_panel.buffer.size == last, timeout=10_000)
+    window.flush_history()
+    (gui1, trainer1), hist1 = rss(), soak.history_mb(window)
+    # Nothing lost: steps 1..last, each once, in order.
+    kept = window.history_panel.buffer.column("step")
+    np.testing.assert_array_equal(kept, np.arange(1, last + 1))
+    assert panels_finite(window)
+    beyond = (gui1 - gui0) - (hist1 - hist0)
+    tally.soak(f"window, N = 1,000, {mode} mode (in the suite)", last - s0, seconds,
+               (gui1 - gui0) + (trainer1 - trainer0))
+    assert beyond < slack_mb, f"the window grew {beyond:.1f} MB beyond its history buffer"
+    if mode == "thread":  # the timeline keeps a bounded number of snapshots
+        from gradlab.worker import SNAPSHOT_EVERY, TIMELINE_STEPS
+
+        assert len(window.worker._snapshots) <= TIMELINE_STEPS // SNAPSHOT_EVERY + 3
+    else:
+        assert trainer1 - trainer0 < slack_mb + (hist1 - hist0)
