@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="text and marker size in percent (70..250)")
     parser.add_argument("session_file", nargs="?", metavar="FILE.gradlab",
                         help="a saved session to open")
+    parser.add_argument("--lang", metavar="LANG",
+                        help="language of the window: en or zh_CN (default: the one chosen in "
+                             "the Language menu, else the system's)")
+    # A restart after the language changed carries the run over in a temporary session.
+    parser.add_argument("--resume", metavar="FILE.gradlab", help=argparse.SUPPRESS)
     parser.add_argument("--self-test", action="store_true",
                         help="train the seed example through the real window offscreen, check "
                              "w = 0.3, b = 0.1 and the picture; exit 0 if all is well")
@@ -96,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         font_scale = parse_font_scale(args.font_scale)
         if args.session_file and args.screenshot:
             raise UsageError("argument FILE.gradlab: cannot be combined with --screenshot")
+        language = parse_language(args.lang)
         if not (args.screenshot or args.preset or args.data or args.session_file):
             args.preset = last_preset()  # where the user left off last time
         config, dataset = config_and_data_from_args(args)
@@ -116,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     size_given = any(a == "--size" or a.startswith("--size=") for a in argv)
     return _run_window(config, dataset, size, steps, args.screenshot, args.theme,
                        presentation=args.presentation, font_scale=font_scale,
-                       session_file=args.session_file, size_given=size_given)
+                       session_file=args.session_file, size_given=size_given,
+                       language=language, resume=args.resume)
 
 
 def parse_font_scale(percent: int | None) -> float | None:
@@ -125,6 +132,20 @@ def parse_font_scale(percent: int | None) -> float | None:
     if not 70 <= percent <= 250:
         raise UsageError(f"argument --font-scale: {percent} is outside 70 .. 250 (percent)")
     return percent / 100
+
+
+def parse_language(text: str | None) -> str | None:
+    """``--lang``: "en", "zh_CN" (also spelled zh-CN, zh, zh_Hans); None when not given."""
+    if text is None:
+        return None
+    from gradlab import i18n
+
+    code = i18n.normalize(text)
+    codes = [c for c, _ in i18n.available_languages()]
+    if code not in codes:
+        raise UsageError(f"argument --lang: {text!r} is not a language gradlab speaks; choose "
+                         f"{' or '.join(codes)}")
+    return code
 
 
 def last_preset() -> str | None:
@@ -196,7 +217,8 @@ def _install_startup_probe(app, window) -> None:  # noqa: ANN001 - Qt objects, i
 def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], steps: int,
                 screenshot: str | None, theme_name: str | None, *, presentation: bool = False,
                 font_scale: float | None = None, session_file: str | None = None,
-                size_given: bool = True) -> int:
+                size_given: bool = True, language: str | None = None,
+                resume: str | None = None) -> int:
     set_identity()
     from gradlab.ui.settings import Settings
 
@@ -214,6 +236,10 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
     theme = th.THEMES[theme_name]
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "gradlab"])
     app.setApplicationName("gradlab")
+    from gradlab import i18n
+
+    # Before any widget exists: every text is translated as it is made.
+    i18n.install(i18n.choose_language(language, settings.language() or None), app)
     icon = app_icon()
     if icon is not None:
         app.setWindowIcon(icon)
@@ -228,6 +254,8 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
         window.set_font_scale(font_scale)
     if session_file:
         window.worker_ready.connect(lambda: window.open_session_from(session_file))
+    if resume:
+        window.worker_ready.connect(lambda: window.resume_from(resume))
     outcome = {"code": EXIT_OK}
 
     if steps > 0:

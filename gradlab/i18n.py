@@ -12,8 +12,9 @@
   ``python -m gradlab.i18n --update`` (lupdate, then lrelease), or only the ``.qm`` from the
   ``.ts`` with ``--release``.
 
-The language is ``--lang``, else the one saved in the settings (key ``language``), else the
-system's; English when no catalog fits.
+The language is ``--lang``, else the one chosen in the Language menu (saved in the settings under
+``language``, see ``ui/settings.py``), else the system's; English when no catalog fits. A new
+choice takes effect at the next start (the window offers to restart, carrying the run over).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ NATIVE_NAMES = {"en": "English", "zh_CN": "简体中文"}
 CATALOG = "gradlab"
 #: Where the catalogs live inside ``resources/``.
 TRANSLATIONS = "translations"
-SETTINGS_KEY = "language"
 
 _installed: list[QTranslator] = []
 _current = SOURCE_LANGUAGE
@@ -120,25 +120,16 @@ def choose_language(requested: str | None = None, saved: str | None = None,
     return system_language(locale)
 
 
-def saved_language() -> str | None:
-    """The language chosen in the Language menu (None: follow the system)."""
-    value = _settings().value(SETTINGS_KEY, "")
-    return normalize(str(value)) if value else None
-
-
-def save_language(code: str | None) -> None:
-    settings = _settings()
-    if code:
-        settings.setValue(SETTINGS_KEY, code)
-    else:
-        settings.remove(SETTINGS_KEY)
-    settings.sync()
-
-
-def _settings():  # noqa: ANN202 - a QSettings
-    from PySide6.QtCore import QSettings
-
-    return QSettings()
+def relaunch_command(arguments: list[str]) -> list[str]:
+    """The command that starts this gradlab again with ``arguments`` (a restart after the
+    language changed): the frozen executable, ``python main.py`` or ``python -m gradlab``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *arguments]
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is not None and script.suffix == ".py" and script.name != "__main__.py" \
+            and script.is_file():
+        return [sys.executable, str(script.resolve()), *arguments]
+    return [sys.executable, "-m", "gradlab", *arguments]
 
 
 # ---- installing ------------------------------------------------------------------------------

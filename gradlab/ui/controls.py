@@ -27,88 +27,195 @@ from PySide6.QtWidgets import (
 
 from gradlab.core.config import PRESETS, ConfigError, LabConfig
 from gradlab.core.data import PRESET_INFO, make_preset
+from gradlab.core.messages import error_message
+from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui.theme import THEME_LABELS
 
+#: One-sentence tooltips (marked for translation; ``tip(key)`` gives them translated).
 TIPS = {
-    "preset": "Which data to fit: each preset shows a different lesson "
-              "(scale, outliers, noise, size).",
-    "n": "How many samples the generated dataset has; a full-batch step costs more with more.",
-    "noise": "The spread of the random noise added to y, so the points are not exactly on a line.",
-    "seed": "Random seed for the generated data and the minibatch shuffle: "
-            "the same seed gives the same run.",
-    "lr": "Learning rate: how far each step moves w and b against the gradient "
-          "(new = old − lr · gradient).",
-    "batch": "How many samples each step uses to estimate the gradient; "
-             "all of them is a full-batch step.",
-    "reduction": "How the per-sample losses become the one number backward() needs: their mean, "
-                 "their sum, a weighted sum — or none, which PyTorch refuses.",
-    "loss": "How one sample's error is scored: squared (MSE), absolute (MAE), or Huber "
-            "(squared when small, absolute when large).",
-    "optimizer": "The update rule: plain SGD, SGD with momentum (keeps part of the previous "
-                 "update), or Adam (an adaptive step per parameter).",
-    "momentum": "How much of the previous update momentum SGD carries into the next one "
-                "(0.9 is typical).",
-    "init_w": "The slope w that training starts from after Reset.",
-    "init_b": "The intercept b that training starts from after Reset.",
-    "speed": "How many training steps per second Run takes; "
-             "'max' runs as fast as the computer can.",
-    "step": "Take one step: forward, per-sample losses, reduce, backward(), "
-            "optimizer.step() (Space).",
-    "run": "Keep taking steps until paused (Enter).",
-    "reset": "Back to step 0 with the initial w and b and a fresh optimizer (R).",
-    "theme": "The colours: light, dark, or a high-contrast theme for a washed-out projector.",
+    "preset": QT_TRANSLATE_NOOP(
+        "Controls",
+        "Which data to fit: each preset shows a different lesson (scale, outliers, noise, size)."),
+    "n": QT_TRANSLATE_NOOP(
+        "Controls",
+        "How many samples the generated dataset has; a full-batch step costs more with more."),
+    "noise": QT_TRANSLATE_NOOP(
+        "Controls",
+        "The spread of the random noise added to y, so the points are not exactly on a line."),
+    "seed": QT_TRANSLATE_NOOP(
+        "Controls",
+        "Random seed for the generated data and the minibatch shuffle: the same seed gives the "
+        "same run."),
+    "lr": QT_TRANSLATE_NOOP(
+        "Controls",
+        "Learning rate: how far each step moves w and b against the gradient (new = old − lr · "
+        "gradient)."),
+    "batch": QT_TRANSLATE_NOOP(
+        "Controls",
+        "How many samples each step uses to estimate the gradient; all of them is a full-batch "
+        "step."),
+    "reduction": QT_TRANSLATE_NOOP(
+        "Controls",
+        "How the per-sample losses become the one number backward() needs: their mean, their "
+        "sum, a weighted sum — or none, which PyTorch refuses."),
+    "loss": QT_TRANSLATE_NOOP(
+        "Controls",
+        "How one sample's error is scored: squared (MSE), absolute (MAE), or Huber (squared when "
+        "small, absolute when large)."),
+    "optimizer": QT_TRANSLATE_NOOP(
+        "Controls",
+        "The update rule: plain SGD, SGD with momentum (keeps part of the previous update), or "
+        "Adam (an adaptive step per parameter)."),
+    "momentum": QT_TRANSLATE_NOOP(
+        "Controls",
+        "How much of the previous update momentum SGD carries into the next one (0.9 is "
+        "typical)."),
+    "init_w": QT_TRANSLATE_NOOP("Controls", "The slope w that training starts from after Reset."),
+    "init_b": QT_TRANSLATE_NOOP(
+        "Controls",
+        "The intercept b that training starts from after Reset."),
+    "speed": QT_TRANSLATE_NOOP(
+        "Controls",
+        "How many training steps per second Run takes; 'max' runs as fast as the computer can."),
+    "step": QT_TRANSLATE_NOOP(
+        "Controls",
+        "Take one step: forward, per-sample losses, reduce, backward(), optimizer.step() "
+        "(Space)."),
+    "run": QT_TRANSLATE_NOOP("Controls", "Keep taking steps until paused (Enter)."),
+    "reset": QT_TRANSLATE_NOOP(
+        "Controls",
+        "Back to step 0 with the initial w and b and a fresh optimizer (R)."),
+    "theme": QT_TRANSLATE_NOOP(
+        "Controls",
+        "The colours: light, dark, or a high-contrast theme for a washed-out projector."),
 }
 
 #: The "What's This?" text of each control: what it is, and what to watch when you change it.
 WHATS_THIS = {
-    "preset": "<b>Data.</b> The points the line is fitted to. <i>seed</i> is the article's four "
-              "points (x = 1…4, y = 2x); <i>noisy-line</i> adds noise; <i>outlier</i> has one "
-              "far-off point (compare MSE with MAE); <i>unscaled</i> has large x, so a learning "
-              "rate that suits one parameter is far too large for the other; <i>large</i> has "
-              "many samples, for minibatches.",
-    "n": "<b>N</b>, the number of samples of a generated dataset. With mean the gradient does not "
-         "grow with N; with sum it does, and the same learning rate can suddenly diverge.",
-    "noise": "<b>Noise.</b> The standard deviation of the Gaussian noise added to y. With noise "
-             "the loss cannot reach zero: it levels off at the noise's own spread.",
-    "seed": "<b>Seed.</b> Makes the random parts repeatable: the generated data and the order "
-            "in which minibatches are drawn. The same seed gives exactly the same run.",
-    "lr": "<b>Learning rate</b> (lr). Each step moves w and b by −lr × gradient. Too small and "
-          "nothing seems to happen; too large and the loss jumps up and the run diverges.",
-    "batch": "<b>Batch size.</b> How many samples each step uses. All of them gives the exact "
-             "gradient; fewer gives a cheaper, noisier estimate, drawn in a shuffled order each "
-             "epoch.",
-    "reduction": "<b>Reduction.</b> The model produces one loss per sample, but backward() needs "
-                 "one number. <i>mean</i> divides the sum by the batch size, <i>sum</i> adds "
-                 "them up (a gradient B times larger), <i>weighted</i> is Σ vᵢ·lᵢ, i.e. "
-                 "loss.backward(gradient=v); with <i>none</i> PyTorch refuses.",
-    "loss": "<b>Loss.</b> How one sample's error r = ŷ − y is scored: MSE r² punishes big "
-            "errors hard (an outlier pulls the line), MAE |r| treats them evenly, Huber is r²/2 "
-            "near zero and |r| − ½ far out.",
-    "optimizer": "<b>Optimizer.</b> SGD steps by −lr × gradient. Momentum keeps a running sum "
-                 "of past steps, so it speeds up along a steady slope and overshoots. Adam "
-                 "scales each parameter's step by its own gradient history.",
-    "momentum": "<b>Momentum</b> μ: the fraction of the previous update carried into the next. "
-                "0 is plain SGD; 0.9 is typical; close to 1 the run swings for a long time.",
-    "init_w": "<b>Initial w.</b> The slope at step 0. Press Reset (R) to start again from it.",
-    "init_b": "<b>Initial b.</b> The intercept at step 0. Press Reset (R) to start again from it.",
-    "speed": "<b>Speed.</b> How many steps per second Run takes: slow enough to watch each "
-             "step, or 'max' to see where training ends up.",
-    "step": "<b>Step</b> (Space): one forward pass, the per-sample losses, the reduction to one "
-            "number, backward(), then optimizer.step(). Every panel shows that step.",
-    "run": "<b>Run / Pause</b> (Enter): keep stepping at the chosen speed until paused, or "
-           "until the run diverges.",
-    "reset": "<b>Reset</b> (R): back to step 0 with the initial w and b and a fresh optimizer; "
-             "the data and settings stay.",
-    "theme": "<b>Theme.</b> Light for most screens, dark for a dim room, and Projector: black "
-             "on white with strong colours, for a projector that washes colours out.",
+    "preset": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Data.</b> The points the line is fitted to. <i>seed</i> is the article's four points "
+        "(x = 1…4, y = 2x); <i>noisy-line</i> adds noise; <i>outlier</i> has one far-off point "
+        "(compare MSE with MAE); <i>unscaled</i> has large x, so a learning rate that suits one "
+        "parameter is far too large for the other; <i>large</i> has many samples, for "
+        "minibatches."),
+    "n": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>N</b>, the number of samples of a generated dataset. With mean the gradient does not "
+        "grow with N; with sum it does, and the same learning rate can suddenly diverge."),
+    "noise": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Noise.</b> The standard deviation of the Gaussian noise added to y. With noise the "
+        "loss cannot reach zero: it levels off at the noise's own spread."),
+    "seed": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Seed.</b> Makes the random parts repeatable: the generated data and the order in "
+        "which minibatches are drawn. The same seed gives exactly the same run."),
+    "lr": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Learning rate</b> (lr). Each step moves w and b by −lr × gradient. Too small and "
+        "nothing seems to happen; too large and the loss jumps up and the run diverges."),
+    "batch": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Batch size.</b> How many samples each step uses. All of them gives the exact "
+        "gradient; fewer gives a cheaper, noisier estimate, drawn in a shuffled order each "
+        "epoch."),
+    "reduction": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Reduction.</b> The model produces one loss per sample, but backward() needs one "
+        "number. <i>mean</i> divides the sum by the batch size, <i>sum</i> adds them up (a "
+        "gradient B times larger), <i>weighted</i> is Σ vᵢ·lᵢ, i.e. loss.backward(gradient=v); "
+        "with <i>none</i> PyTorch refuses."),
+    "loss": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Loss.</b> How one sample's error r = ŷ − y is scored: MSE r² punishes big errors "
+        "hard (an outlier pulls the line), MAE |r| treats them evenly, Huber is r²/2 near zero "
+        "and |r| − ½ far out."),
+    "optimizer": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Optimizer.</b> SGD steps by −lr × gradient. Momentum keeps a running sum of past "
+        "steps, so it speeds up along a steady slope and overshoots. Adam scales each "
+        "parameter's step by its own gradient history."),
+    "momentum": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Momentum</b> μ: the fraction of the previous update carried into the next. 0 is "
+        "plain SGD; 0.9 is typical; close to 1 the run swings for a long time."),
+    "init_w": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Initial w.</b> The slope at step 0. Press Reset (R) to start again from it."),
+    "init_b": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Initial b.</b> The intercept at step 0. Press Reset (R) to start again from it."),
+    "speed": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Speed.</b> How many steps per second Run takes: slow enough to watch each step, or "
+        "'max' to see where training ends up."),
+    "step": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Step</b> (Space): one forward pass, the per-sample losses, the reduction to one "
+        "number, backward(), then optimizer.step(). Every panel shows that step."),
+    "run": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Run / Pause</b> (Enter): keep stepping at the chosen speed until paused, or until "
+        "the run diverges."),
+    "reset": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Reset</b> (R): back to step 0 with the initial w and b and a fresh optimizer; the "
+        "data and settings stay."),
+    "theme": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Theme.</b> Light for most screens, dark for a dim room, and Projector: black on "
+        "white with strong colours, for a projector that washes colours out."),
 }
 
 #: Added to the "What's This?" text of every value box.
-TYPE_HINT = "Type a value in the box and press Enter; a value the control cannot take is refused."
+TYPE_HINT = QT_TRANSLATE_NOOP(
+    "Controls",
+    "Type a value in the box and press Enter; a value the control cannot take is refused.")
 
-REDUCTION_LABELS = {"mean": "mean", "sum": "sum", "weighted": "weighted (v·l)", "none": "none"}
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
-LOSS_LABELS = {"mse": "MSE (squared)", "mae": "MAE (absolute)", "huber": "Huber"}
+
+REDUCTION_LABELS = {"mean": QT_TRANSLATE_NOOP("Controls", "mean"),
+                    "sum": QT_TRANSLATE_NOOP("Controls", "sum"),
+                    "weighted": QT_TRANSLATE_NOOP("Controls", "weighted (v·l)"),
+                    "none": QT_TRANSLATE_NOOP("Controls", "none")}
+OPTIMIZER_LABELS = {"sgd": QT_TRANSLATE_NOOP("Controls", "SGD"),
+                    "momentum": QT_TRANSLATE_NOOP("Controls", "SGD + momentum"),
+                    "adam": QT_TRANSLATE_NOOP("Controls", "Adam")}
+LOSS_LABELS = {"mse": QT_TRANSLATE_NOOP("Controls", "MSE (squared)"),
+               "mae": QT_TRANSLATE_NOOP("Controls", "MAE (absolute)"),
+               "huber": QT_TRANSLATE_NOOP("Controls", "Huber")}
+#: The presets by the name --preset knows them by (a translation may add a word after it).
+PRESET_LABELS = {"seed": QT_TRANSLATE_NOOP("Preset", "seed"),
+                 "noisy-line": QT_TRANSLATE_NOOP("Preset", "noisy-line"),
+                 "outlier": QT_TRANSLATE_NOOP("Preset", "outlier"),
+                 "unscaled": QT_TRANSLATE_NOOP("Preset", "unscaled"),
+                 "large": QT_TRANSLATE_NOOP("Preset", "large")}
+
+
+def tip(key: str) -> str:
+    """The tooltip of a control, in the current language."""
+    return translate("Controls", TIPS[key])
+
+
+def whats_this(key: str) -> str:
+    return translate("Controls", WHATS_THIS[key])
+
+
+def preset_label(name: str) -> str:
+    return translate("Preset", PRESET_LABELS[name]) if name in PRESET_LABELS else name
+
+
+def _csv_label(source: str) -> str:
+    return translate("Controls", "csv: {source}").format(
+        source=source or translate("Controls", "file"))
+
+
+def _max_word() -> str:
+    return translate("Controls", "max")
+
+
+def _all_word() -> str:
+    return translate("Controls", "all ({n})").split("{n}")[0].strip(" (（")
 
 
 def _sig(value: float, digits: int = 3) -> float:
@@ -151,29 +258,34 @@ class Scale:
 
     def text(self, value: float) -> str:
         if math.isinf(value):
-            return "max"
+            return _max_word()
         if self.integer:
             text = f"{int(value):,}"
-            return f"all ({text})" if self.all_at_top and value >= self.hi else text
+            if self.all_at_top and value >= self.hi:
+                return translate("Controls", "all ({n})").format(n=text)
+            return text
         return f"{value:.4g}"
 
     def rule(self) -> str:
         """What may be typed, for the message when something else is."""
         if self.integer:
-            rule = f"a whole number from {int(self.lo):,} to {int(self.hi):,}"
+            rule = translate("Controls", "a whole number from {lo} to {hi}").format(
+                lo=f"{int(self.lo):,}", hi=f"{int(self.hi):,}")
+        elif self.log:
+            rule = translate("Controls", "a number greater than 0")
         else:
-            rule = "a number greater than 0" if self.log else "a finite number"
+            rule = translate("Controls", "a finite number")
         if self.inf_at_top:
-            rule += " or 'max'"
+            rule = translate("Controls", "{rule} or '{word}'").format(rule=rule, word=_max_word())
         if self.all_at_top:
-            rule += " or 'all'"
+            rule = translate("Controls", "{rule} or '{word}'").format(rule=rule, word=_all_word())
         return rule
 
     def parse(self, text: str) -> float:
         t = text.strip().lower().replace(",", "").replace("−", "-")
-        if self.inf_at_top and t in ("max", "inf", "∞", "unlimited"):
+        if self.inf_at_top and t in ("max", "inf", "∞", "unlimited", _max_word().lower()):
             return math.inf
-        if self.all_at_top and t.startswith("all"):
+        if self.all_at_top and (t.startswith("all") or t.startswith(_all_word().lower())):
             return self.hi
         value = float(t)
         if not math.isfinite(value):
@@ -214,7 +326,8 @@ class ValueSlider(QWidget):
         for widget in (self, self.slider, self.edit):
             widget.setToolTip(tip)
             widget.setWhatsThis(whats_this)
-        self.edit.setWhatsThis(f"{whats_this}<p>{TYPE_HINT}</p>")
+        hint = translate("Controls", TYPE_HINT)
+        self.edit.setWhatsThis(f"{whats_this}<p>{hint}</p>")
         self.slider.valueChanged.connect(self._slid)
         self.edit.editingFinished.connect(self._typed)
         self.set_value(value)
@@ -254,8 +367,9 @@ class ValueSlider(QWidget):
         except ValueError:
             typed = self.edit.text().strip()
             self.edit.setText(self.scale.text(self._value))  # refuse, show the current value
-            self.value_refused.emit(f"{typed[:20]!r} is not {self.scale.rule()}; it stays at "
-                                    f"{self.scale.text(self._value)}")
+            self.value_refused.emit(translate(
+                "Controls", "{typed!r} is not {rule}; it stays at {value}").format(
+                    typed=typed[:20], rule=self.scale.rule(), value=self.scale.text(self._value)))
             return
         if value != self._value:
             self.set_value(value, emit=True)
@@ -281,16 +395,17 @@ class ControlsPanel(QWidget):
         self._csv_size = csv_size
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
+        labels = self.labels()
 
         # Buttons first: they are what a lecturer reaches for.
-        self.step_button = QPushButton("Step")
-        self.run_button = QPushButton("Run")
-        self.reset_button = QPushButton("Reset")
+        self.step_button = QPushButton(translate("Controls", "Step"))
+        self.run_button = QPushButton(translate("Controls", "Run"))
+        self.reset_button = QPushButton(translate("Controls", "Reset"))
         buttons = QHBoxLayout()
-        for button, tip in ((self.step_button, "step"), (self.run_button, "run"),
+        for button, key in ((self.step_button, "step"), (self.run_button, "run"),
                             (self.reset_button, "reset")):
-            button.setToolTip(TIPS[tip])
-            button.setWhatsThis(WHATS_THIS[tip])
+            button.setToolTip(tip(key))
+            button.setWhatsThis(whats_this(key))
             button.setMinimumHeight(40)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             f = button.font()
@@ -299,50 +414,53 @@ class ControlsPanel(QWidget):
             buttons.addWidget(button)
         outer.addLayout(buttons)
         self.speed = ValueSlider(Scale(1, 10_000, log=True, steps=80, inf_at_top=True), math.inf,
-                                 TIPS["speed"], WHATS_THIS["speed"])
-        outer.addLayout(self._form(("steps/s", self.speed)))
+                                 tip("speed"), whats_this("speed"))
+        outer.addLayout(self._form((labels["speed"], self.speed)))
 
         self.preset = QComboBox()
         for name in PRESETS:
-            self.preset.addItem(name, name)
+            self.preset.addItem(preset_label(name), name)
         if config.preset == "csv":
-            self.preset.addItem(f"csv: {config.source or 'file'}", "csv")
-        self.preset.setToolTip(TIPS["preset"])
-        self.preset.setWhatsThis(WHATS_THIS["preset"])
-        self.n = ValueSlider(Scale(2, 1_000_000, log=True, steps=120, integer=True), 50, TIPS["n"],
-                             WHATS_THIS["n"])
-        self.noise = ValueSlider(Scale(0.0, 5.0, steps=100), 0.5, TIPS["noise"],
-                                 WHATS_THIS["noise"])
+            self.preset.addItem(_csv_label(config.source), "csv")
+        self.preset.setToolTip(tip("preset"))
+        self.preset.setWhatsThis(whats_this("preset"))
+        self.n = ValueSlider(Scale(2, 1_000_000, log=True, steps=120, integer=True), 50, tip("n"),
+                             whats_this("n"))
+        self.noise = ValueSlider(Scale(0.0, 5.0, steps=100), 0.5, tip("noise"),
+                                 whats_this("noise"))
         self.seed = QSpinBox()
         self.seed.setRange(0, 999_999)
-        self.seed.setToolTip(TIPS["seed"])
-        self.seed.setWhatsThis(WHATS_THIS["seed"])
-        outer.addWidget(self._group("Data", ("preset", self.preset), ("N", self.n),
-                                    ("noise", self.noise), ("seed", self.seed)))
+        self.seed.setToolTip(tip("seed"))
+        self.seed.setWhatsThis(whats_this("seed"))
+        outer.addWidget(self._group(translate("Controls", "Data"),
+                                    (labels["preset"], self.preset), (labels["n"], self.n),
+                                    (labels["noise"], self.noise), (labels["seed"], self.seed)))
 
-        self.init_w = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, TIPS["init_w"],
-                                  WHATS_THIS["init_w"])
-        self.init_b = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, TIPS["init_b"],
-                                  WHATS_THIS["init_b"])
+        self.init_w = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, tip("init_w"),
+                                  whats_this("init_w"))
+        self.init_b = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, tip("init_b"),
+                                  whats_this("init_b"))
         self.loss = self._combo(LOSS_LABELS, "loss")
         self.reduction = self._combo(REDUCTION_LABELS, "reduction")
-        outer.addWidget(self._group("Model and loss", ("initial w", self.init_w),
-                                    ("initial b", self.init_b), ("loss", self.loss),
-                                    ("reduction", self.reduction)))
+        outer.addWidget(self._group(translate("Controls", "Model and loss"),
+                                    (labels["init_w"], self.init_w),
+                                    (labels["init_b"], self.init_b), (labels["loss"], self.loss),
+                                    (labels["reduction"], self.reduction)))
 
         self.optimizer = self._combo(OPTIMIZER_LABELS, "optimizer")
-        self.momentum = ValueSlider(Scale(0.0, 0.99, steps=99), 0.9, TIPS["momentum"],
-                                    WHATS_THIS["momentum"])
-        self.lr = ValueSlider(Scale(1e-7, 10.0, log=True, steps=800), 0.01, TIPS["lr"],
-                              WHATS_THIS["lr"])
+        self.momentum = ValueSlider(Scale(0.0, 0.99, steps=99), 0.9, tip("momentum"),
+                                    whats_this("momentum"))
+        self.lr = ValueSlider(Scale(1e-7, 10.0, log=True, steps=800), 0.01, tip("lr"),
+                              whats_this("lr"))
         self.batch = ValueSlider(Scale(1, 4, integer=True, steps=3, all_at_top=True), 4,
-                                 TIPS["batch"], WHATS_THIS["batch"])
-        outer.addWidget(self._group("Optimizer", ("optimizer", self.optimizer),
-                                    ("momentum", self.momentum), ("learning rate", self.lr),
-                                    ("batch size", self.batch)))
+                                 tip("batch"), whats_this("batch"))
+        outer.addWidget(self._group(translate("Controls", "Optimizer"),
+                                    (labels["optimizer"], self.optimizer),
+                                    (labels["momentum"], self.momentum), (labels["lr"], self.lr),
+                                    (labels["batch"], self.batch)))
 
-        self.theme_choice = self._combo(THEME_LABELS, "theme")
-        outer.addLayout(self._form(("theme", self.theme_choice)))
+        self.theme_choice = self._combo(THEME_LABELS, "theme", theme=True)
+        outer.addLayout(self._form((labels["theme"], self.theme_choice)))
         outer.addStretch(1)
 
         self.set_config(config)
@@ -354,23 +472,39 @@ class ControlsPanel(QWidget):
         self.seed.valueChanged.connect(self._edited)
         self.preset.currentIndexChanged.connect(self._preset_chosen)
         self.speed.value_changed.connect(self._speed_moved)
-        for slider, label in ((self.n, "N"), (self.noise, "noise"), (self.init_w, "initial w"),
-                              (self.init_b, "initial b"), (self.momentum, "momentum"),
-                              (self.lr, "learning rate"), (self.batch, "batch size"),
-                              (self.speed, "steps/s")):
+        for slider, key in ((self.n, "n"), (self.noise, "noise"), (self.init_w, "init_w"),
+                            (self.init_b, "init_b"), (self.momentum, "momentum"),
+                            (self.lr, "lr"), (self.batch, "batch"), (self.speed, "speed")):
             slider.value_refused.connect(
-                lambda why, label=label: self.config_invalid.emit(f"{label}: {why}"))
+                lambda why, label=labels[key]: self.config_invalid.emit(
+                    translate("Controls", "{label}: {reason}").format(label=label, reason=why)))
         self.theme_choice.currentIndexChanged.connect(self._theme_picked)
 
     # ---- building ----------------------------------------------------------------------------
 
     @staticmethod
-    def _combo(labels: dict[str, str], key: str) -> QComboBox:
+    def labels() -> dict[str, str]:
+        """The name of each control as its row shows it (and as a refused value names it)."""
+        return {
+            "speed": translate("Controls", "steps/s"), "preset": translate("Controls", "preset"),
+            "n": translate("Controls", "N"), "noise": translate("Controls", "noise"),
+            "seed": translate("Controls", "seed"), "init_w": translate("Controls", "initial w"),
+            "init_b": translate("Controls", "initial b"), "loss": translate("Controls", "loss"),
+            "reduction": translate("Controls", "reduction"),
+            "optimizer": translate("Controls", "optimizer"),
+            "momentum": translate("Controls", "momentum"),
+            "lr": translate("Controls", "learning rate"),
+            "batch": translate("Controls", "batch size"), "theme": translate("Controls", "theme"),
+        }
+
+    @staticmethod
+    def _combo(labels: dict[str, str], key: str, theme: bool = False) -> QComboBox:
         combo = QComboBox()
         for name, label in labels.items():
-            combo.addItem(label, name)
-        combo.setToolTip(TIPS[key])
-        combo.setWhatsThis(WHATS_THIS[key])
+            combo.addItem(translate("Theme", label) if theme else translate("Controls", label),
+                          name)
+        combo.setToolTip(tip(key))
+        combo.setWhatsThis(whats_this(key))
         return combo
 
     @staticmethod
@@ -409,7 +543,7 @@ class ControlsPanel(QWidget):
         """Show ``config`` without emitting anything (``csv_size``: a CSV was just loaded)."""
         if csv_size is not None:
             self._csv_size = csv_size
-            label = f"csv: {config.source or 'file'}"
+            label = _csv_label(config.source)
             self.preset.blockSignals(True)
             index = self.preset.findData("csv")
             if index < 0:
@@ -492,7 +626,7 @@ class ControlsPanel(QWidget):
             config = self.config()
         except ConfigError as exc:
             self.set_config(self._base)  # refused: the controls show the settings in force
-            self.config_invalid.emit(str(exc))
+            self.config_invalid.emit(tr_message(error_message(exc)))
             return
         self._base = config
         self.config_edited.emit(config)
@@ -505,7 +639,8 @@ class ControlsPanel(QWidget):
             button.setEnabled(ready)
 
     def set_running(self, running: bool) -> None:
-        self.run_button.setText("Pause" if running else "Run")
+        self.run_button.setText(translate("Controls", "Pause") if running
+                                else translate("Controls", "Run"))
 
     def set_theme_name(self, name: str) -> None:
         """Show ``name`` as the chosen theme without emitting ``theme_chosen``."""

@@ -22,6 +22,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
+from gradlab.i18n import translate
+
 FORMATS = {".png": "PNG", ".svg": "SVG"}
 
 
@@ -33,7 +35,8 @@ def format_for(path: str) -> str:
     """"PNG" or "SVG" from the file's extension; ExportError for anything else."""
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
-        raise ExportError(f"{path}: choose a .png or .svg file name")
+        raise ExportError(translate("Export", "{path}: choose a .png or .svg file name").format(
+            path=path))
     return fmt
 
 
@@ -64,13 +67,14 @@ def export_panel(panel: QWidget, path: str) -> None:
     fmt = format_for(path)
     if fmt == "PNG":
         if not panel_image(panel).save(path, "PNG"):
-            raise ExportError(f"{path}: cannot write the image (is the folder writable?)")
+            raise ExportError(_cannot_write_image(path))
         return
     data = panel_svg(panel)
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
-        raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise ExportError(translate("Export", "{path}: cannot write: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
 
 
 def panel_svg(panel: QWidget) -> bytes:
@@ -113,9 +117,15 @@ def window_image(window: QWidget) -> QImage:
 
 def export_window(window: QWidget, path: str) -> None:
     if Path(path).suffix.lower() != ".png":
-        raise ExportError(f"{path}: the window is saved as a .png file")
+        raise ExportError(translate("Export", "{path}: the window is saved as a .png file")
+                          .format(path=path))
     if not window_image(window).save(path, "PNG"):
-        raise ExportError(f"{path}: cannot write the image (is the folder writable?)")
+        raise ExportError(_cannot_write_image(path))
+
+
+def _cannot_write_image(path: str) -> str:
+    return translate("Export", "{path}: cannot write the image (is the folder writable?)").format(
+        path=path)
 
 
 def copy_panel(panel: QWidget) -> QImage:

@@ -21,85 +21,119 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: name -> (tooltip, "What's This?" text) of the window's parts.
+from gradlab.i18n import QT_TRANSLATE_NOOP, translate
+
+#: name -> (tooltip, "What's This?" text) of the window's parts (marked for translation;
+#: the window translates them when it shows them).
 PANEL_HELP = {
     "fit": (
-        "The data, the fitted line and each sample's residual",
-        "<b>The fit.</b> The points are the data; the red line is ŷ = w·x + b after the step, "
-        "the dashed grey line the one the losses were measured at. Each vertical segment is a "
-        "sample's residual ŷᵢ − yᵢ, coloured by its loss. Rings mark the minibatch. Drag a "
-        "point to move it, double-click to add one, right-click to remove one.",
+        QT_TRANSLATE_NOOP("Help", "The data, the fitted line and each sample's residual"),
+        QT_TRANSLATE_NOOP(
+            "Help",
+            "<b>The fit.</b> The points are the data; the red line is ŷ = w·x + b after the "
+            "step, the dashed grey line the one the losses were measured at. Each vertical "
+            "segment is a sample's residual ŷᵢ − yᵢ, coloured by its loss. Rings mark the "
+            "minibatch. Drag a point to move it, double-click to add one, right-click to remove "
+            "one."),
     ),
     "loss": (
-        "Each sample's loss, and the single number backward() starts from",
-        "<b>The losses.</b> One bar per sample: its loss lᵢ at the parameters before the step "
-        "(the minibatch in colour). The dashed line is the reduced loss — the mean, the sum or "
-        "the weighted sum of the bars — the scalar that loss.backward() differentiates.",
+        QT_TRANSLATE_NOOP(
+            "Help",
+            "Each sample's loss, and the single number backward() starts from"),
+        QT_TRANSLATE_NOOP(
+            "Help",
+            "<b>The losses.</b> One bar per sample: its loss lᵢ at the parameters before the "
+            "step (the minibatch in colour). The dashed line is the reduced loss — the mean, the "
+            "sum or the weighted sum of the bars — the scalar that loss.backward() "
+            "differentiates."),
     ),
     "gradient": (
-        "Each sample's share of ∂L/∂w and ∂L/∂b, and their total",
-        "<b>The gradient.</b> Each bar is one sample's contribution to ∂L/∂w (top) and ∂L/∂b "
-        "(bottom); the red bar Σ is their total, the gradient the optimizer uses. With mean "
-        "every share is divided by the batch size; with sum it is not.",
+        QT_TRANSLATE_NOOP("Help", "Each sample's share of ∂L/∂w and ∂L/∂b, and their total"),
+        QT_TRANSLATE_NOOP(
+            "Help",
+            "<b>The gradient.</b> Each bar is one sample's contribution to ∂L/∂w (top) and ∂L/∂b "
+            "(bottom); the red bar Σ is their total, the gradient the optimizer uses. With mean "
+            "every share is divided by the batch size; with sum it is not."),
     ),
     "history": (
-        "The loss, the gradient and the parameters over the steps",
-        "<b>The history.</b> The loss on a log scale, ∂L/∂w and ∂L/∂b, and w and b after each "
-        "step. A loss that falls in a straight line on the log scale is converging steadily; "
-        "a gradient that flips sign every step means the learning rate is too large.",
+        QT_TRANSLATE_NOOP("Help", "The loss, the gradient and the parameters over the steps"),
+        QT_TRANSLATE_NOOP(
+            "Help",
+            "<b>The history.</b> The loss on a log scale, ∂L/∂w and ∂L/∂b, and w and b after "
+            "each step. A loss that falls in a straight line on the log scale is converging "
+            "steadily; a gradient that flips sign every step means the learning rate is too "
+            "large."),
     ),
     "timeline": (
-        "Scrub back through the last 10,000 steps",
-        "<b>The timeline.</b> Drag to show any of the last 10,000 steps exactly as it was; "
-        "every panel follows. Continue from here trains on from the step shown and discards "
-        "the steps after it.",
+        QT_TRANSLATE_NOOP("Help", "Scrub back through the last 10,000 steps"),
+        QT_TRANSLATE_NOOP(
+            "Help",
+            "<b>The timeline.</b> Drag to show any of the last 10,000 steps exactly as it was; "
+            "every panel follows. Continue from here trains on from the step shown and discards "
+            "the steps after it."),
     ),
     "status": (
-        "What the run is doing: its state, step, loss, w, b and speed",
-        "<b>The status bar.</b> The run's state (ready, running, paused, diverged), the step "
-        "shown, the loss at that step, w and b after it, and the steps per second while "
-        "running.",
+        QT_TRANSLATE_NOOP("Help", "What the run is doing: its state, step, loss, w, b and speed"),
+        QT_TRANSLATE_NOOP(
+            "Help",
+            "<b>The status bar.</b> The run's state (ready, running, paused, diverged), the step "
+            "shown, the loss at that step, w and b after it, and the steps per second while "
+            "running."),
     ),
     "banner": (
-        "Why the run stopped, when it did",
-        "<b>The banner.</b> Appears when the run diverged or a command failed, with the reason "
-        "and what to do next; it disappears when the run goes on.",
+        QT_TRANSLATE_NOOP("Help", "Why the run stopped, when it did"),
+        QT_TRANSLATE_NOOP(
+            "Help",
+            "<b>The banner.</b> Appears when the run diverged or a command failed, with the "
+            "reason and what to do next; it disappears when the run goes on."),
     ),
 }
 
 #: The guided tour: (title, text, name of the tab to show or None).
 TOUR = (
-    ("Welcome to gradlab",
-     "gradlab trains y = w·x + b with real PyTorch and shows every number of each step. Its "
-     "question: the model makes one loss per sample, but loss.backward() needs a single "
-     "number — so how does the vector become a scalar, and what does that choice change?",
+    (QT_TRANSLATE_NOOP("Help", "Welcome to gradlab"),
+     QT_TRANSLATE_NOOP(
+         "Help",
+         "gradlab trains y = w·x + b with real PyTorch and shows every number of each step. Its "
+         "question: the model makes one loss per sample, but loss.backward() needs a single "
+         "number — so how does the vector become a scalar, and what does that choice change?"),
      None),
-    ("The controls",
-     "On the left: the data, the starting w and b, the loss, the reduction (mean, sum, "
-     "weighted or none), the optimizer, the learning rate and the batch size. Step (Space) "
-     "takes one step, Run (Enter) keeps going, Reset (R) starts again. Point at any control "
-     "and press Shift+F1 for what it means.",
+    (QT_TRANSLATE_NOOP("Help", "The controls"),
+     QT_TRANSLATE_NOOP(
+         "Help",
+         "On the left: the data, the starting w and b, the loss, the reduction (mean, sum, "
+         "weighted or none), the optimizer, the learning rate and the batch size. Step (Space) "
+         "takes one step, Run (Enter) keeps going, Reset (R) starts again. Point at any control "
+         "and press Shift+F1 for what it means."),
      "training"),
-    ("The four training panels",
-     "Top left, the data and the fitted line; top right, each sample's loss and the reduced "
-     "loss; bottom left, each sample's share of the gradient and their total; bottom right, "
-     "the history of the loss, the gradient and the parameters.",
+    (QT_TRANSLATE_NOOP("Help", "The four training panels"),
+     QT_TRANSLATE_NOOP(
+         "Help",
+         "Top left, the data and the fitted line; top right, each sample's loss and the reduced "
+         "loss; bottom left, each sample's share of the gradient and their total; bottom right, "
+         "the history of the loss, the gradient and the parameters."),
      "training"),
-    ("Why .mean()?",
-     "The Reduction tab puts none, mean, sum and weighted side by side for the current batch. "
-     "Press backward() under none to see PyTorch's own error: a vector has no single "
-     "derivative to start from.",
+    (QT_TRANSLATE_NOOP("Help", "Why .mean()?"),
+     QT_TRANSLATE_NOOP(
+         "Help",
+         "The Reduction tab puts none, mean, sum and weighted side by side for the current "
+         "batch. Press backward() under none to see PyTorch's own error: a vector has no single "
+         "derivative to start from."),
      "reduction"),
-    ("By hand and by autograd",
-     "The Chain rule tab derives this step's gradient by hand next to autograd's; the "
-     "Autograd graph tab shows the graph backward() walks; the Landscape tab shows the loss "
-     "over (w, b) and the path the optimizer takes.",
+    (QT_TRANSLATE_NOOP("Help", "By hand and by autograd"),
+     QT_TRANSLATE_NOOP(
+         "Help",
+         "The Chain rule tab derives this step's gradient by hand next to autograd's; the "
+         "Autograd graph tab shows the graph backward() walks; the Landscape tab shows the loss "
+         "over (w, b) and the path the optimizer takes."),
      "chain_rule"),
-    ("In the lecture hall",
-     "F11 switches to presentation mode: full screen, larger text and thicker lines. "
-     "Ctrl+= and Ctrl+- change the text size, Ctrl+0 restores it, and View → Theme has a "
-     "high-contrast theme for a washed-out projector. File → Save session keeps the run to "
-     "open again exactly where it was.",
+    (QT_TRANSLATE_NOOP("Help", "In the lecture hall"),
+     QT_TRANSLATE_NOOP(
+         "Help",
+         "F11 switches to presentation mode: full screen, larger text and thicker lines. Ctrl+= "
+         "and Ctrl+- change the text size, Ctrl+0 restores it, and View → Theme has a "
+         "high-contrast theme for a washed-out projector. File → Save session keeps the run to "
+         "open again exactly where it was."),
      None),
 )
 
@@ -122,7 +156,7 @@ def versions() -> list[tuple[str, str]]:
         try:
             torch_version = importlib.metadata.version("torch")
         except importlib.metadata.PackageNotFoundError:
-            torch_version = "not found"
+            torch_version = translate("Help", "not found")
     return [("gradlab", __version__), ("Qt", qVersion()), ("PySide6", PySide6.__version__),
             ("pyqtgraph", pyqtgraph.__version__), ("PyTorch", str(torch_version)),
             ("NumPy", numpy.__version__), ("Python", sys.version.split()[0])]
@@ -131,9 +165,10 @@ def versions() -> list[tuple[str, str]]:
 def about_html() -> str:
     rows = "".join(f"<tr><td>{name}</td><td>&nbsp;&nbsp;<b>{version}</b></td></tr>"
                    for name, version in versions())
-    intro = ("A desktop teaching lab for gradient descent: why loss.backward() needs a scalar, "
-             "and what mean, sum and a weighted sum do to every step.")
-    return f"<h3>gradlab</h3><p>{intro}</p><table>{rows}</table><p>MIT licence.</p>"
+    intro = translate("Help", "A desktop teaching lab for gradient descent: why loss.backward() "
+                      "needs a scalar, and what mean, sum and a weighted sum do to every step.")
+    licence = translate("Help", "MIT licence.")
+    return f"<h3>gradlab</h3><p>{intro}</p><table>{rows}</table><p>{licence}</p>"
 
 
 class TourDialog(QDialog):
@@ -143,10 +178,11 @@ class TourDialog(QDialog):
     def __init__(self, parent: QWidget | None = None,
                  show_tab: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Guided tour")
+        self.setWindowTitle(translate("Help", "Guided tour"))
         self._show_tab = show_tab
         self.pages = QStackedWidget()
         for title, text, _tab in TOUR:
+            title, text = translate("Help", title), translate("Help", text)
             page = QLabel(f"<h2>{title}</h2><p>{text}</p>")
             page.setWordWrap(True)
             page.setTextFormat(Qt.TextFormat.RichText)
@@ -154,10 +190,10 @@ class TourDialog(QDialog):
             page.setMinimumWidth(420)
             self.pages.addWidget(page)
         self.counter = QLabel()
-        self.back_button = QPushButton("Back")
-        self.back_button.setToolTip("The previous page of the tour")
-        self.next_button = QPushButton("Next")
-        self.next_button.setToolTip("The next page of the tour")
+        self.back_button = QPushButton(translate("Help", "Back"))
+        self.back_button.setToolTip(translate("Help", "The previous page of the tour"))
+        self.next_button = QPushButton(translate("Help", "Next"))
+        self.next_button.setToolTip(translate("Help", "The next page of the tour"))
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -181,7 +217,7 @@ class TourDialog(QDialog):
     def go(self, index: int) -> None:
         index = max(0, min(len(TOUR) - 1, index))
         self.pages.setCurrentIndex(index)
-        self.counter.setText("{page} of {pages}".format(  # noqa: UP032 - a template to translate
+        self.counter.setText(translate("Help", "{page} of {pages}").format(
             page=index + 1, pages=len(TOUR)))
         self.back_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(TOUR) - 1)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import math
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, QProcess, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -50,8 +51,10 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from gradlab import i18n
 from gradlab.core.config import ConfigError, LabConfig
 from gradlab.core.data import Dataset
+from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.remote import RemoteWorker
 from gradlab.ui import settings as st
 from gradlab.ui import theme as th
@@ -84,8 +87,18 @@ HISTORY_INTERVAL = 0.25
 HISTORY_INTERVAL_BIG = 0.5
 #: The window's size after Reset layout (shrunk to the screen if it is smaller).
 DEFAULT_SIZE = (1600, 1000)
-TITLE = "gradlab — why loss.backward() needs a scalar"
-SESSION_FILTER = "gradlab session (*.gradlab)"
+TITLE = QT_TRANSLATE_NOOP("MainWindow", "gradlab — why loss.backward() needs a scalar")
+SESSION_FILTER = QT_TRANSLATE_NOOP("MainWindow", "gradlab session (*.gradlab)")
+#: The run's states as the status bar shows them (``window.state`` keeps the English key).
+STATES = {
+    "loading PyTorch…": QT_TRANSLATE_NOOP("MainWindow", "loading PyTorch…"),
+    "ready": QT_TRANSLATE_NOOP("MainWindow", "ready"),
+    "running": QT_TRANSLATE_NOOP("MainWindow", "running"),
+    "paused": QT_TRANSLATE_NOOP("MainWindow", "paused"),
+    "diverged": QT_TRANSLATE_NOOP("MainWindow", "diverged"),
+    "error": QT_TRANSLATE_NOOP("MainWindow", "error"),
+    "PyTorch failed to load": QT_TRANSLATE_NOOP("MainWindow", "PyTorch failed to load"),
+}
 BIG_HISTORY = 200_000
 
 
@@ -98,6 +111,18 @@ def _unique_keys(*keys: str | QKeySequence.StandardKey) -> list[QKeySequence]:
             else [QKeySequence(key)]
         out += [s for s in sequences if not s.isEmpty() and s not in out]
     return out
+
+
+def _start_detached(program: str, arguments: list[str]) -> bool:
+    started = QProcess.startDetached(program, arguments)
+    return bool(started[0] if isinstance(started, tuple) else started)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
 
 
 def release_plot_menus(plots: list[pg.PlotItem]) -> None:
@@ -164,7 +189,12 @@ class MainWindow(QMainWindow):
         self._scaler = PlotScaler()
         self.tour: TourDialog | None = None
         self.about_box: QMessageBox | None = None
-        self.setWindowTitle(TITLE)
+        self.language_box: QMessageBox | None = None
+        self._restart_file: str | None = None  # the session a restart carries the run in
+        self._passing: set[str] = set()  # sessions opened without becoming the session file
+        #: starts the new gradlab of a restart: (program, arguments) -> started?
+        self.launcher = _start_detached
+        self.setWindowTitle(translate("MainWindow", TITLE))
         from gradlab.resources import app_icon
 
         icon = app_icon()
@@ -204,7 +234,7 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._fit_controls()
-        self.dock = QDockWidget("Controls")
+        self.dock = QDockWidget(translate("MainWindow", "Controls"))
         self.dock.setObjectName("controls")
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                               | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
@@ -237,8 +267,9 @@ class MainWindow(QMainWindow):
         grid.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(training, "Training")
-        self.tabs.setTabToolTip(0, "The fit, each sample's loss and gradient share, the history")
+        self.tabs.addTab(training, translate("MainWindow", "Training"))
+        self.tabs.setTabToolTip(0, translate("MainWindow", "The fit, each sample's loss and "
+                                             "gradient share, the history"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._teaching_tabs: dict[int, str] = {}  # tab index -> teaching panel name
         outer.addWidget(self.tabs, 1)
@@ -298,7 +329,8 @@ class MainWindow(QMainWindow):
         c.run_button.clicked.connect(self.toggle_run)
         c.reset_button.clicked.connect(self.reset)
         c.config_edited.connect(self.apply_config)
-        c.config_invalid.connect(lambda msg: self.show_banner(f"Not applied: {msg}"))
+        c.config_invalid.connect(lambda msg: self.show_banner(
+            translate("MainWindow", "Not applied: {reason}").format(reason=msg)))
         c.speed_changed.connect(self.speed_requested)
         f = self.fit_panel
         f.point_moved.connect(lambda i, x, y: self.data_edit_requested.emit("move", i, x, y))
@@ -406,114 +438,144 @@ class MainWindow(QMainWindow):
         return action
 
     def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&Open session…", "Open a saved .gradlab session and carry on "
-                     "exactly where it was saved", self.choose_session_open, "Ctrl+O")
-        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu = self.menuBar().addMenu(translate("MainWindow", "&File"))
+        self._action(file_menu, translate("MainWindow", "&Open session…"),
+                     translate("MainWindow", "Open a saved .gradlab session and carry on exactly "
+                               "where it was saved"), self.choose_session_open, "Ctrl+O")
+        self.recent_menu = file_menu.addMenu(translate("MainWindow", "Open &recent"))
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._action(file_menu, "&Save session", "Save the run (settings, data, parameters, "
-                     "optimizer state and history) to its session file", self.save_session,
+        self._action(file_menu, translate("MainWindow", "&Save session"),
+                     translate("MainWindow", "Save the run (settings, data, parameters, optimizer "
+                               "state and history) to its session file"), self.save_session,
                      QKeySequence.StandardKey.Save)
-        self._action(file_menu, "Save session &as…", "Save the run to a new session file",
+        self._action(file_menu, translate("MainWindow", "Save session &as…"),
+                     translate("MainWindow", "Save the run to a new session file"),
                      self.choose_session_save, "Ctrl+Shift+S")
         file_menu.addSeparator()
-        self._action(file_menu, "&Import CSV…", "Load data from a CSV file: two numeric columns "
-                     "x, y (a header row is allowed)", self.choose_csv, "Ctrl+I")
-        self._action(file_menu, "&Export CSV…", "Save the current data as CSV",
+        self._action(file_menu, translate("MainWindow", "&Import CSV…"),
+                     translate("MainWindow", "Load data from a CSV file: two numeric columns x, y "
+                               "(a header row is allowed)"), self.choose_csv, "Ctrl+I")
+        self._action(file_menu, translate("MainWindow", "&Export CSV…"),
+                     translate("MainWindow", "Save the current data as CSV"),
                      self.choose_csv_export, "Ctrl+E")
-        export_menu = file_menu.addMenu("E&xport picture")
+        export_menu = file_menu.addMenu(translate("MainWindow", "E&xport picture"))
         export_menu.setToolTipsVisible(True)
         for name, text in self.EXPORTABLE.items():
-            self._action(export_menu, text, "Save this panel as a PNG image or an SVG drawing",
+            self._action(export_menu, translate("MainWindow", text),
+                         translate("MainWindow", "Save this panel as a PNG image or an SVG "
+                                   "drawing"),
                          lambda _=False, n=name: self.choose_panel_export(n))
         export_menu.addSeparator()
-        self._action(export_menu, "The whole &window…", "Save a PNG image of the whole window",
+        self._action(export_menu, translate("MainWindow", "The whole &window…"),
+                     translate("MainWindow", "Save a PNG image of the whole window"),
                      self.choose_window_export)
-        self._action(file_menu, "Export &history…", "Save the loss, the gradient, w and b of "
-                     "every step as CSV", self.choose_history_export)
-        self._action(file_menu, "Show the &code…", "The plain PyTorch script that does exactly "
-                     "what the lab did", self.show_code, "Ctrl+K")
+        self._action(file_menu, translate("MainWindow", "Export &history…"),
+                     translate("MainWindow", "Save the loss, the gradient, w and b of every step "
+                               "as CSV"), self.choose_history_export)
+        self._action(file_menu, translate("MainWindow", "Show the &code…"),
+                     translate("MainWindow", "The plain PyTorch script that does exactly what the "
+                               "lab did"), self.show_code, "Ctrl+K")
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", "Close gradlab", self.close, "Ctrl+Q")
+        self._action(file_menu, translate("MainWindow", "&Quit"),
+                     translate("MainWindow", "Close gradlab"), self.close, "Ctrl+Q")
 
-        edit_menu = self.menuBar().addMenu("&Edit")
-        copy_menu = edit_menu.addMenu("&Copy picture of")
+        edit_menu = self.menuBar().addMenu(translate("MainWindow", "&Edit"))
+        copy_menu = edit_menu.addMenu(translate("MainWindow", "&Copy picture of"))
         copy_menu.setToolTipsVisible(True)
         for name, text in self.EXPORTABLE.items():
-            self._action(copy_menu, text.removesuffix("…"), "Copy a picture of this panel to "
-                         "the clipboard, to paste into slides or notes",
+            self._action(copy_menu, translate("MainWindow", text).removesuffix("…"),
+                         translate("MainWindow", "Copy a picture of this panel to the clipboard, "
+                                   "to paste into slides or notes"),
                          lambda _=False, n=name: self.copy_panel(n))
 
-        view_menu = self.menuBar().addMenu("&View")
+        view_menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
         for i, (text, panel) in enumerate((
-                ("the &fit", self.fit_panel), ("the &losses", self.loss_panel),
-                ("the &gradient", self.gradient_panel), ("the &history", self.history_panel)),
+                (translate("MainWindow", "Enlarge the &fit"), self.fit_panel),
+                (translate("MainWindow", "Enlarge the &losses"), self.loss_panel),
+                (translate("MainWindow", "Enlarge the &gradient"), self.gradient_panel),
+                (translate("MainWindow", "Enlarge the &history"), self.history_panel)),
                 start=1):
-            action = view_menu.addAction(f"Enlarge {text}")
+            action = view_menu.addAction(text)
             action.setShortcut(QKeySequence(f"Alt+{i}"))
             action.triggered.connect(lambda _=False, p=panel: self.enlarge(p))
-        action = view_menu.addAction("Show &all panels")
+        action = view_menu.addAction(translate("MainWindow", "Show &all panels"))
         action.setShortcut(QKeySequence("Alt+0"))
         action.triggered.connect(lambda _=False: self.enlarge(None))
         view_menu.addSeparator()
         self.present_action = self._action(
-            view_menu, "&Presentation mode", "Full screen with larger text and thicker lines, "
-            "for a projector (F11)", self.set_presentation, "F11", checkable=True)
-        self.present_action.setIconText("Present")  # its toolbar button
+            view_menu, translate("MainWindow", "&Presentation mode"),
+            translate("MainWindow", "Full screen with larger text and thicker lines, for a "
+                      "projector (F11)"), self.set_presentation, "F11", checkable=True)
+        self.present_action.setIconText(translate("MainWindow", "Present"))  # its toolbar button
         self.controls_action = self._action(
-            view_menu, "Show the c&ontrols", "Show or hide the controls, so the plots take the "
-            "room (Ctrl+L)", self.set_controls_visible, "Ctrl+L", checkable=True)
-        self.controls_action.setIconText("Controls")
+            view_menu, translate("MainWindow", "Show the c&ontrols"),
+            translate("MainWindow", "Show or hide the controls, so the plots take the room "
+                      "(Ctrl+L)"), self.set_controls_visible, "Ctrl+L", checkable=True)
+        self.controls_action.setIconText(translate("MainWindow", "Controls"))
         self.controls_action.setChecked(True)
         self.larger_action = self._action(
-            view_menu, "&Larger text", "Make every font and marker larger (Ctrl+=)",
+            view_menu, translate("MainWindow", "&Larger text"),
+            translate("MainWindow", "Make every font and marker larger (Ctrl+=)"),
             lambda _=False: self.change_font_scale(+1))
         self.larger_action.setShortcuts(_unique_keys("Ctrl+=", "Ctrl++",
                                                      QKeySequence.StandardKey.ZoomIn))
         self.smaller_action = self._action(
-            view_menu, "&Smaller text", "Make every font and marker smaller (Ctrl+-)",
+            view_menu, translate("MainWindow", "&Smaller text"),
+            translate("MainWindow", "Make every font and marker smaller (Ctrl+-)"),
             lambda _=False: self.change_font_scale(-1))
         self.smaller_action.setShortcuts(_unique_keys("Ctrl+-", QKeySequence.StandardKey.ZoomOut))
-        self._action(view_menu, "&Normal text size", "Back to the normal text size (Ctrl+0)",
+        self._action(view_menu, translate("MainWindow", "&Normal text size"),
+                     translate("MainWindow", "Back to the normal text size (Ctrl+0)"),
                      lambda _=False: self.set_font_scale(1.0), "Ctrl+0")
-        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu = view_menu.addMenu(translate("MainWindow", "&Theme"))
         group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
         for name, label in th.THEME_LABELS.items():
-            action = self._action(theme_menu, label, "Use this colour theme",
+            action = self._action(theme_menu, translate("Theme", label),
+                                  translate("MainWindow", "Use this colour theme"),
                                   lambda _=False, n=name: self.choose_theme(n), checkable=True)
             group.addAction(action)
             self.theme_actions[name] = action
         view_menu.addSeparator()
-        self._action(view_menu, "&Reset layout", "Put the controls, the toolbar and the window "
-                     "back where they were at first", self.reset_layout)
+        self._action(view_menu, translate("MainWindow", "&Reset layout"),
+                     translate("MainWindow", "Put the controls, the toolbar and the window back "
+                               "where they were at first"), self.reset_layout)
 
-        help_menu = self.menuBar().addMenu("&Help")
+        self._language_menu()
+
+        help_menu = self.menuBar().addMenu(translate("MainWindow", "&Help"))
         whats_this = QWhatsThis.createAction(self)
-        whats_this.setText("&What's This?")
-        whats_this.setToolTip("Click this, then any control or panel, for what it means")
+        whats_this.setText(translate("MainWindow", "&What's This?"))
+        whats_this.setToolTip(translate("MainWindow", "Click this, then any control or panel, "
+                                        "for what it means"))
         whats_this.setWhatsThis(whats_this.toolTip())
         help_menu.addAction(whats_this)
-        self._action(help_menu, "Guided &tour…", "A short tour of the window's panels",
+        self._action(help_menu, translate("MainWindow", "Guided &tour…"),
+                     translate("MainWindow", "A short tour of the window's panels"),
                      self.show_tour)
         help_menu.addSeparator()
-        self._action(help_menu, "&About gradlab…", "The version of gradlab and of the libraries "
-                     "it runs on", self.show_about)
+        self._action(help_menu, translate("MainWindow", "&About gradlab…"),
+                     translate("MainWindow", "The version of gradlab and of the libraries it "
+                               "runs on"), self.show_about)
 
     def _toolbar(self) -> None:
         """Presentation mode, the controls, text size; Step / Run / Reset when the controls are
         hidden (the keys Space, Enter and R work either way)."""
-        bar = self.toolbar = QToolBar("Toolbar")
+        bar = self.toolbar = QToolBar(translate("MainWindow", "Toolbar"))
         bar.setObjectName("toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.addAction(self.present_action)
         bar.addAction(self.controls_action)
         bar.addSeparator()
         self.toolbar_buttons: list[QAction] = []
-        for text, tip, slot in (("Step", "Take one step (Space)", self.step),
-                                ("Run", "Run or pause (Enter)", self.toggle_run),
-                                ("Reset", "Back to step 0 (R)", self.reset)):
+        for text, tip, slot in (
+                (translate("MainWindow", "Step"), translate("MainWindow", "Take one step (Space)"),
+                 self.step),
+                (translate("MainWindow", "Run"), translate("MainWindow", "Run or pause (Enter)"),
+                 self.toggle_run),
+                (translate("MainWindow", "Reset"), translate("MainWindow", "Back to step 0 (R)"),
+                 self.reset)):
             action = QAction(text, self)
             action.setToolTip(tip)
             action.setWhatsThis(tip)
@@ -537,29 +599,31 @@ class MainWindow(QMainWindow):
                              ("gradient", self.gradient_panel), ("history", self.history_panel),
                              ("timeline", self.timeline), ("banner", self.banner),
                              ("status", self.statusBar())):
-            tip, text = PANEL_HELP[name]
+            tip, text = (translate("Help", t) for t in PANEL_HELP[name])
             widget.setWhatsThis(text)
             if name in ("timeline", "status"):
                 widget.setToolTip(tip)
-        self.continue_button.setWhatsThis(PANEL_HELP["timeline"][1])
-        self.dock.setWhatsThis("<b>The controls.</b> Every setting of the run. Point at one and "
-                               "press Shift+F1 for what it means; Ctrl+L hides them.")
+        self.continue_button.setWhatsThis(translate("Help", PANEL_HELP["timeline"][1]))
+        self.dock.setWhatsThis(translate("MainWindow", "<b>The controls.</b> Every setting of the "
+                                         "run. Point at one and press Shift+F1 for what it means; "
+                                         "Ctrl+L hides them."))
 
     def _timeline_row(self) -> QHBoxLayout:
         self.timeline = QSlider(Qt.Orientation.Horizontal)
         self.timeline.setRange(0, 0)
         self.timeline.setEnabled(False)
-        self.timeline.setToolTip("Scrub back through the last 10,000 steps: every panel shows the "
-                                 "run as it was at that step")
+        self.timeline.setToolTip(translate("MainWindow", "Scrub back through the last 10,000 "
+                                           "steps: every panel shows the run as it was at that "
+                                           "step"))
         self.timeline.valueChanged.connect(self._timeline_moved)
         self.timeline_label = QLabel()
-        self.continue_button = QPushButton("Continue from here")
-        self.continue_button.setToolTip("Train on from the step shown; the steps after it are "
-                                         "discarded")
+        self.continue_button = QPushButton(translate("MainWindow", "Continue from here"))
+        self.continue_button.setToolTip(translate("MainWindow", "Train on from the step shown; "
+                                                  "the steps after it are discarded"))
         self.continue_button.setEnabled(False)
         self.continue_button.clicked.connect(self.continue_from_shown)
         row = QHBoxLayout()
-        row.addWidget(QLabel("timeline"))
+        row.addWidget(QLabel(translate("MainWindow", "timeline")))
         row.addWidget(self.timeline, 1)
         row.addWidget(self.timeline_label)
         row.addWidget(self.continue_button)
@@ -575,7 +639,8 @@ class MainWindow(QMainWindow):
     def _set_timeline(self, update: Update) -> None:
         if update.scrubbed:
             k = update.step
-            self.timeline_label.setText(f"step {count(k)} of {count(self.run_step)}")
+            self.timeline_label.setText(translate("MainWindow", "step {step} of {last}").format(
+                step=count(k), last=count(self.run_step)))
             self.continue_button.setEnabled(k < self.run_step)
             return
         self.run_step = step = update.step
@@ -587,7 +652,8 @@ class MainWindow(QMainWindow):
         self.timeline.setValue(step)
         self.timeline.blockSignals(False)
         self.timeline.setEnabled(1 <= step and self._timeline_floor < step)
-        self.timeline_label.setText(f"step {count(step)}")
+        self.timeline_label.setText(translate("MainWindow", "step {step}").format(
+            step=count(step)))
         self.continue_button.setEnabled(False)
 
     def continue_from_shown(self) -> None:
@@ -602,13 +668,19 @@ class MainWindow(QMainWindow):
 
     #: name -> (tab title, tooltip); each panel is built the first time its tab is shown
     TEACHING_TABS = {
-        "reduction": ("Reduction", "none, mean, sum and weighted side by side for the current "
-                      "batch"),
-        "chain_rule": ("Chain rule", "The derivation of this step's gradient, by hand next to "
-                       "autograd"),
-        "graph": ("Autograd graph", "The graph PyTorch builds for the loss; backward() walks it"),
-        "landscape": ("Landscape", "L(w, b) over the data, the path of (w, b) and this step's "
-                      "arrow; click to start from another point"),
+        "reduction": (QT_TRANSLATE_NOOP("MainWindow", "Reduction"),
+                      QT_TRANSLATE_NOOP("MainWindow", "none, mean, sum and weighted side by side "
+                                                      "for the current batch")),
+        "chain_rule": (QT_TRANSLATE_NOOP("MainWindow", "Chain rule"),
+                       QT_TRANSLATE_NOOP("MainWindow", "The derivation of this step's gradient, "
+                                                       "by hand next to autograd")),
+        "graph": (QT_TRANSLATE_NOOP("MainWindow", "Autograd graph"),
+                  QT_TRANSLATE_NOOP("MainWindow", "The graph PyTorch builds for the loss; "
+                                                  "backward() walks it")),
+        "landscape": (QT_TRANSLATE_NOOP("MainWindow", "Landscape"),
+                      QT_TRANSLATE_NOOP("MainWindow", "L(w, b) over the data, the path of (w, b) "
+                                                      "and this step's arrow; click to start from "
+                                                      "another point")),
     }
 
     def _teaching_panels(self, theme: th.Theme) -> None:
@@ -618,7 +690,8 @@ class MainWindow(QMainWindow):
             page = QWidget()
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
             self._teaching_pages[name] = page
-            self.add_teaching_tab(name, page, title, tip)
+            self.add_teaching_tab(name, page, translate("MainWindow", title),
+                                  translate("MainWindow", tip))
         self.reduction_panel: ReductionPanel | None = None
         self.chain_rule_panel: ChainRulePanel | None = None
         self.graph_panel: GraphPanel | None = None
@@ -734,7 +807,8 @@ class MainWindow(QMainWindow):
             p.setVisible(panel is None or p is panel)
 
     def choose_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import data", "", "CSV (*.csv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("MainWindow", "Import data"), "",
+                                              translate("MainWindow", "CSV (*.csv);;All files (*)"))
         if path:
             self.import_csv(path)
 
@@ -744,7 +818,8 @@ class MainWindow(QMainWindow):
         self.csv_import_requested.emit(path, self._reserved)
 
     def choose_csv_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export data", "data.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("MainWindow", "Export data"),
+                                              "data.csv", "CSV (*.csv)")
         if path:
             self.csv_export_requested.emit(path)
 
@@ -767,17 +842,19 @@ class MainWindow(QMainWindow):
         self._new_generation(generation)
         self.config = config
         self.controls.set_config(config, csv_size=len(dataset))
-        self.statusBar().showMessage(f"Loaded {len(dataset)} points from {config.source}", 5000)
+        self.statusBar().showMessage(translate("MainWindow", "Loaded {n} points from {source}")
+                                     .format(n=len(dataset), source=config.source), 5000)
 
     def _on_data_edited(self, config: LabConfig, n: int) -> None:
         self.config = config
         self.controls.set_config(config, csv_size=n if config.preset == "csv" else None)
 
     def _on_file_failed(self, message: str) -> None:
-        self.tell("Not done", message, warning=True)
+        self.tell(translate("MainWindow", "Not done"), tr_message(message), warning=True)
 
     def _on_file_written(self, path: str) -> None:
-        self.statusBar().showMessage(f"Wrote {path}", 5000)
+        self.statusBar().showMessage(translate("MainWindow", "Wrote {path}").format(path=path),
+                                     5000)
 
     def _on_code(self, script: str, note: str) -> None:
         if self.code_dialog is None:
@@ -844,15 +921,17 @@ class MainWindow(QMainWindow):
     def _on_crashed(self, exit_code: int) -> None:
         """The training process died (a crash inside torch, or killed): the window carries on."""
         self._on_running_changed(False)
-        self._on_errored(f"The training process stopped unexpectedly (exit code {exit_code}). "
-                         "Press Reset (R) to start a new one: the settings are kept, hand edits "
-                         "to the data since the last import are lost.")
+        self._on_errored(translate(
+            "MainWindow", "The training process stopped unexpectedly (exit code {code}). Press "
+            "Reset (R) to start a new one: the settings are kept, hand edits to the data since "
+            "the last import are lost.").format(code=exit_code))
 
     def _on_load_failed(self, message: str) -> None:
         self.state = "PyTorch failed to load"
         self._set_status()
-        self.show_banner(message + " — the controls stay disabled; try --headless to see the "
-                         "full error.")
+        message = tr_message(message)
+        self.show_banner(translate("MainWindow", "{reason} — the controls stay disabled; try "
+                                   "--headless to see the full error.").format(reason=message))
         self.trouble_shown.emit(message)
 
     def _on_updated(self, update: Update) -> None:
@@ -892,6 +971,7 @@ class MainWindow(QMainWindow):
         self._show_trouble(message)
 
     def _show_trouble(self, message: str) -> None:
+        message = tr_message(message)  # a Message from the worker, in the current language
         self.show_banner(message)
         self._set_status()
         self.trouble_shown.emit(message)
@@ -899,7 +979,8 @@ class MainWindow(QMainWindow):
     def _on_running_changed(self, running: bool) -> None:
         self._running = running
         self.controls.set_running(running)
-        self.toolbar_run.setText("Pause" if running else "Run")
+        self.toolbar_run.setText(translate("MainWindow", "Pause") if running
+                                 else translate("MainWindow", "Run"))
         if running:
             self.state = "running"
         elif self.state == "running":
@@ -950,20 +1031,24 @@ class MainWindow(QMainWindow):
 
     def _set_status(self) -> None:
         s = self.status_labels
-        s["state"].setText(f"<b>{self.state}</b>")
+        state = translate("MainWindow", STATES[self.state]) if self.state in STATES \
+            else self.state
+        s["state"].setText(f"<b>{state}</b>")
         u = self.shown
         if u is None:
             for key in ("step", "loss", "w", "b", "rate"):
                 s[key].setText("")
             return
         r = u.record
-        s["step"].setText(f"step <b>{count(u.step)}</b>")
-        s["loss"].setText(f"loss <b>{fmt(r.loss)}</b>")
+        s["step"].setText(translate("MainWindow", "step <b>{step}</b>").format(
+            step=count(u.step)))
+        s["loss"].setText(translate("MainWindow", "loss <b>{loss}</b>").format(loss=fmt(r.loss)))
         s["w"].setText(f"w <b>{fmt(r.w_after)}</b>")
         s["b"].setText(f"b <b>{fmt(r.b_after)}</b>")
         rate = u.steps_per_second if u.running else 0.0
         shown = rate and math.isfinite(rate)
-        s["rate"].setText(f"<b>{count(int(round(rate)))}</b> steps/s" if shown else "— steps/s")
+        s["rate"].setText(translate("MainWindow", "<b>{rate}</b> steps/s").format(
+            rate=count(int(round(rate)))) if shown else translate("MainWindow", "— steps/s"))
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -1041,15 +1126,18 @@ class MainWindow(QMainWindow):
 
     def choose_session_save(self) -> None:
         start = self.session_path or os.path.join(self._dialog_folder(), "session" + SUFFIX)
-        path, _ = QFileDialog.getSaveFileName(self, "Save session", start, SESSION_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, translate("MainWindow", "Save session"),
+                                              start, translate("MainWindow", SESSION_FILTER))
         if path:
             if not Path(path).suffix:
                 path += SUFFIX
             self.save_session_to(path)
 
     def choose_session_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open session", self._dialog_folder(),
-                                              SESSION_FILTER + ";;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("MainWindow", "Open session"), self._dialog_folder(),
+            translate("MainWindow", SESSION_FILTER) + ";;"
+            + translate("MainWindow", "All files (*)"))
         if path:
             self.open_session_from(path)
 
@@ -1067,23 +1155,27 @@ class MainWindow(QMainWindow):
             action.setStatusTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open_session_from(p))
         if not paths:
-            menu.addAction("(none yet)").setEnabled(False)
+            menu.addAction(translate("MainWindow", "(none yet)")).setEnabled(False)
         menu.addSeparator()
-        clear = menu.addAction("&Clear the list")
+        clear = menu.addAction(translate("MainWindow", "&Clear the list"))
         clear.setEnabled(bool(paths))
         clear.triggered.connect(lambda _=False: self.settings.set_recent_files([]))
 
     def _session_named(self, path: str) -> None:
         self.session_path = path
         self.settings.add_recent_file(path)
-        self.setWindowTitle("{name} — gradlab".format(name=Path(path).name))  # noqa: UP032
+        self.setWindowTitle(translate("MainWindow", "{name} — gradlab").format(
+            name=Path(path).name))
         self.session_changed.emit(path)
 
     def _on_session_saved(self, path: str) -> None:
         self._pending_sessions.pop(path, None)
+        if path == self._restart_file:
+            self._relaunch(path)
+            return
         self._session_named(path)
-        self.statusBar().showMessage("Saved the session to {path}".format(path=path),  # noqa: UP032
-                                     5000)
+        self.statusBar().showMessage(
+            translate("MainWindow", "Saved the session to {path}").format(path=path), 5000)
 
     def _on_session_loaded(self, path: str, config: LabConfig, dataset: Dataset, history: object,
                            generation: int) -> None:
@@ -1097,28 +1189,41 @@ class MainWindow(QMainWindow):
         self.history_panel.append(history)
         self._history_dirty = True
         self._timeline_floor = -1  # the step of the next update: before it, nothing replays
+        if path in self._passing:  # carried over by a restart: not the user's file
+            self._passing.discard(path)
+            _remove(path)
+            return
         self._session_named(path)
-        self.statusBar().showMessage("Opened the session {path}".format(path=path),  # noqa: UP032
-                                     5000)
+        self.statusBar().showMessage(
+            translate("MainWindow", "Opened the session {path}").format(path=path), 5000)
 
     def _on_session_failed(self, path: str, message: object) -> None:
         op = self._pending_sessions.pop(path, "open")
+        if path == self._restart_file:
+            self._restart_file = None
+        if path in self._passing:
+            self._passing.discard(path)
+            _remove(path)
+        message = tr_message(message)
         if op == "save":
-            text = "The session was not saved to {path}:\n{reason}".format(  # noqa: UP032
+            text = translate("MainWindow", "The session was not saved to {path}:\n{reason}").format(
                 path=path, reason=message)
         else:
-            text = ("{path} was not opened:\n{reason}\n\nThe session you have open is "  # noqa: UP032
-                    "unchanged.").format(path=path, reason=message)
+            text = translate("MainWindow", "{path} was not opened:\n{reason}\n\nThe session you "
+                             "have open is unchanged.").format(path=path, reason=message)
             if not os.path.exists(path):
                 self.settings.remove_recent_file(path)
-        self.tell("Session", text, warning=True)
+        self.tell(translate("MainWindow", "Session"), text, warning=True)
         self.session_refused.emit(text)
 
     # ---- export ------------------------------------------------------------------------------
 
     #: name -> menu text of each picture File → Export and Edit → Copy offer
-    EXPORTABLE = {"fit": "The &fit…", "loss": "The &losses…", "gradient": "The &gradient…",
-                  "history": "The &history…", "tab": "The current &tab…"}
+    EXPORTABLE = {"fit": QT_TRANSLATE_NOOP("MainWindow", "The &fit…"),
+                  "loss": QT_TRANSLATE_NOOP("MainWindow", "The &losses…"),
+                  "gradient": QT_TRANSLATE_NOOP("MainWindow", "The &gradient…"),
+                  "history": QT_TRANSLATE_NOOP("MainWindow", "The &history…"),
+                  "tab": QT_TRANSLATE_NOOP("MainWindow", "The current &tab…")}
 
     def panel_widget(self, name: str) -> QWidget:
         """The widget a picture of ``name`` is taken from ("tab": the tab on screen)."""
@@ -1149,7 +1254,7 @@ class MainWindow(QMainWindow):
         try:
             export.export_panel(self.panel_widget(name), str(path))
         except export.ExportError as exc:
-            self.tell("Export", str(exc), warning=True)
+            self.tell(translate("MainWindow", "Export"), str(exc), warning=True)
             return False
         self._on_file_written(str(path))
         return True
@@ -1162,7 +1267,7 @@ class MainWindow(QMainWindow):
         try:
             export.export_window(self, str(path))
         except export.ExportError as exc:
-            self.tell("Export", str(exc), warning=True)
+            self.tell(translate("MainWindow", "Export"), str(exc), warning=True)
             return False
         self._on_file_written(str(path))
         return True
@@ -1173,7 +1278,8 @@ class MainWindow(QMainWindow):
 
         self._draw_now()
         image = export.copy_panel(self.panel_widget(name))
-        self.statusBar().showMessage("Copied a picture to the clipboard", 5000)
+        self.statusBar().showMessage(translate("MainWindow", "Copied a picture to the clipboard"),
+                                     5000)
         return image
 
     def export_history(self, path: str) -> None:
@@ -1188,18 +1294,22 @@ class MainWindow(QMainWindow):
         return path
 
     def choose_panel_export(self, name: str) -> None:
-        path = self._ask_save_path("Export picture", f"gradlab-{name}.png",
-                                   "PNG image (*.png);;SVG drawing (*.svg)")
+        path = self._ask_save_path(
+            translate("MainWindow", "Export picture"), f"gradlab-{name}.png",
+            translate("MainWindow", "PNG image (*.png);;SVG drawing (*.svg)"))
         if path:
             self.export_panel(name, path)
 
     def choose_window_export(self) -> None:
-        path = self._ask_save_path("Export the window", "gradlab-window.png", "PNG image (*.png)")
+        path = self._ask_save_path(
+            translate("MainWindow", "Export the window"), "gradlab-window.png",
+            translate("MainWindow", "PNG image (*.png)"))
         if path:
             self.export_window(path)
 
     def choose_history_export(self) -> None:
-        path = self._ask_save_path("Export history", "gradlab-history.csv", "CSV (*.csv)")
+        path = self._ask_save_path(translate("MainWindow", "Export history"),
+                                   "gradlab-history.csv", "CSV (*.csv)")
         if path:
             self.export_history(path)
 
@@ -1267,7 +1377,7 @@ class MainWindow(QMainWindow):
                 rescale()
         self._fit_controls()
         QTimer.singleShot(0, self._fit_controls)  # again once the new fonts have settled
-        self.statusBar().showMessage("Text size {pct} %".format(  # noqa: UP032
+        self.statusBar().showMessage(translate("MainWindow", "Text size {pct} %").format(
             pct=round(scale * 100)), 2000)
 
     def _fit_controls(self) -> None:
@@ -1326,6 +1436,91 @@ class MainWindow(QMainWindow):
         self.settings.set_last_preset(self.config.preset)
         self.settings.sync()
 
+    # ---- language ----------------------------------------------------------------------------
+
+    def _language_menu(self) -> None:
+        """Follow the system's language, or choose one; the choice is saved (key ``language``)
+        and takes effect when gradlab starts, which the window offers to do at once."""
+        menu = self.language_menu = self.menuBar().addMenu(translate("MainWindow", "&Language"))
+        menu.setToolTipsVisible(True)
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        saved = i18n.normalize(self.settings.language()) or ""
+        system = dict(i18n.available_languages())[i18n.system_language()]
+        choices = [("", translate("MainWindow", "Follow the system ({language})").format(
+            language=system))] + i18n.available_languages()
+        for code, name in choices:  # each language by its own name
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(code == saved)
+            tip = translate("MainWindow", "Show gradlab in this language (after a restart)")
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
+            group.addAction(action)
+            self.language_actions[code] = action
+            if not code:
+                menu.addSeparator()
+
+    def choose_language(self, code: str) -> None:
+        """Save ``code`` ("": follow the system) as the language; when it is not the one on
+        screen, offer to restart in it now (the run goes on where it is)."""
+        code = i18n.normalize(code) or ""
+        self.settings.set_language(code)
+        self.settings.sync()
+        if code in self.language_actions:
+            self.language_actions[code].setChecked(True)
+        wanted = i18n.choose_language(None, code or None)
+        if wanted == i18n.current_language():
+            return
+        if self.language_box is not None:
+            self.language_box.close()
+            self.language_box.deleteLater()
+        name = dict(i18n.available_languages())[wanted]
+        box = QMessageBox(QMessageBox.Icon.Question, translate("MainWindow", "Language"),
+                          translate("MainWindow", "gradlab will be in {language} from its next "
+                                    "start. Restart now? The run goes on where it is.").format(
+                              language=name), QMessageBox.StandardButton.NoButton, self)
+        restart = box.addButton(translate("MainWindow", "Restart now"),
+                                QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(translate("MainWindow", "Later"), QMessageBox.ButtonRole.RejectRole)
+        box.buttonClicked.connect(lambda button: self.restart() if button is restart else None)
+        self.language_box = box
+        box.open()
+
+    def restart(self) -> None:
+        """Start gradlab again and close this window. The run is carried over in a temporary
+        session file that the new window opens (and deletes) without making it its own."""
+        if self._restart_file is not None:
+            return
+        if self.state in ("loading PyTorch…", "PyTorch failed to load"):
+            self._relaunch(None)  # nothing to carry over yet
+            return
+        self._restart_file = os.path.join(
+            tempfile.gettempdir(), f"gradlab-restart-{os.getpid()}-{self.generation}{SUFFIX}")
+        self.save_session_to(self._restart_file)  # answered in _on_session_saved / _failed
+
+    def _relaunch(self, session: str | None) -> None:
+        extra = ["--resume", session] if session else []
+        if self.presenting:
+            extra.append("--presentation")
+        command = i18n.relaunch_command(extra)
+        if self.launcher(command[0], command[1:]):
+            self.close()
+            return
+        self._restart_file = None
+        if session:
+            _remove(session)
+        self.tell(translate("MainWindow", "Language"),
+                  translate("MainWindow", "gradlab could not start again: start it yourself to "
+                            "see the new language."), warning=True)
+
+    def resume_from(self, path: str) -> None:
+        """Open the session a restart carried the run in: the run goes on, the file is deleted
+        and does not become the window's session file."""
+        self._passing.add(str(path))
+        self.open_session_from(path)
+
     # ---- help --------------------------------------------------------------------------------
 
     def show_tour(self) -> TourDialog:
@@ -1348,7 +1543,8 @@ class MainWindow(QMainWindow):
         if self.about_box is not None:
             self.about_box.close()
             self.about_box.deleteLater()
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "About gradlab", about_html(),
+        box = QMessageBox(QMessageBox.Icon.NoIcon, translate("MainWindow", "About gradlab"),
+                          about_html(),
                           QMessageBox.StandardButton.Ok, self)
         box.setTextFormat(Qt.TextFormat.RichText)
         icon = self.windowIcon()

@@ -17,6 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
 
+from gradlab.i18n import QT_TRANSLATE_NOOP
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -81,7 +83,10 @@ PROJECTOR = Theme(
 
 THEMES = {"light": LIGHT, "dark": DARK, "projector": PROJECTOR}
 #: What the theme menus call each theme.
-THEME_LABELS = {"light": "Light", "dark": "Dark", "projector": "Projector (high contrast)"}
+#: Theme names as shown (translate("Theme", label) when showing them).
+THEME_LABELS = {"light": QT_TRANSLATE_NOOP("Theme", "Light"),
+                "dark": QT_TRANSLATE_NOOP("Theme", "Dark"),
+                "projector": QT_TRANSLATE_NOOP("Theme", "Projector (high contrast)")}
 
 #: Sizes at scale 1: readable from the back of a lecture hall at 1600x1000.
 BASE_SIZES = {"BASE_PT": 12, "TITLE_PX": 19, "AXIS_PX": 15, "LABEL_PX": 22, "THICK": 4}

@@ -149,6 +149,375 @@
     </message>
 </context>
 <context>
+    <name>Controls</name>
+    <message>
+        <source>Which data to fit: each preset shows a different lesson (scale, outliers, noise, size).</source>
+        <extracomment>One-sentence tooltips (marked for translation; ``tip(key)`` gives them translated).</extracomment>
+        <translation>要拟合哪组数据：每个预设讲一个不同的道理（尺度、离群点、噪声、数据量）。</translation>
+    </message>
+    <message>
+        <source>How many samples the generated dataset has; a full-batch step costs more with more.</source>
+        <translation>生成的数据集有多少个样本；样本越多，全批量的一步越费时。</translation>
+    </message>
+    <message>
+        <source>The spread of the random noise added to y, so the points are not exactly on a line.</source>
+        <translation>加在 y 上的随机噪声的大小，让数据点不完全落在一条直线上。</translation>
+    </message>
+    <message>
+        <source>Random seed for the generated data and the minibatch shuffle: the same seed gives the same run.</source>
+        <translation>生成数据和打乱小批量所用的随机种子：同一个种子得到同样的训练过程。</translation>
+    </message>
+    <message>
+        <source>Learning rate: how far each step moves w and b against the gradient (new = old − lr · gradient).</source>
+        <translation>学习率：每一步让 w 和 b 沿梯度反方向走多远（新值 = 旧值 − lr · 梯度）。</translation>
+    </message>
+    <message>
+        <source>How many samples each step uses to estimate the gradient; all of them is a full-batch step.</source>
+        <translation>每一步用多少个样本来估计梯度；用上全部样本就是全批量的一步。</translation>
+    </message>
+    <message>
+        <source>How the per-sample losses become the one number backward() needs: their mean, their sum, a weighted sum — or none, which PyTorch refuses.</source>
+        <translation>逐样本损失如何变成 backward() 需要的那一个数：求平均、求和、加权求和——或者不归约，PyTorch 会拒绝执行。</translation>
+    </message>
+    <message>
+        <source>How one sample&apos;s error is scored: squared (MSE), absolute (MAE), or Huber (squared when small, absolute when large).</source>
+        <translation>单个样本的误差怎么计分：平方（MSE）、绝对值（MAE）或 Huber（误差小时取平方，误差大时取绝对值）。</translation>
+    </message>
+    <message>
+        <source>The update rule: plain SGD, SGD with momentum (keeps part of the previous update), or Adam (an adaptive step per parameter).</source>
+        <translation>参数更新规则：普通 SGD、带动量的 SGD（保留上一次更新的一部分）或 Adam（每个参数自适应步长）。</translation>
+    </message>
+    <message>
+        <source>How much of the previous update momentum SGD carries into the next one (0.9 is typical).</source>
+        <translation>动量 SGD 把上一次更新的多少带到下一次（常用 0.9）。</translation>
+    </message>
+    <message>
+        <source>The slope w that training starts from after Reset.</source>
+        <translation>重置后训练开始时的斜率 w。</translation>
+    </message>
+    <message>
+        <source>The intercept b that training starts from after Reset.</source>
+        <translation>重置后训练开始时的截距 b。</translation>
+    </message>
+    <message>
+        <source>How many training steps per second Run takes; &apos;max&apos; runs as fast as the computer can.</source>
+        <translation>“运行”时每秒走多少步；“最大”表示让电脑尽可能快地跑。</translation>
+    </message>
+    <message>
+        <source>Take one step: forward, per-sample losses, reduce, backward(), optimizer.step() (Space).</source>
+        <translation>走一步：前向传播、逐样本损失、归约、backward()、optimizer.step()（空格键）。</translation>
+    </message>
+    <message>
+        <source>Keep taking steps until paused (Enter).</source>
+        <translation>一直走下去，直到暂停（回车键）。</translation>
+    </message>
+    <message>
+        <source>Back to step 0 with the initial w and b and a fresh optimizer (R).</source>
+        <translation>回到第 0 步：恢复初始的 w 和 b，并重新创建优化器（R 键）。</translation>
+    </message>
+    <message>
+        <source>The colours: light, dark, or a high-contrast theme for a washed-out projector.</source>
+        <translation>配色：浅色、深色，或适合褪色投影仪的高对比度主题。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Data.&lt;/b&gt; The points the line is fitted to. &lt;i&gt;seed&lt;/i&gt; is the article&apos;s four points (x = 1…4, y = 2x); &lt;i&gt;noisy-line&lt;/i&gt; adds noise; &lt;i&gt;outlier&lt;/i&gt; has one far-off point (compare MSE with MAE); &lt;i&gt;unscaled&lt;/i&gt; has large x, so a learning rate that suits one parameter is far too large for the other; &lt;i&gt;large&lt;/i&gt; has many samples, for minibatches.</source>
+        <extracomment>The &quot;What&apos;s This?&quot; text of each control: what it is, and what to watch when you change it.</extracomment>
+        <translation>&lt;b&gt;数据。&lt;/b&gt;直线要拟合的数据点。&lt;i&gt;seed&lt;/i&gt; 是原文中的四个点（x = 1…4，y = 2x）；&lt;i&gt;noisy-line&lt;/i&gt; 加了噪声；&lt;i&gt;outlier&lt;/i&gt; 有一个远离直线的点（可比较 MSE 和 MAE）；&lt;i&gt;unscaled&lt;/i&gt; 的 x 很大，适合一个参数的学习率对另一个参数来说就大得多；&lt;i&gt;large&lt;/i&gt; 样本很多，适合演示小批量。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;N&lt;/b&gt;, the number of samples of a generated dataset. With mean the gradient does not grow with N; with sum it does, and the same learning rate can suddenly diverge.</source>
+        <translation>&lt;b&gt;N&lt;/b&gt;，生成的数据集的样本数。用 mean 时梯度不随 N 增大；用 sum 时会随之增大，同样的学习率可能突然发散。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Noise.&lt;/b&gt; The standard deviation of the Gaussian noise added to y. With noise the loss cannot reach zero: it levels off at the noise&apos;s own spread.</source>
+        <translation>&lt;b&gt;噪声。&lt;/b&gt;加在 y 上的高斯噪声的标准差。有噪声时损失降不到零：它会停在噪声本身的大小附近。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Seed.&lt;/b&gt; Makes the random parts repeatable: the generated data and the order in which minibatches are drawn. The same seed gives exactly the same run.</source>
+        <translation>&lt;b&gt;种子。&lt;/b&gt;让随机的部分可以重现：生成的数据，以及抽取小批量的顺序。同一个种子得到完全相同的训练过程。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Learning rate&lt;/b&gt; (lr). Each step moves w and b by −lr × gradient. Too small and nothing seems to happen; too large and the loss jumps up and the run diverges.</source>
+        <translation>&lt;b&gt;学习率&lt;/b&gt;（lr）。每一步让 w 和 b 移动 −lr × 梯度。太小了好像什么都没发生；太大了损失会往上跳，训练发散。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Batch size.&lt;/b&gt; How many samples each step uses. All of them gives the exact gradient; fewer gives a cheaper, noisier estimate, drawn in a shuffled order each epoch.</source>
+        <translation>&lt;b&gt;批大小。&lt;/b&gt;每一步用多少个样本。用全部样本得到精确的梯度；用得少则估计更便宜但噪声更大，每一轮（epoch）按打乱后的顺序抽取。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Reduction.&lt;/b&gt; The model produces one loss per sample, but backward() needs one number. &lt;i&gt;mean&lt;/i&gt; divides the sum by the batch size, &lt;i&gt;sum&lt;/i&gt; adds them up (a gradient B times larger), &lt;i&gt;weighted&lt;/i&gt; is Σ vᵢ·lᵢ, i.e. loss.backward(gradient=v); with &lt;i&gt;none&lt;/i&gt; PyTorch refuses.</source>
+        <translation>&lt;b&gt;归约。&lt;/b&gt;模型为每个样本算出一个损失，但 backward() 需要一个数。&lt;i&gt;mean&lt;/i&gt; 把总和除以批大小，&lt;i&gt;sum&lt;/i&gt; 直接相加（梯度大 B 倍），&lt;i&gt;weighted&lt;/i&gt; 是 Σ vᵢ·lᵢ，即 loss.backward(gradient=v)；用 &lt;i&gt;none&lt;/i&gt; 时 PyTorch 会拒绝执行。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Loss.&lt;/b&gt; How one sample&apos;s error r = ŷ − y is scored: MSE r² punishes big errors hard (an outlier pulls the line), MAE |r| treats them evenly, Huber is r²/2 near zero and |r| − ½ far out.</source>
+        <translation>&lt;b&gt;损失。&lt;/b&gt;单个样本的误差 r = ŷ − y 怎么计分：MSE r² 重罚大误差（离群点会把直线拉过去），MAE |r| 一视同仁，Huber 在零附近是 r²/2，远处是 |r| − ½。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Optimizer.&lt;/b&gt; SGD steps by −lr × gradient. Momentum keeps a running sum of past steps, so it speeds up along a steady slope and overshoots. Adam scales each parameter&apos;s step by its own gradient history.</source>
+        <translation>&lt;b&gt;优化器。&lt;/b&gt;SGD 每步走 −lr × 梯度。动量法累积过去的步子，所以在平稳的坡上越走越快，也会冲过头。Adam 按每个参数自己的梯度历史来缩放它的步长。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Momentum&lt;/b&gt; μ: the fraction of the previous update carried into the next. 0 is plain SGD; 0.9 is typical; close to 1 the run swings for a long time.</source>
+        <translation>&lt;b&gt;动量&lt;/b&gt; μ：上一次更新带到下一次的比例。0 就是普通 SGD；常用 0.9；接近 1 时训练会长时间来回摆动。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Initial w.&lt;/b&gt; The slope at step 0. Press Reset (R) to start again from it.</source>
+        <translation>&lt;b&gt;初始 w。&lt;/b&gt;第 0 步的斜率。按“重置”（R）从它重新开始。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Initial b.&lt;/b&gt; The intercept at step 0. Press Reset (R) to start again from it.</source>
+        <translation>&lt;b&gt;初始 b。&lt;/b&gt;第 0 步的截距。按“重置”（R）从它重新开始。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Speed.&lt;/b&gt; How many steps per second Run takes: slow enough to watch each step, or &apos;max&apos; to see where training ends up.</source>
+        <translation>&lt;b&gt;速度。&lt;/b&gt;“运行”时每秒走多少步：慢到能看清每一步，或者选“最大”看训练最终走到哪里。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Step&lt;/b&gt; (Space): one forward pass, the per-sample losses, the reduction to one number, backward(), then optimizer.step(). Every panel shows that step.</source>
+        <translation>&lt;b&gt;单步&lt;/b&gt;（空格键）：一次前向传播、逐样本损失、归约成一个数、backward()，然后 optimizer.step()。每个面板都显示这一步。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Run / Pause&lt;/b&gt; (Enter): keep stepping at the chosen speed until paused, or until the run diverges.</source>
+        <translation>&lt;b&gt;运行 / 暂停&lt;/b&gt;（回车键）：按选定的速度一直走下去，直到暂停或训练发散。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Reset&lt;/b&gt; (R): back to step 0 with the initial w and b and a fresh optimizer; the data and settings stay.</source>
+        <translation>&lt;b&gt;重置&lt;/b&gt;（R 键）：回到第 0 步，恢复初始的 w 和 b 并重新创建优化器；数据和设置保持不变。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Theme.&lt;/b&gt; Light for most screens, dark for a dim room, and Projector: black on white with strong colours, for a projector that washes colours out.</source>
+        <translation>&lt;b&gt;主题。&lt;/b&gt;浅色适合大多数屏幕，深色适合昏暗的房间；投影仪主题是白底黑字配鲜明的颜色，适合颜色发淡的投影仪。</translation>
+    </message>
+    <message>
+        <source>Type a value in the box and press Enter; a value the control cannot take is refused.</source>
+        <extracomment>Added to the &quot;What&apos;s This?&quot; text of every value box.</extracomment>
+        <translation>在框中输入数值后按回车；控件不能接受的值会被拒绝。</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>mean（平均）</translation>
+    </message>
+    <message>
+        <source>sum</source>
+        <translation>sum（求和）</translation>
+    </message>
+    <message>
+        <source>weighted (v·l)</source>
+        <translation>weighted（加权 v·l）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none（不归约）</translation>
+    </message>
+    <message>
+        <source>SGD</source>
+        <translation>SGD</translation>
+    </message>
+    <message>
+        <source>SGD + momentum</source>
+        <translation>SGD + 动量</translation>
+    </message>
+    <message>
+        <source>Adam</source>
+        <translation>Adam</translation>
+    </message>
+    <message>
+        <source>MSE (squared)</source>
+        <translation>MSE（平方）</translation>
+    </message>
+    <message>
+        <source>MAE (absolute)</source>
+        <translation>MAE（绝对值）</translation>
+    </message>
+    <message>
+        <source>Huber</source>
+        <translation>Huber</translation>
+    </message>
+    <message>
+        <source>csv: {source}</source>
+        <translation>csv：{source}</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <source>all ({n})</source>
+        <translation>全部 ({n})</translation>
+    </message>
+    <message>
+        <source>a whole number from {lo} to {hi}</source>
+        <translation>从 {lo} 到 {hi} 的整数</translation>
+    </message>
+    <message>
+        <source>a number greater than 0</source>
+        <translation>大于 0 的数</translation>
+    </message>
+    <message>
+        <source>a finite number</source>
+        <translation>有限的数</translation>
+    </message>
+    <message>
+        <source>{rule} or &apos;{word}&apos;</source>
+        <translation>{rule}，或“{word}”</translation>
+    </message>
+    <message>
+        <source>{typed!r} is not {rule}; it stays at {value}</source>
+        <extracomment>typed text that is not a value of this control: why (the box shows the old value again) Width of the value box and least width of the slider at text scale 1 (pixels).</extracomment>
+        <translation>{typed!r} 不是{rule}；保持为 {value}</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Model and loss</source>
+        <translation>模型与损失</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>{label}: {reason}</source>
+        <translation>{label}：{reason}</translation>
+    </message>
+    <message>
+        <source>steps/s</source>
+        <translation>步/秒</translation>
+    </message>
+    <message>
+        <source>preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>N</source>
+        <translation>N</translation>
+    </message>
+    <message>
+        <source>noise</source>
+        <translation>噪声</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>initial w</source>
+        <translation>初始 w</translation>
+    </message>
+    <message>
+        <source>initial b</source>
+        <translation>初始 b</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>reduction</source>
+        <translation>归约</translation>
+    </message>
+    <message>
+        <source>optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>gradlab: unexpected error</source>
+        <translation>gradlab：意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside gradlab: {error}</source>
+        <translation>gradlab 内部出错了：{error}</translation>
+    </message>
+    <message>
+        <source>Save your session before quitting, so that you can open it again and go on where you were. Or keep working: the lab may still be usable.</source>
+        <translation>退出前先保存会话，以后可以再打开它，从原处接着做。也可以继续使用：实验室可能仍然可用。</translation>
+    </message>
+    <message>
+        <source>You can quit, or keep working: the lab may still be usable.</source>
+        <translation>你可以退出，也可以继续使用：实验室可能仍然可用。</translation>
+    </message>
+    <message>
+        <source>Save session and quit…</source>
+        <translation>保存会话并退出…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>继续使用</translation>
+    </message>
+    <message>
+        <source>Save the session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>gradlab session (*.gradlab)</source>
+        <translation>gradlab 会话 (*.gradlab)</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>{path}: choose a .png or .svg file name</source>
+        <translation>{path}：请选择 .png 或 .svg 文件名</translation>
+    </message>
+    <message>
+        <source>{path}: cannot write: {reason}</source>
+        <translation>{path}：无法写入：{reason}</translation>
+    </message>
+    <message>
+        <source>{path}: the window is saved as a .png file</source>
+        <translation>{path}：窗口只能保存为 .png 文件</translation>
+    </message>
+    <message>
+        <source>{path}: cannot write the image (is the folder writable?)</source>
+        <translation>{path}：无法写入图片（文件夹可写吗？）</translation>
+    </message>
+</context>
+<context>
     <name>FitPanel</name>
     <message>
         <source>data</source>
@@ -236,6 +605,150 @@
     </message>
 </context>
 <context>
+    <name>Help</name>
+    <message>
+        <source>The data, the fitted line and each sample&apos;s residual</source>
+        <translation>数据、拟合直线和每个样本的残差</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The fit.&lt;/b&gt; The points are the data; the red line is ŷ = w·x + b after the step, the dashed grey line the one the losses were measured at. Each vertical segment is a sample&apos;s residual ŷᵢ − yᵢ, coloured by its loss. Rings mark the minibatch. Drag a point to move it, double-click to add one, right-click to remove one.</source>
+        <translation>&lt;b&gt;拟合。&lt;/b&gt;圆点是数据；红线是这一步之后的 ŷ = w·x + b，灰色虚线是计算损失时所用的直线。每条竖线是一个样本的残差 ŷᵢ − yᵢ，颜色表示它的损失。圆环标出小批量。拖动一个点可以移动它，双击可以添加一个点，右键单击可以删除一个点。</translation>
+    </message>
+    <message>
+        <source>Each sample&apos;s loss, and the single number backward() starts from</source>
+        <translation>每个样本的损失，以及 backward() 出发的那一个数</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The losses.&lt;/b&gt; One bar per sample: its loss lᵢ at the parameters before the step (the minibatch in colour). The dashed line is the reduced loss — the mean, the sum or the weighted sum of the bars — the scalar that loss.backward() differentiates.</source>
+        <translation>&lt;b&gt;损失。&lt;/b&gt;每个样本一根柱子：这一步之前的参数下它的损失 lᵢ（小批量用彩色标出）。虚线是归约后的损失——柱子的平均、总和或加权和——也就是 loss.backward() 求导的那个标量。</translation>
+    </message>
+    <message>
+        <source>Each sample&apos;s share of ∂L/∂w and ∂L/∂b, and their total</source>
+        <translation>每个样本对 ∂L/∂w 和 ∂L/∂b 的贡献，以及它们的总和</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The gradient.&lt;/b&gt; Each bar is one sample&apos;s contribution to ∂L/∂w (top) and ∂L/∂b (bottom); the red bar Σ is their total, the gradient the optimizer uses. With mean every share is divided by the batch size; with sum it is not.</source>
+        <translation>&lt;b&gt;梯度。&lt;/b&gt;每根柱子是一个样本对 ∂L/∂w（上）和 ∂L/∂b（下）的贡献；红色的 Σ 柱是它们的总和，也就是优化器使用的梯度。用 mean 时每份贡献都除以批大小；用 sum 时则不除。</translation>
+    </message>
+    <message>
+        <source>The loss, the gradient and the parameters over the steps</source>
+        <translation>损失、梯度和参数随步数的变化</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The history.&lt;/b&gt; The loss on a log scale, ∂L/∂w and ∂L/∂b, and w and b after each step. A loss that falls in a straight line on the log scale is converging steadily; a gradient that flips sign every step means the learning rate is too large.</source>
+        <translation>&lt;b&gt;训练历史。&lt;/b&gt;对数刻度下的损失、∂L/∂w 和 ∂L/∂b，以及每一步之后的 w 和 b。损失在对数刻度上沿直线下降，说明在稳定收敛；梯度每一步都改变符号，说明学习率太大了。</translation>
+    </message>
+    <message>
+        <source>Scrub back through the last 10,000 steps</source>
+        <translation>在最近 10,000 步中来回查看</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The timeline.&lt;/b&gt; Drag to show any of the last 10,000 steps exactly as it was; every panel follows. Continue from here trains on from the step shown and discards the steps after it.</source>
+        <translation>&lt;b&gt;时间线。&lt;/b&gt;拖动可以原样显示最近 10,000 步中的任意一步，所有面板随之变化。“从这里继续”从显示的这一步接着训练，并丢弃它之后的步。</translation>
+    </message>
+    <message>
+        <source>What the run is doing: its state, step, loss, w, b and speed</source>
+        <translation>训练当前的情况：状态、步数、损失、w、b 和速度</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The status bar.&lt;/b&gt; The run&apos;s state (ready, running, paused, diverged), the step shown, the loss at that step, w and b after it, and the steps per second while running.</source>
+        <translation>&lt;b&gt;状态栏。&lt;/b&gt;训练的状态（就绪、运行中、已暂停、已发散）、显示的步数、这一步的损失、这一步之后的 w 和 b，以及运行时每秒的步数。</translation>
+    </message>
+    <message>
+        <source>Why the run stopped, when it did</source>
+        <translation>训练停下时，说明原因</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The banner.&lt;/b&gt; Appears when the run diverged or a command failed, with the reason and what to do next; it disappears when the run goes on.</source>
+        <translation>&lt;b&gt;提示横幅。&lt;/b&gt;训练发散或某个操作失败时出现，说明原因和下一步该怎么做；训练继续后就会消失。</translation>
+    </message>
+    <message>
+        <source>Welcome to gradlab</source>
+        <extracomment>The guided tour: (title, text, name of the tab to show or None).</extracomment>
+        <translation>欢迎使用 gradlab</translation>
+    </message>
+    <message>
+        <source>gradlab trains y = w·x + b with real PyTorch and shows every number of each step. Its question: the model makes one loss per sample, but loss.backward() needs a single number — so how does the vector become a scalar, and what does that choice change?</source>
+        <translation>gradlab 用真正的 PyTorch 训练 y = w·x + b，并展示每一步的每一个数。它要回答的问题是：模型为每个样本算出一个损失，可 loss.backward() 需要的是一个数——那么这个向量怎样变成标量？这个选择又会改变什么？</translation>
+    </message>
+    <message>
+        <source>The controls</source>
+        <translation>控制面板</translation>
+    </message>
+    <message>
+        <source>On the left: the data, the starting w and b, the loss, the reduction (mean, sum, weighted or none), the optimizer, the learning rate and the batch size. Step (Space) takes one step, Run (Enter) keeps going, Reset (R) starts again. Point at any control and press Shift+F1 for what it means.</source>
+        <translation>左侧是：数据、初始的 w 和 b、损失、归约方式（mean、sum、weighted 或 none）、优化器、学习率和批大小。“单步”（空格键）走一步，“运行”（回车键）一直走，“重置”（R 键）重新开始。把鼠标指向任何控件并按 Shift+F1，可以查看它的含义。</translation>
+    </message>
+    <message>
+        <source>The four training panels</source>
+        <translation>四个训练面板</translation>
+    </message>
+    <message>
+        <source>Top left, the data and the fitted line; top right, each sample&apos;s loss and the reduced loss; bottom left, each sample&apos;s share of the gradient and their total; bottom right, the history of the loss, the gradient and the parameters.</source>
+        <translation>左上是数据和拟合直线；右上是每个样本的损失和归约后的损失；左下是每个样本对梯度的贡献及其总和；右下是损失、梯度和参数的历史。</translation>
+    </message>
+    <message>
+        <source>Why .mean()?</source>
+        <translation>为什么要 .mean()？</translation>
+    </message>
+    <message>
+        <source>The Reduction tab puts none, mean, sum and weighted side by side for the current batch. Press backward() under none to see PyTorch&apos;s own error: a vector has no single derivative to start from.</source>
+        <translation>“归约”标签页把当前批次的 none、mean、sum 和 weighted 并排列出。在 none 下按 backward()，可以看到 PyTorch 自己的报错：向量没有一个可以出发的导数。</translation>
+    </message>
+    <message>
+        <source>By hand and by autograd</source>
+        <translation>手算与自动求导</translation>
+    </message>
+    <message>
+        <source>The Chain rule tab derives this step&apos;s gradient by hand next to autograd&apos;s; the Autograd graph tab shows the graph backward() walks; the Landscape tab shows the loss over (w, b) and the path the optimizer takes.</source>
+        <translation>“链式法则”标签页把这一步梯度的手算推导和自动求导的结果并排列出；“计算图”标签页显示 backward() 走过的图；“损失曲面”标签页显示损失随 (w, b) 的变化，以及优化器走过的路径。</translation>
+    </message>
+    <message>
+        <source>In the lecture hall</source>
+        <translation>在课堂上</translation>
+    </message>
+    <message>
+        <source>F11 switches to presentation mode: full screen, larger text and thicker lines. Ctrl+= and Ctrl+- change the text size, Ctrl+0 restores it, and View → Theme has a high-contrast theme for a washed-out projector. File → Save session keeps the run to open again exactly where it was.</source>
+        <translation>F11 切换到演示模式：全屏、更大的文字和更粗的线条。Ctrl+= 和 Ctrl+- 调整文字大小，Ctrl+0 恢复原样；“视图 → 主题”里有适合褪色投影仪的高对比度主题。“文件 → 保存会话”可以保存训练，之后原样打开继续。</translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <source>A desktop teaching lab for gradient descent: why loss.backward() needs a scalar, and what mean, sum and a weighted sum do to every step.</source>
+        <translation>一个讲解梯度下降的桌面教学实验室：为什么 loss.backward() 需要一个标量，以及 mean、sum 和加权和分别对每一步有什么影响。</translation>
+    </message>
+    <message>
+        <source>MIT licence.</source>
+        <translation>MIT 许可证。</translation>
+    </message>
+    <message>
+        <source>Guided tour</source>
+        <translation>导览</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <source>The previous page of the tour</source>
+        <translation>导览的上一页</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <source>The next page of the tour</source>
+        <translation>导览的下一页</translation>
+    </message>
+    <message>
+        <source>{page} of {pages}</source>
+        <translation>第 {page} 页，共 {pages} 页</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
         <source>loss</source>
@@ -317,6 +830,582 @@
     <message>
         <source>Loss per sample ({loss}) → {reduction}</source>
         <translation>每个样本的损失（{loss}）→ {reduction}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>gradlab — why loss.backward() needs a scalar</source>
+        <extracomment>Start the worker after this long even if the window never painted. While running, the history curves (whose x-axis moves every frame) are redrawn at most this often; slower still once they hold more than BIG_HISTORY steps. The window&apos;s size after Reset layout (shrunk to the screen if it is smaller).</extracomment>
+        <translation>gradlab — 为什么 loss.backward() 需要标量</translation>
+    </message>
+    <message>
+        <source>gradlab session (*.gradlab)</source>
+        <translation>gradlab 会话 (*.gradlab)</translation>
+    </message>
+    <message>
+        <source>loading PyTorch…</source>
+        <extracomment>The run&apos;s states as the status bar shows them (``window.state`` keeps the English key).</extracomment>
+        <translation>正在加载 PyTorch…</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>diverged</source>
+        <translation>已发散</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <source>PyTorch failed to load</source>
+        <translation>PyTorch 加载失败</translation>
+    </message>
+    <message>
+        <source>Controls</source>
+        <extracomment>starts the new gradlab of a restart: (program, arguments) -&gt; started?</extracomment>
+        <translation>控制</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>The fit, each sample&apos;s loss and gradient share, the history</source>
+        <translation>拟合、每个样本的损失和梯度贡献、训练历史</translation>
+    </message>
+    <message>
+        <source>Not applied: {reason}</source>
+        <translation>未应用：{reason}</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open session…</source>
+        <translation>打开会话(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a saved .gradlab session and carry on exactly where it was saved</source>
+        <translation>打开保存的 .gradlab 会话，从保存时的位置原样继续</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save session</source>
+        <translation>保存会话(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the run (settings, data, parameters, optimizer state and history) to its session file</source>
+        <translation>把训练（设置、数据、参数、优化器状态和历史）保存到它的会话文件</translation>
+    </message>
+    <message>
+        <source>Save session &amp;as…</source>
+        <translation>会话另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save the run to a new session file</source>
+        <translation>把训练保存到一个新的会话文件</translation>
+    </message>
+    <message>
+        <source>&amp;Import CSV…</source>
+        <translation>导入 CSV(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Load data from a CSV file: two numeric columns x, y (a header row is allowed)</source>
+        <translation>从 CSV 文件加载数据：两列数字 x、y（可以有表头行）</translation>
+    </message>
+    <message>
+        <source>&amp;Export CSV…</source>
+        <translation>导出 CSV(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the current data as CSV</source>
+        <translation>把当前数据保存为 CSV</translation>
+    </message>
+    <message>
+        <source>E&amp;xport picture</source>
+        <translation>导出图片(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Save this panel as a PNG image or an SVG drawing</source>
+        <translation>把这个面板保存为 PNG 图片或 SVG 矢量图</translation>
+    </message>
+    <message>
+        <source>The whole &amp;window…</source>
+        <translation>整个窗口(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Save a PNG image of the whole window</source>
+        <translation>把整个窗口保存为 PNG 图片</translation>
+    </message>
+    <message>
+        <source>Export &amp;history…</source>
+        <translation>导出训练历史(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Save the loss, the gradient, w and b of every step as CSV</source>
+        <translation>把每一步的损失、梯度、w 和 b 保存为 CSV</translation>
+    </message>
+    <message>
+        <source>Show the &amp;code…</source>
+        <translation>查看代码(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>The plain PyTorch script that does exactly what the lab did</source>
+        <translation>与实验室所做完全相同的纯 PyTorch 脚本</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Close gradlab</source>
+        <translation>关闭 gradlab</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy picture of</source>
+        <translation>复制图片(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy a picture of this panel to the clipboard, to paste into slides or notes</source>
+        <translation>把这个面板的图片复制到剪贴板，可粘贴到幻灯片或笔记中</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Enlarge the &amp;fit</source>
+        <translation>放大拟合面板(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Enlarge the &amp;losses</source>
+        <translation>放大损失面板(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Enlarge the &amp;gradient</source>
+        <translation>放大梯度面板(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Enlarge the &amp;history</source>
+        <translation>放大历史面板(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Show &amp;all panels</source>
+        <translation>显示全部面板(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Full screen with larger text and thicker lines, for a projector (F11)</source>
+        <translation>全屏，文字更大、线条更粗，适合投影（F11）</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>Show the c&amp;ontrols</source>
+        <translation>显示控制面板(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Show or hide the controls, so the plots take the room (Ctrl+L)</source>
+        <translation>显示或隐藏控制面板，把空间留给图（Ctrl+L）</translation>
+    </message>
+    <message>
+        <source>&amp;Larger text</source>
+        <translation>放大文字(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Make every font and marker larger (Ctrl+=)</source>
+        <translation>放大所有文字和标记（Ctrl+=）</translation>
+    </message>
+    <message>
+        <source>&amp;Smaller text</source>
+        <translation>缩小文字(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Make every font and marker smaller (Ctrl+-)</source>
+        <translation>缩小所有文字和标记（Ctrl+-）</translation>
+    </message>
+    <message>
+        <source>&amp;Normal text size</source>
+        <translation>正常文字大小(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Back to the normal text size (Ctrl+0)</source>
+        <translation>恢复正常的文字大小（Ctrl+0）</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Use this colour theme</source>
+        <translation>使用这个配色主题</translation>
+    </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Put the controls, the toolbar and the window back where they were at first</source>
+        <translation>把控制面板、工具栏和窗口恢复到最初的位置</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;What&apos;s This?</source>
+        <translation>这是什么(&amp;W)?</translation>
+    </message>
+    <message>
+        <source>Click this, then any control or panel, for what it means</source>
+        <translation>先点这里，再点任何控件或面板，查看它的含义</translation>
+    </message>
+    <message>
+        <source>Guided &amp;tour…</source>
+        <translation>导览(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>A short tour of the window&apos;s panels</source>
+        <translation>简要介绍窗口中的各个面板</translation>
+    </message>
+    <message>
+        <source>&amp;About gradlab…</source>
+        <translation>关于 gradlab(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>The version of gradlab and of the libraries it runs on</source>
+        <translation>gradlab 及其所用库的版本</translation>
+    </message>
+    <message>
+        <source>Toolbar</source>
+        <translation>工具栏</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>Take one step (Space)</source>
+        <translation>走一步（空格键）</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Run or pause (Enter)</source>
+        <translation>运行或暂停（回车键）</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>Back to step 0 (R)</source>
+        <translation>回到第 0 步（R 键）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The controls.&lt;/b&gt; Every setting of the run. Point at one and press Shift+F1 for what it means; Ctrl+L hides them.</source>
+        <translation>&lt;b&gt;控制面板。&lt;/b&gt;训练的所有设置。指向其中一项并按 Shift+F1 查看它的含义；Ctrl+L 可隐藏控制面板。</translation>
+    </message>
+    <message>
+        <source>Scrub back through the last 10,000 steps: every panel shows the run as it was at that step</source>
+        <translation>在最近 10,000 步中来回查看：每个面板都显示训练在那一步时的样子</translation>
+    </message>
+    <message>
+        <source>Continue from here</source>
+        <translation>从这里继续</translation>
+    </message>
+    <message>
+        <source>Train on from the step shown; the steps after it are discarded</source>
+        <translation>从显示的这一步接着训练；之后的步会被丢弃</translation>
+    </message>
+    <message>
+        <source>timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <source>step {step} of {last}</source>
+        <translation>第 {step} 步 / 共 {last} 步</translation>
+    </message>
+    <message>
+        <source>step {step}</source>
+        <translation>第 {step} 步</translation>
+    </message>
+    <message>
+        <source>Reduction</source>
+        <extracomment>name -&gt; (tab title, tooltip); each panel is built the first time its tab is shown</extracomment>
+        <translation>归约</translation>
+    </message>
+    <message>
+        <source>none, mean, sum and weighted side by side for the current batch</source>
+        <translation>当前批次的 none、mean、sum 和 weighted 并排对比</translation>
+    </message>
+    <message>
+        <source>Chain rule</source>
+        <translation>链式法则</translation>
+    </message>
+    <message>
+        <source>The derivation of this step&apos;s gradient, by hand next to autograd</source>
+        <translation>这一步梯度的推导：手算与自动求导并排对照</translation>
+    </message>
+    <message>
+        <source>Autograd graph</source>
+        <translation>计算图</translation>
+    </message>
+    <message>
+        <source>The graph PyTorch builds for the loss; backward() walks it</source>
+        <translation>PyTorch 为损失构建的计算图；backward() 沿着它走</translation>
+    </message>
+    <message>
+        <source>Landscape</source>
+        <translation>损失曲面</translation>
+    </message>
+    <message>
+        <source>L(w, b) over the data, the path of (w, b) and this step&apos;s arrow; click to start from another point</source>
+        <translation>数据上的 L(w, b)、(w, b) 的轨迹和这一步的箭头；单击可从另一个点开始</translation>
+    </message>
+    <message>
+        <source>Import data</source>
+        <translation>导入数据</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;All files (*)</source>
+        <translation>CSV (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export data</source>
+        <translation>导出数据</translation>
+    </message>
+    <message>
+        <source>Loaded {n} points from {source}</source>
+        <translation>已从 {source} 加载 {n} 个点</translation>
+    </message>
+    <message>
+        <source>Not done</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <source>Wrote {path}</source>
+        <translation>已写入 {path}</translation>
+    </message>
+    <message>
+        <source>The training process stopped unexpectedly (exit code {code}). Press Reset (R) to start a new one: the settings are kept, hand edits to the data since the last import are lost.</source>
+        <translation>训练进程意外停止（退出码 {code}）。按“重置”（R）启动一个新的进程：设置会保留，但上次导入之后对数据的手动修改会丢失。</translation>
+    </message>
+    <message>
+        <source>{reason} — the controls stay disabled; try --headless to see the full error.</source>
+        <translation>{reason} —— 控件保持禁用；可用 --headless 运行查看完整的错误信息。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>step &lt;b&gt;{step}&lt;/b&gt;</source>
+        <translation>第 &lt;b&gt;{step}&lt;/b&gt; 步</translation>
+    </message>
+    <message>
+        <source>loss &lt;b&gt;{loss}&lt;/b&gt;</source>
+        <translation>损失 &lt;b&gt;{loss}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{rate}&lt;/b&gt; steps/s</source>
+        <translation>&lt;b&gt;{rate}&lt;/b&gt; 步/秒</translation>
+    </message>
+    <message>
+        <source>— steps/s</source>
+        <translation>— 步/秒</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>打开会话</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>（暂无）</translation>
+    </message>
+    <message>
+        <source>&amp;Clear the list</source>
+        <translation>清空列表(&amp;C)</translation>
+    </message>
+    <message>
+        <source>{name} — gradlab</source>
+        <translation>{name} — gradlab</translation>
+    </message>
+    <message>
+        <source>Saved the session to {path}</source>
+        <translation>会话已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Opened the session {path}</source>
+        <translation>已打开会话 {path}</translation>
+    </message>
+    <message>
+        <source>The session was not saved to {path}:
+{reason}</source>
+        <translation>会话没有保存到 {path}：
+{reason}</translation>
+    </message>
+    <message>
+        <source>{path} was not opened:
+{reason}
+
+The session you have open is unchanged.</source>
+        <translation>没有打开 {path}：
+{reason}
+
+当前打开的会话没有任何改变。</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <source>The &amp;fit…</source>
+        <extracomment>name -&gt; menu text of each picture File → Export and Edit → Copy offer</extracomment>
+        <translation>拟合面板(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>The &amp;losses…</source>
+        <translation>损失面板(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>The &amp;gradient…</source>
+        <translation>梯度面板(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>The &amp;history…</source>
+        <translation>历史面板(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>The current &amp;tab…</source>
+        <translation>当前标签页(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Copied a picture to the clipboard</source>
+        <translation>已把图片复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Export picture</source>
+        <translation>导出图片</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg)</source>
+        <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Export the window</source>
+        <translation>导出窗口</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Export history</source>
+        <translation>导出训练历史</translation>
+    </message>
+    <message>
+        <source>Text size {pct} %</source>
+        <translation>文字大小 {pct} %</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Follow the system ({language})</source>
+        <translation>跟随系统（{language}）</translation>
+    </message>
+    <message>
+        <source>Show gradlab in this language (after a restart)</source>
+        <translation>用这种语言显示 gradlab（重新启动后生效）</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>gradlab will be in {language} from its next start. Restart now? The run goes on where it is.</source>
+        <translation>gradlab 下次启动时将使用 {language}。现在重新启动吗？训练会从当前位置继续。</translation>
+    </message>
+    <message>
+        <source>Restart now</source>
+        <translation>立即重新启动</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <source>gradlab could not start again: start it yourself to see the new language.</source>
+        <translation>gradlab 无法重新启动：请手动启动它以使用新的语言。</translation>
+    </message>
+    <message>
+        <source>About gradlab</source>
+        <translation>关于 gradlab</translation>
+    </message>
+</context>
+<context>
+    <name>Preset</name>
+    <message>
+        <source>seed</source>
+        <extracomment>The presets by the name --preset knows them by (a translation may add a word after it).</extracomment>
+        <translation>seed（原文示例）</translation>
+    </message>
+    <message>
+        <source>noisy-line</source>
+        <translation>noisy-line（含噪直线）</translation>
+    </message>
+    <message>
+        <source>outlier</source>
+        <translation>outlier（离群点）</translation>
+    </message>
+    <message>
+        <source>unscaled</source>
+        <translation>unscaled（未缩放）</translation>
+    </message>
+    <message>
+        <source>large</source>
+        <translation>large（大数据集）</translation>
     </message>
 </context>
 <context>
@@ -459,6 +1548,22 @@
     <message>
         <source>none</source>
         <translation>不归约</translation>
+    </message>
+</context>
+<context>
+    <name>Theme</name>
+    <message>
+        <source>Light</source>
+        <extracomment>High contrast for a washed-out projector: pure black on white, saturated dark colours, no pastel that a beamer turns into white. What the theme menus call each theme. Theme names as shown (translate(&quot;Theme&quot;, label) when showing them).</extracomment>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Projector (high contrast)</source>
+        <translation>投影仪（高对比度）</translation>
     </message>
 </context>
 <context>
@@ -872,44 +1977,10 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <source>{name}: {reason}</source>
         <translation>{name}: {reason}</translation>
     </message>
-</context>
-<context>
-    <name>CrashDialog</name>
     <message>
-        <source>gradlab: unexpected error</source>
-        <translation>gradlab：意外错误</translation>
-    </message>
-    <message>
-        <source>Something went wrong inside gradlab: {error}</source>
-        <translation>gradlab 内部出错了：{error}</translation>
-    </message>
-    <message>
-        <source>Save your session before quitting, so that you can open it again and go on where you were. Or keep working: the lab may still be usable.</source>
-        <translation>退出前先保存会话，以后可以再打开它，从原处接着做。也可以继续使用：实验室可能仍然可用。</translation>
-    </message>
-    <message>
-        <source>You can quit, or keep working: the lab may still be usable.</source>
-        <translation>你可以退出，也可以继续使用：实验室可能仍然可用。</translation>
-    </message>
-    <message>
-        <source>Save session and quit…</source>
-        <translation>保存会话并退出…</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
-        <source>Keep working</source>
-        <translation>继续使用</translation>
-    </message>
-    <message>
-        <source>Save the session</source>
-        <translation>保存会话</translation>
-    </message>
-    <message>
-        <source>gradlab session (*.gradlab)</source>
-        <translation>gradlab 会话 (*.gradlab)</translation>
+        <source>The training process could not start: {name}: {reason}</source>
+        <extracomment>Seconds the child gets to stop on its own before it is terminated. Slots of TrainerWorker that are lifecycle, not commands. Imported once by the fork server (single-threaded: nothing here starts a thread or runs an op).</extracomment>
+        <translation>训练进程无法启动：{name}: {reason}</translation>
     </message>
 </context>
 </TS>

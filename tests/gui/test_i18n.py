@@ -3,6 +3,7 @@ and every number is the same as in English. English is the default in every othe
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 from collections.abc import Iterator
@@ -137,3 +138,134 @@ def test_graph_panel_in_chinese(make_widget, chinese) -> None:  # noqa: ANN001
     assert "backward() 需要形状为 () 的单个数" in panel.note_text()
     assert "自动求导计算图" in panel.caption.text()
     assert ("PowBackward0", "(4,)") in panel.drawn_nodes()
+
+
+# ---- the whole window ---------------------------------------------------------------------------
+
+
+def _menu_texts(window) -> list[str]:  # noqa: ANN001
+    """Every menu title and action text of the menu bar, submenus included."""
+    out = []
+
+    def walk(menu) -> None:  # noqa: ANN001
+        out.append(menu.title())
+        for action in menu.actions():
+            if action.menu() is not None:
+                walk(action.menu())
+            elif not action.isSeparator():
+                out.append(action.text())
+
+    for action in window.menuBar().actions():
+        walk(action.menu())
+    return out
+
+
+def _numbers_on_screen(window) -> dict[str, list[str]]:  # noqa: ANN001
+    def text(html: str) -> str:
+        return re.sub(r"<[^>]+>", "", html)
+
+    return {
+        "gradient_w": numbers(text(window.gradient_panel.title("w"))),
+        "gradient_b": numbers(text(window.gradient_panel.title("b"))),
+        "status": [numbers(text(window.status_labels[k].text()))
+                   for k in ("step", "loss", "w", "b")],
+        "loss_label": numbers(window.loss_panel.reduced_label.toPlainText()),
+        "fit_title": numbers(text(window.fit_panel._title)),
+    }
+
+
+def test_the_window_in_chinese_with_the_seed_step_numbers(make_lab, qtbot) -> None:  # noqa: ANN001
+    english = make_lab()
+    english.step(1)
+    qtbot.waitUntil(lambda: english.shown is not None and english.shown.step == 1, timeout=30_000)
+    en = _numbers_on_screen(english)
+    assert en["gradient_w"] == ["−30"] and en["gradient_b"] == ["−10"]
+    i18n.install("zh_CN")
+    try:
+        window = make_lab()
+        window.step(1)
+        qtbot.waitUntil(lambda: window.shown is not None and window.shown.step == 1,
+                        timeout=30_000)
+        assert _numbers_on_screen(window) == en  # −30, −10, 30, 0.3, 0.1: exactly as in English
+        assert "∂L/∂w = −30" in window.gradient_panel.title("w")
+        # Every menu entry is Chinese, except the languages' own names and formulas.
+        untranslated = [t for t in _menu_texts(window)
+                        if not CJK.search(t) and t not in ("English", "A−", "A+")]
+        assert not untranslated, untranslated
+        assert window.menuBar().actions()[0].text() == "文件(&F)"
+        assert window.dock.windowTitle() == "控制"
+        assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+            "训练", "归约", "链式法则", "计算图", "损失曲面"]
+        c = window.controls
+        assert (c.step_button.text(), c.run_button.text(), c.reset_button.text()) == (
+            "单步", "运行", "重置")
+        assert c.batch.edit.text() == "全部 (4)" and c.speed.edit.text() == "最大"
+        assert c.reduction.currentText() == "mean（平均）"
+        assert CJK.search(c.lr.toolTip()) and CJK.search(c.lr.whatsThis())
+        assert window.status_labels["state"].text() == "<b>已暂停</b>"
+        assert "第 1 步之后的拟合" in window.fit_panel._title
+        window.controls.lr.edit.setText("0")  # a refused value: the reason in Chinese
+        window.controls.lr.edit.editingFinished.emit()
+        assert window.banner.text() == "未应用：学习率：'0' 不是大于 0 的数；保持为 0.01"
+        assert window.controls.speed.scale.parse("最大") == float("inf")
+    finally:
+        i18n.install("en")
+
+
+def test_divergence_is_reported_in_chinese_with_its_numbers(make_lab, qtbot) -> None:  # noqa: ANN001
+    """The worker's message crosses the training process's pipe as a Message and is translated
+    in the window."""
+    i18n.install("zh_CN")
+    try:
+        window = make_lab(LabConfig(preset="unscaled", lr=1e6))
+        window.step(50)
+        qtbot.waitUntil(lambda: window.state == "diverged", timeout=30_000)
+        text = window.banner.text()
+        assert text.startswith("在第 ") and "发散" in text and "lr = 1e+06" in text, text
+    finally:
+        i18n.install("en")
+
+
+def test_choosing_a_language_restarts_with_the_run_carried_over(make_lab, qtbot,
+                                                                tmp_path) -> None:  # noqa: ANN001
+    from gradlab.ui.settings import Settings
+
+    window = make_lab()
+    window.step(3)
+    qtbot.waitUntil(lambda: window.shown is not None and window.shown.step == 3, timeout=30_000)
+    w, b = window.shown.record.w_after, window.shown.record.b_after
+    launched: list[tuple[str, list[str]]] = []
+    window.launcher = lambda program, args: launched.append((program, args)) or True
+    window.language_actions["zh_CN"].trigger()
+    assert Settings().language() == "zh_CN"
+    box = window.language_box
+    assert box is not None and "简体中文" in box.text()
+    restart = next(button for button in box.buttons() if button.text() == "Restart now")
+    restart.click()
+    qtbot.waitUntil(lambda: bool(launched) and not window.isVisible(), timeout=30_000)
+    program, args = launched[0]
+    assert args[-2] == "--resume" and args[-1].endswith(".gradlab"), args
+    carried = args[-1]
+    # The new gradlab (here: a window in Chinese) goes on from the same step.
+    i18n.install(i18n.choose_language(None, Settings().language()))
+    try:
+        new = make_lab()
+        new.resume_from(carried)
+        qtbot.waitUntil(lambda: new.shown is not None and new.shown.step == 3, timeout=30_000)
+        assert (new.shown.record.w_after, new.shown.record.b_after) == (w, b)
+        assert new.session_path is None and Settings().recent_files() == []
+        qtbot.waitUntil(lambda: not os.path.exists(carried), timeout=10_000)
+        assert new.tabs.tabText(0) == "训练"
+    finally:
+        i18n.install("en")
+
+
+def test_lang_argument() -> None:
+    from gradlab.cli import UsageError
+    from gradlab.gui import main, parse_language
+
+    assert parse_language("zh-CN") == "zh_CN" and parse_language("en") == "en"
+    assert parse_language(None) is None
+    with pytest.raises(UsageError, match="--lang"):
+        parse_language("fr")
+    assert main(["--lang", "klingon"]) == 2
