@@ -178,11 +178,13 @@ def _run(watchdog: _Watchdog) -> int:
     from gradlab.resources import resource_path
     from gradlab.ui import theme as th
     from gradlab.ui.main_window import MainWindow
+    from gradlab.ui.settings import Settings
 
     icon = resource_path("icons/gradlab.svg")  # FileNotFoundError names where it looked
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "gradlab"])
     watchdog.stage = "the window to be built"
-    window = MainWindow(config, dataset, th.LIGHT)  # the default worker: what ships
+    # The default worker (what ships); a check must not change the user's settings.
+    window = MainWindow(config, dataset, th.LIGHT, settings=Settings(ephemeral=True))
     window.resize(*SIZE)
     times: dict[str, float] = {}
     result: dict[str, Any] = {}
