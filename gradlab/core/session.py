@@ -34,7 +34,9 @@ VERSION = 1
 MAX_BYTES = 512 * 2**20
 #: Longest dataset / history a session may hold.
 MAX_SAMPLES = MAX_ROWS
-MAX_HISTORY = 10_000_000
+#: The newest steps of history a session keeps (~120 MB of JSON, a few seconds to read; the
+#: window and the worker keep no more than twice this either: a run left going stays bounded).
+MAX_HISTORY = 1_000_000
 _FLOAT_MAX = 1.7976931348623157e308
 
 _TOP_KEYS = {"format", "version", "config", "dataset", "state"}
@@ -83,6 +85,7 @@ def _history_dict(history: HistoryChunk | Mapping[str, Any]) -> dict[str, list]:
         values = np.asarray(
             history[name] if isinstance(history, Mapping) else getattr(history, name)
         )
+        values = values[max(0, values.size - MAX_HISTORY):]  # the newest steps
         if name == "step":
             out[name] = [int(v) for v in values.tolist()]
         else:  # strict JSON has no inf/NaN: a diverged value is stored as null

@@ -14,15 +14,15 @@ import numpy as np
 from gradlab.core.config import LabConfig
 from gradlab.core.data import PRESET_INFO
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk
+from gradlab.core.session import MAX_HISTORY  # the longest history a session holds
 
-#: The longest history kept (a session holds at most this much; older steps are dropped).
-MAX_HISTORY = 10_000_000
 #: Extension of session files.
 SUFFIX = ".gradlab"
 
 
 class HistoryLog:
-    """Every step's scalars since step 0 (what the history panel shows); grows by doubling."""
+    """Every step's scalars since step 0 (what the history panel shows); grows by doubling.
+    Bounded: it keeps at least the newest ``limit`` steps and at most twice that."""
 
     def __init__(self, limit: int = MAX_HISTORY) -> None:
         self.limit = limit
@@ -39,17 +39,24 @@ class HistoryLog:
         k = len(chunk)
         if not k:
             return
+        start = max(0, k - self.limit)  # a chunk longer than the limit: its newest steps
+        k -= start
+        if self.size + k > 2 * self.limit:
+            # At the ceiling: keep the newest steps. Moved once per ~limit steps appended, so an
+            # append stays cheap however long the run (a move per append would copy the whole
+            # history every frame).
+            keep = self.limit - k
+            self._data[:, :keep] = self._data[:, self.size - keep : self.size].copy()
+            self.size = keep
         if self.size + k > self._data.shape[1]:
-            grown = np.empty((self._data.shape[0], max(2 * self._data.shape[1], self.size + k)))
+            wanted = max(2 * self._data.shape[1], self.size + k)
+            grown = np.empty((self._data.shape[0], max(min(wanted, 2 * self.limit),
+                                                       self.size + k)))
             grown[:, : self.size] = self._data[:, : self.size]
             self._data = grown
         for row, name in enumerate(HISTORY_FIELDS):
-            self._data[row, self.size : self.size + k] = getattr(chunk, name)
+            self._data[row, self.size : self.size + k] = getattr(chunk, name)[start:]
         self.size += k
-        if self.size > self.limit:  # keep the newest steps
-            drop = self.size - self.limit
-            self._data[:, : self.limit] = self._data[:, drop : self.size]
-            self.size = self.limit
 
     def truncate(self, last_step: int) -> None:
         """Forget every step after ``last_step`` (continuing from a past step)."""

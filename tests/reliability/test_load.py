@@ -144,3 +144,56 @@ def test_a_short_soak_keeps_every_step_and_bounded_memory(make_lab, qtbot, mode:
         assert len(window.worker._snapshots) <= TIMELINE_STEPS // SNAPSHOT_EVERY + 3
     else:
         assert trainer1 - trainer0 < slack_mb + (hist1 - hist0)
+
+
+def _chunk(first: int, k: int):  # noqa: ANN202
+    from gradlab.core.records import HistoryChunk
+
+    steps = np.arange(first, first + k)
+    return HistoryChunk(steps, steps * 1.0, -steps * 1.0, steps * 0.5, steps * 2.0, steps * 3.0)
+
+
+@pytest.mark.parametrize("kind", ["window", "worker log"])
+def test_the_history_is_bounded_however_long_the_run(kind: str) -> None:
+    """Before, the window's history grew without end (48 bytes a step: ~3 GB over a weekend at
+    the lab's speed), and the worker's log, once full, copied its whole length on every append
+    (the run slowed to a crawl after 10^7 steps). Now each keeps the newest ``limit`` to
+    2·``limit`` steps, moving them once per ~``limit`` steps."""
+    from gradlab.ui.history_panel import HistoryBuffer
+    from gradlab.ui.sessions import HistoryLog
+
+    limit = 1000
+    log = HistoryBuffer(limit=limit) if kind == "window" else HistoryLog(limit=limit)
+    rng = np.random.default_rng(3)
+    step, moves, last_size = 1, 0, 0
+    for _ in range(3000):
+        k = int(rng.integers(1, 60))
+        log.append(_chunk(step, k))
+        step += k
+        moves += log.size < last_size
+        last_size = log.size
+        assert limit <= log.size <= 2 * limit or log.size == step - 1
+        assert log._data.shape[1] <= max(4096, 2 * limit)
+    steps = log._data[0, : log.size]
+    np.testing.assert_array_equal(steps, np.arange(step - log.size, step))  # the newest, in order
+    np.testing.assert_array_equal(log._data[3, : log.size], steps * 0.5)
+    assert moves <= (step // limit) + 1  # amortised: one move per ~limit steps
+    log.append(_chunk(step, 5 * limit))  # one chunk longer than the limit
+    assert log.size == limit and log._data[0, log.size - 1] == step + 5 * limit - 1
+    tally.tried(f"load: {step + 5 * limit:,} steps into a {kind} history of limit {limit:,}")
+
+
+def test_a_session_keeps_the_newest_history_it_may(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from gradlab.core import session as session_mod
+    from gradlab.core.data import make_preset
+    from gradlab.core.trainer import Trainer
+
+    monkeypatch.setattr(session_mod, "MAX_HISTORY", 500)
+    cfg = LabConfig(preset="noisy-line", n_points=20, lr=0.01)
+    data = make_preset("noisy-line", n=20)
+    trainer = Trainer(cfg, data)
+    _, history = trainer.run(1200)
+    path = tmp_path / "s.gradlab"
+    session_mod.save_session(path, cfg, data, trainer.state_dict(), history)
+    kept = session_mod.load_session(path).history.step  # loads: no more than it accepts
+    np.testing.assert_array_equal(kept, np.arange(701, 1201))
