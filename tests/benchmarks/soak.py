@@ -1,17 +1,22 @@
 """Soak: a long run in the real window, and what it does to resident memory.
 
     python tests/benchmarks/soak.py [--steps 1000000] [--n 1000] [--mode process|thread]
-                                    [--every 100000] [--json FILE]
+                                    [--every 100000] [--limit STEPS] [--json FILE]
 
 Runs ``--steps`` steps flat out at N = ``--n`` in the window (offscreen, the worker mode the app
 uses unless ``--mode`` says otherwise) and prints, every ``--every`` steps, the resident memory of
 the window's process and of its training process next to the size of the history buffer (the
 window keeps every step's loss, gradient and parameters: 48 bytes a step, grown by doubling).
 
-The verdict: nothing lost (the history holds steps 1..K exactly once, K = the run's last step)
-and memory bounded: the window's growth beyond its history buffer, and the training process's
-growth, each stay under ``--slack`` MB. Exit status 0 if both hold, 1 if not. Not collected by
-pytest; ``tests/reliability/test_load.py`` runs a short soak in the suite.
+The history is bounded too: the window and the worker keep the newest ``limit`` to 2·``limit``
+steps (10^6 by default; ``--limit`` lowers it to see the ceiling within a shorter run; in process
+mode only the window's side can be lowered).
+
+The verdict: nothing lost (the history holds the newest steps, each once, up to K = the run's
+last step), and memory bounded: once the history has reached its ceiling, neither process grows
+by more than ``--slack`` MB; before that, growth beyond the history's own arrays (the buffer, the
+worker's log, the plotted log10 loss) stays under ``--slack``. Exit status 0 if both hold, 1 if
+not. Not collected by pytest; ``tests/reliability/test_load.py`` runs a short soak in the suite.
 """
 
 from __future__ import annotations
@@ -71,6 +76,9 @@ class Report:
     history_growth_mb: float = 0.0
     window_growth_beyond_history_mb: float = 0.0
     trainer_growth_mb: float = 0.0
+    limit: int = 0
+    ceiling_step: int | None = None  # the first sample with the history at its ceiling
+    growth_after_ceiling_mb: float | None = None
     bounded: bool = False
 
     @property
@@ -83,7 +91,7 @@ def history_mb(window) -> float:  # noqa: ANN001
 
 
 def soak(app, steps: int, n: int, mode: str | None, every: int, slack_mb: float,  # noqa: ANN001
-         warmup: int = 5_000, log=print) -> Report:  # noqa: ANN001
+         warmup: int = 5_000, log=print, limit: int | None = None) -> Report:  # noqa: ANN001
     """Run ``steps`` steps (after ``warmup`` steps whose memory is the baseline)."""
     from gradlab.core.config import LabConfig
     from gradlab.ui.main_window import MainWindow
@@ -91,6 +99,12 @@ def soak(app, steps: int, n: int, mode: str | None, every: int, slack_mb: float,
     config = LabConfig(preset="noisy-line", n_points=n, lr=0.01)
     window = MainWindow(config, None, **({} if mode is None else {"worker_mode": mode}))
     report = Report(n=n, mode=window.worker_mode)
+    buffer = window.history_panel.buffer
+    if limit is not None:
+        buffer.limit = limit
+        if hasattr(window.worker, "_log"):  # thread mode: the worker's log too
+            window.worker._log.limit = limit
+    report.limit = getattr(buffer, "limit", 0)
     window.resize(1600, 1000)
     window.show()
     window.start()
@@ -124,7 +138,8 @@ def soak(app, steps: int, n: int, mode: str | None, every: int, slack_mb: float,
         target = base.steps + steps
         mark = base.steps + every
         while step() < target:
-            if not wait_until(app, lambda: step() >= min(mark, target) or window.state
+            goal = min(mark, target)
+            if not wait_until(app, lambda goal=goal: step() >= goal or window.state
                               in ("diverged", "error"), 3600):
                 raise RuntimeError("no progress for an hour")
             if window.state in ("diverged", "error"):
@@ -143,14 +158,32 @@ def soak(app, steps: int, n: int, mode: str | None, every: int, slack_mb: float,
         report.seconds = end.seconds
         buf = window.history_panel.buffer
         steps_kept = buf.column("step")
-        report.history_complete = bool(buf.size == end.steps and (
-            steps_kept == list(range(1, end.steps + 1))).all())
+        first = end.steps - buf.size + 1  # the oldest step kept (1 until the ceiling)
+        report.history_complete = bool(buf.size >= min(end.steps, report.limit or end.steps)
+                                       and (steps_kept == list(range(first, end.steps + 1))).all())
         report.window_growth_mb = end.window_mb - base.window_mb
         report.history_growth_mb = end.history_mb - base.history_mb
         report.window_growth_beyond_history_mb = report.window_growth_mb - report.history_growth_mb
         report.trainer_growth_mb = end.trainer_mb - base.trainer_mb
-        report.bounded = (report.window_growth_beyond_history_mb <= slack_mb
-                          and report.trainer_growth_mb <= slack_mb)
+        ceiling = next((s for s in report.samples if report.limit
+                        and s.steps >= 2 * report.limit), None)
+        if ceiling is not None and ceiling is not report.samples[-1]:
+            report.ceiling_step = ceiling.steps
+            report.growth_after_ceiling_mb = max(end.window_mb - ceiling.window_mb,
+                                                 end.trainer_mb - ceiling.trainer_mb)
+            report.bounded = report.growth_after_ceiling_mb <= slack_mb
+        else:
+            # Before the ceiling the history's arrays grow: the window's buffer and its plotted
+            # log10 loss (1/6 of it), and the worker's log (as large as the buffer, in whichever
+            # process the worker runs).
+            history = report.history_growth_mb
+            if report.mode == "thread":
+                beyond_window = report.window_growth_mb - history * (2 + 1 / 6)
+                beyond_trainer = 0.0
+            else:
+                beyond_window = report.window_growth_mb - history * (1 + 1 / 6)
+                beyond_trainer = report.trainer_growth_mb - history
+            report.bounded = max(beyond_window, beyond_trainer) <= slack_mb
     finally:
         window.close()
         window.deleteLater()
@@ -166,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="the worker mode (default: the app's)")
     parser.add_argument("--every", type=int, default=100_000, help="print a line this often")
     parser.add_argument("--slack", type=float, default=30.0,
-                        help="MB of growth allowed beyond the history buffer (default 30)")
+                        help="MB of growth allowed beyond the history (default 30)")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="keep this many to twice this many steps of history (default: "
+                             "the app's, 10^6)")
     parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
     args = parser.parse_args(argv)
 
@@ -177,12 +213,15 @@ def main(argv: list[str] | None = None) -> int:
 
     configure_pyqtgraph()
     app = QApplication.instance() or QApplication([])
-    report = soak(app, args.steps, args.n, args.mode, args.every, args.slack)
+    report = soak(app, args.steps, args.n, args.mode, args.every, args.slack, limit=args.limit)
     print(f"soak: {report.steps:,} steps at N = {report.n:,} ({report.mode} mode) in "
           f"{report.seconds:.0f} s ({report.steps / max(report.seconds, 1e-9):,.0f} steps/s)")
-    print(f"history: {'every step kept, once' if report.history_complete else 'STEPS LOST'}; "
-          f"buffer grew {report.history_growth_mb:.1f} MB "
-          f"({report.history_growth_mb * 2**20 / max(report.steps, 1):.0f} bytes a step)")
+    kept = "the newest steps kept, each once" if report.history_complete else "STEPS LOST"
+    print(f"history: {kept} (limit {report.limit:,}); buffer grew "
+          f"{report.history_growth_mb:.1f} MB")
+    if report.growth_after_ceiling_mb is not None:
+        print(f"after the history reached its ceiling (step {report.ceiling_step:,}): "
+              f"{report.growth_after_ceiling_mb:+.1f} MB (the larger of the two processes)")
     print(f"window process: {report.window_growth_mb:+.1f} MB, "
           f"{report.window_growth_beyond_history_mb:+.1f} MB beyond the history buffer")
     if report.mode == "process":

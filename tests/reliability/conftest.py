@@ -9,8 +9,19 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 
 import pytest
+
+# Hypothesis reports a failing example with a patch made by libcst, whose import warns about
+# mypy_extensions; with warnings as errors that turns a failure into an INTERNALERROR. Import it
+# once here, quietly, so a failing property test reads like any other failure.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    try:
+        import hypothesis.extra._patching  # noqa: F401
+    except ImportError:
+        pass
 
 from tests.gui import conftest as gui_conftest
 from tests.gui.conftest import OFFSCREEN_NOISE, make_lab, make_widget  # noqa: F401 - fixtures
