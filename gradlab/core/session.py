@@ -12,6 +12,7 @@ import copy
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -346,7 +347,11 @@ def load_session(path: str | os.PathLike[str]) -> Session:
     """Read and fully validate a session file (see ``parse_session``)."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode) and not p.is_dir():  # a pipe or a device: reading
+            raise SessionError(Message(QT_TRANSLATE_NOOP(  # could wait for ever
+                "messages", "{path} is not a file"), path=str(p)))
+        size = info.st_size
         if size > MAX_BYTES:
             raise SessionError(Message(QT_TRANSLATE_NOOP(
                 "messages", "{path} is {size} MB; sessions are at most {limit} MB"),

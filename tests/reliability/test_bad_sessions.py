@@ -329,3 +329,32 @@ def test_a_saved_session_always_loads_back(tmp_path: Path, monkeypatch) -> None:
     assert path.read_text() == "the old file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long.gradlab"]
     tally.tried("session: data too large for any session")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """Opening a named pipe as a session waited for a writer for ever (File → Open froze the
+    worker; --session never returned)."""
+    import threading
+
+    fifo = tmp_path / "pipe.gradlab"
+    os.mkfifo(fifo)
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            load_session(fifo)
+        except SessionError as exc:
+            out["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(5.0)
+    if thread.is_alive():  # unblock the reader so the test process can end
+        with open(fifo, "w"):
+            pass
+        pytest.fail("load_session waited on a pipe")
+    tally.tried("session: a named pipe instead of a file")
+    assert "not a file" in str(out["error"])
+    with pytest.raises(SessionError, match="cannot read"):
+        load_session(tmp_path)  # a folder: as before
