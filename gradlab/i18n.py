@@ -147,6 +147,7 @@ def install(code: str, app: QCoreApplication | None = None) -> str:
     app = app or QCoreApplication.instance()
     for old in _installed:
         app.removeTranslator(old)
+        old.deleteLater()
     _installed.clear()
     code = normalize(code) or SOURCE_LANGUAGE
     _current = SOURCE_LANGUAGE
