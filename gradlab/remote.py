@@ -166,6 +166,9 @@ class _Link:
         self.outbox: list[tuple[str, tuple]] = []
         self.started = False
         self.stopping = False
+        #: stopped before the process existed: nobody waits for this thread, it ends the child
+        #: itself as soon as ``Process.start`` returns
+        self.abandoned = False
         self.thread = threading.Thread(target=self._run, name="gradlab-trainer-link",
                                        daemon=True)
         self.thread.start()
@@ -188,7 +191,9 @@ class _Link:
                     self._write(message)
             self.outbox = []
         if self.stopping:  # the window closed while the process was starting
+            self._write(("stop", ()))
             self._end()
+            self.here.close()
             return
         while True:
             try:
@@ -237,6 +242,7 @@ class _Link:
                 self._write(("stop", ()))
             self.stopping = True
             started = self.started
+            self.abandoned = not started
         if started:
             self._end()
             self.thread.join(1.0)  # the pipe has closed: the reader ends at once
@@ -267,7 +273,7 @@ class WorkerHandle:
         """True once the thread has ended, or was told to stop before its process existed
         (it then ends that process by itself as soon as it starts)."""
         link = self._remote._link
-        return link is None or not link.thread.is_alive() or (link.stopping and not link.started)
+        return link is None or not link.thread.is_alive() or link.abandoned
 
 
 def _remote_base() -> type:
