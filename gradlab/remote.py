@@ -24,6 +24,7 @@ Shape:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import multiprocessing
 import os
@@ -32,6 +33,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QMetaMethod, QObject, Signal
 
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
@@ -67,6 +69,24 @@ SIGNALS, COMMANDS = _meta_methods(TrainerWorker)
 
 # ---- the child process ---------------------------------------------------------------------
 
+#: Per-sample arrays of a record cross the pipe only up to this size. The window draws from the
+#: update's view (bars are grouped beyond a few hundred samples) and reads only the record's
+#: numbers; at N = 10^6 the arrays would be 16 MB per update, and the pipe cannot drain faster
+#: than the window's process gets its GIL between frames, so the trainer would wait on it.
+PIPE_SAMPLES = 4096
+
+
+def slim(update: Any) -> Any:
+    """``update`` as the window needs it: a record with its per-sample arrays dropped when they
+    are large (``record.batch`` and ``per_sample_loss`` are then empty; its numbers are kept)."""
+    record = update.record
+    if record.batch.size <= PIPE_SAMPLES:
+        return update
+    empty = np.zeros(0)
+    return dataclasses.replace(update, record=dataclasses.replace(
+        record, batch=empty.astype(np.int64), per_sample_loss=empty))
+
+
 
 def child_main(conn: Any, config: Any, dataset: Any) -> None:
     """Entry point of the training process (must be importable: multiprocessing spawns it)."""
@@ -83,6 +103,8 @@ def child_main(conn: Any, config: Any, dataset: Any) -> None:
     send_lock = threading.Lock()
 
     def forward(name: str, *args: Any) -> None:
+        if name == "updated":
+            args = (slim(args[0]),)
         try:
             with send_lock:
                 conn.send((name, args))
