@@ -75,3 +75,28 @@ def test_closing_while_the_process_starts(make_lab, qtbot) -> None:  # noqa: ANN
     print(f"closed while starting in {elapsed * 1000:.0f} ms")
     assert elapsed < 5.0
     assert not link.started or not link.process.is_alive()
+
+
+def test_large_records_cross_the_pipe_without_their_per_sample_arrays() -> None:
+    import pickle
+
+    from gradlab.core.data import make_preset
+    from gradlab.core.records import HistoryChunk
+    from gradlab.core.trainer import Trainer
+    from gradlab.remote import PIPE_SAMPLES, slim
+    from gradlab.ui.view import build_view, layout_for
+    from gradlab.worker import Update
+
+    for n, kept in ((4, True), (PIPE_SAMPLES + 1, False)):
+        config = LabConfig(preset="noisy-line", n_points=n, noise=0.5) if n > 4 else SEED
+        data = make_preset(config.preset, n=config.n_points, noise=config.noise) if n > 4 \
+            else make_preset("seed")
+        record = Trainer(config, data).step()
+        view = build_view(record, data, layout_for(data), config)
+        update = Update(1, 1, record, HistoryChunk.empty(), view, config, False, 0.0)
+        sent = pickle.loads(pickle.dumps(slim(update)))
+        assert (sent.record.batch.size == n) is kept
+        assert sent.record.per_sample_loss.size == sent.record.batch.size
+        assert (sent.record.loss, sent.record.grad_w, sent.record.w_after) == (
+            record.loss, record.grad_w, record.w_after)
+        assert sent.view.grad_w == view.grad_w
