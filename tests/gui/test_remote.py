@@ -100,3 +100,9 @@ def test_large_records_cross_the_pipe_without_their_per_sample_arrays() -> None:
         assert (sent.record.loss, sent.record.grad_w, sent.record.w_after) == (
             record.loss, record.grad_w, record.w_after)
         assert sent.view.grad_w == view.grad_w
+
+
+def test_the_trainer_leaves_a_core_for_the_window() -> None:
+    from gradlab.remote import training_threads
+
+    assert [training_threads(c) for c in (1, 2, 4, 16)] == [1, 1, 3, 15]
