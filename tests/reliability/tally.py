@@ -55,13 +55,16 @@ def timing(name: str, seconds: float) -> None:
 
 def report(failed: int, passed: int) -> dict:
     """The summary as a JSON-able dict."""
-    families = Counter(kind.split(":", 1)[0] for kind in inputs)
+    bad = {kind: n for kind, n in inputs.items() if not kind.startswith("load:")}
+    load = {kind: n for kind, n in inputs.items() if kind.startswith("load:")}
+    families = Counter(kind.split(":", 1)[0] for kind in bad)
     longest = max(soaks, key=lambda s: s[1], default=None)
     return {
-        "bad_inputs_tried": sum(inputs.values()),
-        "kinds_of_bad_input": len(inputs),
+        "bad_inputs_tried": sum(bad.values()),
+        "kinds_of_bad_input": len(bad),
         "kinds_by_family": dict(sorted(families.items())),
-        "inputs": dict(sorted(inputs.items())),
+        "inputs": dict(sorted(bad.items())),
+        "load": dict(sorted(load.items())),
         "faults_injected": sum(faults.values()),
         "faults": dict(sorted(faults.items())),
         "soaks": [{"run": d, "steps": s, "seconds": round(t, 2),
@@ -79,6 +82,7 @@ def lines(summary: dict) -> list[str]:
     out = [
         f"bad inputs tried: {summary['bad_inputs_tried']:,} of {summary['kinds_of_bad_input']} "
         f"kinds ({', '.join(f'{k} {v}' for k, v in summary['kinds_by_family'].items())})",
+        *(f"load: {kind.split(':', 1)[1].strip()}" for kind in summary["load"]),
         f"faults injected: {summary['faults_injected']} "
         f"({', '.join(f'{k} ×{v}' for k, v in summary['faults'].items()) or 'none'})",
     ]
@@ -87,6 +91,9 @@ def lines(summary: dict) -> list[str]:
         out.append(f"soak: {soak_run['run']}: {soak_run['steps']:,} steps in "
                    f"{soak_run['seconds']:.1f} s"
                    + ("" if growth is None else f", resident memory {growth:+.1f} MB"))
+    if summary["soaks"]:
+        out.append(f"longest soak: {summary['longest_soak_steps']:,} steps (10^6 steps: "
+                   "python tests/benchmarks/soak.py)")
     for name, values in summary["timings_s"].items():
         out.append(f"time: {name}: " + ", ".join(f"{v:.3f} s" for v in values))
     verdict = ("nothing lost, no crash" if summary["nothing_lost_no_crash"]

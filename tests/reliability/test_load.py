@@ -100,7 +100,7 @@ def test_a_storm_of_control_changes_while_running(make_lab, qtbot, mode: str) ->
     assert controls.lr.edit.text() == controls.lr.scale.text(0.02)
     window.flush_history()
     assert panels_finite(window)
-    tally.tried(f"load: {STORM:,} control changes while running ({mode})", STORM)
+    tally.tried(f"load: {STORM:,} control changes while running ({mode})")
     tally.timing(f"storm ({mode}): {STORM:,} changes made in", storm_s)
     tally.timing(f"storm ({mode}): the last change on screen after the storm", caught_up_s)
     tally.timing(f"storm ({mode}): pause answered after", pause_s)
