@@ -5,7 +5,7 @@ Why this shape (see DESIGN.md, "Data flow"):
   the time Qt + pyqtgraph take to import, and the first Step does not stall on torch._dynamo.
 - Running is a single-shot QTimer in this thread driving slices of ~5 ms of steps; between slices
   the thread's event loop serves the queued commands (pause, a new learning rate, reset, stop).
-- At most ~60 updates per second leave the thread, each a frozen ``Update``; the expensive panel
+- At most ~40 updates per second leave the thread, each a frozen ``Update``; the expensive panel
   view is built only for those, never per step.
 - The worker never touches a widget; the window never touches a tensor.
 """
@@ -35,8 +35,9 @@ from gradlab.ui.view import DataLayout, PanelView, build_view, finite_history, l
 
 #: Target duration of one slice of steps: short enough that commands are served promptly.
 SLICE_SECONDS = 0.005
-#: Fastest update rate towards the window.
-MAX_UPDATES_PER_SECOND = 60.0
+#: Fastest update rate towards the window: above the ~30 frames/s it draws while running, and
+#: no higher, since every update costs the trainer a view and a trip through the pipe.
+MAX_UPDATES_PER_SECOND = 40.0
 #: While running, the teaching panels are refreshed at most this often (seconds).
 TEACH_INTERVAL = 0.25
 #: The timeline keeps a trainer snapshot at least this often (steps) ...
@@ -108,7 +109,7 @@ class TrainerWorker(QObject):
     #: Messages for the user are ``Message`` objects (str subclasses the window translates), so
     #: their signals carry ``object``: a ``str`` signal would drop the template.
     load_failed = Signal(object)
-    #: a new ``Update`` for the window (at most ~60 per second, latest wins).
+    #: a new ``Update`` for the window (at most ~40 per second, latest wins).
     updated = Signal(object)
     #: the run diverged and was paused: (generation, message).
     diverged = Signal(int, object)
