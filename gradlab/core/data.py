@@ -223,7 +223,7 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
 
 
 def _line_of(text: str | bytes, index: int) -> int:
-    """The 1-based line of ``text[index]``, counting lines as parse_csv does (\\n, \\r\\n or \\r)."""
+    """The 1-based line of ``text[index]``, counting lines as parse_csv does (\\n, \\r\\n, \\r)."""
     head = text[:index]
     cr, lf, crlf = ("\r", "\n", "\r\n") if isinstance(head, str) else (b"\r", b"\n", b"\r\n")
     return head.count(lf) + head.count(cr) - head.count(crlf) + 1

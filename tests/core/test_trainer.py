@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset, make_preset
 from gradlab.core.explain import contributions
-from gradlab.core.trainer import NoReductionError, Trainer, epoch_order
+from gradlab.core.trainer import NoReductionError, Trainer, bare_step, epoch_order
 
 SEED = make_preset("seed")
 
@@ -182,3 +183,32 @@ def test_none_with_one_sample_goes_through_as_pytorch_does() -> None:
     assert outcome.error is None and outcome.grad_w == -6.0
     trainer = Trainer(LabConfig(reduction="none", batch_size=1), make_preset("seed"))
     assert trainer.step().batch_size == 1  # a minibatch of one, likewise
+
+
+def test_bare_step_skips_only_the_profiler_wrapper_and_honours_hooks():
+    """The trainer calls the optimizer's step under torch.optim's profiling wrapper (a third of
+    a step's time); anyone who registers a step hook still gets the full ``step()``."""
+    w = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([w], lr=0.1)
+    step = bare_step(opt)
+    assert step != opt.step  # the fast path is available in this torch
+    calls = []
+    w.grad = torch.tensor(0.5, dtype=torch.float64)
+    step()
+    handle = opt.register_step_post_hook(lambda *_: calls.append("local"))
+    step()
+    handle.remove()
+    handle = register_optimizer_step_pre_hook(
+        lambda *_: calls.append("global"))
+    try:
+        step()
+    finally:
+        handle.remove()
+    step()
+    assert calls == ["local", "global"]
+    reference = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    ref_opt = torch.optim.Adam([reference], lr=0.1)
+    for _ in range(4):
+        reference.grad = torch.tensor(0.5, dtype=torch.float64)
+        ref_opt.step()
+    assert w.item() == reference.item()
