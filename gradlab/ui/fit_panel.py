@@ -103,7 +103,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
         super().__init__()
         self.selected: int | None = None  # index into the drawn points
         self.theme = theme
-        self.plot = self.addPlot(row=0, col=0)
+        self.plot = self.addPlot(row=0, col=0, enableMenu=False)
         th.disable_menus(self.plot)
         self.plot.hideButtons()
         self.trail = [pg.PlotCurveItem(antialias=True) for _ in range(TRAIL)]

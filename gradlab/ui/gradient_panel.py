@@ -89,8 +89,8 @@ class _GradPlot:
 class GradientPanel(pg.GraphicsLayoutWidget):
     def __init__(self, theme: th.Theme) -> None:
         super().__init__()
-        self.w = _GradPlot(self.addPlot(row=0, col=0), "w", "grad_w")
-        self.b = _GradPlot(self.addPlot(row=1, col=0), "b", "grad_b")
+        self.w = _GradPlot(self.addPlot(row=0, col=0, enableMenu=False), "w", "grad_w")
+        self.b = _GradPlot(self.addPlot(row=1, col=0, enableMenu=False), "b", "grad_b")
         self.b.plot.setXLink(self.w.plot)
         self.set_theme(theme)
 

@@ -106,9 +106,10 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
     def __init__(self, theme: th.Theme) -> None:
         super().__init__()
         self.buffer = HistoryBuffer()
-        self.loss_plot = self.addPlot(row=0, col=0, axisItems={"left": DecadeAxis("left")})
-        self.grad_plot = self.addPlot(row=1, col=0)
-        self.param_plot = self.addPlot(row=2, col=0)
+        self.loss_plot = self.addPlot(row=0, col=0, axisItems={"left": DecadeAxis("left")},
+                                      enableMenu=False)
+        self.grad_plot = self.addPlot(row=1, col=0, enableMenu=False)
+        self.param_plot = self.addPlot(row=2, col=0, enableMenu=False)
         self.curves: dict[str, pg.PlotDataItem] = {}
         specs = [
             (self.loss_plot, "loss", "loss"),

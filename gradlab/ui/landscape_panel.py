@@ -137,7 +137,7 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
         self.theme = theme
         self.title = _ShrinkingLabel(justify="center")
         self.addItem(self.title, row=0, col=0)
-        self.plot = self.addPlot(row=1, col=0)
+        self.plot = self.addPlot(row=1, col=0, enableMenu=False)
         th.disable_menus(self.plot)
         self.plot.hideButtons()
         # The view is the grid's: panning would show empty space; a new range is asked for.

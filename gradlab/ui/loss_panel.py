@@ -59,7 +59,7 @@ def sticky(current: tuple[float, float] | None, lo: float, hi: float) -> tuple[f
 class LossPanel(pg.GraphicsLayoutWidget):
     def __init__(self, theme: th.Theme) -> None:
         super().__init__()
-        self.plot = self.addPlot(row=0, col=0)
+        self.plot = self.addPlot(row=0, col=0, enableMenu=False)
         th.disable_menus(self.plot)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
