@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
         self._help_texts()
         self.code_dialog: CodeDialog | None = None
         self.message_box: QMessageBox | None = None
-        self.set_theme(theme)
+        self.set_theme(theme, panels=False)  # the panels were made in this theme
         self._scaler.rescale(self._plot_panels(), th.FONT_SCALE)  # markers set from literals
         self.controls.set_ready(False)
         self._default_state = self.saveState()  # for Reset layout
@@ -1058,13 +1058,13 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.banner.setText("")
 
-    def set_theme(self, theme: th.Theme) -> None:
+    def set_theme(self, theme: th.Theme, panels: bool = True) -> None:
         self.theme = theme
         app = QApplication.instance()
         if isinstance(app, QApplication):
             th.apply_app_theme(app, theme)
         for panel in (self.fit_panel, self.loss_panel, self.gradient_panel, self.history_panel,
-                      *self._teaching_built()):
+                      *self._teaching_built()) if panels else ():
             panel.set_theme(theme)
         self.banner.setStyleSheet(
             f"QLabel {{ background: {theme.banner_error}; color: {theme.banner_text}; "
