@@ -28,8 +28,8 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset, dataset_for
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
-from gradlab.core.records import HistoryChunk, StepRecord
-from gradlab.ui.sessions import HistoryLog, spelled_config, write_history_csv
+from gradlab.core.records import HistoryBuffer, HistoryChunk, StepRecord
+from gradlab.ui.sessions import spelled_config, write_history_csv
 from gradlab.ui.teaching_view import TEACHING_PANELS, LandscapeCache, build_teaching
 from gradlab.ui.view import DataLayout, PanelView, build_view, finite_history, layout_for
 
@@ -169,7 +169,8 @@ class TrainerWorker(QObject):
         self._snapshots: list[Snapshot] = []
         self._scrub_target: int | None = None
         self._scrub_timer: QTimer | None = None
-        self._log = HistoryLog()  # the steps shown so far: what a saved session carries
+        # The steps shown so far: what a saved session carries.
+        self._log = HistoryBuffer(capacity=1024)
         self._resumed = False  # the run was opened from a session (its past settings unknown)
 
     # ---- lifecycle --------------------------------------------------------------------------

@@ -73,6 +73,8 @@ class StepRecord:
 
 
 HISTORY_FIELDS = ("step", "loss", "grad_w", "grad_b", "w", "b")
+#: The longest history kept (by the window, the worker's log and a saved session).
+MAX_HISTORY = 1_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,3 +112,56 @@ class HistoryChunk:
         if not chunks:
             return cls.empty()
         return cls(*(np.concatenate([getattr(c, f) for c in chunks]) for f in HISTORY_FIELDS))
+
+
+class HistoryBuffer:
+    """Columns step, loss, grad_w, grad_b, w, b; grows by doubling. Bounded: it keeps at least
+    the newest ``limit`` steps and at most twice that (a run left going overnight stays small).
+    The window's history panel and the worker's session log each keep one."""
+
+    def __init__(self, capacity: int = 4096, limit: int = MAX_HISTORY) -> None:
+        self.capacity = capacity
+        self.limit = limit
+        self.clear()
+
+    def clear(self) -> None:
+        self._data = np.empty((len(HISTORY_FIELDS), self.capacity))
+        self.size = 0
+
+    def __len__(self) -> int:
+        return self.size
+
+    def append(self, chunk: HistoryChunk) -> None:
+        k = len(chunk)
+        if not k:
+            return
+        start = max(0, k - self.limit)  # a chunk longer than the limit: its newest steps
+        k -= start
+        if self.size + k > 2 * self.limit:
+            # At the ceiling: keep the newest steps. Moved once per ~limit steps appended, so an
+            # append stays cheap however long the run (a move per append would copy the whole
+            # history every frame).
+            keep = self.limit - k
+            self._data[:, :keep] = self._data[:, self.size - keep : self.size].copy()
+            self.size = keep
+        if self.size + k > self._data.shape[1]:
+            wanted = max(2 * self._data.shape[1], self.size + k)
+            grown = np.empty((self._data.shape[0], max(min(wanted, 2 * self.limit),
+                                                       self.size + k)))
+            grown[:, : self.size] = self._data[:, : self.size]
+            self._data = grown
+        for row, name in enumerate(HISTORY_FIELDS):
+            self._data[row, self.size : self.size + k] = getattr(chunk, name)[start:]
+        self.size += k
+
+    def truncate(self, last_step: int) -> None:
+        """Forget every step after ``last_step`` (continuing from a past step)."""
+        self.size = int(np.searchsorted(self._data[0, : self.size], last_step, side="right"))
+
+    def column(self, name: str) -> np.ndarray:
+        """A view of the filled part (valid until the next append that grows the buffer)."""
+        return self._data[HISTORY_FIELDS.index(name), : self.size]
+
+    def chunk(self) -> HistoryChunk:
+        """A frozen copy of the whole history."""
+        return HistoryChunk(*(self._data[i, : self.size] for i in range(len(HISTORY_FIELDS))))

@@ -24,7 +24,7 @@ import numpy as np
 from gradlab.core.config import ConfigError, LabConfig, brief
 from gradlab.core.data import MAX_ROWS, DataError, Dataset
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
-from gradlab.core.records import HISTORY_FIELDS, HistoryChunk
+from gradlab.core.records import HISTORY_FIELDS, MAX_HISTORY, HistoryChunk
 
 if TYPE_CHECKING:
     from gradlab.core.trainer import Trainer
@@ -37,7 +37,6 @@ MAX_BYTES = 512 * 2**20
 MAX_SAMPLES = MAX_ROWS
 #: The newest steps of history a session keeps (~120 MB of JSON, a few seconds to read; the
 #: window and the worker keep no more than twice this either: a run left going stays bounded).
-MAX_HISTORY = 1_000_000
 _FLOAT_MAX = 1.7976931348623157e308
 
 _TOP_KEYS = {"format", "version", "config", "dataset", "state"}

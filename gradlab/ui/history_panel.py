@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from gradlab.core.records import HISTORY_FIELDS, HistoryChunk
-from gradlab.core.session import MAX_HISTORY
+from gradlab.core.records import HistoryBuffer, HistoryChunk
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.loss_panel import sticky
@@ -54,52 +53,6 @@ class DecadeAxis(pg.AxisItem):
             else:
                 out.append(f"{10 ** v:.3g}")
         return out
-
-
-class HistoryBuffer:
-    """Columns step, loss, grad_w, grad_b, w, b; grows by doubling. Bounded: it keeps at least
-    the newest ``limit`` steps and at most twice that (a run left going overnight stays small)."""
-
-    def __init__(self, capacity: int = 4096, limit: int = MAX_HISTORY) -> None:
-        self._data = np.empty((len(HISTORY_FIELDS), capacity))
-        self.size = 0
-        self.limit = limit
-
-    def clear(self) -> None:
-        self._data = np.empty((len(HISTORY_FIELDS), 4096))
-        self.size = 0
-
-    def append(self, chunk: HistoryChunk) -> None:
-        k = len(chunk)
-        if not k:
-            return
-        start = max(0, k - self.limit)  # a chunk longer than the limit: its newest steps
-        k -= start
-        if self.size + k > 2 * self.limit:
-            # At the ceiling: keep the newest steps. Moved once per ~limit steps appended, so an
-            # append stays cheap however long the run (a move per append would copy the whole
-            # history every frame).
-            keep = self.limit - k
-            self._data[:, :keep] = self._data[:, self.size - keep : self.size].copy()
-            self.size = keep
-        if self.size + k > self._data.shape[1]:
-            wanted = max(2 * self._data.shape[1], self.size + k)
-            grown = np.empty((self._data.shape[0], max(min(wanted, 2 * self.limit),
-                                                       self.size + k)))
-            grown[:, : self.size] = self._data[:, : self.size]
-            self._data = grown
-        for row, name in enumerate(HISTORY_FIELDS):
-            self._data[row, self.size : self.size + k] = getattr(chunk, name)[start:]
-        self.size += k
-
-    def truncate(self, last_step: int) -> None:
-        """Forget every step after ``last_step`` (continuing from a past step)."""
-        steps = self._data[0, : self.size]
-        self.size = int(np.searchsorted(steps, last_step, side="right"))
-
-    def column(self, name: str) -> np.ndarray:
-        """A view of the filled part (valid until the next append that grows the buffer)."""
-        return self._data[HISTORY_FIELDS.index(name), : self.size]
 
 
 class HistoryPanel(pg.GraphicsLayoutWidget):

@@ -1,6 +1,6 @@
 """The worker's side of sessions and history export (numpy only: no Qt, no torch).
 
-The worker keeps the run's history itself (``HistoryLog``), so that a session it saves is one
+The worker keeps the run's history itself (a ``HistoryBuffer``), so that a session it saves is one
 consistent picture of *its* state: the parameters, the optimizer, the shuffle position and the
 steps that led there, with nothing still in flight to the window.
 """
@@ -14,57 +14,9 @@ import numpy as np
 from gradlab.core.config import LabConfig
 from gradlab.core.data import PRESET_INFO
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk
-from gradlab.core.session import MAX_HISTORY  # the longest history a session holds
 
 #: Extension of session files.
 SUFFIX = ".gradlab"
-
-
-class HistoryLog:
-    """Every step's scalars since step 0 (what the history panel shows); grows by doubling.
-    Bounded: it keeps at least the newest ``limit`` steps and at most twice that."""
-
-    def __init__(self, limit: int = MAX_HISTORY) -> None:
-        self.limit = limit
-        self.clear()
-
-    def clear(self) -> None:
-        self._data = np.empty((len(HISTORY_FIELDS), 1024))
-        self.size = 0
-
-    def __len__(self) -> int:
-        return self.size
-
-    def append(self, chunk: HistoryChunk) -> None:
-        k = len(chunk)
-        if not k:
-            return
-        start = max(0, k - self.limit)  # a chunk longer than the limit: its newest steps
-        k -= start
-        if self.size + k > 2 * self.limit:
-            # At the ceiling: keep the newest steps. Moved once per ~limit steps appended, so an
-            # append stays cheap however long the run (a move per append would copy the whole
-            # history every frame).
-            keep = self.limit - k
-            self._data[:, :keep] = self._data[:, self.size - keep : self.size].copy()
-            self.size = keep
-        if self.size + k > self._data.shape[1]:
-            wanted = max(2 * self._data.shape[1], self.size + k)
-            grown = np.empty((self._data.shape[0], max(min(wanted, 2 * self.limit),
-                                                       self.size + k)))
-            grown[:, : self.size] = self._data[:, : self.size]
-            self._data = grown
-        for row, name in enumerate(HISTORY_FIELDS):
-            self._data[row, self.size : self.size + k] = getattr(chunk, name)[start:]
-        self.size += k
-
-    def truncate(self, last_step: int) -> None:
-        """Forget every step after ``last_step`` (continuing from a past step)."""
-        self.size = int(np.searchsorted(self._data[0, : self.size], last_step, side="right"))
-
-    def chunk(self) -> HistoryChunk:
-        """A frozen copy of the whole log."""
-        return HistoryChunk(*(self._data[i, : self.size] for i in range(len(HISTORY_FIELDS))))
 
 
 def spelled_config(config: LabConfig) -> LabConfig:

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gradlab.core.config import LabConfig
+from tests.gui.checks import panels_finite
 
 SEED = LabConfig()  # the article's example: x = [1, 2, 3, 4], y = 2x, lr 0.01, mean MSE
 
@@ -152,16 +153,6 @@ def test_worker_exception_is_shown_and_app_keeps_working(make_lab, qtbot) -> Non
     assert window.shown.record.w_after == pytest.approx(0.3)
 
 
-def _all_plot_data_finite(window) -> bool:  # noqa: ANN001
-    arrays = [window.loss_panel.bar_heights(), window.gradient_panel.shares("w"),
-              window.gradient_panel.shares("b"), *window.fit_panel.line_data()]
-    for curve in window.history_panel.curves.values():
-        x, y = curve.getData()
-        if x is not None:
-            arrays += [x, y]
-    return all(np.isfinite(np.asarray(a, dtype=float)).all() for a in arrays)
-
-
 def test_divergence_shows_banner_and_pauses(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(preset="unscaled", lr=0.01))
     window.run()
@@ -173,7 +164,7 @@ def test_divergence_shows_banner_and_pauses(make_lab, qtbot) -> None:  # noqa: A
     assert "lower the learning rate" in text
     qtbot.waitUntil(lambda: window.controls.run_button.text() == "Run")
     window.flush_history()
-    assert _all_plot_data_finite(window)
+    assert panels_finite(window)
     # Reset recovers; a small learning rate then trains.
     window.controls.lr.set_value(1e-6, emit=True)
     window.reset()

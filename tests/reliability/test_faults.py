@@ -15,13 +15,13 @@ import threading
 import time
 from collections.abc import Callable
 
-import numpy as np
 import pytest
 
 import gradlab.worker as worker_mod
 from gradlab.core import data as data_mod
 from gradlab.core import trainer as trainer_mod
 from gradlab.core.config import LabConfig
+from tests.gui.checks import panels_finite
 from tests.reliability import tally
 
 SEED = LabConfig()
@@ -46,12 +46,6 @@ class Fault:
 
 def shown_step(window, step: int) -> bool:  # noqa: ANN001
     return window.shown is not None and window.shown.step == step and not window.shown.running
-
-
-def panels_finite(window) -> bool:  # noqa: ANN001
-    arrays = [window.loss_panel.bar_heights(), window.gradient_panel.shares("w"),
-              window.gradient_panel.shares("b"), *window.fit_panel.line_data()]
-    return all(np.isfinite(np.asarray(a, dtype=float)).all() for a in arrays)
 
 
 def open_tab(window, name: str) -> None:  # noqa: ANN001

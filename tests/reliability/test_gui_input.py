@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gradlab.core.config import LabConfig
+from tests.gui.checks import panels_finite
 from tests.reliability import tally
 
 SEED = LabConfig()
@@ -24,16 +25,6 @@ def lab(make_lab, config: LabConfig = SEED):  # noqa: ANN001, ANN201
 
 def shown_step(window, step: int) -> bool:  # noqa: ANN001
     return window.shown is not None and window.shown.step == step and not window.shown.running
-
-
-def panels_finite(window) -> bool:  # noqa: ANN001
-    arrays = [window.loss_panel.bar_heights(), window.gradient_panel.shares("w"),
-              window.gradient_panel.shares("b"), *window.fit_panel.line_data()]
-    for curve in window.history_panel.curves.values():
-        x, y = curve.getData()
-        if x is not None:
-            arrays += [x, y]
-    return all(np.isfinite(np.asarray(a, dtype=float)).all() for a in arrays)
 
 
 # ---- CSV files through File → Import -------------------------------------------------------

@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from gradlab.core.config import LabConfig
+from tests.gui.checks import panels_finite
 from tests.reliability import tally
 
 SOAK = Path(__file__).resolve().parents[1] / "benchmarks" / "soak.py"
@@ -23,16 +24,6 @@ soak = sys.modules.setdefault("gradlab_soak", importlib.util.module_from_spec(_s
 _spec.loader.exec_module(soak)
 
 STORM = 10_000
-
-
-def panels_finite(window) -> bool:  # noqa: ANN001
-    arrays = [window.loss_panel.bar_heights(), window.gradient_panel.shares("w"),
-              window.gradient_panel.shares("b"), *window.fit_panel.line_data()]
-    for curve in window.history_panel.curves.values():
-        x, y = curve.getData()
-        if x is not None:
-            arrays += [x, y]
-    return all(np.isfinite(np.asarray(a, dtype=float)).all() for a in arrays)
 
 
 def storm_changes(controls, rng: random.Random):  # noqa: ANN001, ANN201
@@ -159,11 +150,10 @@ def test_the_history_is_bounded_however_long_the_run(kind: str) -> None:
     the lab's speed), and the worker's log, once full, copied its whole length on every append
     (the run slowed to a crawl after 10^7 steps). Now each keeps the newest ``limit`` to
     2·``limit`` steps, moving them once per ~``limit`` steps."""
-    from gradlab.ui.history_panel import HistoryBuffer
-    from gradlab.ui.sessions import HistoryLog
+    from gradlab.core.records import HistoryBuffer
 
-    limit = 1000
-    log = HistoryBuffer(limit=limit) if kind == "window" else HistoryLog(limit=limit)
+    limit = 1000  # the window's buffer starts at 4096 columns, the worker's log at 1024
+    log = HistoryBuffer(capacity=4096 if kind == "window" else 1024, limit=limit)
     rng = np.random.default_rng(3)
     step, moves, last_size = 1, 0, 0
     for _ in range(3000):
