@@ -189,7 +189,8 @@ def _context() -> Any:
 
 
 #: Imported once by the fork server (single-threaded: nothing here starts a thread or runs an op).
-PRELOAD = ["gradlab.remote", "gradlab.core.trainer", "torch._dynamo"]
+PRELOAD = ["gradlab.remote", "gradlab.ui.view", "gradlab.ui.teaching_view", "gradlab.core.trainer",
+           "torch._dynamo"]
 
 
 class _Link:

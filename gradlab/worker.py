@@ -21,7 +21,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
@@ -30,8 +30,13 @@ from gradlab.core.data import Dataset, dataset_for
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
 from gradlab.core.records import HistoryBuffer, HistoryChunk, StepRecord
 from gradlab.ui.sessions import spelled_config, write_history_csv
-from gradlab.ui.teaching_view import TEACHING_PANELS, LandscapeCache, build_teaching
-from gradlab.ui.view import DataLayout, PanelView, build_view, finite_history, layout_for
+
+if TYPE_CHECKING:
+    from gradlab.ui.view import DataLayout, PanelView
+
+# gradlab.ui.view and gradlab.ui.teaching_view (and the core maths under them) are imported where
+# they are used: the window's process imports this module for the signals before its first
+# paint, and trains (and so builds views) only in a training process or after that paint.
 
 #: Target duration of one slice of steps: short enough that commands are served promptly.
 SLICE_SECONDS = 0.005
@@ -140,6 +145,8 @@ class TrainerWorker(QObject):
     session_failed = Signal(str, object)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None) -> None:
+        from gradlab.ui.teaching_view import LandscapeCache
+
         super().__init__()
         self._config = config
         self._dataset = dataset
@@ -347,6 +354,8 @@ class TrainerWorker(QObject):
         The optimizer starts afresh (momentum and Adam forget their state): the loss surface it
         was following has changed.
         """
+        from gradlab.ui.view import layout_for
+
         if self._trainer is None or self._dataset is None:
             return
         from gradlab.core.data import DataError
@@ -393,6 +402,8 @@ class TrainerWorker(QObject):
     @_guarded
     def rewind(self, step: int, generation: int) -> None:
         """Continue from just after step ``step``: the steps after it are discarded."""
+        from gradlab.ui.view import layout_for
+
         replayed = self._replay(step)
         if replayed is None:
             return
@@ -482,6 +493,7 @@ class TrainerWorker(QObject):
         """Open a session: on success the run stands exactly where it was saved (under
         ``generation``); a file that is not a valid session changes nothing."""
         from gradlab.core.session import SessionError, load_session
+        from gradlab.ui.view import finite_history, layout_for
 
         if self._mod is None:
             self.session_failed.emit(path, Message(QT_TRANSLATE_NOOP(
@@ -535,6 +547,8 @@ class TrainerWorker(QObject):
     @_guarded
     def set_teaching(self, wanted: frozenset[str]) -> None:
         """Which teaching panels are visible; each is computed only while it is."""
+        from gradlab.ui.teaching_view import TEACHING_PANELS
+
         self._teach_wanted = frozenset(wanted) & TEACHING_PANELS
         if not self._running:
             self._teach(force=True)
@@ -668,6 +682,8 @@ class TrainerWorker(QObject):
 
     def _flush(self) -> None:
         """Emit the newest record (with its view) and the history since the last update."""
+        from gradlab.ui.view import finite_history
+
         record = self._pending_record
         if record is None:
             return
@@ -679,6 +695,8 @@ class TrainerWorker(QObject):
         self._pending_chunks = []
 
     def _emit(self, record: StepRecord, history: HistoryChunk) -> None:
+        from gradlab.ui.view import build_view
+
         assert self._layout is not None and self._dataset is not None
         # CPU time, not wall time: time spent waiting for the GIL is not the view's cost.
         t0 = time.thread_time()
@@ -712,6 +730,8 @@ class TrainerWorker(QObject):
 
     def _emit_teaching(self, step: int, w: float, b: float, batch: Any, dataset: Dataset,
                        config: LabConfig) -> None:
+        from gradlab.ui.teaching_view import build_teaching
+
         self.taught.emit(build_teaching(self._generation, step, dataset, config, w, b, batch,
                                         self._teach_wanted, self._landscape))
 
@@ -748,6 +768,8 @@ class TrainerWorker(QObject):
         return trainer.step(), trainer, snap
 
     def _scrub(self) -> None:
+        from gradlab.ui.view import build_view, layout_for
+
         step, self._scrub_target = self._scrub_target, None
         if step is None:
             return
@@ -778,6 +800,8 @@ class TrainerWorker(QObject):
 
     def _rebuild(self) -> None:
         """A fresh trainer for the current config and data, at step 0."""
+        from gradlab.ui.view import layout_for
+
         self._drop_pending()
         self._pause()
         self._trainer = None

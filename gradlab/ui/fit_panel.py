@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -12,7 +13,9 @@ from PySide6.QtGui import QKeyEvent
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.text import count, fmt
-from gradlab.ui.view import DataLayout, PanelView
+
+if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
+    from gradlab.ui.view import DataLayout, PanelView
 
 TRAIL = 8
 #: Points can be edited by hand while every one of them is drawn (and the data is small).

@@ -6,6 +6,8 @@ each sample's loss counts, and the gradient is the sum of the samples' shares.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 
@@ -13,7 +15,9 @@ from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.loss_panel import bar_ticks, sticky
 from gradlab.ui.text import count, fmt
-from gradlab.ui.view import PanelView
+
+if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
+    from gradlab.ui.view import PanelView
 
 
 class _GradPlot:

@@ -5,6 +5,8 @@ Two BarGraphItems with one brush each (batch / not in batch): a brush per bar is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -12,7 +14,9 @@ from PySide6.QtCore import Qt
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.text import count, fmt, reduction_word
-from gradlab.ui.view import PanelView
+
+if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
+    from gradlab.ui.view import PanelView
 
 #: The reduced line is kept on the scale only if it is at most this many times the tallest bar.
 OFF_SCALE = 3.0

@@ -212,10 +212,15 @@ def disable_menus(plot) -> None:  # noqa: ANN001 - a pyqtgraph PlotItem
 
 
 def apply_app_theme(app: QApplication, theme: Theme) -> None:
-    """Widget palette and base font for the controls and the status bar."""
+    """Widget palette and base font for the controls and the status bar.
+
+    Either change reaches every widget (a FontChange / PaletteChange event each, and a re-polish):
+    a value equal to the current one is not set again.
+    """
     font = app.font()
-    font.setPointSize(BASE_PT)
-    app.setFont(font)
+    if font.pointSize() != BASE_PT:
+        font.setPointSize(BASE_PT)
+        app.setFont(font)
     pal = QPalette()
     if theme.name == "projector":
         pal = app.style().standardPalette()
@@ -247,7 +252,8 @@ def apply_app_theme(app: QApplication, theme: Theme) -> None:
         pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
     else:
         pal = app.style().standardPalette()
-    app.setPalette(pal)
+    if app.palette() != pal:
+        app.setPalette(pal)
 
 
 def scroll_page(owner: QWidget, content: QWidget) -> QScrollArea:

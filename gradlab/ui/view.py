@@ -8,7 +8,7 @@ are reduced to a few thousand points and a few hundred bar groups; every array i
 from __future__ import annotations
 
 import math
-import secrets
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,7 +54,8 @@ class DataLayout:
     group_counts: np.ndarray
     #: Identity that survives a process pipe (an unpickled copy is a new object): panels redo
     #: per-dataset work (points, ranges, styles) only when it changes.
-    token: int = field(default_factory=lambda: secrets.randbits(63))
+    #: (os.urandom rather than the secrets module: that one loads OpenSSL's hashlib, ~4 ms.)
+    token: int = field(default_factory=lambda: int.from_bytes(os.urandom(8), "little") >> 1)
 
 
 def layout_for(dataset: Dataset, seed: int = 0) -> DataLayout:

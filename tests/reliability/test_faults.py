@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 import pytest
 
-import gradlab.worker as worker_mod
+import gradlab.ui.teaching_view as teaching_mod
+import gradlab.ui.view as view_mod
 from gradlab.core import data as data_mod
 from gradlab.core import trainer as trainer_mod
 from gradlab.core.config import LabConfig
@@ -86,11 +87,13 @@ INJECTIONS = {  # name -> (object, attribute, exception, how to get there)
     "Trainer.preview after a change": (trainer_mod.Trainer, "preview", RuntimeError, _change_lr),
     "Trainer.state_dict (timeline snapshot) while running":
         (trainer_mod.Trainer, "state_dict", KeyError, _run),
-    "build_view (the panels' numbers) while running": (worker_mod, "build_view", ZeroDivisionError,
+    # The worker imports these where it calls them (after the window's first paint), so the
+    # fault goes into the modules that define them.
+    "build_view (the panels' numbers) while running": (view_mod, "build_view", ZeroDivisionError,
                                                        _run),
-    "build_teaching (a teaching tab) while running": (worker_mod, "build_teaching",
+    "build_teaching (a teaching tab) while running": (teaching_mod, "build_teaching",
                                                       AttributeError, _run),
-    "build_teaching on opening a tab": (worker_mod, "build_teaching", IndexError,
+    "build_teaching on opening a tab": (teaching_mod, "build_teaching", IndexError,
                                         _open_reduction_tab),
     "Trainer.step (timeline replay)": (trainer_mod.Trainer, "step", RuntimeError, _scrub),
     "read_csv (an error that is not a DataError)": (data_mod, "read_csv", MemoryError, _import),
