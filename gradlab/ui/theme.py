@@ -13,9 +13,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
 
 from gradlab.i18n import QT_TRANSLATE_NOOP
 
@@ -209,6 +216,24 @@ def disable_menus(plot) -> None:  # noqa: ANN001 - a pyqtgraph PlotItem
     plot.setMenuEnabled(False)
     if menu is not None:
         menu.deleteLater()
+    # pyqtgraph still builds each plot's options menu: about 80 hidden widgets, which PlotItem's
+    # own methods keep in step, so they stay. Every new widget posts itself a polish request, and
+    # Qt serves those before the window's first paint (~10 ms for seven plots). These widgets
+    # are never shown here, and a widget that is shown is polished then anyway.
+    for widget in option_widgets(plot):
+        QCoreApplication.removePostedEvents(widget, QEvent.Type.PolishRequest)
+
+
+def option_widgets(plot) -> list[QWidget]:  # noqa: ANN001 - a pyqtgraph PlotItem
+    """The widgets of a plot's options menu (its submenus and the option groups in them)."""
+    if plot.ctrlMenu is None:
+        return []
+    widgets = [plot.ctrlMenu, *plot.ctrlMenu.findChildren(QWidget)]
+    for action in plot.findChildren(QWidgetAction):
+        group = action.defaultWidget()
+        if group is not None:
+            widgets += [group, *group.findChildren(QWidget)]
+    return widgets
 
 
 def apply_app_theme(app: QApplication, theme: Theme) -> None:

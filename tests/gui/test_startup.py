@@ -89,3 +89,27 @@ def test_a_window_made_with_the_collector_on_leaves_it_alone():
     collect_garbage_from_now_on()
     assert gc.isenabled()
     assert gc.get_freeze_count() == before
+
+
+def test_the_plots_hidden_option_menus_are_never_polished(make_lab, qtbot):  # noqa: ANN001
+    """pyqtgraph builds ~80 option widgets per plot that the lab never shows; Qt would polish
+    each before the first paint. The window's own widgets are polished as usual."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import Qt
+
+    from gradlab.ui.theme import option_widgets
+
+    window = make_lab()
+    plots = [item for view in window.findChildren(pg.GraphicsView)
+             for item in view.scene().items() if isinstance(item, pg.PlotItem)]
+    assert len(plots) >= 7
+    hidden = [w for plot in plots for w in option_widgets(plot)]
+    assert len(hidden) >= 7 * 40
+    polished = [w for w in hidden if w.testAttribute(Qt.WidgetAttribute.WA_WState_Polished)]
+    # Only the scroll bars of the options' list view: a scroll area polishes its own on creation.
+    assert {type(w).__name__ for w in polished} <= {"QScrollBar"}
+    assert len(polished) <= 4 * len(plots)
+    assert window.controls.step_button.testAttribute(Qt.WidgetAttribute.WA_WState_Polished)
+    # PlotItem's own methods still work through those widgets.
+    plots[0].setLogMode(False, False)
+    plots[0].showGrid(x=True, y=True)
