@@ -432,9 +432,7 @@ class TrainerWorker(QObject):
         try:
             write_csv(self._dataset, path)
         except OSError as exc:
-            self.file_failed.emit(Message(QT_TRANSLATE_NOOP("messages", "{path}: cannot write: "
-                                                            "{reason}"),
-                                          path=path, reason=exc.strerror or str(exc)))
+            self.file_failed.emit(_cannot_write(path, exc))
             return
         self.file_written.emit(path)
 
@@ -475,8 +473,7 @@ class TrainerWorker(QObject):
         from gradlab.core.session import SessionError, save_session
 
         if self._trainer is None or self._dataset is None:
-            self.session_failed.emit(path, Message(QT_TRANSLATE_NOOP(
-                "messages", "PyTorch is still loading: try again in a moment")))
+            self.session_failed.emit(path, _still_loading())
             return
         self._flush()  # steps still waiting to go out belong to the history saved
         try:
@@ -493,11 +490,10 @@ class TrainerWorker(QObject):
         """Open a session: on success the run stands exactly where it was saved (under
         ``generation``); a file that is not a valid session changes nothing."""
         from gradlab.core.session import SessionError, load_session
-        from gradlab.ui.view import finite_history, layout_for
+        from gradlab.ui.view import finite_history
 
         if self._mod is None:
-            self.session_failed.emit(path, Message(QT_TRANSLATE_NOOP(
-                "messages", "PyTorch is still loading: try again in a moment")))
+            self.session_failed.emit(path, _still_loading())
             return
         try:
             session = load_session(path)  # validates everything, including the trainer state
@@ -515,17 +511,8 @@ class TrainerWorker(QObject):
         self._pause()
         self._drop_pending()
         self._generation = generation
-        self._config, self._dataset, self._trainer = config, session.dataset, trainer
-        self._layout = layout_for(session.dataset, config.seed)
-        self._landscape.invalidate()
-        self._mixed = False
-        self._resumed = trainer.step_count > 0
-        self._step_cost = self._view_cost = 0.0
-        self._slice_steps = 1
-        self._snapshots = []
-        self._snapshot(force=True)
-        self._log.clear()
-        self._log.append(history)
+        self._config, self._dataset = config, session.dataset
+        self._start_run(trainer, history, resumed=trainer.step_count > 0)
         self.session_loaded.emit(path, config, session.dataset, history, generation)
         self._show_preview()
 
@@ -537,9 +524,7 @@ class TrainerWorker(QObject):
         try:
             write_history_csv(path, self._log.chunk())
         except OSError as exc:
-            self.file_failed.emit(Message(QT_TRANSLATE_NOOP("messages", "{path}: cannot write: "
-                                                            "{reason}"),
-                                          path=path, reason=exc.strerror or str(exc)))
+            self.file_failed.emit(_cannot_write(path, exc))
             return
         self.file_written.emit(path)
 
@@ -800,25 +785,31 @@ class TrainerWorker(QObject):
 
     def _rebuild(self) -> None:
         """A fresh trainer for the current config and data, at step 0."""
-        from gradlab.ui.view import layout_for
-
         self._drop_pending()
         self._pause()
         self._trainer = None
         if self._dataset is None:
             self._dataset = dataset_for(self._config)
+        self._start_run(self._mod.Trainer(self._config, self._dataset), HistoryChunk.empty(),
+                        resumed=False)
+        self._show_preview()
+
+    def _start_run(self, trainer: Any, history: HistoryChunk, resumed: bool) -> None:
+        """Make ``trainer`` (for the current config and data) the run, ``history`` its past:
+        the previous run's layout, landscape, step and view costs and snapshots go."""
+        from gradlab.ui.view import layout_for
+
+        self._trainer = trainer
         self._layout = layout_for(self._dataset, self._config.seed)
         self._landscape.invalidate()
         self._mixed = False
-        self._resumed = False
+        self._resumed = resumed
         self._log.clear()
-        self._trainer = self._mod.Trainer(self._config, self._dataset)
-        self._step_cost = 0.0
-        self._view_cost = 0.0
+        self._log.append(history)
+        self._step_cost = self._view_cost = 0.0
         self._slice_steps = 1
         self._snapshots = []
         self._snapshot(force=True)
-        self._show_preview()
 
     def _fail(self, exc: Exception) -> None:
         try:
@@ -849,6 +840,11 @@ def _name(exc: BaseException) -> Message:
     """``ValueError: what went wrong`` (the reason translatable when it is a Message)."""
     return Message(QT_TRANSLATE_NOOP("messages", "{name}: {reason}"), name=type(exc).__name__,
                    reason=error_message(exc))
+
+
+def _cannot_write(path: str, exc: OSError) -> Message:
+    return Message(QT_TRANSLATE_NOOP("messages", "{path}: cannot write: {reason}"), path=path,
+                   reason=exc.strerror or str(exc))
 
 
 def _still_loading() -> Message:

@@ -70,7 +70,9 @@ from gradlab.ui.sessions import SUFFIX
 from gradlab.ui.text import count, fmt
 from gradlab.worker import TIMELINE_STEPS, TrainerWorker, Update, needs_reset, start_worker
 
-if TYPE_CHECKING:  # built on first use: their imports are not paid for at start-up
+if TYPE_CHECKING:  # annotations only; the panels are built on first use (not paid at start-up)
+    from collections.abc import Callable
+
     from gradlab.ui.chain_rule_panel import ChainRulePanel
     from gradlab.ui.code_dialog import CodeDialog
     from gradlab.ui.graph_panel import GraphPanel
@@ -1259,22 +1261,21 @@ class MainWindow(QMainWindow):
         """Write a picture of a panel to ``path`` (.png or .svg); False (and a message) if not."""
         from gradlab.ui import export
 
-        self._draw_now()
-        try:
-            export.export_panel(self.panel_widget(name), str(path))
-        except export.ExportError as exc:
-            self.tell(translate("MainWindow", "Export"), str(exc), warning=True)
-            return False
-        self._on_file_written(str(path))
-        return True
+        return self._export(export.export_panel, self.panel_widget(name), path)
 
     def export_window(self, path: str) -> bool:
         """A PNG of the whole window."""
         from gradlab.ui import export
 
+        return self._export(export.export_window, self, path)
+
+    def _export(self, write: Callable[[QWidget, str], None], widget: QWidget, path: str) -> bool:
+        """Draw what is pending, then ``write(widget, path)``; say how it went."""
+        from gradlab.ui import export
+
         self._draw_now()
         try:
-            export.export_window(self, str(path))
+            write(widget, str(path))
         except export.ExportError as exc:
             self.tell(translate("MainWindow", "Export"), str(exc), warning=True)
             return False

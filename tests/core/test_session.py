@@ -13,6 +13,8 @@ from gradlab.core.data import make_preset
 from gradlab.core.records import HistoryChunk
 from gradlab.core.session import SessionError, load_session, parse_session, save_session
 from gradlab.core.trainer import Trainer
+from tests.jsondoc import DELETE as _DELETE
+from tests.jsondoc import setter as _set
 
 NOISY = make_preset("noisy-line")
 
@@ -56,20 +58,6 @@ def good_doc() -> dict:
     _, h = t.run(3)
     return session_mod.session_dict(cfg, NOISY, t.state_dict(), h)
 
-
-def _set(path: str, value):
-    def edit(doc):
-        *parents, last = path.split("/")
-        for key in parents:
-            doc = doc[int(key) if isinstance(doc, list) else key]
-        if value is _DELETE:
-            del doc[last]
-        else:
-            doc[int(last) if isinstance(doc, list) else last] = value
-    return edit
-
-
-_DELETE = object()
 
 BAD_EDITS = {
     "wrong format": (_set("format", "not-gradlab"), "format"),

@@ -5,7 +5,6 @@ open session â€” its file, step, parameters, history and the run that follows â€
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
@@ -15,28 +14,14 @@ from gradlab.core.config import LabConfig
 from gradlab.core.data import dataset_for
 from gradlab.core.session import save_session
 from gradlab.ui.main_window import MainWindow
+from tests.jsondoc import DELETE as _DELETE
+from tests.jsondoc import edited as _set
 from tests.reliability import tally
 
 pytestmark = pytest.mark.skipif(not hasattr(MainWindow, "open_session_from"),
                                 reason="the window cannot open sessions yet")
 
 ADAM = LabConfig(preset="noisy-line", optimizer="adam", lr=0.05, batch_size=7, seed=3)
-
-
-def _set(doc: dict, field: str, value: object) -> dict:
-    doc = copy.deepcopy(doc)
-    *parents, leaf = field.split("/")
-    node = doc
-    for key in parents:
-        node = node[int(key) if isinstance(node, list) else key]
-    if value is _DELETE:
-        del node[leaf]
-    else:
-        node[int(leaf) if isinstance(node, list) else leaf] = value
-    return doc
-
-
-_DELETE = object()
 
 
 def bad_files(good: dict, folder: Path) -> dict[str, tuple[Path, str]]:
