@@ -127,6 +127,18 @@ def config_and_data_from_args(args: argparse.Namespace) -> tuple[LabConfig, Data
     return config, dataset
 
 
+def with_window_defaults(config: LabConfig, dataset: Dataset, batch_size: int | None) -> LabConfig:
+    """The window starts a preset with its suggested batch size (unless ``batch_size`` was
+    given), as choosing the preset in the window does."""
+    from gradlab.core.data import PRESET_INFO
+
+    info = PRESET_INFO.get(config.preset)
+    if batch_size is None and info is not None and info.suggested_batch is not None:
+        batch = min(info.suggested_batch, len(dataset))
+        return config.replace(batch_size=None if batch >= len(dataset) else batch)
+    return config
+
+
 #: Training options a session may override (everything else it carries itself).
 SESSION_OVERRIDABLE = frozenset({"lr", "steps"})
 
@@ -203,14 +215,6 @@ def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
                   f"grad_b {_fmt(record.grad_b)}  ->  w {_fmt(record.w_after)}  "
                   f"b {_fmt(record.b_after)}", file=out)
     return EXIT_OK, history
-
-
-def run_trace(config: LabConfig, dataset: Dataset, steps: int, as_json: bool,
-              out: TextIO | None = None, err: TextIO | None = None) -> int:
-    from gradlab.core.trainer import Trainer
-
-    code, _ = _trace(Trainer(config, dataset), steps, as_json, out or sys.stdout, err or sys.stderr)
-    return code
 
 
 def _explain(trainer: Trainer, as_json: bool, out: TextIO) -> int:

@@ -25,7 +25,6 @@ import time
 import traceback
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
@@ -90,23 +89,12 @@ class CrashHandler(QObject):
         self.save_error: str | None = None
         self.dialog: QMessageBox | None = None
         self._showing = False
-        self._previous: tuple[Any, Any] | None = None
 
     # ---- installing ----------------------------------------------------------------------------
 
     def install(self) -> None:
-        if self._previous is None:
-            self._previous = (sys.excepthook, threading.excepthook)
         sys.excepthook = self.handle
         threading.excepthook = self._thread_hook
-
-    def uninstall(self) -> None:
-        if self._previous is not None:
-            if sys.excepthook == self.handle:
-                sys.excepthook = self._previous[0]
-            if threading.excepthook == self._thread_hook:
-                threading.excepthook = self._previous[1]
-            self._previous = None
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
@@ -144,8 +132,12 @@ class CrashHandler(QObject):
 
     # ---- the dialog (GUI thread) -----------------------------------------------------------------
 
+    def _files(self) -> object:
+        """The window's file commands (what saves a session), if there is a window."""
+        return getattr(self.window, "files", None)
+
     def can_save(self) -> bool:
-        return self.window is not None and callable(getattr(self.window, "save_session_to", None))
+        return callable(getattr(self._files(), "save_session_to", None))
 
     def build_dialog(self, name: str, message: str, details: str) -> QMessageBox:
         """The dialog, built but not shown (tests inspect it)."""
@@ -228,7 +220,7 @@ class CrashHandler(QObject):
     def save(self, path: str) -> bool:
         """Ask the window to save the session to ``path`` and wait (a bounded time) for the
         answer. Records ``saved_to`` or ``save_error``."""
-        window = self.window
+        files = self._files()
         loop = QEventLoop()
         outcome: dict[str, str] = {}
 
@@ -241,20 +233,20 @@ class CrashHandler(QObject):
             outcome["error"] = text
             loop.quit()
 
-        window.session_changed.connect(saved)
-        window.session_refused.connect(refused)
+        files.session_changed.connect(saved)
+        files.session_refused.connect(refused)
         try:
             timer = QTimer()
             timer.setSingleShot(True)
             timer.timeout.connect(loop.quit)
             timer.start(SAVE_TIMEOUT_MS)
-            window.save_session_to(path)
+            files.save_session_to(path)
             if not outcome:
                 loop.exec()
             timer.stop()
         finally:
-            window.session_changed.disconnect(saved)
-            window.session_refused.disconnect(refused)
+            files.session_changed.disconnect(saved)
+            files.session_refused.disconnect(refused)
         if "saved" in outcome:
             self.saved_to = outcome["saved"]
             _safe_print(f"gradlab: the session was saved to {self.saved_to}")

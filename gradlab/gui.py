@@ -12,9 +12,14 @@ import os
 import sys
 from typing import NoReturn
 
-from gradlab.cli import UsageError, add_training_arguments, config_and_data_from_args
+from gradlab.cli import (
+    UsageError,
+    add_training_arguments,
+    config_and_data_from_args,
+    with_window_defaults,
+)
 from gradlab.core.config import LabConfig
-from gradlab.core.data import PRESET_INFO, Dataset
+from gradlab.core.data import Dataset
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: Platforms that need no display server.
@@ -85,15 +90,6 @@ def display_available(env: dict[str, str] | None = None, platform: str | None = 
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
-def with_gui_defaults(args: argparse.Namespace, config: LabConfig, dataset: Dataset) -> LabConfig:
-    """Start a preset with its suggested batch size, as choosing it in the window does."""
-    info = PRESET_INFO.get(config.preset)
-    if args.batch_size is None and info is not None and info.suggested_batch is not None:
-        batch = min(info.suggested_batch, len(dataset))
-        return config.replace(batch_size=None if batch >= len(dataset) else batch)
-    return config
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -106,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.screenshot or args.preset or args.data or args.session_file):
             args.preset = last_preset()  # where the user left off last time
         config, dataset = config_and_data_from_args(args)
-        config = with_gui_defaults(args, config, dataset)
+        config = with_window_defaults(config, dataset, args.batch_size)
     except UsageError as exc:
         print(f"gradlab: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -174,21 +170,6 @@ def set_identity() -> None:
     st.configure_store()
 
 
-def configure_pyqtgraph(theme_name: str = "light") -> None:
-    """pyqtgraph's global options, set once per process (binding first: PySide6)."""
-    # PySide6 before pyqtgraph: pyqtgraph would pick PyQt6 first if both were installed.
-    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    import PySide6.QtCore  # noqa: F401  (first: pyqtgraph uses the binding already loaded)
-
-    # isort: split
-    import pyqtgraph as pg
-
-    from gradlab.ui import theme as th
-
-    theme = th.THEMES[theme_name]
-    pg.setConfigOptions(antialias=False, background=theme.background, foreground=theme.foreground)
-
-
 def collect_garbage_from_now_on() -> None:
     """Once the window is up: freeze what start-up made (long-lived modules, widgets, plots) into
     the collector's permanent generation, then turn collection back on if app.main turned it off.
@@ -225,7 +206,7 @@ def _install_startup_probe(app, window) -> None:  # noqa: ANN001 - Qt objects, i
 
     probe = FirstPaint(window)
     app.installEventFilter(probe)
-    window.worker_ready.connect(lambda: report("ready"))
+    window.lab.ready.connect(lambda: report("ready"))
 
 
 def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], steps: int,
@@ -239,76 +220,41 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
     # A screenshot looks the same on every machine and leaves the user's settings alone.
     settings = Settings(ephemeral=bool(screenshot))
     theme_name = theme_name or settings.theme()
+    from gradlab.ui.startup import configure_pyqtgraph
+
     configure_pyqtgraph(theme_name)
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from gradlab import i18n
     from gradlab.resources import app_icon
     from gradlab.ui import theme as th
     from gradlab.ui.main_window import MainWindow
 
-    theme = th.THEMES[theme_name]
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "gradlab"])
     app.setApplicationName("gradlab")
-    from gradlab import i18n
-
     # Before any widget exists: every text is translated as it is made.
     i18n.install(i18n.choose_language(language, settings.language() or None), app)
     icon = app_icon()
     if icon is not None:
         app.setWindowIcon(icon)
-    window = MainWindow(config, dataset, theme, settings=settings)
+    window = MainWindow(config, dataset, th.THEMES[theme_name], settings=settings)
     if not screenshot:
-        window.restore_layout()
+        window.options.restore_layout()
     if screenshot or size_given or settings.geometry() is None:
         window.resize(*size)
     if presentation:
-        window.set_presentation(True, full_screen=not screenshot)
+        window.options.set_presentation(True, full_screen=not screenshot)
     if font_scale is not None:
-        window.set_font_scale(font_scale)
-    if session_file:
-        window.worker_ready.connect(lambda: window.open_session_from(session_file))
-    if resume:
-        window.worker_ready.connect(lambda: window.resume_from(resume))
+        window.options.set_font_scale(font_scale)
+    for path, open_it in ((session_file, window.files.open_session_from),
+                          (resume, window.files.resume_from)):
+        if path:
+            window.lab.ready.connect(lambda p=path, f=open_it: f(p))
     outcome = {"code": EXIT_OK}
-
-    if steps > 0:
-        window.worker_ready.connect(lambda: window.step(steps))
-
     if screenshot:
-        done = {"flag": False}
-
-        def finish() -> None:
-            if done["flag"]:
-                return
-            done["flag"] = True
-            if window.latest is not None:
-                window.redraw(window.latest)
-            window.flush_history()
-            app.processEvents()
-            if not window.grab().save(screenshot, "PNG"):
-                print(f"gradlab: error: cannot write {screenshot}", file=sys.stderr)
-                outcome["code"] = EXIT_FAILED
-            window.close()
-            app.exit(outcome["code"])
-
-        def on_update(update: object) -> None:
-            if update.step >= steps and not update.running:  # type: ignore[attr-defined]
-                QTimer.singleShot(0, finish)
-
-        def later(_message: str) -> None:
-            QTimer.singleShot(100, finish)  # let the banner's update arrive and lay out
-
-        def timed_out() -> None:
-            print("gradlab: error: the screenshot timed out", file=sys.stderr)
-            outcome["code"] = EXIT_FAILED
-            finish()
-
-        # Only the window's signals: they are emitted in this (the GUI) thread.
-        window.update_shown.connect(on_update)
-        window.trouble_shown.connect(later)
-        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timed_out)
-
+        _take_screenshot(app, window, steps, screenshot, outcome)
+    elif steps > 0:
+        window.lab.ready.connect(lambda: window.lab.step(steps))
     window.startup_done.connect(collect_garbage_from_now_on)
     _install_startup_probe(app, window)
     if not screenshot:  # an unexpected error is shown, with an offer to save the session
@@ -320,3 +266,32 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
     code = app.exec()
     window.shutdown()
     return outcome["code"] if screenshot else code
+
+
+def _take_screenshot(app, window, steps: int, path: str, outcome: dict) -> None:  # noqa: ANN001
+    """After ``steps`` steps (or the banner's trouble), save the window as a PNG and quit."""
+    from PySide6.QtCore import QTimer
+
+    from gradlab.ui.startup import after_steps, grab
+
+    done = {"flag": False}
+
+    def finish() -> None:
+        if done["flag"]:
+            return
+        done["flag"] = True
+        if not grab(window).save(path, "PNG"):
+            print(f"gradlab: error: cannot write {path}", file=sys.stderr)
+            outcome["code"] = EXIT_FAILED
+        window.close()
+        app.exit(outcome["code"])
+
+    def timed_out() -> None:
+        print("gradlab: error: the screenshot timed out", file=sys.stderr)
+        outcome["code"] = EXIT_FAILED
+        finish()
+
+    # After trouble, let the banner's update arrive and lay out first.
+    after_steps(window, steps, lambda _update: QTimer.singleShot(0, finish),
+                lambda _message: QTimer.singleShot(100, finish))
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timed_out)

@@ -12,14 +12,14 @@ Shape:
   the worker; every signal the worker emits is sent back as ``(signal, args)``.
 - In the window's process, :class:`RemoteWorker` has exactly the TrainerWorker's signals and
   slots (generated from its meta-object, so a new slot or signal needs no change here): a slot
-  sends the call down the pipe, and a reader QThread re-emits what comes back. The window cannot
-  tell the difference except that it is faster.
+  sends the call down the pipe, and a reader thread re-emits what comes back. The controller
+  cannot tell the difference except that it is faster.
 - Everything crossing the pipe is plain picklable data (configs, datasets, frozen records and
   views); no tensor and no QObject ever does.
 - Stopping: ``request_stop`` aborts a slice in progress and stops the worker; the child exits on
   its own (without the slow interpreter teardown of torch), and is terminated if it has not gone
-  within ``STOP_TIMEOUT``. If the child dies unexpectedly the window is told, and the next Reset
-  starts a new one.
+  within ``STOP_TIMEOUT``. If the child dies unexpectedly ``crashed`` says so, and the
+  controller's next Reset launches a new one with the current settings.
 """
 
 from __future__ import annotations
@@ -189,8 +189,8 @@ def _context() -> Any:
 
 
 #: Imported once by the fork server (single-threaded: nothing here starts a thread or runs an op).
-PRELOAD = ["gradlab.remote", "gradlab.ui.view", "gradlab.ui.teaching_view", "gradlab.core.trainer",
-           "torch._dynamo"]
+PRELOAD = ["gradlab.remote", "gradlab.views.panels", "gradlab.views.teaching",
+           "gradlab.core.trainer", "torch._dynamo"]
 
 
 class _Link:
@@ -326,7 +326,11 @@ def _remote_base() -> type:
 
 
 class RemoteWorker(_remote_base()):  # type: ignore[misc]
-    """TrainerWorker's signals and slots, served by a TrainerWorker in a child process."""
+    """TrainerWorker's signals and slots, served by a TrainerWorker in a child process.
+
+    Nothing here mirrors the run: after a crash the controller, which owns the settings,
+    launches a new process with them (``launch(config, dataset)``).
+    """
 
     #: the child process died without being asked to (its exit code)
     crashed = Signal(int)
@@ -336,8 +340,8 @@ class RemoteWorker(_remote_base()):  # type: ignore[misc]
         self._config = config
         self._dataset = dataset
         self._link: _Link | None = None
-        self._crashed = False
-        self._stopping = False
+        #: the process died without being asked to; ``launch`` starts a new one
+        self.has_crashed = False
 
     def __getattr__(self, name: str) -> Any:
         if name in COMMANDS:
@@ -346,9 +350,12 @@ class RemoteWorker(_remote_base()):  # type: ignore[misc]
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
-    def launch(self, parent: QObject | None = None) -> WorkerHandle:  # noqa: ARG002 - as start_worker
-        """Start the training process (in the background); returns a handle on its thread."""
-        self._crashed = False
+    def launch(self, config: Any = None, dataset: Any = None) -> WorkerHandle:
+        """Start the training process (in the background) with ``config`` and ``dataset`` (by
+        default the ones it was made with); returns a handle on its thread."""
+        if config is not None:
+            self._config, self._dataset = config, dataset
+        self.has_crashed = False
         self._link = _Link(_context(), self._config, self._dataset, self._deliver)
         return WorkerHandle(self)
 
@@ -358,7 +365,6 @@ class RemoteWorker(_remote_base()):  # type: ignore[misc]
 
     def request_stop(self) -> None:
         """Stop the child and wait (about a second at most) until it and its thread are gone."""
-        self._stopping = True
         if self._link is not None:
             self._link.stop()
 
@@ -368,30 +374,10 @@ class RemoteWorker(_remote_base()):  # type: ignore[misc]
         if self._link is not None:
             self._link.send((name, args))
 
-    def set_config(self, config: Any, generation: int) -> None:
-        self._config = config  # a restarted child starts from the latest settings
-        self._send("set_config", config, generation)
-
-    def reset(self, generation: int) -> None:
-        """Back to step 0; after a crash, in a new training process."""
-        if self._crashed and not self._stopping:
-            self.launch()
-        self._send("reset", generation)
-
-    def set_dataset(self, config: Any, dataset: Any, generation: int) -> None:
-        self._config, self._dataset = config, dataset
-        self._send("set_dataset", config, dataset, generation)
-
     def _deliver(self, name: str, args: tuple) -> None:
         """Runs in the reader thread: emitting queues the call to the receivers' (GUI) thread."""
         if name == "_crashed":
-            self._crashed = True
+            self.has_crashed = True
             self.crashed.emit(*args)
             return
-        if name == "data_loaded":
-            self._config, self._dataset = args[0], args[1]
-        elif name == "session_loaded":
-            self._config, self._dataset = args[1], args[2]
-        elif name == "data_edited":
-            self._config = args[0]
         getattr(self, name).emit(*args)

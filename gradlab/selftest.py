@@ -162,15 +162,13 @@ def _guarded(watchdog: _Watchdog, slot: Callable[..., None]) -> Callable[..., No
 def _run(watchdog: _Watchdog) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.pop("GRADLAB_STARTUP_PROBE", None)
-
-    from gradlab.gui import build_parser, configure_pyqtgraph, with_gui_defaults
+    from gradlab.cli import build_parser, config_and_data_from_args, with_window_defaults
+    from gradlab.ui.startup import after_steps, configure_pyqtgraph, grab
 
     watchdog.stage = "Qt and pyqtgraph to import"
     args = build_parser().parse_args(["--preset", "seed"])
-    from gradlab.cli import config_and_data_from_args
-
     config, dataset = config_and_data_from_args(args)
-    config = with_gui_defaults(args, config, dataset)
+    config = with_window_defaults(config, dataset, args.batch_size)
     configure_pyqtgraph("light")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -192,11 +190,8 @@ def _run(watchdog: _Watchdog) -> int:
     def on_ready() -> None:
         times["ready"] = watchdog.elapsed()
         watchdog.stage = "step 1 to come back from the worker"
-        window.step(1)
 
-    def on_update(update: Any) -> None:
-        if "record" in result or update.step < 1 or update.running:
-            return
+    def on_done(update: Any) -> None:
         times["step"] = watchdog.elapsed()
         result["record"] = update.record
         QTimer.singleShot(0, finish)
@@ -209,9 +204,7 @@ def _run(watchdog: _Watchdog) -> int:
         wrong = check_record(result["record"])
         if wrong:
             fail("the seed example gave " + ", ".join(wrong))
-        window.flush_history()
-        app.processEvents()
-        image = window.grab().toImage()
+        image = grab(window)
         problem = check_picture(image, SIZE)
         if problem:
             fail(problem)
@@ -224,9 +217,8 @@ def _run(watchdog: _Watchdog) -> int:
         window.close()
         app.exit(EXIT_OK)
 
-    window.worker_ready.connect(_guarded(watchdog, on_ready))
-    window.update_shown.connect(_guarded(watchdog, on_update))
-    window.trouble_shown.connect(_guarded(watchdog, on_trouble))
+    window.lab.ready.connect(_guarded(watchdog, on_ready))
+    after_steps(window, 1, _guarded(watchdog, on_done), _guarded(watchdog, on_trouble))
     finish = _guarded(watchdog, finish)
     watchdog.stage = "the worker to be ready (PyTorch loading)"
     window.show()
@@ -240,7 +232,7 @@ def _run(watchdog: _Watchdog) -> int:
     r = result["record"]
     frozen = "frozen" if getattr(sys, "frozen", False) else "source"
     _say(sys.stdout,
-         f"gradlab self-test: ok ({frozen}, {window.worker_mode} worker, icon {icon.name}): "
+         f"gradlab self-test: ok ({frozen}, {window.lab.worker_mode} worker, icon {icon.name}): "
          f"seed step 1 w {r.w_after:.6g} b {r.b_after:.6g} loss {r.loss:.6g}; "
          f"screenshot {SIZE[0]}x{SIZE[1]} {result['shot'] / 1e3:.0f} kB; worker ready "
          f"{times['ready']:.1f} s, step shown {times['step']:.1f} s after start")

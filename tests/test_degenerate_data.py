@@ -9,8 +9,8 @@ import pytest
 from gradlab.core.config import LOSSES, LabConfig
 from gradlab.core.data import Dataset
 from gradlab.core.trainer import NoReductionError, Trainer
-from gradlab.ui.teaching_view import TEACHING_PANELS, LandscapeCache, build_teaching
-from gradlab.ui.view import build_view, layout_for
+from gradlab.views.panels import build_view, layout_for
+from gradlab.views.teaching import TEACHING_PANELS, LandscapeCache, build_teaching
 
 DATA = {
     "all x equal": Dataset(np.full(5, 2.0), np.arange(5.0)),

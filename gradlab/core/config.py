@@ -23,8 +23,12 @@ PRESETS = ("seed", "noisy-line", "outlier", "unscaled", "large")
 #: Huber's threshold; PyTorch's default for ``HuberLoss``.
 HUBER_DELTA = 1.0
 
-#: Fields whose change can be applied to a running trainer without a reset.
-LIVE_FIELDS = frozenset({"lr", "momentum", "loss", "reduction", "weights", "batch_size"})
+#: The one list of which settings mean new data (a new dataset and a new trainer) ...
+DATA_FIELDS = ("preset", "n_points", "noise", "seed", "source")
+#: ... and which restart the run at step 0 (new data, or a new starting point). Every other
+#: setting (lr, momentum, loss, reduction, weights, batch size, optimizer) applies from the next
+#: step and keeps w and b. The trainer, the worker and the controller all decide by these.
+RESET_FIELDS = ("init_w", "init_b", *DATA_FIELDS)
 
 
 #: A message that quotes a value from a file is cut to about this long: a session can hold a
@@ -267,3 +271,13 @@ class LabConfig:
 
     def effective_batch_size(self, n_samples: int) -> int:
         return n_samples if self.batch_size is None else min(self.batch_size, n_samples)
+
+
+def needs_new_data(old: LabConfig, new: LabConfig) -> bool:
+    """True if going from ``old`` to ``new`` means other data (see DATA_FIELDS)."""
+    return any(getattr(old, f) != getattr(new, f) for f in DATA_FIELDS)
+
+
+def needs_reset(old: LabConfig, new: LabConfig) -> bool:
+    """True if going from ``old`` to ``new`` restarts training at step 0 (see RESET_FIELDS)."""
+    return any(getattr(old, f) != getattr(new, f) for f in RESET_FIELDS)

@@ -10,7 +10,7 @@ import math
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,10 @@ class Dataset:
     x: np.ndarray
     y: np.ndarray
     name: str = "data"
+    #: Identity of these values, for caches (kept across pickling, unlike ``id()``, and never
+    #: reused): an edit makes a new Dataset, with a new token.
+    token: int = field(default_factory=lambda: int.from_bytes(os.urandom(8), "little") >> 1,
+                       repr=False)
 
     def __post_init__(self) -> None:
         x = np.array(self.x, dtype=np.float64).reshape(-1)

@@ -18,9 +18,15 @@ import torch
 import torch.nn.functional as F
 import torch.optim.optimizer as _optim
 
-from gradlab.core.config import HUBER_DELTA, ConfigError, LabConfig
+from gradlab.core.config import HUBER_DELTA, ConfigError, LabConfig, needs_reset
 from gradlab.core.data import Dataset
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
+from gradlab.core.optimizer_state import (
+    check_optimizer_state,
+    finite_number,
+    from_jsonable,
+    to_jsonable,
+)
 from gradlab.core.records import HistoryChunk, StepRecord
 
 DTYPE = torch.float64
@@ -190,16 +196,14 @@ class Trainer:
         return self._w_now, self._b_now
 
     def configure(self, config: LabConfig) -> bool:
-        """Apply a new config. Returns True if it needed a reset (data, init, seed changed).
+        """Apply a new config. Returns True if it needed a reset (``config.needs_reset``).
 
         lr, momentum, loss, reduction, weights and batch size apply from the next step and keep
         the parameters; a new optimizer kind keeps the parameters but starts a fresh optimizer.
         """
         config.check_against(len(self.dataset))
         old, self.config = self.config, config
-        if (old.init_w, old.init_b, old.seed, old.preset, old.n_points, old.noise) != (
-            config.init_w, config.init_b, config.seed, config.preset, config.n_points, config.noise
-        ):
+        if needs_reset(old, config):
             self.reset()
             return True
         if config.optimizer != old.optimizer:
@@ -376,7 +380,7 @@ class Trainer:
             "position": self.position,
             "w": self._w_now,
             "b": self._b_now,
-            "optimizer": _jsonable(self.optimizer.state_dict()),
+            "optimizer": to_jsonable(self.optimizer.state_dict()),
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -392,10 +396,10 @@ class Trainer:
             raise ValueError(f"state.position {state['position']} is beyond the dataset")
         for key in ("w", "b"):
             v = state.get(key)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v):
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not finite_number(v):
                 raise ValueError(f"state.{key} must be a finite number, got {v!r:.40}")
         opt = make_optimizer(self.config, [self.w, self.b])
-        raw = _from_jsonable(state.get("optimizer"))
+        raw = from_jsonable(state.get("optimizer"))
         try:
             opt.load_state_dict(raw)
         except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as exc:
@@ -405,7 +409,7 @@ class Trainer:
         ids = raw["param_groups"][0]["params"]  # torch took them: a list of one group's ids
         if len(set(map(repr, ids))) != len(ids):
             raise ValueError(f"state.optimizer.param_groups.params has a repeated id: {ids!r:.40}")
-        _check_optimizer(opt, make_optimizer(self.config, [self.w, self.b]), self.config)
+        check_optimizer_state(opt, make_optimizer(self.config, [self.w, self.b]), self.config)
         for group in opt.param_groups:
             group["lr"] = self.config.lr
         with torch.no_grad():
@@ -416,95 +420,3 @@ class Trainer:
         self.position = state["position"]
         self._w_now, self._b_now = float(state["w"]), float(state["b"])
         self.diverged = None
-
-
-def _check_optimizer(
-    loaded: torch.optim.Optimizer, fresh: torch.optim.Optimizer, config: LabConfig
-) -> None:
-    """Refuse optimizer state the config would not produce, before it can break or bend a step.
-
-    torch's ``load_state_dict`` trusts its input: a stored weight decay would silently change the
-    run and a wrongly shaped buffer would only fail at the next step.
-    """
-    where = "state.optimizer"
-    if len(loaded.param_groups) != 1:
-        raise ValueError(f"{where} must have exactly one parameter group")
-    got, want = loaded.param_groups[0], fresh.param_groups[0]
-    missing = object()
-    for key in sorted(set(want) | set(got)):
-        if key in ("params", "lr") or (key == "momentum" and config.optimizer == "momentum"):
-            continue
-        have, value = got.get(key, missing), want.get(key, missing)
-        if have is missing or value is missing or _jsonable(have) != _jsonable(value):
-            shown = "missing" if have is missing else repr(have)
-            expected = "absent" if value is missing else repr(value)
-            raise ValueError(f"{where}.param_groups.{key} is {shown}, expected {expected} "
-                             f"for the {config.optimizer} optimizer")
-    if config.optimizer == "momentum" and got.get("momentum") != config.momentum:
-        raise ValueError(f"{where}: momentum {got.get('momentum')!r} differs from the config's "
-                         f"{config.momentum!r}")
-    allowed: dict[str, set[str]] = {
-        "sgd": set(), "momentum": {"momentum_buffer"}, "adam": {"step", "exp_avg", "exp_avg_sq"}
-    }
-    params = loaded.param_groups[0]["params"]
-    for key in loaded.state:  # torch keeps state of an id it has no parameter for
-        if not any(key is p for p in params):
-            raise ValueError(f"{where}.state has an entry for no parameter ({key!r:.40})")
-    for p in params:
-        entry = loaded.state.get(p, {})
-        if not isinstance(entry, dict):
-            raise ValueError(f"{where}.state of a parameter must be an object")
-        for name, value in entry.items():
-            if name not in allowed[config.optimizer]:
-                raise ValueError(f"{where}.state has an unknown entry {name!r}")
-            if not isinstance(value, torch.Tensor) or value.shape != p.shape:
-                raise ValueError(f"{where}.state.{name} must be a scalar tensor")
-            want_dtype = torch.float32 if name == "step" else DTYPE
-            if value.dtype != want_dtype or not torch.isfinite(value).all():
-                raise ValueError(f"{where}.state.{name} must be a finite {want_dtype} value")
-            if name == "step" and (value < 0 or value != value.round()):
-                raise ValueError(f"{where}.state.step must be a whole number >= 0")
-            if name == "exp_avg_sq" and value < 0:
-                raise ValueError(f"{where}.state.exp_avg_sq must be >= 0")
-    if config.optimizer == "adam":
-        present = [set(loaded.state.get(p, {})) for p in loaded.param_groups[0]["params"]]
-        if any(s and s != allowed["adam"] for s in present):
-            raise ValueError(f"{where}.state needs step, exp_avg and exp_avg_sq together")
-
-
-_TENSOR = "__tensor__"
-
-
-def _finite(value: float) -> bool:
-    """math.isfinite, also for a whole number beyond float's range (a file can hold one)."""
-    try:
-        return math.isfinite(value)
-    except OverflowError:
-        return False
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, torch.Tensor):
-        return {_TENSOR: obj.tolist(), "dtype": str(obj.dtype).removeprefix("torch.")}
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    return obj
-
-
-def _from_jsonable(obj: Any, key: str = "") -> Any:
-    if isinstance(obj, dict):
-        if _TENSOR in obj:
-            dtype = getattr(torch, str(obj.get("dtype")), None)
-            if not isinstance(dtype, torch.dtype):
-                raise ValueError(f"unknown tensor dtype {obj.get('dtype')!r}")
-            return torch.tensor(obj[_TENSOR], dtype=dtype)
-        # torch keys the per-parameter state by integer ids
-        out = {}
-        for k, v in obj.items():
-            out[int(k) if key == "state" else k] = _from_jsonable(v, k)
-        return out
-    if isinstance(obj, list):
-        return [_from_jsonable(v) for v in obj]
-    return obj

@@ -15,7 +15,7 @@ from gradlab.ui import theme as th
 from gradlab.ui.text import count, fmt
 
 if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
-    from gradlab.ui.view import DataLayout, PanelView
+    from gradlab.views.panels import DataLayout, PanelView
 
 TRAIL = 8
 #: Points can be edited by hand while every one of them is drawn (and the data is small).

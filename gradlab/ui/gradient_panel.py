@@ -17,7 +17,7 @@ from gradlab.ui.loss_panel import bar_ticks, sticky
 from gradlab.ui.text import count, fmt
 
 if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
-    from gradlab.ui.view import PanelView
+    from gradlab.views.panels import PanelView
 
 
 class _GradPlot:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -265,7 +266,6 @@ class GraphPanel(QWidget):
         def centre(layer: int, x: float) -> QPointF:
             return QPointF(x * slot_w, layer * slot_h)
 
-        index = {n.id: k for k, n in enumerate(nodes)}
         fg = QColor(theme.foreground)
         muted = theme.color("foreground", 205)
         for n, detail in zip(nodes, details, strict=True):
@@ -304,6 +304,16 @@ class GraphPanel(QWidget):
             self.scene.addItem(sub)
             self._drawn.append((n.name, shape_text(n.shape), n.label))
 
+        self._draw_edges(nodes, lay, (slot_w, slot_h, box_h), reduction, edge_font)
+        self._set_note(root, reduction)
+        self.view.fit()
+
+    def _draw_edges(self, nodes: list[GraphNode], lay: Any, sizes: tuple[float, float, float],
+                    reduction: str, edge_font: QFont) -> None:
+        """The arrows between the boxes, each labelled with the gradient that flows along it."""
+        slot_w, slot_h, box_h = sizes
+        theme = self.theme
+        index = {n.id: k for k, n in enumerate(nodes)}
         arrow_pen = QPen(theme.color("foreground", 190), 2.5)
         arrow_pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         by_id = {n.id: n for n in nodes}
@@ -332,8 +342,6 @@ class GraphPanel(QWidget):
             if q and reduction != "none":  # 'none': no scalar, so no ∂L/∂… flows anywhere
                 self._edge_label(_grad_symbol(q), QPointF(end.x(), (seg_top + end.y()) / 2),
                                  edge_font)
-        self._set_note(root, reduction)
-        self.view.fit()
 
     def _edge_label(self, text: str, at: QPointF, font: QFont) -> None:
         """The gradient carried by an edge, just right of its last vertical segment."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -169,6 +170,17 @@ def about_html() -> str:
                       "needs a scalar, and what mean, sum and a weighted sum do to every step.")
     licence = translate("Help", "MIT licence.")
     return f"<h3>gradlab</h3><p>{intro}</p><table>{rows}</table><p>{licence}</p>"
+
+
+def about_box(parent: QWidget) -> QMessageBox:
+    """The About box (not yet shown): the version of gradlab and of what it runs on."""
+    box = QMessageBox(QMessageBox.Icon.NoIcon, translate("MainWindow", "About gradlab"),
+                      about_html(), QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    icon = parent.windowIcon()
+    if not icon.isNull():
+        box.setIconPixmap(icon.pixmap(64, 64))
+    return box
 
 
 class TourDialog(QDialog):

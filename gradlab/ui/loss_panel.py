@@ -16,7 +16,7 @@ from gradlab.ui import theme as th
 from gradlab.ui.text import count, fmt, reduction_word
 
 if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
-    from gradlab.ui.view import PanelView
+    from gradlab.views.panels import PanelView
 
 #: The reduced line is kept on the scale only if it is at most this many times the tallest bar.
 OFF_SCALE = 3.0

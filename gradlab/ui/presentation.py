@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QWidget, QWidgetAction
 
 from gradlab.ui import theme as th
 
@@ -134,3 +134,17 @@ class PlotScaler:
 
     def forget(self) -> None:
         self._cache.clear()
+
+
+def release_plot_menus(plots: list[pg.PlotItem]) -> None:
+    """Delete pyqtgraph's per-plot option menus (we disable them).
+
+    pyqtgraph creates them without a parent, so they would outlive the window as hidden
+    top-level widgets; the option widgets are owned by QWidgetActions, deleted here too.
+    """
+    for plot in plots:
+        if plot.ctrlMenu is not None:
+            doomed = [plot.ctrlMenu, *plot.findChildren(QWidgetAction)]
+            plot.ctrlMenu = None
+            for obj in doomed:
+                obj.deleteLater()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import theme as th
-from gradlab.ui.text import fmt, paren
+from gradlab.ui.text import fmt, paren, reduction_title
 from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
 
 if TYPE_CHECKING:
@@ -58,12 +58,6 @@ _TIPS = {
                                   "exactly loss.backward(gradient=v)."),
 }
 #: Column titles: PyTorch's name of the reduction (a translation may add a word after it).
-_TITLES = {
-    "none": QT_TRANSLATE_NOOP("ReductionPanel", "none"),
-    "mean": QT_TRANSLATE_NOOP("ReductionPanel", "mean"),
-    "sum": QT_TRANSLATE_NOOP("ReductionPanel", "sum"),
-    "weighted": QT_TRANSLATE_NOOP("ReductionPanel", "weighted"),
-}
 
 
 def _use(name: str) -> str:
@@ -86,7 +80,7 @@ class _Column:
         self.frame.setObjectName("column")
         self.frame.setProperty("chosen", False)
         self.frame.setToolTip(translate("ReductionPanel", _TIPS[name]))
-        self.title = role_label("name", translate("ReductionPanel", _TITLES[name]))
+        self.title = role_label("name", reduction_title(name))
         self.code = role_label("code", "", wrap=True)
         self.weights = role_label("small", "", wrap=True)
         self.weights.setTextFormat(Qt.TextFormat.PlainText)
@@ -153,7 +147,27 @@ class ReductionPanel(GrowingTextPanel):
         self.error = role_label("error", "", wrap=True)
         self.error.setVisible(False)
 
-        # weighted: one box per shown sample (a strip under the columns), "…" for the rest.
+        self._weights_strip()
+
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        for name in ORDER:
+            row.addWidget(self.columns[name].frame, 1)
+        self.relation = role_label("relation", "", wrap=True)
+        self.lr_relation = role_label("relation", "", wrap=True)
+
+        inner = self._page()
+        inner.addWidget(self.heading)
+        inner.addLayout(row)
+        inner.addWidget(self.weights_box)
+        inner.addWidget(self.relation)
+        inner.addWidget(self.lr_relation)
+        inner.addWidget(self.error)
+        inner.addStretch(1)
+        self.set_theme(theme)
+
+    def _weights_strip(self) -> None:
+        """weighted: one box per shown sample (a strip under the columns), "…" for the rest."""
         self.weights_box = QFrame()
         self.weights_box.setObjectName("weights")
         strip = QVBoxLayout(self.weights_box)
@@ -202,23 +216,6 @@ class ReductionPanel(GrowingTextPanel):
             self.weight_names.append(name)
             self.weight_boxes.append(box)
         strip.addLayout(grid)
-
-        row = QHBoxLayout()
-        row.setSpacing(8)
-        for name in ORDER:
-            row.addWidget(self.columns[name].frame, 1)
-        self.relation = role_label("relation", "", wrap=True)
-        self.lr_relation = role_label("relation", "", wrap=True)
-
-        inner = self._page()
-        inner.addWidget(self.heading)
-        inner.addLayout(row)
-        inner.addWidget(self.weights_box)
-        inner.addWidget(self.relation)
-        inner.addWidget(self.lr_relation)
-        inner.addWidget(self.error)
-        inner.addStretch(1)
-        self.set_theme(theme)
 
     # ---- theme -------------------------------------------------------------------------------
 

@@ -31,16 +31,27 @@ def count(n: int) -> str:
     return f"{n:,}"
 
 
-#: How each reduction is called in a sentence ("mean = 30").
-REDUCTION_WORD = {
-    "mean": QT_TRANSLATE_NOOP("Text", "mean"),
-    "sum": QT_TRANSLATE_NOOP("Text", "sum"),
-    "weighted": QT_TRANSLATE_NOOP("Text", "weighted sum"),
-    "none": QT_TRANSLATE_NOOP("Text", "none"),
+#: The one list of the reductions on screen (core.config.REDUCTIONS, in its order): how each is
+#: called in a sentence ("mean = 30"), as a choice in the controls, and as a Reduction tab title.
+REDUCTION_TEXTS = {
+    "mean": (QT_TRANSLATE_NOOP("Text", "mean"), QT_TRANSLATE_NOOP("Controls", "mean"),
+             QT_TRANSLATE_NOOP("ReductionPanel", "mean")),
+    "sum": (QT_TRANSLATE_NOOP("Text", "sum"), QT_TRANSLATE_NOOP("Controls", "sum"),
+            QT_TRANSLATE_NOOP("ReductionPanel", "sum")),
+    "weighted": (QT_TRANSLATE_NOOP("Text", "weighted sum"),
+                 QT_TRANSLATE_NOOP("Controls", "weighted (v·l)"),
+                 QT_TRANSLATE_NOOP("ReductionPanel", "weighted")),
+    "none": (QT_TRANSLATE_NOOP("Text", "none"), QT_TRANSLATE_NOOP("Controls", "none"),
+             QT_TRANSLATE_NOOP("ReductionPanel", "none")),
 }
 
 
 def reduction_word(reduction: str) -> str:
     """``"weighted"`` -> "weighted sum", in the current language."""
-    word = REDUCTION_WORD.get(reduction)
-    return reduction if word is None else translate("Text", word)
+    texts = REDUCTION_TEXTS.get(reduction)
+    return reduction if texts is None else translate("Text", texts[0])
+
+
+def reduction_title(reduction: str) -> str:
+    """The reduction's title in the Reduction tab, in the current language."""
+    return translate("ReductionPanel", REDUCTION_TEXTS[reduction][2])

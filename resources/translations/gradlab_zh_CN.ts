@@ -836,7 +836,7 @@
     <name>MainWindow</name>
     <message>
         <source>gradlab — why loss.backward() needs a scalar</source>
-        <extracomment>Start the worker after this long even if the window never painted. While running, the history curves (whose x-axis moves every frame) are redrawn at most this often; slower still once they hold more than BIG_HISTORY steps. The window&apos;s size after Reset layout (shrunk to the screen if it is smaller).</extracomment>
+        <extracomment>Start the worker after this long even if the window never painted. While running, the history curves (whose x-axis moves every frame) are redrawn at most this often; slower still once they hold more than BIG_HISTORY steps.</extracomment>
         <translation>gradlab — 为什么 loss.backward() 需要标量</translation>
     </message>
     <message>
@@ -845,7 +845,7 @@
     </message>
     <message>
         <source>loading PyTorch…</source>
-        <extracomment>The run&apos;s states as the status bar shows them (``window.state`` keeps the English key).</extracomment>
+        <extracomment>The run&apos;s states as the status bar shows them (RunState values are the English keys).</extracomment>
         <translation>正在加载 PyTorch…</translation>
     </message>
     <message>
@@ -874,7 +874,7 @@
     </message>
     <message>
         <source>Controls</source>
-        <extracomment>starts the new gradlab of a restart: (program, arguments) -&gt; started?</extracomment>
+        <extracomment>an update was drawn on every panel (for observers: tests, --screenshot) a divergence, an error, or torch failing to load was shown in the banner The window is up: its first paint is done (or START_FALLBACK_MS passed without one, or it was started unshown) and the worker is starting. Emitted once.</extracomment>
         <translation>控制</translation>
     </message>
     <message>
@@ -891,6 +891,7 @@
     </message>
     <message>
         <source>&amp;File</source>
+        <extracomment>Window-wide keys; text boxes still get their own keys (Qt lets them override shortcuts), except Enter, which the shortcut takes before the box sees it (see ``enter``).</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
@@ -1107,6 +1108,7 @@
     </message>
     <message>
         <source>Step</source>
+        <extracomment>Step / Run / Reset in the toolbar (shown when the controls are hidden)</extracomment>
         <translation>单步</translation>
     </message>
     <message>
@@ -1159,7 +1161,7 @@
     </message>
     <message>
         <source>Reduction</source>
-        <extracomment>name -&gt; (tab title, tooltip); each panel is built the first time its tab is shown</extracomment>
+        <extracomment>name -&gt; (tab title, tooltip, &quot;module.Class&quot; of its panel), in tab order</extracomment>
         <translation>归约</translation>
     </message>
     <message>
@@ -1192,6 +1194,7 @@
     </message>
     <message>
         <source>Import data</source>
+        <extracomment>a session was saved or opened (its path) a session could not be opened or saved (the message shown) starts the new gradlab of a restart: (program, arguments) -&gt; started?</extracomment>
         <translation>导入数据</translation>
     </message>
     <message>
@@ -1213,10 +1216,6 @@
     <message>
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
-    </message>
-    <message>
-        <source>The training process stopped unexpectedly (exit code {code}). Press Reset (R) to start a new one: the settings are kept, hand edits to the data since the last import are lost.</source>
-        <translation>训练进程意外停止（退出码 {code}）。按“重置”（R）启动一个新的进程：设置会保留，但上次导入之后对数据的手动修改会丢失。</translation>
     </message>
     <message>
         <source>{reason} — the controls stay disabled; try --headless to see the full error.</source>
@@ -1345,6 +1344,7 @@ The session you have open is unchanged.</source>
     </message>
     <message>
         <source>Text size {pct} %</source>
+        <extracomment>The window&apos;s size after Reset layout (shrunk to the screen if it is smaller).</extracomment>
         <translation>文字大小 {pct} %</translation>
     </message>
     <message>
@@ -1429,7 +1429,6 @@ The session you have open is unchanged.</source>
     </message>
     <message>
         <source>none</source>
-        <extracomment>Column titles: PyTorch&apos;s name of the reduction (a translation may add a word after it).</extracomment>
         <translation>none 不归约</translation>
     </message>
     <message>
@@ -1446,6 +1445,7 @@ The session you have open is unchanged.</source>
     </message>
     <message>
         <source>use {reduction}</source>
+        <extracomment>Column titles: PyTorch&apos;s name of the reduction (a translation may add a word after it).</extracomment>
         <translation>使用 {reduction}</translation>
     </message>
     <message>
@@ -1534,7 +1534,7 @@ The session you have open is unchanged.</source>
     <name>Text</name>
     <message>
         <source>mean</source>
-        <extracomment>How each reduction is called in a sentence (&quot;mean = 30&quot;).</extracomment>
+        <extracomment>The one list of the reductions on screen (core.config.REDUCTIONS, in its order): how each is called in a sentence (&quot;mean = 30&quot;), as a choice in the controls, and as a Reduction tab title.</extracomment>
         <translation>平均</translation>
     </message>
     <message>
@@ -1570,9 +1570,9 @@ The session you have open is unchanged.</source>
     <name>messages</name>
     <message>
         <source>{field}: {reason}</source>
-        <extracomment>Huber&apos;s threshold; PyTorch&apos;s default for ``HuberLoss``. Fields whose change can be applied to a running trainer without a reset. A message that quotes a value from a file is cut to about this long: a session can hold a 100 kB string or a 4000-digit number where a number belongs, and a message is one readable line.
+        <extracomment>Huber&apos;s threshold; PyTorch&apos;s default for ``HuberLoss``. The one list of which settings mean new data (a new dataset and a new trainer) ... ... and which restart the run at step 0 (new data, or a new starting point). Every other setting (lr, momentum, loss, reduction, weights, batch size, optimizer) applies from the next step and keeps w and b. The trainer, the worker and the controller all decide by these. A message that quotes a value from a file is cut to about this long: a session can hold a 100 kB string or a 4000-digit number where a number belongs, and a message is one readable line.
 ----------
-Refuse files larger than this before reading them (the 10^6-point preset is ~40 MB). Longest dataset / history a session may hold.</extracomment>
+Refuse files larger than this before reading them (the 10^6-point preset is ~40 MB). Longest dataset / history a session may hold. The newest steps of history a session keeps (~120 MB of JSON, a few seconds to read; the window and the worker keep no more than twice this either: a run left going stays bounded).</extracomment>
         <translation>{field}：{reason}</translation>
     </message>
     <message>
@@ -1670,6 +1670,7 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     </message>
     <message>
         <source>x has {x} values but y has {y}</source>
+        <extracomment>Identity of these values, for caches (kept across pickling, unlike ``id()``, and never reused): an edit makes a new Dataset, with a new token.</extracomment>
         <translation>x 有 {x} 个值，而 y 有 {y} 个</translation>
     </message>
     <message>
@@ -1906,7 +1907,6 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     </message>
     <message>
         <source>PyTorch could not be loaded: {error}</source>
-        <extracomment>Target duration of one slice of steps: short enough that commands are served promptly. Fastest update rate towards the window. While running, the teaching panels are refreshed at most this often (seconds). The timeline keeps a trainer snapshot at least this often (steps) ... ... covering at least this many recent steps. Fields whose change means new data (a new Trainer), not just a reset. Fields whose change restarts at step 0 (Trainer.configure resets for these). a past step shown on the timeline (the run itself is still at its latest step) torch is imported and warmed up; commands are served from now on. torch could not be imported (the message says why); the worker stays idle. Messages for the user are ``Message`` objects (str subclasses the window translates), so their signals carry ``object``: a ``str`` signal would drop the template. a new ``Update`` for the window (at most ~60 per second, latest wins). the run diverged and was paused: (generation, message). a command failed; the message is for the user. The worker pauses and keeps serving. running started (True) or stopped (False). the worker stopped; connected to the thread&apos;s quit(). a TeachingView for the step on screen (only while a teaching panel is visible) a CSV file was loaded: (config, dataset, generation); the run restarted on it the data was edited by hand: (config, number of samples); w, b and the step are kept a file was refused or could not be written; nothing changed (the message says why) a file was written (its path) (script, note): the plain PyTorch equivalent of the run so far the session was saved to this path a session was opened: (path, config, dataset, history, generation); the run now stands where the session was saved, under ``generation`` a session could not be saved or opened: (path, message); nothing changed</extracomment>
         <translation>无法加载 PyTorch：{error}</translation>
     </message>
     <message>
@@ -1974,12 +1974,16 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <translation>{error}  （位于 {function}，第 {line} 行）。按“重置”（R）重新开始。</translation>
     </message>
     <message>
+        <source>The training process stopped unexpectedly (exit code {code}). Press Reset (R) to start a new one: the settings are kept, hand edits to the data since the last import are lost.</source>
+        <translation>训练进程意外停止（退出码 {code}）。按“重置”（R）启动一个新的进程：设置会保留，但上次导入之后对数据的手动修改会丢失。</translation>
+    </message>
+    <message>
         <source>{name}: {reason}</source>
         <translation>{name}: {reason}</translation>
     </message>
     <message>
         <source>The training process could not start: {name}: {reason}</source>
-        <extracomment>Seconds the child gets to stop on its own before it is terminated. Slots of TrainerWorker that are lifecycle, not commands. Imported once by the fork server (single-threaded: nothing here starts a thread or runs an op).</extracomment>
+        <extracomment>Seconds the child gets to stop on its own before it is terminated. Slots of TrainerWorker that are lifecycle, not commands. Per-sample arrays of a record cross the pipe only up to this size. The window draws from the update&apos;s view (bars are grouped beyond a few hundred samples) and reads only the record&apos;s numbers; at N = 10^6 the arrays would be 16 MB per update, and the pipe cannot drain faster than the window&apos;s process gets its GIL between frames, so the trainer would wait on it. Imported once by the fork server (single-threaded: nothing here starts a thread or runs an op). stopped before the process existed: nobody waits for this thread, it ends the child itself as soon as ``Process.start`` returns</extracomment>
         <translation>训练进程无法启动：{name}: {reason}</translation>
     </message>
 </context>

@@ -40,6 +40,7 @@ BUDGETS = {  # key: (comparison, budget) — printed next to each figure
     "startup_to_ready_s": ("", None),
     "frame_ms_n1000000": ("<=", 50.0),
     "rss_growth_mb_100k_steps": ("<=", 10.0),
+    "close_mid_run_s": ("<=", 1.0),
 }
 
 
@@ -142,8 +143,8 @@ class Lab:
         self.window.update_shown.connect(self._on_shown)
         self.window.show()
         self.window.start()
-        if not wait_until(app, lambda: self.window.state != "loading PyTorch…"
-                          and self.window.latest is not None, 60):
+        if not wait_until(app, lambda: self.window.lab.state != "loading PyTorch…"
+                          and self.window.lab.latest is not None, 60):
             raise RuntimeError("the worker did not become ready within 60 s")
 
     def _on_shown(self, update) -> None:
@@ -152,17 +153,17 @@ class Lab:
 
     def rss_mb(self) -> float:
         """Resident memory of the window's process and of its training process (if separate)."""
-        pid = getattr(self.window.worker, "pid", None)
+        pid = getattr(self.window.lab.worker, "pid", None)
         return rss_mb() + (rss_mb(pid) if pid is not None else 0.0)
 
     def steps(self) -> int:
-        latest = self.window.latest
+        latest = self.window.lab.latest
         return 0 if latest is None else latest.step
 
     def running_rate(self, seconds: float) -> float:
         """Steps/s while running flat out, measured after the run has settled."""
-        self.window.run()
-        wait_until(self.app, lambda: self.window._running, 5)
+        self.window.lab.run()
+        wait_until(self.app, lambda: self.window.lab.running, 5)
         pump(self.app, 0.2)
         s0, t0 = self.steps(), time.perf_counter()
         pump(self.app, seconds)
@@ -171,8 +172,8 @@ class Lab:
         return (s1 - s0) / (t1 - t0)
 
     def pause(self) -> None:
-        self.window.pause()
-        wait_until(self.app, lambda: not self.window._running, 5)
+        self.window.lab.pause()
+        wait_until(self.app, lambda: not self.window.lab.running, 5)
         pump(self.app, 0.05)
 
     def close(self) -> None:
@@ -204,8 +205,20 @@ def measure_throughput(app, n: int, s: Settings, out: dict) -> None:
             measure_ui(app, lab, s, out)
         if n == 1_000_000:
             measure_frame(app, lab, out)
+        if n == 1000:
+            measure_close(app, lab, out)
     finally:
         lab.close()
+
+
+def measure_close(app, lab: Lab, out: dict) -> None:
+    """Closing the window while it runs: the worker stops, its process ends, the thread joins."""
+    lab.window.lab.run()
+    wait_until(app, lambda: lab.window.lab.running, 5)
+    pump(app, 0.3)
+    t0 = time.perf_counter()
+    lab.window.close()
+    out["close_mid_run_s"] = time.perf_counter() - t0
 
 
 def measure_ui(app, lab: Lab, s: Settings, out: dict) -> None:
@@ -217,8 +230,8 @@ def measure_ui(app, lab: Lab, s: Settings, out: dict) -> None:
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setInterval(1)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    lab.window.run()
-    wait_until(app, lambda: lab.window._running, 5)
+    lab.window.lab.run()
+    wait_until(app, lambda: lab.window.lab.running, 5)
     pump(app, 0.2)
     shown0 = lab.shown
     timer.start()
@@ -236,14 +249,14 @@ def measure_ui(app, lab: Lab, s: Settings, out: dict) -> None:
     out["redraws_per_s"] = (lab.shown - shown0) / elapsed
 
     latencies = []
-    base = lab.window.config
+    base = lab.window.lab.config
     for i in range(s.latency_trials):
         new_lr = 0.01 * (1.5 if i % 2 == 0 else 1.0) * (1 + i * 1e-3)
         target = base.replace(lr=new_lr)
         seen = []
         lab.window.update_shown.connect(seen.append)
         t0 = time.perf_counter()
-        lab.window.apply_config(target)
+        lab.window.lab.apply_config(target)
         ok = wait_until(app, lambda seen=seen, lr=new_lr: any(u.record.lr == lr for u in seen), 5)
         latencies.append((time.perf_counter() - t0) * 1000 if ok else math.inf)
         lab.window.update_shown.disconnect(seen.append)
@@ -255,7 +268,7 @@ def measure_ui(app, lab: Lab, s: Settings, out: dict) -> None:
 
 def measure_frame(app, lab: Lab, out: dict) -> None:
     """Time to redraw every panel (setData and paint) at N = 10^6."""
-    update = lab.window.latest
+    update = lab.window.lab.latest
     times = []
     for _ in range(7):
         t0 = time.perf_counter()
@@ -269,7 +282,7 @@ def measure_rss(app, s: Settings, out: dict) -> None:
     """Resident memory growth over ``soak_steps`` steps at N = 1000, after a warm-up."""
     lab = Lab(app, 1000)
     try:
-        lab.window.run()
+        lab.window.lab.run()
         wait_until(app, lambda: lab.steps() >= 10_000, 120)
         pump(app, 0.2)
         rss0, s0 = lab.rss_mb(), lab.steps()
@@ -365,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     # isort: split
     import pyqtgraph as pg  # after PySide6: pyqtgraph picks the binding already loaded
 
-    from gradlab.gui import configure_pyqtgraph
+    from gradlab.ui.startup import configure_pyqtgraph
 
     configure_pyqtgraph()
     app = QApplication.instance() or QApplication([])

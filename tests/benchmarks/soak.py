@@ -98,12 +98,12 @@ def soak(app, steps: int, n: int, mode: str | None, every: int, slack_mb: float,
 
     config = LabConfig(preset="noisy-line", n_points=n, lr=0.01)
     window = MainWindow(config, None, **({} if mode is None else {"worker_mode": mode}))
-    report = Report(n=n, mode=window.worker_mode)
+    report = Report(n=n, mode=window.lab.worker_mode)
     buffer = window.history_panel.buffer
     if limit is not None:
         buffer.limit = limit
-        if hasattr(window.worker, "_log"):  # thread mode: the worker's log too
-            window.worker._log.limit = limit
+        if hasattr(window.lab.worker, "_log"):  # thread mode: the worker's log too
+            window.lab.worker._log.limit = limit
     report.limit = getattr(buffer, "limit", 0)
     window.resize(1600, 1000)
     window.show()
@@ -113,14 +113,14 @@ def soak(app, steps: int, n: int, mode: str | None, every: int, slack_mb: float,
             raise RuntimeError("the worker did not become ready within 120 s")
 
         def step() -> int:
-            return 0 if window.latest is None else window.latest.step
+            return 0 if window.lab.latest is None else window.lab.latest.step
 
         def sample(t0: float) -> Sample:
-            pid = getattr(window.worker, "pid", None)
+            pid = getattr(window.lab.worker, "pid", None)
             return Sample(step(), time.perf_counter() - t0, rss_mb(),
                           rss_mb(pid) if pid is not None else 0.0, history_mb(window))
 
-        window.run()
+        window.lab.run()
         if not wait_until(app, lambda: step() >= warmup, 300):
             raise RuntimeError(f"fewer than {warmup} steps after 300 s")
         t0 = time.perf_counter()
@@ -139,18 +139,18 @@ def soak(app, steps: int, n: int, mode: str | None, every: int, slack_mb: float,
         mark = base.steps + every
         while step() < target:
             goal = min(mark, target)
-            if not wait_until(app, lambda goal=goal: step() >= goal or window.state
+            if not wait_until(app, lambda goal=goal: step() >= goal or window.lab.state
                               in ("diverged", "error"), 3600):
                 raise RuntimeError("no progress for an hour")
-            if window.state in ("diverged", "error"):
+            if window.lab.state in ("diverged", "error"):
                 raise RuntimeError(f"the run stopped: {window.banner.text()}")
             s = sample(t0)
             report.samples.append(s)
             show(s)
             mark += every
-        window.pause()
-        wait_until(app, lambda: not window._running and window.latest is not None
-                   and not window.latest.running, 30)
+        window.lab.pause()
+        wait_until(app, lambda: not window.lab.running and window.lab.latest is not None
+                   and not window.lab.latest.running, 30)
         wait_until(app, lambda: False, 0.3)  # let the last history arrive
         window.flush_history()
         end = sample(t0)
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     # isort: split
-    from gradlab.gui import configure_pyqtgraph
+    from gradlab.ui.startup import configure_pyqtgraph
 
     configure_pyqtgraph()
     app = QApplication.instance() or QApplication([])

@@ -70,7 +70,7 @@ def make_lab(qtbot) -> Iterator[Callable[..., object]]:  # noqa: ANN001
 
     for window in windows:
         window.close()
-        thread = window.thread
+        thread = window.lab.worker_thread
         if thread is not None:
             assert thread.isFinished(), "the worker thread is still running after close()"
         window.deleteLater()

@@ -17,7 +17,7 @@ NOISY = LabConfig(preset="noisy-line", lr=0.05, batch_size=10)
 @pytest.fixture
 def lab(make_lab, qtbot):  # noqa: ANN001, ANN201
     window = make_lab(NOISY, worker_mode="thread")
-    window.step(5)
+    window.lab.step(5)
     qtbot.waitUntil(lambda: window.shown.step == 5 and not window.shown.running)
     return window
 
@@ -26,7 +26,7 @@ def lab(make_lab, qtbot):  # noqa: ANN001, ANN201
 def test_each_training_panel_to_png_and_svg(lab, tmp_path: Path, name: str) -> None:  # noqa: ANN001
     panel = lab.panel_widget(name)
     png, svg = tmp_path / f"{name}.png", tmp_path / f"{name}.svg"
-    assert lab.export_panel(name, str(png)) and lab.export_panel(name, str(svg))
+    assert lab.files.export_panel(name, str(png)) and lab.files.export_panel(name, str(svg))
     image = QImage(str(png))
     assert (image.width(), image.height()) == (panel.width(), panel.height())
     assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
@@ -39,34 +39,35 @@ def test_each_training_panel_to_png_and_svg(lab, tmp_path: Path, name: str) -> N
 
 def test_teaching_tab_and_whole_window(lab, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     lab.show_tab("reduction")
-    qtbot.waitUntil(lambda: lab.reduction_panel is not None and lab.teaching is not None)
+    qtbot.waitUntil(lambda: lab.teaching_tabs.panel("reduction") is not None
+                    and lab.lab.teaching is not None)
     for suffix in (".png", ".svg"):
         out = tmp_path / f"tab{suffix}"
-        assert lab.export_panel("tab", str(out))
+        assert lab.files.export_panel("tab", str(out))
         assert out.stat().st_size > 1000
     assert QSvgRenderer(str(tmp_path / "tab.svg")).isValid()
     lab.show_tab("landscape")  # a pyqtgraph teaching panel
-    qtbot.waitUntil(lambda: lab.landscape_panel is not None)
-    assert lab.export_panel("tab", str(tmp_path / "landscape.svg"))
+    qtbot.waitUntil(lambda: lab.teaching_tabs.panel("landscape") is not None)
+    assert lab.files.export_panel("tab", str(tmp_path / "landscape.svg"))
     assert "pyqtgraph" in (tmp_path / "landscape.svg").read_text(encoding="utf-8")
     window_png = tmp_path / "window.png"
-    assert lab.export_window(str(window_png))
+    assert lab.files.export_window(str(window_png))
     image = QImage(str(window_png))
     assert (image.width(), image.height()) == (lab.width(), lab.height())
 
 
 def test_a_wrong_file_name_is_refused_with_a_message(lab, tmp_path: Path) -> None:  # noqa: ANN001
-    assert not lab.export_panel("fit", str(tmp_path / "fit.jpg"))
-    assert ".png or .svg" in lab.message_box.text()
-    assert not lab.export_window(str(tmp_path / "window.svg"))
-    assert not lab.export_panel("fit", str(tmp_path / "no" / "such" / "fit.png"))
-    assert "cannot write" in lab.message_box.text()
-    lab.message_box.close()
+    assert not lab.files.export_panel("fit", str(tmp_path / "fit.jpg"))
+    assert ".png or .svg" in lab.files.message_box.text()
+    assert not lab.files.export_window(str(tmp_path / "window.svg"))
+    assert not lab.files.export_panel("fit", str(tmp_path / "no" / "such" / "fit.png"))
+    assert "cannot write" in lab.files.message_box.text()
+    lab.files.message_box.close()
 
 
 def test_copy_a_panel_to_the_clipboard(lab) -> None:  # noqa: ANN001
     QGuiApplication.clipboard().clear()
-    image = lab.copy_panel("loss")
+    image = lab.files.copy_panel("loss")
     pasted = QGuiApplication.clipboard().image()
     assert not pasted.isNull() and pasted.size() == image.size()
     assert "clipboard" in lab.statusBar().currentMessage()
@@ -74,7 +75,7 @@ def test_copy_a_panel_to_the_clipboard(lab) -> None:  # noqa: ANN001
 
 def test_history_to_csv(lab, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     out = tmp_path / "history.csv"
-    lab.export_history(str(out))
+    lab.files.export_history(str(out))
     qtbot.waitUntil(lambda: str(out) in lab.statusBar().currentMessage(), timeout=10_000)
     lines = out.read_text().splitlines()
     assert lines[0].startswith("#") and lines[1] == "step,loss,grad_w,grad_b,w,b"

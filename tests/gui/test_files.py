@@ -13,7 +13,7 @@ from gradlab.core.data import read_csv
 
 
 def _close_box(window) -> str:  # noqa: ANN001
-    box = window.message_box
+    box = window.files.message_box
     text = box.text()
     box.close()
     return text
@@ -23,11 +23,11 @@ def test_import_csv_restarts_on_the_new_data(make_lab, qtbot, tmp_path: Path) ->
     path = tmp_path / "line.csv"
     path.write_text("x,y\n# a comment\n0,1\n1,3\n2,5\n")
     window = make_lab(LabConfig())
-    generation = window.generation
-    window.import_csv(str(path))
-    qtbot.waitUntil(lambda: window.shown is not None and window.generation > generation
-                    and window.shown.generation == window.generation, timeout=10_000)
-    assert window.config.preset == "csv" and window.config.source == str(path)
+    generation = window.lab.generation
+    window.files.import_csv(str(path))
+    qtbot.waitUntil(lambda: window.shown is not None and window.lab.generation > generation
+                    and window.shown.generation == window.lab.generation, timeout=10_000)
+    assert window.lab.config.preset == "csv" and window.lab.config.source == str(path)
     assert window.controls.preset.currentData() == "csv"
     np.testing.assert_allclose(window.shown.view.bar_loss, [1.0, 9.0, 25.0])  # w = b = 0
 
@@ -37,16 +37,17 @@ def test_bad_csv_is_refused_with_its_line_and_nothing_is_lost(
     path = tmp_path / "bad.csv"
     path.write_text("x,y\n1,2\n2,4\n3,6\n4,8\n5,10\n6,abc\n")
     window = make_lab(LabConfig())
-    window.step()
+    window.lab.step()
     qtbot.waitUntil(lambda: window.shown.step == 1)
-    generation = window.generation
-    window.import_csv(str(path))
-    qtbot.waitUntil(lambda: window.message_box is not None and window.message_box.isVisible(),
+    generation = window.lab.generation
+    window.files.import_csv(str(path))
+    qtbot.waitUntil(lambda: window.files.message_box is not None
+                    and window.files.message_box.isVisible(),
                     timeout=10_000)
     text = _close_box(window)
     assert "line 7" in text and "abc" in text
-    assert window.generation == generation and window.config.preset == "seed"
-    window.step()  # the seed run goes on where it was
+    assert window.lab.generation == generation and window.lab.config.preset == "seed"
+    window.lab.step()  # the seed run goes on where it was
     qtbot.waitUntil(lambda: window.shown.step == 2)
     assert np.isclose(window.shown.record.w_before, 0.3)
 
@@ -54,7 +55,7 @@ def test_bad_csv_is_refused_with_its_line_and_nothing_is_lost(
 def test_export_csv_round_trips(make_lab, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     window = make_lab(LabConfig())
     out = tmp_path / "out.csv"
-    window.csv_export_requested.emit(str(out))
+    window.lab.export_csv(str(out))
     qtbot.waitUntil(lambda: "Wrote" in window.statusBar().currentMessage(), timeout=10_000)
     data = read_csv(out)
     np.testing.assert_array_equal(data.x, [1, 2, 3, 4])
@@ -63,20 +64,21 @@ def test_export_csv_round_trips(make_lab, qtbot, tmp_path: Path) -> None:  # noq
 
 def test_show_the_code_reproduces_the_lab(make_lab, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(preset="noisy-line", lr=0.05, batch_size=8, optimizer="adam"))
-    window.step(7)
+    window.lab.step(7)
     qtbot.waitUntil(lambda: window.shown.step == 7 and not window.shown.running)
-    window.show_code()
-    qtbot.waitUntil(lambda: window.code_dialog is not None and window.code_dialog.isVisible(),
+    window.files.show_code()
+    qtbot.waitUntil(lambda: window.files.code_dialog is not None
+                    and window.files.code_dialog.isVisible(),
                     timeout=10_000)
     script = tmp_path / "s.py"
-    script.write_text(window.code_dialog.script())
+    script.write_text(window.files.code_dialog.script())
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                          timeout=120, check=True).stdout
     values = dict(line.split(" = ") for line in out.strip().splitlines())
     assert float(values["w"]) == window.shown.record.w_after
     assert float(values["b"]) == window.shown.record.b_after
-    window.code_dialog.copy()
+    window.files.code_dialog.copy()
     from PySide6.QtGui import QGuiApplication
 
-    assert QGuiApplication.clipboard().text() == window.code_dialog.script()
-    window.code_dialog.close()
+    assert QGuiApplication.clipboard().text() == window.files.code_dialog.script()
+    window.files.code_dialog.close()

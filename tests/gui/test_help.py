@@ -40,7 +40,7 @@ def test_every_control_has_a_one_sentence_tooltip_and_whats_this(make_lab) -> No
     controls = [w for kind in kinds for w in window.controls.findChildren(kind)
                 if not isinstance(w.parent(), QAbstractSpinBox)  # a spin box's own line edit
                 and not isinstance(w, QScrollBar)]  # a combo box's list
-    controls += [window.timeline, window.continue_button]
+    controls += [window.timeline_bar.slider, window.timeline_bar.continue_button]
     assert len(controls) > 25
     for widget in controls:
         tip, text = widget.toolTip(), widget.whatsThis()
@@ -52,8 +52,8 @@ def test_every_control_has_a_one_sentence_tooltip_and_whats_this(make_lab) -> No
         assert panel.whatsThis()
     actions = [a for menu in window.menuBar().findChildren(QMenu) for a in menu.actions()
                if a.text() and not a.isSeparator() and a.menu() is None]
-    actions += [a for a in window.toolbar.actions() if not a.isSeparator()]
-    recent = window.recent_menu.actions()
+    actions += [a for a in window.actions.toolbar.actions() if not a.isSeparator()]
+    recent = window.actions.recent_menu.actions()
     for action in actions:
         if action in recent or action.text().startswith("Enlarge") or action.text() == (
                 "Show &all panels"):
@@ -140,11 +140,25 @@ def test_session_file_argument(capsys) -> None:  # noqa: ANN001
     assert "--font-scale" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("theme", ["projector", "dark"])
-def test_theme_argument(theme: str) -> None:
+@pytest.mark.parametrize("theme", ["projector"])
+def test_theme_argument_colours_the_window(theme: str, tmp_path: Path) -> None:
+    """``--theme`` reaches the window: its screenshot has the theme's background."""
     from gradlab import gui
+    from gradlab.ui import theme as th
 
-    assert gui.build_parser().parse_args(["--theme", theme]).theme == theme
+    shot = tmp_path / f"{theme}.png"
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--screenshot", str(shot),
+                           "--theme", theme, "--size", "900x600", "--steps", "0"],
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == gui.EXIT_OK, proc.stderr
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(str(shot))
+    want = QColor(th.THEMES[theme].background)
+    samples = [image.pixelColor(image.width() * i // 50, image.height() * j // 50)
+               for i in range(50) for j in range(50)]
+    share = sum(c.name() == want.name() for c in samples) / len(samples)
+    assert share > 0.3, f"{share:.0%} of the window has the {theme} background {want.name()}"
 
 
 def test_keys_for_every_menu_action_are_unique(make_lab) -> None:  # noqa: ANN001

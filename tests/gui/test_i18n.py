@@ -167,7 +167,7 @@ def _numbers_on_screen(window) -> dict[str, list[str]]:  # noqa: ANN001
     return {
         "gradient_w": numbers(text(window.gradient_panel.title("w"))),
         "gradient_b": numbers(text(window.gradient_panel.title("b"))),
-        "status": [numbers(text(window.status_labels[k].text()))
+        "status": [numbers(text(window.status.labels[k].text()))
                    for k in ("step", "loss", "w", "b")],
         "loss_label": numbers(window.loss_panel.reduced_label.toPlainText()),
         "fit_title": numbers(text(window.fit_panel._title)),
@@ -176,14 +176,14 @@ def _numbers_on_screen(window) -> dict[str, list[str]]:  # noqa: ANN001
 
 def test_the_window_in_chinese_with_the_seed_step_numbers(make_lab, qtbot) -> None:  # noqa: ANN001
     english = make_lab()
-    english.step(1)
+    english.lab.step(1)
     qtbot.waitUntil(lambda: english.shown is not None and english.shown.step == 1, timeout=30_000)
     en = _numbers_on_screen(english)
     assert en["gradient_w"] == ["−30"] and en["gradient_b"] == ["−10"]
     i18n.install("zh_CN")
     try:
         window = make_lab()
-        window.step(1)
+        window.lab.step(1)
         qtbot.waitUntil(lambda: window.shown is not None and window.shown.step == 1,
                         timeout=30_000)
         assert _numbers_on_screen(window) == en  # −30, −10, 30, 0.3, 0.1: exactly as in English
@@ -202,7 +202,7 @@ def test_the_window_in_chinese_with_the_seed_step_numbers(make_lab, qtbot) -> No
         assert c.batch.edit.text() == "全部 (4)" and c.speed.edit.text() == "最大"
         assert c.reduction.currentText() == "mean（平均）"
         assert CJK.search(c.lr.toolTip()) and CJK.search(c.lr.whatsThis())
-        assert window.status_labels["state"].text() == "<b>已暂停</b>"
+        assert window.status.labels["state"].text() == "<b>已暂停</b>"
         assert "第 1 步之后的拟合" in window.fit_panel._title
         window.controls.lr.edit.setText("0")  # a refused value: the reason in Chinese
         window.controls.lr.edit.editingFinished.emit()
@@ -218,8 +218,8 @@ def test_divergence_is_reported_in_chinese_with_its_numbers(make_lab, qtbot) -> 
     i18n.install("zh_CN")
     try:
         window = make_lab(LabConfig(preset="unscaled", lr=1e6))
-        window.step(50)
-        qtbot.waitUntil(lambda: window.state == "diverged", timeout=30_000)
+        window.lab.step(50)
+        qtbot.waitUntil(lambda: window.lab.state == "diverged", timeout=30_000)
         text = window.banner.text()
         assert text.startswith("在第 ") and "发散" in text and "lr = 1e+06" in text, text
     finally:
@@ -231,14 +231,14 @@ def test_choosing_a_language_restarts_with_the_run_carried_over(make_lab, qtbot,
     from gradlab.ui.settings import Settings
 
     window = make_lab()
-    window.step(3)
+    window.lab.step(3)
     qtbot.waitUntil(lambda: window.shown is not None and window.shown.step == 3, timeout=30_000)
     w, b = window.shown.record.w_after, window.shown.record.b_after
     launched: list[tuple[str, list[str]]] = []
-    window.launcher = lambda program, args: launched.append((program, args)) or True
-    window.language_actions["zh_CN"].trigger()
+    window.files.launcher = lambda program, args: launched.append((program, args)) or True
+    window.options.language_actions["zh_CN"].trigger()
     assert Settings().language() == "zh_CN"
-    box = window.language_box
+    box = window.options.language_box
     assert box is not None and "简体中文" in box.text()
     restart = next(button for button in box.buttons() if button.text() == "Restart now")
     restart.click()
@@ -250,10 +250,10 @@ def test_choosing_a_language_restarts_with_the_run_carried_over(make_lab, qtbot,
     i18n.install(i18n.choose_language(None, Settings().language()))
     try:
         new = make_lab()
-        new.resume_from(carried)
+        new.files.resume_from(carried)
         qtbot.waitUntil(lambda: new.shown is not None and new.shown.step == 3, timeout=30_000)
         assert (new.shown.record.w_after, new.shown.record.b_after) == (w, b)
-        assert new.session_path is None and Settings().recent_files() == []
+        assert new.files.session_path is None and Settings().recent_files() == []
         qtbot.waitUntil(lambda: not os.path.exists(carried), timeout=10_000)
         assert new.tabs.tabText(0) == "训练"
     finally:

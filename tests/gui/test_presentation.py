@@ -45,13 +45,13 @@ def test_settings_are_the_tests_own(make_lab) -> None:  # noqa: ANN001
 
 def test_text_size_scales_every_font_and_marker_live(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(NOISY, worker_mode="thread")
-    window.step(2)
+    window.lab.step(2)
     qtbot.waitUntil(lambda: window.shown.step == 2 and not window.shown.running)
     base = sizes(window)
     assert base["axis"] == th.BASE_SIZES["AXIS_PX"] and base["points"] == 14
     for _ in range(3):  # 1.0 -> 1.1 -> 1.25 -> 1.5
-        window.larger_action.trigger()
-    assert window.font_scale == 1.5 and th.FONT_SCALE == 1.5
+        window.actions.larger_action.trigger()
+    assert window.options.font_scale == 1.5 and th.FONT_SCALE == 1.5
     qtbot.waitUntil(lambda: window.controls.font().pointSize() == 18)  # Qt posts font changes
     big = sizes(window)
     for key, value in base.items():
@@ -60,9 +60,9 @@ def test_text_size_scales_every_font_and_marker_live(make_lab, qtbot) -> None:  
     window.controls.n.set_value(60, emit=True)
     qtbot.waitUntil(lambda: window.shown.view.layout.n == 60)
     assert window.fit_panel.points.opts["size"] == pytest.approx(14 * 1.5)
-    window.smaller_action.trigger()
-    assert window.font_scale == 1.25
-    window.set_font_scale(1.0)  # Ctrl+0
+    window.actions.smaller_action.trigger()
+    assert window.options.font_scale == 1.25
+    window.options.set_font_scale(1.0)  # Ctrl+0
     qtbot.waitUntil(lambda: window.controls.font().pointSize() == 12)
     assert sizes(window) == base
     assert window.settings.font_scale() == 1.0
@@ -72,16 +72,16 @@ def test_keyboard_shortcuts_for_text_size_and_presentation(make_lab, qtbot) -> N
     window = make_lab(NOISY, worker_mode="thread")
     ctrl = Qt.KeyboardModifier.ControlModifier
     qtbot.keyClick(window, Qt.Key.Key_Equal, ctrl)
-    assert window.font_scale == 1.1
+    assert window.options.font_scale == 1.1
     qtbot.keyClick(window, Qt.Key.Key_Minus, ctrl)
     qtbot.keyClick(window, Qt.Key.Key_Minus, ctrl)
-    assert window.font_scale == 0.9
+    assert window.options.font_scale == 0.9
     qtbot.keyClick(window, Qt.Key.Key_0, ctrl)
-    assert window.font_scale == 1.0
+    assert window.options.font_scale == 1.0
     qtbot.keyClick(window, Qt.Key.Key_F11)
-    assert window.presenting and window.isFullScreen()
+    assert window.options.presenting and window.isFullScreen()
     qtbot.keyClick(window, Qt.Key.Key_F11)
-    assert not window.presenting and not window.isFullScreen()
+    assert not window.options.presenting and not window.isFullScreen()
 
 
 def test_presentation_mode_is_larger_thicker_and_comes_back(make_lab, qtbot) -> None:  # noqa: ANN001
@@ -90,43 +90,43 @@ def test_presentation_mode_is_larger_thicker_and_comes_back(make_lab, qtbot) -> 
     qtbot.waitUntil(lambda: window.width() == 700)
     size = window.size()
     normal_line = window.fit_panel.line.opts["pen"].widthF()
-    window.present_action.trigger()  # the toolbar button / F11
-    assert window.presenting and window.isFullScreen()
-    assert window.font_scale == st.PRESENTATION_FONT
+    window.actions.present_action.trigger()  # the toolbar button / F11
+    assert window.options.presenting and window.isFullScreen()
+    assert window.options.font_scale == st.PRESENTATION_FONT
     assert axis_px(window) == round(th.BASE_SIZES["AXIS_PX"] * st.PRESENTATION_FONT)
     assert window.fit_panel.line.opts["pen"].widthF() > normal_line  # thicker lines
     # Its own text size, remembered apart from the normal one.
-    window.set_font_scale(1.5)
+    window.options.set_font_scale(1.5)
     assert window.settings.font_scale(presenting=True) == 1.5
     assert window.settings.font_scale() == 1.0
     # The controls fold away; Step / Run / Reset appear on the toolbar instead.
-    assert not any(a.isVisible() for a in window.toolbar_buttons)
-    window.controls_action.trigger()
+    assert not any(a.isVisible() for a in window.actions.toolbar_buttons)
+    window.actions.controls_action.trigger()
     assert window.dock.isHidden()
-    assert all(a.isVisible() for a in window.toolbar_buttons)
+    assert all(a.isVisible() for a in window.actions.toolbar_buttons)
     assert window.settings.presentation_controls() is False
-    step_button = window.toolbar.widgetForAction(window.toolbar_buttons[0])
+    step_button = window.actions.toolbar.widgetForAction(window.actions.toolbar_buttons[0])
     qtbot.mouseClick(step_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.shown.step == 1)
-    window.present_action.trigger()
-    assert not window.presenting and not window.isFullScreen()
+    window.actions.present_action.trigger()
+    assert not window.options.presenting and not window.isFullScreen()
     qtbot.waitUntil(lambda: window.size() == size)
     assert not window.dock.isHidden()  # the normal layout had the controls shown
-    assert window.controls_action.isChecked()
-    assert not any(a.isVisible() for a in window.toolbar_buttons)
-    assert window.font_scale == 1.0
+    assert window.actions.controls_action.isChecked()
+    assert not any(a.isVisible() for a in window.actions.toolbar_buttons)
+    assert window.options.font_scale == 1.0
     assert window.fit_panel.line.opts["pen"].widthF() == normal_line
 
 
 def test_themes_include_a_projector_theme_and_persist(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(NOISY, worker_mode="thread")
-    window.theme_actions["projector"].trigger()
-    assert window.theme is th.PROJECTOR
+    window.actions.theme_actions["projector"].trigger()
+    assert window.options.theme is th.PROJECTOR
     assert window.controls.theme_choice.currentData() == "projector"
     assert window.fit_panel.backgroundBrush().color().name() == th.PROJECTOR.background
     choice = window.controls.theme_choice
     choice.setCurrentIndex(choice.findData("dark"))
-    assert window.theme is th.DARK and window.theme_actions["dark"].isChecked()
+    assert window.options.theme is th.DARK and window.actions.theme_actions["dark"].isChecked()
     assert window.settings.theme() == "dark"
     window.close()
     assert st.Settings().theme() == "dark"
@@ -134,19 +134,19 @@ def test_themes_include_a_projector_theme_and_persist(make_lab, qtbot) -> None: 
 
 def test_layout_text_size_and_preset_are_remembered(make_lab, qtbot) -> None:  # noqa: ANN001
     first = make_lab(NOISY, worker_mode="thread")
-    first.set_font_scale(1.25)
-    first.set_controls_visible(False)
+    first.options.set_font_scale(1.25)
+    first.options.set_controls_visible(False)
     first.close()
     saved = st.Settings()
     assert saved.last_preset() == "noisy-line"
     assert saved.geometry() is not None and saved.window_state() is not None
 
     second = make_lab(LabConfig(), worker_mode="thread")
-    assert second.font_scale == 1.25 and axis_px(second) == round(15 * 1.25)
-    second.restore_layout()
-    assert second.dock.isHidden() and not second.controls_action.isChecked()
-    second.reset_layout()  # View → Reset layout
-    assert not second.dock.isHidden() and second.controls_action.isChecked()
+    assert second.options.font_scale == 1.25 and axis_px(second) == round(15 * 1.25)
+    second.options.restore_layout()
+    assert second.dock.isHidden() and not second.actions.controls_action.isChecked()
+    second.options.reset_layout()  # View → Reset layout
+    assert not second.dock.isHidden() and second.actions.controls_action.isChecked()
     assert st.Settings().geometry() is None
 
 

@@ -30,45 +30,47 @@ def test_remote_worker_mirrors_every_signal_and_command() -> None:
 
 def test_trains_in_another_process(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(SEED)
-    assert window.worker_mode == "process"
-    pid = window.worker.pid
+    assert window.lab.worker_mode == "process"
+    pid = window.lab.worker.pid
     assert pid is not None and pid != os.getpid()
-    window.step()
+    window.lab.step()
     qtbot.waitUntil(lambda: window.shown.step == 1, timeout=10_000)
     assert (window.shown.record.w_after, window.shown.record.b_after) == pytest.approx((0.3, 0.1))
 
 
 def test_a_crashed_trainer_is_reported_and_reset_starts_a_new_one(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(SEED)
-    old = window.worker.pid
+    old = window.lab.worker.pid
     os.kill(old, signal.SIGKILL)
     qtbot.waitUntil(lambda: "stopped unexpectedly" in window.banner.text(), timeout=10_000)
-    assert window.state == "error"
-    window.reset()
-    qtbot.waitUntil(lambda: window.state == "ready" and window.worker.pid not in (None, old),
+    assert window.lab.state == "error"
+    window.lab.reset()
+    qtbot.waitUntil(lambda: window.lab.state == "ready"
+                    and window.lab.worker.pid not in (None, old),
                     timeout=30_000)
-    window.step()
+    window.lab.step()
     qtbot.waitUntil(lambda: window.shown is not None and window.shown.step == 1, timeout=10_000)
     assert (window.shown.record.w_after, window.shown.record.b_after) == pytest.approx((0.3, 0.1))
 
 
 def test_closing_mid_run_stops_the_process_quickly(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(preset="large", lr=0.05))
-    process = window.worker._link.process
-    window.toggle_run()
+    process = window.lab.worker._link.process
+    window.lab.toggle_run()
     qtbot.waitUntil(lambda: window.shown.step > 3, timeout=20_000)
     t0 = time.perf_counter()
     window.close()
     elapsed = time.perf_counter() - t0
     print(f"closed mid-run at N = 10^6 in {elapsed * 1000:.0f} ms")
     assert elapsed < 5.0  # a hang, not a timing budget: ~50 ms measured
-    assert not process.is_alive() and window.thread.isFinished()
+    assert not process.is_alive() and window.lab.worker_thread.isFinished()
 
 
 def test_closing_while_the_process_starts(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(SEED, wait_ready=False)
-    qtbot.waitUntil(lambda: window.thread is not None, timeout=5_000)  # launched after paint
-    link = window.worker._link
+    # launched after the first paint
+    qtbot.waitUntil(lambda: window.lab.worker_thread is not None, timeout=5_000)
+    link = window.lab.worker._link
     t0 = time.perf_counter()
     window.close()
     elapsed = time.perf_counter() - t0
@@ -84,8 +86,8 @@ def test_large_records_cross_the_pipe_without_their_per_sample_arrays() -> None:
     from gradlab.core.records import HistoryChunk
     from gradlab.core.trainer import Trainer
     from gradlab.remote import PIPE_SAMPLES, slim
-    from gradlab.ui.view import build_view, layout_for
-    from gradlab.worker import Update
+    from gradlab.views.panels import build_view, layout_for
+    from gradlab.views.update import Update
 
     for n, kept in ((4, True), (PIPE_SAMPLES + 1, False)):
         config = LabConfig(preset="noisy-line", n_points=n, noise=0.5) if n > 4 else SEED

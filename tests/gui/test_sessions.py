@@ -30,20 +30,20 @@ def straight(config: LabConfig, steps: int) -> tuple[float, float]:
 
 def settled(window, step: int) -> bool:  # noqa: ANN001
     u = window.shown
-    return (u is not None and u.generation == window.generation and u.step == step
+    return (u is not None and u.generation == window.lab.generation and u.step == step
             and not u.running and not window._dirty)
 
 
 def take_steps(window, qtbot, n: int) -> None:  # noqa: ANN001
     target = window.shown.step + n
-    window.step(n)
+    window.lab.step(n)
     qtbot.waitUntil(lambda: settled(window, target), timeout=20_000)
 
 
 def open_and_wait(window, qtbot, path: Path) -> None:  # noqa: ANN001
-    window.open_session_from(str(path))
-    qtbot.waitUntil(lambda: window.session_path == str(path)
-                    and window.shown.generation == window.generation, timeout=20_000)
+    window.files.open_session_from(str(path))
+    qtbot.waitUntil(lambda: window.files.session_path == str(path)
+                    and window.shown.generation == window.lab.generation, timeout=20_000)
 
 
 @pytest.mark.parametrize("worker_mode", ["thread", "process"])
@@ -52,8 +52,8 @@ def test_save_quit_open_and_go_on_equals_a_straight_run(make_lab, qtbot, tmp_pat
     path = tmp_path / "adam.gradlab"
     first = make_lab(ADAM, worker_mode=worker_mode)
     take_steps(first, qtbot, 3)
-    first.save_session_to(str(path))
-    qtbot.waitUntil(lambda: first.session_path == str(path), timeout=20_000)
+    first.files.save_session_to(str(path))
+    qtbot.waitUntil(lambda: first.files.session_path == str(path), timeout=20_000)
     assert path.name in first.windowTitle()
     saved = load_session(path)
     assert saved.step == 3 and len(saved.history) == 3
@@ -63,7 +63,7 @@ def test_save_quit_open_and_go_on_equals_a_straight_run(make_lab, qtbot, tmp_pat
     second = make_lab(LabConfig(), worker_mode=worker_mode)  # a new window, other settings
     open_and_wait(second, qtbot, path)
     qtbot.waitUntil(lambda: settled(second, 3))
-    assert second.config.optimizer == "adam" and second.config.batch_size == 7
+    assert second.lab.config.optimizer == "adam" and second.lab.config.batch_size == 7
     assert second.controls.optimizer.currentData() == "adam"
     assert second.controls.batch.value() == 7
     assert second.history_panel.buffer.size == 3  # the history came back too
@@ -84,15 +84,15 @@ def test_an_edit_after_opening_goes_on_from_the_session(make_lab, qtbot,
     window = make_lab(LabConfig(), worker_mode="thread")
     open_and_wait(window, qtbot, path)
     qtbot.waitUntil(lambda: settled(window, 4))
-    assert not window.timeline.isEnabled()  # steps before the session cannot be replayed
-    generation = window.generation
+    assert not window.timeline_bar.slider.isEnabled()  # steps before the session cannot be replayed
+    generation = window.lab.generation
     window.controls.lr.edit.setText("0.02")
     window.controls.lr.edit.editingFinished.emit()
-    assert window.generation == generation  # a live change, not a restart
+    assert window.lab.generation == generation  # a live change, not a restart
     take_steps(window, qtbot, 1)
     assert window.shown.step == 5
     assert window.history_panel.buffer.size == 5
-    assert window.timeline.isEnabled() and window.timeline.minimum() == 5
+    assert window.timeline_bar.slider.isEnabled() and window.timeline_bar.slider.minimum() == 5
 
 
 def _bad_files(good: dict, folder: Path) -> list[tuple[Path, str]]:
@@ -137,22 +137,22 @@ def test_bad_session_files_are_refused_and_nothing_changes(make_lab, qtbot,
     window = make_lab(ADAM, worker_mode="thread")
     take_steps(window, qtbot, 2)
     refused: list[str] = []
-    window.session_refused.connect(refused.append)
-    before = (window.generation, window.config, window.shown.record.w_after,
+    window.files.session_refused.connect(refused.append)
+    before = (window.lab.generation, window.lab.config, window.shown.record.w_after,
               window.shown.record.b_after, window.history_panel.buffer.size)
     for k, (path, named) in enumerate(bad, start=1):
-        window.open_session_from(str(path))
+        window.files.open_session_from(str(path))
         qtbot.waitUntil(lambda k=k: len(refused) == k, timeout=20_000)
         message = refused[-1]
         assert str(path) in message and named in message, message
         assert "unchanged" in message
-        assert window.message_box.isVisible() and window.message_box.text() == message
+        assert window.files.message_box.isVisible() and window.files.message_box.text() == message
         # The headless trace refuses the same file with the same reason, exit status 2.
         assert cli.main(["--session", str(path)]) == 2
-    window.message_box.close()
-    after = (window.generation, window.config, window.shown.record.w_after,
+    window.files.message_box.close()
+    after = (window.lab.generation, window.lab.config, window.shown.record.w_after,
              window.shown.record.b_after, window.history_panel.buffer.size)
-    assert after == before and window.session_path is None
+    assert after == before and window.files.session_path is None
     take_steps(window, qtbot, 3)  # the open run goes on as if nothing had happened
     w, b = straight(ADAM, 5)
     assert (window.shown.record.w_after, window.shown.record.b_after) == (w, b)
@@ -175,12 +175,12 @@ def test_saving_to_a_folder_that_does_not_exist_says_so(make_lab, qtbot,
                                                         tmp_path: Path) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(), worker_mode="thread")
     refused: list[str] = []
-    window.session_refused.connect(refused.append)
+    window.files.session_refused.connect(refused.append)
     target = tmp_path / "no" / "such" / "folder" / "s.gradlab"
-    window.save_session_to(str(target))
+    window.files.save_session_to(str(target))
     qtbot.waitUntil(lambda: bool(refused), timeout=20_000)
     assert "not saved" in refused[0] and "cannot write" in refused[0]
-    assert window.session_path is None and not target.exists()
+    assert window.files.session_path is None and not target.exists()
 
 
 def test_reset_after_opening_starts_the_session_run_again(make_lab, qtbot,
@@ -188,9 +188,9 @@ def test_reset_after_opening_starts_the_session_run_again(make_lab, qtbot,
     path = tmp_path / "s.gradlab"
     window = make_lab(ADAM, worker_mode="thread")
     take_steps(window, qtbot, 4)
-    window.save_session_to(str(path))
-    qtbot.waitUntil(lambda: window.session_path == str(path), timeout=20_000)
-    window.reset()
+    window.files.save_session_to(str(path))
+    qtbot.waitUntil(lambda: window.files.session_path == str(path), timeout=20_000)
+    window.lab.reset()
     qtbot.waitUntil(lambda: settled(window, 0))
     assert window.history_panel.buffer.size == 0
     open_and_wait(window, qtbot, path)
@@ -198,6 +198,6 @@ def test_reset_after_opening_starts_the_session_run_again(make_lab, qtbot,
     assert window.history_panel.buffer.size == 4
     # Save (Ctrl+S) goes to the session's own file again.
     path.unlink()
-    window.save_session()
+    window.files.save_session()
     qtbot.waitUntil(lambda: path.exists(), timeout=20_000)
     assert load_session(path).step == 4

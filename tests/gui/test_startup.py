@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: Modules the first paint does not wait for: torch and the trainer (the worker loads them), and
 #: the per-sample views and teaching maths (built from the worker's first update on).
-LATER = ("torch", "gradlab.core.trainer", "gradlab.ui.view", "gradlab.ui.teaching_view",
+LATER = ("torch", "gradlab.core.trainer", "gradlab.views.panels", "gradlab.views.teaching",
          "gradlab.core.explain", "gradlab.core.landscape", "secrets", "hashlib")
 
 SPY = f"""

@@ -7,8 +7,8 @@ from gradlab.core.config import LabConfig
 
 
 def _open_tab(window, qtbot, name: str):  # noqa: ANN001, ANN202
-    index = next(i for i, n in window._teaching_tabs.items() if n == name)
-    with qtbot.waitSignal(window.teaching_shown, timeout=10_000) as blocker:
+    index = next(i for i, n in window.teaching_tabs.names.items() if n == name)
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000) as blocker:
         window.tabs.setCurrentIndex(index)
     return blocker.args[0]
 
@@ -16,20 +16,21 @@ def _open_tab(window, qtbot, name: str):  # noqa: ANN001, ANN202
 def test_reduction_tab_shows_the_four_gradients(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig())
     _open_tab(window, qtbot, "reduction")
-    text = str(window.reduction_panel.values())
+    text = str(window.teaching_tabs.panels["reduction"].values())
     assert "−30" in text or "-30" in text
     assert "−120" in text or "-120" in text
     assert "scalar outputs" not in text  # until the student presses backward() on 'none'
-    with qtbot.waitSignal(window.teaching_shown, timeout=10_000):
-        window.reduction_panel.backward_button.click()  # PyTorch runs it again, for real
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000):
+        # PyTorch runs it again, for real
+        window.teaching_tabs.panels["reduction"].backward_button.click()
     assert "grad can be implicitly created only for scalar outputs" in \
-        str(window.reduction_panel.values())
+        str(window.teaching_tabs.panels["reduction"].values())
 
 
 def test_choosing_a_reduction_on_the_panel_sets_the_controls(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig())
     _open_tab(window, qtbot, "reduction")
-    window.reduction_panel.reduction_chosen.emit("sum")
+    window.teaching_tabs.panels["reduction"].reduction_chosen.emit("sum")
     assert window.controls.reduction.currentData() == "sum"
     qtbot.waitUntil(lambda: window.shown.config.reduction == "sum")
     assert (window.shown.record.grad_w, window.shown.record.grad_b) == (-120.0, -40.0)
@@ -38,7 +39,7 @@ def test_choosing_a_reduction_on_the_panel_sets_the_controls(make_lab, qtbot) ->
 def test_typed_weights_become_the_weighted_reduction(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig())
     _open_tab(window, qtbot, "reduction")
-    window.reduction_panel.weights_edited.emit((1.0, 0.0, 0.0, 0.0))
+    window.teaching_tabs.panels["reduction"].weights_edited.emit((1.0, 0.0, 0.0, 0.0))
     qtbot.waitUntil(lambda: window.shown.config.reduction == "weighted")
     assert window.controls.reduction.currentData() == "weighted"
     assert (window.shown.record.grad_w, window.shown.record.grad_b) == (-4.0, -4.0)
@@ -48,7 +49,7 @@ def test_chain_rule_tab_agrees_with_autograd(make_lab, qtbot) -> None:  # noqa: 
     window = make_lab(LabConfig())
     tv = _open_tab(window, qtbot, "chain_rule")
     assert tv.chain_rule.agrees
-    shown = str(window.chain_rule_panel.values())
+    shown = str(window.teaching_tabs.panels["chain_rule"].values())
     assert "✓" in shown
     assert "0.3" in shown  # the update w ← 0 − 0.01·(−30)
 
@@ -56,11 +57,11 @@ def test_chain_rule_tab_agrees_with_autograd(make_lab, qtbot) -> None:  # noqa: 
 def test_graph_tab_follows_the_reduction(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig())
     _open_tab(window, qtbot, "graph")
-    names = [n for n, _shape in window.graph_panel.drawn_nodes()]
+    names = [n for n, _shape in window.teaching_tabs.panels["graph"].drawn_nodes()]
     assert "MeanBackward0" in names
-    with qtbot.waitSignal(window.teaching_shown, timeout=10_000):
-        window.choose_reduction("sum")
-    names = [n for n, _shape in window.graph_panel.drawn_nodes()]
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000):
+        window.teaching_tabs.choose_reduction("sum")
+    names = [n for n, _shape in window.teaching_tabs.panels["graph"].drawn_nodes()]
     assert "SumBackward0" in names and "MeanBackward0" not in names
 
 
@@ -69,15 +70,15 @@ def test_back_to_training_stops_teaching_work(make_lab, qtbot) -> None:  # noqa:
     _open_tab(window, qtbot, "chain_rule")
     window.tabs.setCurrentIndex(0)
     seen = []
-    window.teaching_shown.connect(seen.append)
-    window.step(3)
+    window.lab.teaching_ready.connect(seen.append)
+    window.lab.step(3)
     qtbot.waitUntil(lambda: window.shown.step == 3 and not window.shown.running)
     assert seen == []
 
 
 def test_landscape_tab_grid_path_and_click(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig())
-    window.step(5)
+    window.lab.step(5)
     qtbot.waitUntil(lambda: window.shown.step == 5 and not window.shown.running)
     tv = _open_tab(window, qtbot, "landscape")
     grid = tv.landscape
@@ -87,8 +88,8 @@ def test_landscape_tab_grid_path_and_click(make_lab, qtbot) -> None:  # noqa: AN
     x, y = [1, 2, 3, 4.0], [2, 4, 6, 8.0]
     expected = sum((w * xi + b - yi) ** 2 for xi, yi in zip(x, y, strict=True)) / 4
     assert abs(grid.L[i, j] - expected) < 1e-9
-    ws, bs = window.landscape_panel.trajectory_data()
+    ws, bs = window.teaching_tabs.panels["landscape"].trajectory_data()
     assert len(ws) == 6 and ws[0] == 0.0 and abs(ws[1] - 0.3) < 1e-12  # start, then 5 steps
-    window.landscape_panel.start_point_chosen.emit(1.5, -0.5)
+    window.teaching_tabs.panels["landscape"].start_point_chosen.emit(1.5, -0.5)
     qtbot.waitUntil(lambda: window.shown.step == 0 and window.shown.record.w_before == 1.5)
-    assert window.config.init_w == 1.5 and window.config.init_b == -0.5
+    assert window.lab.config.init_w == 1.5 and window.lab.config.init_b == -0.5

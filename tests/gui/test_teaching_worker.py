@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from gradlab.core.config import LabConfig
-from gradlab.ui.teaching_view import TEACHING_PANELS
+from gradlab.views.teaching import TEACHING_PANELS
 
 ALL = frozenset(TEACHING_PANELS)
 
 
 def _taught(window, qtbot, wanted=ALL):  # noqa: ANN001, ANN202
-    with qtbot.waitSignal(window.teaching_shown, timeout=10_000) as blocker:
-        window.teaching_requested.emit(wanted)
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000) as blocker:
+        window.lab.set_teaching(wanted)
     return blocker.args[0]
 
 
@@ -44,20 +44,20 @@ def test_teaching_follows_the_step_and_only_recomputes_landscape_on_change(
     window = make_lab(LabConfig())
     first = _taught(window, qtbot)
     assert first.landscape is not None
-    with qtbot.waitSignal(window.teaching_shown, timeout=10_000) as blocker:
-        window.step()
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000) as blocker:
+        window.lab.step()
     tv = blocker.args[0]
     assert tv.step == 1 and tv.chain_rule.w_after == 0.3  # the step just taken: the article's
     assert tv.landscape is None  # nothing it depends on changed: the panel keeps its grid
-    with qtbot.waitSignal(window.teaching_shown, timeout=10_000) as blocker:
-        window.step()
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000) as blocker:
+        window.lab.step()
     tv = blocker.args[0]
     assert tv.step == 2 and np.isclose(tv.w, 0.3) and np.isclose(tv.b, 0.1)
 
 
 def test_reduction_none_still_explains(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(reduction="none"), wait_ready=False)
-    qtbot.waitUntil(lambda: window._error, timeout=30_000)
+    qtbot.waitUntil(lambda: window.lab._error, timeout=30_000)
     tv = _taught(window, qtbot, frozenset({"chain_rule", "graph", "reduction"}))
     assert tv.chain_rule.grad_w is None  # no scalar: no gradient
     loss_node = tv.graph[0]
@@ -68,7 +68,11 @@ def test_reduction_none_still_explains(make_lab, qtbot) -> None:  # noqa: ANN001
 def test_nothing_is_computed_when_no_teaching_panel_is_visible(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig())
     seen = []
-    window.teaching_shown.connect(seen.append)
-    window.step(3)
+    window.lab.teaching_ready.connect(seen.append)
+    window.lab.step(3)
     qtbot.waitUntil(lambda: window.shown is not None and window.shown.step == 3)
+    # A TeachingView would follow its step's update in the same queue: one more step's update
+    # arriving proves none came for the steps before it.
+    window.lab.step(1)
+    qtbot.waitUntil(lambda: window.shown.step == 4)
     assert seen == []

@@ -19,8 +19,8 @@ def test_dragging_a_point_changes_that_samples_loss_bar(make_lab, qtbot) -> None
     qtbot.waitUntil(lambda: window.shown.view.layout.n == 4 and _bars(window)[3] == 4.0)
     np.testing.assert_allclose(_bars(window), [4, 16, 36, 4])
     assert window.shown.record.loss == np.mean([4, 16, 36, 4])
-    assert window.config.preset == "csv" and "edited" in window.config.source
-    window.step()  # training goes on on the edited data from the same w, b
+    assert window.lab.config.preset == "csv" and "edited" in window.lab.config.source
+    window.lab.step()  # training goes on on the edited data from the same w, b
     qtbot.waitUntil(lambda: window.shown.step == 1)
     assert window.shown.record.grad_w == 2 * np.mean(-np.array([2, 4, 6, 2.0]) * [1, 2, 3, 4])
 
@@ -48,12 +48,13 @@ def test_the_last_point_cannot_be_removed(make_lab, qtbot, tmp_path) -> None:  #
     path = tmp_path / "one.csv"
     path.write_text("1,2\n")
     window = make_lab(LabConfig())
-    window.import_csv(str(path))
+    window.files.import_csv(str(path))
     qtbot.waitUntil(lambda: window.shown.view.layout.n == 1, timeout=10_000)
     window.fit_panel.remove_point(0)
-    qtbot.waitUntil(lambda: window.message_box is not None and window.message_box.isVisible())
-    assert "last point" in window.message_box.text()
-    window.message_box.close()
+    qtbot.waitUntil(lambda: window.files.message_box is not None
+                    and window.files.message_box.isVisible())
+    assert "last point" in window.files.message_box.text()
+    window.files.message_box.close()
     assert window.shown.view.layout.n == 1
 
 

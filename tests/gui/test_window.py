@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -39,8 +38,8 @@ def test_step_on_seed_matches_the_article(make_lab, qtbot) -> None:  # noqa: ANN
     assert "mean = 30" in window.loss_panel.reduced_label.toPlainText()
     xs, ys = window.fit_panel.line_data()
     np.testing.assert_allclose(ys, 0.3 * xs + 0.1)
-    assert "0.3" in window.status_labels["w"].text()
-    assert "0.1" in window.status_labels["b"].text()
+    assert "0.3" in window.status.labels["w"].text()
+    assert "0.1" in window.status.labels["b"].text()
     assert window.history_panel.buffer.size == 1
 
 
@@ -51,22 +50,23 @@ def test_shortcuts_step_run_and_reset(make_lab, qtbot) -> None:  # noqa: ANN001
     qtbot.keyClick(window, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.shown.step > 5)
     qtbot.keyClick(window, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.state == "paused")
+    qtbot.waitUntil(lambda: window.lab.state == "paused")
     qtbot.keyClick(window, Qt.Key.Key_R)
     qtbot.waitUntil(lambda: shown_step(window, 0))
 
 
 def test_run_then_pause_stops_stepping(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(preset="noisy-line", lr=0.05))
-    window.run()
-    qtbot.waitUntil(lambda: window.state == "running" and window.shown.step > 20, timeout=10_000)
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.state == "running" and window.shown.step > 20,
+                    timeout=10_000)
     assert window.controls.run_button.text() == "Pause"
-    window.pause()
-    qtbot.waitUntil(lambda: window.state == "paused" and not window.shown.running)
+    window.lab.pause()
+    qtbot.waitUntil(lambda: window.lab.state == "paused" and not window.shown.running)
     paused_at = window.shown.step
     assert window.history_panel.buffer.size == paused_at  # no step lost on the way
     # Commands are served in order: if the worker were still stepping, this would skip ahead.
-    window.step()
+    window.lab.step()
     qtbot.waitUntil(lambda: window.shown.step != paused_at)
     assert window.shown.step == paused_at + 1
     assert window.controls.run_button.text() == "Run"
@@ -74,37 +74,36 @@ def test_run_then_pause_stops_stepping(make_lab, qtbot) -> None:  # noqa: ANN001
 
 def test_reset_returns_to_step_zero(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(SEED.replace(init_w=1.0, init_b=-1.0))
-    window.step(5)
+    window.lab.step(5)
     qtbot.waitUntil(lambda: shown_step(window, 5))
-    generation = window.generation
-    window.reset()
-    assert window.generation == generation + 1
+    generation = window.lab.generation
+    window.lab.reset()
+    assert window.lab.generation == generation + 1
     qtbot.waitUntil(lambda: shown_step(window, 0))
-    assert window.shown.generation == window.generation
+    assert window.shown.generation == window.lab.generation
     assert window.shown.record.w_after == 1.0 and window.shown.record.b_after == -1.0
     assert window.history_panel.buffer.size == 0
-    assert "step <b>0</b>" in window.status_labels["step"].text()
+    assert "step <b>0</b>" in window.status.labels["step"].text()
 
 
 def test_learning_rate_change_takes_effect_mid_run(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(preset="noisy-line", lr=0.01))
     seen: list[tuple[int, float]] = []
     window.update_shown.connect(lambda u: seen.append((u.step, u.record.lr)))
-    window.run()
-    qtbot.waitUntil(lambda: window.state == "running" and window.shown.step > 50, timeout=10_000)
-    generation = window.generation
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.state == "running" and window.shown.step > 50,
+                    timeout=10_000)
+    generation = window.lab.generation
     window.controls.lr.edit.setText("0.02")
     window.controls.lr.edit.editingFinished.emit()  # as if typed and Enter pressed
-    assert window.config.lr == 0.02
-    assert window.generation == generation  # a live change: no reset, history kept
-    t0 = time.perf_counter()
+    assert window.lab.config.lr == 0.02
+    assert window.lab.generation == generation  # a live change: no reset, history kept
     qtbot.waitUntil(lambda: window.shown.record.lr == 0.02, timeout=5000)
-    assert time.perf_counter() - t0 < 2.0
     first_new = next(i for i, (_, lr) in enumerate(seen) if lr == 0.02)
     count_before = len(seen)
     qtbot.waitUntil(lambda: len(seen) > count_before + 3, timeout=5000)
-    window.pause()
-    qtbot.waitUntil(lambda: window.state == "paused")
+    window.lab.pause()
+    qtbot.waitUntil(lambda: window.lab.state == "paused")
     assert all(lr == 0.02 for _, lr in seen[first_new:])
     steps = [s for s, _ in seen]
     assert steps == sorted(steps)  # one continuous run, not restarted
@@ -121,7 +120,7 @@ def test_reduction_selector_scales_gradient_by_n(make_lab, qtbot) -> None:  # no
     assert window.gradient_panel.total("w") == pytest.approx(-120)
     assert window.gradient_panel.total("b") == pytest.approx(-40)
     assert "sum = 120" in window.loss_panel.reduced_label.toPlainText()
-    window.step()
+    window.lab.step()
     qtbot.waitUntil(lambda: shown_step(window, 1))
     assert window.shown.record.w_after == pytest.approx(1.2)
     assert window.shown.record.b_after == pytest.approx(0.4)
@@ -137,26 +136,26 @@ def test_reduction_none_shows_pytorch_error_and_app_recovers(make_lab, qtbot) ->
     assert "backward()" in text
     combo.setCurrentIndex(combo.findData("mean"))
     qtbot.waitUntil(lambda: not window.banner.isVisible())
-    window.step()
+    window.lab.step()
     qtbot.waitUntil(lambda: shown_step(window, 1))
     assert window.shown.record.w_after == pytest.approx(0.3)
 
 
 def test_worker_exception_is_shown_and_app_keeps_working(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(SEED)
-    window.apply_config(SEED.replace(batch_size=10))  # more than the 4 samples
+    window.lab.apply_config(SEED.replace(batch_size=10))  # more than the 4 samples
     qtbot.waitUntil(lambda: window.banner.isVisible())
     assert "batch_size" in window.banner.text()
-    window.apply_config(SEED)
-    window.step()
+    window.lab.apply_config(SEED)
+    window.lab.step()
     qtbot.waitUntil(lambda: shown_step(window, 1))
     assert window.shown.record.w_after == pytest.approx(0.3)
 
 
 def test_divergence_shows_banner_and_pauses(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(preset="unscaled", lr=0.01))
-    window.run()
-    qtbot.waitUntil(lambda: window.state == "diverged", timeout=10_000)
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.state == "diverged", timeout=10_000)
     text = window.banner.text()
     assert window.banner.isVisible()
     assert text.startswith("diverged at step ")
@@ -167,27 +166,25 @@ def test_divergence_shows_banner_and_pauses(make_lab, qtbot) -> None:  # noqa: A
     assert panels_finite(window)
     # Reset recovers; a small learning rate then trains.
     window.controls.lr.set_value(1e-6, emit=True)
-    window.reset()
+    window.lab.reset()
     qtbot.waitUntil(lambda: shown_step(window, 0) and not window.banner.isVisible())
-    window.step(3)
+    window.lab.step(3)
     qtbot.waitUntil(lambda: shown_step(window, 3))
-    assert window.state == "paused"
+    assert window.lab.state == "paused"
 
 
 def test_closing_mid_run_is_fast_and_clean(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(preset="noisy-line", lr=0.01))
-    window.run()
-    qtbot.waitUntil(lambda: window.state == "running" and window.shown.step > 100, timeout=10_000)
-    t0 = time.perf_counter()
-    window.close()
-    elapsed = time.perf_counter() - t0
-    assert window.thread.isFinished()
-    assert elapsed < 1.0
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.state == "running" and window.shown.step > 100,
+                    timeout=10_000)
+    window.close()  # joins the worker's thread: the benchmark's close_mid_run_s says how fast
+    assert window.lab.worker_thread.isFinished()
 
 
 def test_large_dataset_panels_aggregate_and_redraw_fast(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(preset="large", lr=0.05, batch_size=1000))
-    window.step(5)
+    window.lab.step(5)
     qtbot.waitUntil(lambda: shown_step(window, 5), timeout=20_000)
     view = window.shown.view
     assert view.layout.group_size > 1 and view.bar_pos.size <= 200
@@ -196,28 +193,38 @@ def test_large_dataset_panels_aggregate_and_redraw_fast(make_lab, qtbot) -> None
     # The shares of the groups still add up to PyTorch's gradient.
     total = window.gradient_panel.shares("w").sum()
     assert total == pytest.approx(view.grad_w, rel=1e-9, abs=1e-12)
-    t0 = time.perf_counter()
-    window.redraw(window.shown)
+    window.redraw(window.shown)  # how fast: the benchmark's frame_ms_n1000000
     window.flush_history()
     window.grab()
-    assert time.perf_counter() - t0 < 0.5  # generous for CI; ~20 ms measured on 2 cores
 
 
 def test_torch_import_failure_is_reported(make_lab, qtbot, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setitem(sys.modules, "gradlab.core.trainer", None)  # in this process only
     window = make_lab(SEED, wait_ready=False, worker_mode="thread")
-    qtbot.waitUntil(lambda: window.state == "PyTorch failed to load", timeout=10_000)
+    qtbot.waitUntil(lambda: window.lab.state == "PyTorch failed to load", timeout=10_000)
     assert "PyTorch could not be loaded" in window.banner.text()
     assert not window.controls.step_button.isEnabled()
 
 
 def test_dark_theme_switch_redraws(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Choosing a theme draws the step on screen again, in the new colours."""
+    from PySide6.QtGui import QColor
+
+    from gradlab.ui import theme as th
+
     window = make_lab(SEED)
+    window.lab.step()
+    qtbot.waitUntil(lambda: shown_step(window, 1))
     choice = window.controls.theme_choice
-    choice.setCurrentIndex(choice.findData("dark"))
-    assert window.theme.name == "dark"
-    choice.setCurrentIndex(choice.findData("light"))
-    assert window.theme.name == "light"
+    for name in ("dark", "light"):
+        with qtbot.waitSignal(window.update_shown, timeout=5000) as drawn:
+            choice.setCurrentIndex(choice.findData(name))
+        assert drawn.args[0] is window.shown and window.shown.step == 1
+        assert window.options.theme.name == name
+        background = QColor(th.THEMES[name].background).name()
+        for panel in window.training.panels.values():
+            assert panel.backgroundBrush().color().name() == background, (name, panel)
+        assert window.status.labels["loss"].text() == "loss <b>30</b>"
 
 
 def test_none_refcount_does_not_drift(qtbot) -> None:  # noqa: ANN001
@@ -248,7 +255,7 @@ def test_log_slider_round_trips(qtbot, lr: float) -> None:  # noqa: ANN001
 def test_enlarge_one_panel_and_back(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(SEED)
     panels = (window.fit_panel, window.loss_panel, window.gradient_panel, window.history_panel)
-    window.enlarge(window.loss_panel)
+    window.enlarge("loss")
     assert [p.isVisible() for p in panels] == [False, True, False, False]
     window.enlarge(None)
     assert all(p.isVisible() for p in panels)

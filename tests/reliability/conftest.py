@@ -27,8 +27,7 @@ from tests.gui import conftest as gui_conftest
 from tests.gui.conftest import OFFSCREEN_NOISE, make_lab, make_widget  # noqa: F401 - fixtures
 from tests.reliability import tally
 
-if hasattr(gui_conftest, "_fresh_settings"):  # every window test gets settings of its own
-    _fresh_settings = gui_conftest._fresh_settings
+_fresh_settings = gui_conftest._fresh_settings  # every window test gets settings of its own
 
 HERE = "tests/reliability/"
 

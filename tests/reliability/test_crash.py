@@ -69,7 +69,7 @@ def hooked(monkeypatch):  # noqa: ANN001, ANN201
 def test_an_exception_in_a_gui_slot_is_shown_and_the_session_saved_before_quitting(
         make_lab, qtbot, tmp_path: Path, hooked, capsys) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(preset="noisy-line", lr=0.05), worker_mode="thread")
-    window.step(7)
+    window.lab.step(7)
     qtbot.waitUntil(lambda: window.shown.step == 7 and not window.shown.running)
     path = tmp_path / "rescued.gradlab"
     answers = Answers(crash.SAVE, str(path))
@@ -83,7 +83,7 @@ def test_an_exception_in_a_gui_slot_is_shown_and_the_session_saved_before_quitti
 
     window.loss_panel.show_view = broken
     window._dirty = True
-    window.latest = window.shown
+    window.lab.latest = window.shown
     qtbot.waitUntil(lambda: bool(answers.quit_codes), timeout=20_000)
     window.loss_panel.show_view = original
     tally.fault("an exception in a GUI slot (crash dialog, save, quit)")
@@ -111,7 +111,7 @@ def test_an_exception_in_another_thread_is_shown_in_the_gui_thread(make_lab, qtb
     tally.fault("an exception in a helper thread (shown in the GUI thread)")
     assert answers.threads == ["MainThread"] and handler.count == 1
     assert answers.quit_codes == []  # "Keep working": the lab goes on
-    window.step()
+    window.lab.step()
     qtbot.waitUntil(lambda: window.shown.step == 1)
 
 
@@ -191,8 +191,8 @@ def boom():
 
 def arm():
     for widget in QApplication.instance().topLevelWidgets():
-        if hasattr(widget, "worker_ready"):
-            widget.worker_ready.connect(lambda: QTimer.singleShot(0, boom))
+        if hasattr(widget, "lab"):
+            widget.lab.ready.connect(lambda: QTimer.singleShot(0, boom))
             return
     QTimer.singleShot(10, arm)
 

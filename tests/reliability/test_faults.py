@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 import pytest
 
-import gradlab.ui.teaching_view as teaching_mod
-import gradlab.ui.view as view_mod
+import gradlab.views.panels as view_mod
+import gradlab.views.teaching as teaching_mod
 from gradlab.core import data as data_mod
 from gradlab.core import trainer as trainer_mod
 from gradlab.core.config import LabConfig
@@ -50,21 +50,21 @@ def shown_step(window, step: int) -> bool:  # noqa: ANN001
 
 
 def open_tab(window, name: str) -> None:  # noqa: ANN001
-    index = next(i for i, n in window._teaching_tabs.items() if n == name)
+    index = next(i for i, n in window.teaching_tabs.names.items() if n == name)
     window.tabs.setCurrentIndex(index)
 
 
 # Where a fault is injected, and how the test makes the worker reach that place.
 def _run(window, qtbot) -> None:  # noqa: ANN001
-    window.run()
+    window.lab.run()
 
 
 def _step(window, qtbot) -> None:  # noqa: ANN001
-    window.step()
+    window.lab.step()
 
 
 def _change_lr(window, qtbot) -> None:  # noqa: ANN001
-    window.apply_config(window.config.replace(lr=0.02))
+    window.lab.apply_config(window.lab.config.replace(lr=0.02))
 
 
 def _open_reduction_tab(window, qtbot) -> None:  # noqa: ANN001
@@ -72,13 +72,13 @@ def _open_reduction_tab(window, qtbot) -> None:  # noqa: ANN001
 
 
 def _scrub(window, qtbot) -> None:  # noqa: ANN001
-    window.step(3)
+    window.lab.step(3)
     qtbot.waitUntil(lambda: shown_step(window, 3))
-    window.view_step(2)
+    window.lab.show_step(2)
 
 
 def _import(window, qtbot) -> None:  # noqa: ANN001
-    window.import_csv(__file__)  # any path: read_csv itself fails
+    window.files.import_csv(__file__)  # any path: read_csv itself fails
 
 
 INJECTIONS = {  # name -> (object, attribute, exception, how to get there)
@@ -110,7 +110,7 @@ def test_an_injected_fault_is_shown_and_reset_recovers(make_lab, qtbot, monkeypa
                       worker_mode="thread")
     if name.startswith("build_teaching") and "running" in name:
         open_tab(window, "chain_rule")
-        qtbot.waitUntil(lambda: window.teaching is not None)
+        qtbot.waitUntil(lambda: window.lab.teaching is not None)
     fault.armed = True
     trigger(window, qtbot)
     qtbot.waitUntil(lambda: fault.hits > 0 and window.banner.isVisible(), timeout=10_000)
@@ -118,24 +118,24 @@ def test_an_injected_fault_is_shown_and_reset_recovers(make_lab, qtbot, monkeypa
     text = window.banner.text()
     assert f"injected fault in {name}" in text and exc.__name__ in text, text
     assert "Reset" in text
-    qtbot.waitUntil(lambda: not window._running and window.controls.run_button.text() == "Run")
+    qtbot.waitUntil(lambda: not window.lab.running and window.controls.run_button.text() == "Run")
     assert panels_finite(window)
     # Still responsive while the fault is armed: a control change is taken.
-    window.apply_config(window.config.replace(lr=0.03))
-    qtbot.waitUntil(lambda: window.config.lr == 0.03)
+    window.lab.apply_config(window.lab.config.replace(lr=0.03))
+    qtbot.waitUntil(lambda: window.lab.config.lr == 0.03)
     # Disarmed, Reset recovers: step 0, no banner, and training works again.
     fault.armed = False
     window.tabs.setCurrentIndex(0)
-    window.reset()
+    window.lab.reset()
     qtbot.waitUntil(lambda: shown_step(window, 0) and not window.banner.isVisible(),
                     timeout=10_000)
-    window.step(3)
+    window.lab.step(3)
     qtbot.waitUntil(lambda: shown_step(window, 3), timeout=10_000)
-    assert window.state == "paused" and panels_finite(window)
-    window.run()
+    assert window.lab.state == "paused" and panels_finite(window)
+    window.lab.run()
     qtbot.waitUntil(lambda: window.shown.step > 50, timeout=10_000)
-    window.pause()
-    qtbot.waitUntil(lambda: window.state == "paused")
+    window.lab.pause()
+    qtbot.waitUntil(lambda: window.lab.state == "paused")
 
 
 # ---- PyTorch that does not load -------------------------------------------------------------
@@ -167,15 +167,15 @@ def test_pytorch_that_fails_to_load_ends_with_a_message(make_lab, qtbot, monkeyp
     monkeypatch.delitem(sys.modules, "gradlab.core.trainer")
     monkeypatch.setattr(sys, "meta_path", [_Blocker(exc), *sys.meta_path])
     window = make_lab(SEED, wait_ready=False, worker_mode="thread")
-    qtbot.waitUntil(lambda: window.state == "PyTorch failed to load", timeout=10_000)
+    qtbot.waitUntil(lambda: window.lab.state == "PyTorch failed to load", timeout=10_000)
     tally.fault(f"PyTorch import fails ({type(exc).__name__})")
     assert "PyTorch could not be loaded" in window.banner.text()
     assert type(exc).__name__ in window.banner.text()
     assert not window.controls.step_button.isEnabled()
-    window.step()  # a Step anyway (e.g. the shortcut) is ignored, not a crash
+    window.lab.step()  # a Step anyway (e.g. the shortcut) is ignored, not a crash
     t0 = time.perf_counter()
     window.close()
-    assert time.perf_counter() - t0 < HANG and window.thread.isFinished()
+    assert time.perf_counter() - t0 < HANG and window.lab.worker_thread.isFinished()
 
 
 def test_pytorch_whose_first_step_fails_ends_with_a_message(make_lab, qtbot, monkeypatch) -> None:  # noqa: ANN001
@@ -183,7 +183,7 @@ def test_pytorch_whose_first_step_fails_ends_with_a_message(make_lab, qtbot, mon
     monkeypatch.setattr(trainer_mod.Trainer, "step", fault.wrap(trainer_mod.Trainer.step))
     fault.armed = True
     window = make_lab(SEED, wait_ready=False, worker_mode="thread")
-    qtbot.waitUntil(lambda: window.state == "PyTorch failed to load", timeout=10_000)
+    qtbot.waitUntil(lambda: window.lab.state == "PyTorch failed to load", timeout=10_000)
     tally.fault("PyTorch's first step fails")
     assert "PyTorch failed its first step" in window.banner.text()
 
@@ -196,7 +196,7 @@ def _close_timed(window, what: str) -> float:  # noqa: ANN001
     window.close()
     elapsed = time.perf_counter() - t0
     tally.timing(f"close {what}", elapsed)
-    assert window.thread is None or window.thread.isFinished(), what
+    assert window.lab.worker_thread is None or window.lab.worker_thread.isFinished(), what
     assert elapsed < HANG, f"closing {what} took {elapsed:.1f} s"
     return elapsed
 
@@ -207,15 +207,16 @@ def test_close_while_running(make_lab, qtbot, mode: str, n: int) -> None:  # noq
     preset = "large" if n == 1_000_000 else "noisy-line"
     window = make_lab(LabConfig(preset=preset, n_points=n, lr=0.01, batch_size=None),
                       worker_mode=mode)
-    window.run()
-    qtbot.waitUntil(lambda: window.state == "running" and window.shown.step >= 3, timeout=30_000)
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.state == "running" and window.shown.step >= 3,
+                    timeout=30_000)
     _close_timed(window, f"while running, N = {n:,}, {mode}")
 
 
 @pytest.mark.parametrize("mode", ["thread", "process"])
 def test_close_while_a_landscape_is_computing(make_lab, qtbot, monkeypatch, mode: str) -> None:  # noqa: ANN001
     """MAE at N = 10^6: the costliest grid (chunked, subsampled to ~2·10^7 evaluations)."""
-    import gradlab.ui.teaching_view as tv
+    import gradlab.views.teaching as tv
 
     entered = threading.Event()
     real = tv.loss_grid
@@ -242,10 +243,11 @@ def test_close_while_pytorch_loads_in_the_training_process(make_lab, qtbot, monk
 
     monkeypatch.setattr(remote, "_context", lambda: multiprocessing.get_context("spawn"))
     window = make_lab(SEED, wait_ready=False, worker_mode="process")
-    qtbot.waitUntil(lambda: window.thread is not None and window.worker.pid is not None,
+    qtbot.waitUntil(lambda: window.lab.worker_thread is not None
+                    and window.lab.worker.pid is not None,
                     timeout=30_000)
-    assert window.state != "ready"  # PyTorch is still loading in the child
-    link = window.worker._link
+    assert window.lab.state != "ready"  # PyTorch is still loading in the child
+    link = window.lab.worker._link
     _close_timed(window, "while PyTorch loads (training process, spawn)")
     assert not link.process.is_alive()
 

@@ -22,9 +22,9 @@ DATA = {
 
 
 def open_tab(window, qtbot, name: str) -> None:  # noqa: ANN001
-    index = next(i for i, n in window._teaching_tabs.items() if n == name)
+    index = next(i for i, n in window.teaching_tabs.names.items() if n == name)
     window.tabs.setCurrentIndex(index)
-    qtbot.waitUntil(lambda: window.teaching is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.lab.teaching is not None, timeout=10_000)
 
 
 @pytest.mark.parametrize("name", DATA)
@@ -32,29 +32,29 @@ def test_degenerate_data_trains_in_the_window_and_every_panel_stays_finite(make_
                                                                           name: str) -> None:
     window = make_lab(LabConfig(preset="csv", lr=0.05, optimizer="adam"), DATA[name],
                       worker_mode="thread")
-    window.step(30)
+    window.lab.step(30)
     # The shown update, not just the state: the window paces its frames, so the last update of
     # the run can still be waiting to be drawn when "paused" arrives.
-    qtbot.waitUntil(lambda: window.state in ("paused", "diverged") and window.shown.step >= 1
-                    and not window.shown.running and not window._running, timeout=20_000)
+    qtbot.waitUntil(lambda: window.lab.state in ("paused", "diverged") and window.shown.step >= 1
+                    and not window.shown.running and not window.lab.running, timeout=20_000)
     tally.tried(f"gui: degenerate data ({name})")
     window.flush_history()
     assert panels_finite(window), name
-    if window.state == "diverged":
+    if window.lab.state == "diverged":
         assert "diverged at step" in window.banner.text()
     else:
         assert window.shown.step == 30
     open_tab(window, qtbot, "landscape")
-    image = window.landscape_panel.image.image
+    image = window.teaching_tabs.panels["landscape"].image.image
     if name == "huge y":  # L = Σ(ŷ - y)² overflows everywhere: the panel draws no surface
         assert image is None or np.isfinite(image).all()
     else:
         assert image is not None and np.isfinite(image).all(), name
     assert all(np.isfinite(np.asarray(a, dtype=float)).all()
-               for a in window.landscape_panel.trajectory_data() if a is not None)
+               for a in window.teaching_tabs.panels["landscape"].trajectory_data() if a is not None)
     open_tab(window, qtbot, "chain_rule")
     window.tabs.setCurrentIndex(0)
-    window.reset()
+    window.lab.reset()
     qtbot.waitUntil(lambda: window.shown.step == 0 and not window.banner.isVisible())
 
 
@@ -65,7 +65,7 @@ def test_every_point_dragged_onto_one_spot(make_lab, qtbot) -> None:  # noqa: AN
     qtbot.waitUntil(lambda: window.shown is not None and
                     np.all(window.shown.view.layout.x == 1.5), timeout=10_000)
     tally.tried("gui: every point dragged onto one spot")
-    window.step(50)
+    window.lab.step(50)
     qtbot.waitUntil(lambda: window.shown.step == 50 and not window.shown.running, timeout=20_000)
     window.flush_history()
     assert panels_finite(window)

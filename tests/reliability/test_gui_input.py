@@ -47,7 +47,7 @@ BAD_FILES = {
 
 
 def _box_text(window) -> str:  # noqa: ANN001
-    box = window.message_box
+    box = window.files.message_box
     text = box.text()
     box.close()
     return text
@@ -56,15 +56,16 @@ def _box_text(window) -> str:  # noqa: ANN001
 def test_refused_imports_leave_the_run_and_its_data_on_screen(make_lab, qtbot,  # noqa: ANN001
                                                               tmp_path: Path) -> None:
     window = lab(make_lab)
-    window.step(2)
+    window.lab.step(2)
     qtbot.waitUntil(lambda: shown_step(window, 2))
-    before = (window.generation, window.config, window.shown.record.w_after)
+    before = (window.lab.generation, window.lab.config, window.shown.record.w_after)
     for kind, (raw, line, fragment) in BAD_FILES.items():
         path = tmp_path / f"{kind}.csv"
         path.write_bytes(raw)
-        window.message_box = None
-        window.import_csv(str(path))
-        qtbot.waitUntil(lambda: window.message_box is not None and window.message_box.isVisible(),
+        window.files.message_box = None
+        window.files.import_csv(str(path))
+        qtbot.waitUntil(lambda: window.files.message_box is not None
+                        and window.files.message_box.isVisible(),
                         timeout=10_000)
         text = _box_text(window)
         tally.tried(f"gui: CSV import ({kind})")
@@ -74,18 +75,19 @@ def test_refused_imports_leave_the_run_and_its_data_on_screen(make_lab, qtbot,  
             assert fragment in text, (kind, text)
         assert len(text) < 600
         # Nothing was replaced: the same run, the same data on every panel.
-        assert (window.generation, window.config, window.shown.record.w_after) == before, kind
+        now = (window.lab.generation, window.lab.config, window.shown.record.w_after)
+        assert now == before, kind
         np.testing.assert_array_equal(window.shown.view.layout.x, SEED_X)
         assert window.controls.preset.currentData() == "seed"
-    window.step()  # the run goes on where it was
+    window.lab.step()  # the run goes on where it was
     qtbot.waitUntil(lambda: shown_step(window, 3))
     assert window.shown.record.w_before == before[2]
     good = tmp_path / "good.csv"
     good.write_text("x,y\n0,1\n1,3\n")
-    window.import_csv(str(good))
+    window.files.import_csv(str(good))
     qtbot.waitUntil(lambda: window.shown is not None and window.shown.view.layout.n == 2,
                     timeout=10_000)
-    assert window.config.preset == "csv"
+    assert window.lab.config.preset == "csv"
 
 
 # ---- values typed into the controls -----------------------------------------------------------
@@ -108,16 +110,16 @@ def test_enter_in_a_value_box_applies_the_value_and_does_not_run(make_lab, qtbot
     window = lab(make_lab)
     type_into(qtbot, window.controls.lr, "0.02")
     qtbot.waitUntil(lambda: window.shown.config.lr == 0.02)
-    assert window.config.lr == 0.02 and not window._running
-    window.step()
+    assert window.lab.config.lr == 0.02 and not window.lab.running
+    window.lab.step()
     qtbot.waitUntil(lambda: shown_step(window, 1))
     assert window.shown.record.w_after == pytest.approx(0.6)  # lr 0.02 · 30
     window.controls.run_button.setFocus()  # elsewhere, Enter still runs and pauses
     qtbot.waitUntil(window.controls.run_button.hasFocus)
     qtbot.keyClick(window.controls.run_button, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.state == "running")
-    window.pause()
-    qtbot.waitUntil(lambda: window.state == "paused")
+    qtbot.waitUntil(lambda: window.lab.state == "running")
+    window.lab.pause()
+    qtbot.waitUntil(lambda: window.lab.state == "paused")
 
 
 REFUSED = [  # (control, typed text, words the message must contain)
@@ -144,7 +146,7 @@ def test_bad_values_are_refused_at_the_control_with_a_message(make_lab, qtbot) -
     controls = window.controls
     for name, text, words in REFUSED:
         slider = getattr(controls, name)
-        before_value, before_config = slider.value(), window.config
+        before_value, before_config = slider.value(), window.lab.config
         window.hide_banner()
         type_into(qtbot, slider, text)
         tally.tried(f"gui: typed {name} {text!r}")
@@ -154,8 +156,8 @@ def test_bad_values_are_refused_at_the_control_with_a_message(make_lab, qtbot) -
         # The control shows the value still in force, and nothing was sent.
         assert slider.value() == before_value, (name, text)
         assert slider.edit.text() == slider.scale.text(before_value), (name, text)
-        assert window.config == before_config, (name, text)
-    window.step()
+        assert window.lab.config == before_config, (name, text)
+    window.lab.step()
     qtbot.waitUntil(lambda: shown_step(window, 1))
 
 
@@ -164,29 +166,29 @@ def test_a_huge_learning_rate_is_accepted_and_ends_in_the_divergence_banner(  # 
     window = lab(make_lab)
     type_into(qtbot, window.controls.lr, "1e9")
     tally.tried("gui: typed lr '1e9'")
-    qtbot.waitUntil(lambda: window.config.lr == 1e9 and window.shown.config.lr == 1e9)
-    assert not window._running  # Enter in the box does not start a run
-    window.run()
-    qtbot.waitUntil(lambda: window.state == "diverged", timeout=10_000)
+    qtbot.waitUntil(lambda: window.lab.config.lr == 1e9 and window.shown.config.lr == 1e9)
+    assert not window.lab.running  # Enter in the box does not start a run
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.state == "diverged", timeout=10_000)
     assert "diverged at step" in window.banner.text()
     window.flush_history()
     assert panels_finite(window)
     type_into(qtbot, window.controls.lr, "0.01")
-    window.reset()
+    window.lab.reset()
     qtbot.waitUntil(lambda: shown_step(window, 0) and not window.banner.isVisible())
-    window.step(3)
+    window.lab.step(3)
     qtbot.waitUntil(lambda: shown_step(window, 3))
-    assert window.state == "paused"
+    assert window.lab.state == "paused"
 
 
 def test_huge_initial_parameters_diverge_cleanly(make_lab, qtbot) -> None:  # noqa: ANN001
     window = lab(make_lab)
     type_into(qtbot, window.controls.init_w, "1e200")
     tally.tried("gui: typed initial w '1e200'")
-    qtbot.waitUntil(lambda: window.config.init_w == 1e200 and window.shown is not None
+    qtbot.waitUntil(lambda: window.lab.config.init_w == 1e200 and window.shown is not None
                     and window.shown.config.init_w == 1e200)
-    window.step()
-    qtbot.waitUntil(lambda: window.state == "diverged", timeout=10_000)
+    window.lab.step()
+    qtbot.waitUntil(lambda: window.lab.state == "diverged", timeout=10_000)
     window.flush_history()
     assert panels_finite(window)
 
@@ -195,20 +197,20 @@ def test_weights_of_the_wrong_length_or_all_zero(make_lab, qtbot) -> None:  # no
     window = lab(make_lab, SEED.replace(reduction="weighted"))
     # Wrong length, as a session or a script could send it: refused with a message, and the
     # run keeps its old weights.
-    window.apply_config(window.config.replace(weights=(1.0, 2.0)))
+    window.lab.apply_config(window.lab.config.replace(weights=(1.0, 2.0)))
     tally.tried("gui: weights of the wrong length")
     qtbot.waitUntil(lambda: window.banner.isVisible())
     assert "weights" in window.banner.text() and "4 samples" in window.banner.text()
-    window.apply_config(SEED.replace(reduction="weighted"))
-    window.step()
+    window.lab.apply_config(SEED.replace(reduction="weighted"))
+    window.lab.step()
     qtbot.waitUntil(lambda: shown_step(window, 1))
     assert window.shown.record.w_after == pytest.approx(0.3)  # 1/N each: the mean
     # All zero: a legal choice that says "no sample counts": loss 0, nothing moves.
-    window.set_batch_weights((0.0, 0.0, 0.0, 0.0))  # ignored: no teaching view yet
-    window.apply_config(window.config.replace(weights=(0.0, 0.0, 0.0, 0.0)))
+    window.teaching_tabs.set_batch_weights((0.0, 0.0, 0.0, 0.0))  # ignored: no teaching view yet
+    window.lab.apply_config(window.lab.config.replace(weights=(0.0, 0.0, 0.0, 0.0)))
     tally.tried("gui: all-zero weights")
     qtbot.waitUntil(lambda: window.shown.config.weights == (0.0, 0.0, 0.0, 0.0))
-    window.step()
+    window.lab.step()
     qtbot.waitUntil(lambda: shown_step(window, 2))
     record = window.shown.record
     assert (record.loss, record.grad_w, record.grad_b) == (0.0, 0.0, 0.0)

@@ -1,4 +1,4 @@
-"""Bad sessions through the window's File → Open (``MainWindow.open_session_from``): with a
+"""Bad sessions through the window's File → Open (``FileCommands.open_session_from``): with a
 session open, every kind the fuzzer found or the issue lists is refused with a message, and the
 open session — its file, step, parameters, history and the run that follows — is untouched.
 (tests/gui/test_sessions.py covers the common kinds; these are the hostile ones.)"""
@@ -13,13 +13,9 @@ import pytest
 from gradlab.core.config import LabConfig
 from gradlab.core.data import dataset_for
 from gradlab.core.session import save_session
-from gradlab.ui.main_window import MainWindow
 from tests.jsondoc import DELETE as _DELETE
 from tests.jsondoc import edited as _set
 from tests.reliability import tally
-
-pytestmark = pytest.mark.skipif(not hasattr(MainWindow, "open_session_from"),
-                                reason="the window cannot open sessions yet")
 
 ADAM = LabConfig(preset="noisy-line", optimizer="adam", lr=0.05, batch_size=7, seed=3)
 
@@ -67,13 +63,13 @@ def bad_files(good: dict, folder: Path) -> dict[str, tuple[Path, str]]:
 
 def settled(window, step: int) -> bool:  # noqa: ANN001
     u = window.shown
-    return (u is not None and u.generation == window.generation and u.step == step
+    return (u is not None and u.generation == window.lab.generation and u.step == step
             and not u.running and not window._dirty)
 
 
 def state(window) -> tuple:  # noqa: ANN001
     r = window.shown.record
-    return (window.session_path, window.generation, window.config, window.shown.step,
+    return (window.files.session_path, window.lab.generation, window.lab.config, window.shown.step,
             r.w_after, r.b_after, window.history_panel.buffer.size)
 
 
@@ -91,25 +87,25 @@ def test_hostile_sessions_are_refused_and_the_open_one_is_untouched(make_lab, qt
     files = bad_files(json.loads(good.read_text()), tmp_path)
 
     window = make_lab(ADAM, worker_mode=mode)
-    window.open_session_from(str(good))
-    qtbot.waitUntil(lambda: window.session_path == str(good) and settled(window, 4),
+    window.files.open_session_from(str(good))
+    qtbot.waitUntil(lambda: window.files.session_path == str(good) and settled(window, 4),
                     timeout=20_000)
-    window.step(2)
+    window.lab.step(2)
     qtbot.waitUntil(lambda: settled(window, 6), timeout=20_000)
     before = state(window)
     refused: list[str] = []
-    window.session_refused.connect(refused.append)
+    window.files.session_refused.connect(refused.append)
     for k, (kind, (path, word)) in enumerate(files.items(), start=1):
-        window.open_session_from(str(path))
+        window.files.open_session_from(str(path))
         qtbot.waitUntil(lambda k=k: len(refused) == k, timeout=30_000)
         tally.tried(f"gui: session File → Open ({kind})")
         message = refused[-1]
         assert word in message and "unchanged" in message, (kind, message)
         assert len(message) < 1500, (kind, len(message))
         assert state(window) == before, kind
-    window.message_box.close()
+    window.files.message_box.close()
     # The open session's run goes on exactly as a run that was never interrupted.
-    window.step(3)
+    window.lab.step(3)
     qtbot.waitUntil(lambda: settled(window, 9), timeout=20_000)
     trainer.run(5)
     assert (window.shown.record.w_after, window.shown.record.b_after) == trainer.params

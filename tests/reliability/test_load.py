@@ -52,8 +52,8 @@ def storm_changes(controls, rng: random.Random):  # noqa: ANN001, ANN201
 def test_a_storm_of_control_changes_while_running(make_lab, qtbot, mode: str) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(preset="noisy-line", n_points=200, lr=0.01), worker_mode=mode)
     controls = window.controls
-    window.run()
-    qtbot.waitUntil(lambda: window.state == "running", timeout=10_000)
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.state == "running", timeout=10_000)
     rng = random.Random(2026)
     changes = storm_changes(controls, rng)
     app = QApplication.instance()
@@ -72,17 +72,17 @@ def test_a_storm_of_control_changes_while_running(make_lab, qtbot, mode: str) ->
     expected = controls.config()
     assert (expected.lr, expected.loss, expected.reduction, expected.optimizer) == \
         (0.02, "huber", "sum", "momentum")
-    qtbot.waitUntil(lambda: window.config == expected and window.latest is not None
-                    and window.latest.config == expected, timeout=60_000)
+    qtbot.waitUntil(lambda: window.lab.config == expected and window.lab.latest is not None
+                    and window.lab.latest.config == expected, timeout=60_000)
     caught_up_s = time.perf_counter() - t0 - storm_s
-    assert window.state == "running" and not window.banner.isVisible(), window.banner.text()
+    assert window.lab.state == "running" and not window.banner.isVisible(), window.banner.text()
     # Responsive: a pause is answered, and then a step is taken with the last settings.
     t1 = time.perf_counter()
-    window.pause()
-    qtbot.waitUntil(lambda: window.state == "paused" and not window._running, timeout=10_000)
+    window.lab.pause()
+    qtbot.waitUntil(lambda: window.lab.state == "paused" and not window.lab.running, timeout=10_000)
     pause_s = time.perf_counter() - t1
-    step = window.latest.step
-    window.step()
+    step = window.lab.latest.step
+    window.lab.step()
     qtbot.waitUntil(lambda: window.shown is not None and window.shown.step == step + 1
                     and not window.shown.running, timeout=10_000)
     record = window.shown.record
@@ -104,20 +104,20 @@ def test_a_short_soak_keeps_every_step_and_bounded_memory(make_lab, qtbot, mode:
     window = make_lab(LabConfig(preset="noisy-line", n_points=1000, lr=0.01), worker_mode=mode)
 
     def rss() -> tuple[float, float]:
-        pid = getattr(window.worker, "pid", None)
+        pid = getattr(window.lab.worker, "pid", None)
         return soak.rss_mb(), soak.rss_mb(pid) if pid is not None else 0.0
 
-    window.run()
-    qtbot.waitUntil(lambda: window.latest is not None and window.latest.step >= 2_000,
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.latest is not None and window.lab.latest.step >= 2_000,
                     timeout=60_000)
-    (gui0, trainer0), hist0, s0 = rss(), soak.history_mb(window), window.latest.step
+    (gui0, trainer0), hist0, s0 = rss(), soak.history_mb(window), window.lab.latest.step
     t0 = time.perf_counter()
-    qtbot.waitUntil(lambda: window.latest.step >= s0 + steps, timeout=300_000)
+    qtbot.waitUntil(lambda: window.lab.latest.step >= s0 + steps, timeout=300_000)
     seconds = time.perf_counter() - t0
-    window.pause()
-    qtbot.waitUntil(lambda: not window._running and window.latest is not None
-                    and not window.latest.running, timeout=10_000)
-    last = window.latest.step
+    window.lab.pause()
+    qtbot.waitUntil(lambda: not window.lab.running and window.lab.latest is not None
+                    and not window.lab.latest.running, timeout=10_000)
+    last = window.lab.latest.step
     qtbot.waitUntil(lambda: window.history_panel.buffer.size == last, timeout=10_000)
     window.flush_history()
     (gui1, trainer1), hist1 = rss(), soak.history_mb(window)
@@ -130,9 +130,9 @@ def test_a_short_soak_keeps_every_step_and_bounded_memory(make_lab, qtbot, mode:
                (gui1 - gui0) + (trainer1 - trainer0))
     assert beyond < slack_mb, f"the window grew {beyond:.1f} MB beyond its history buffer"
     if mode == "thread":  # the timeline keeps a bounded number of snapshots
-        from gradlab.worker import SNAPSHOT_EVERY, TIMELINE_STEPS
+        from gradlab.views.timeline import SNAPSHOT_EVERY, TIMELINE_STEPS
 
-        assert len(window.worker._snapshots) <= TIMELINE_STEPS // SNAPSHOT_EVERY + 3
+        assert len(window.lab.worker._timeline.snapshots) <= TIMELINE_STEPS // SNAPSHOT_EVERY + 3
     else:
         assert trainer1 - trainer0 < slack_mb + (hist1 - hist0)
 

@@ -55,7 +55,12 @@ class LandscapeCache:
         self.range: tuple[tuple[float, float], tuple[float, float]] | None = None
 
     def invalidate(self) -> None:
+        """Forget everything: a new run frames its own range."""
         self.key = self.grid = self.range = None
+
+    def refresh(self) -> None:
+        """Recompute the grid at the next ``get`` (same range), even for the same inputs."""
+        self.key = None
 
     def request_range(self, w_range: tuple[float, float], b_range: tuple[float, float]) -> None:
         w0, w1 = map(float, w_range)
@@ -68,7 +73,7 @@ class LandscapeCache:
             start = (config.init_w, config.init_b)
             self.range = default_range(dataset.x, dataset.y, [start, (w, b)])
         reduction = "mean" if config.reduction == "none" else config.reduction
-        key = (id(dataset), len(dataset), config.loss, reduction, config.weights, self.range)
+        key = (dataset.token, config.loss, reduction, config.weights, self.range)
         if key == self.key:
             return None
         weights = None if config.weights is None else np.asarray(config.weights)

@@ -1,0 +1,61 @@
+"""The status bar's permanent fields: the run's state, and the step, loss, w, b and speed of the
+update on screen."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from gradlab.i18n import QT_TRANSLATE_NOOP, translate
+from gradlab.ui.text import count, fmt
+
+if TYPE_CHECKING:
+    from gradlab.views.update import Update
+
+#: The run's states as the status bar shows them (RunState values are the English keys).
+STATES = {
+    "loading PyTorch…": QT_TRANSLATE_NOOP("MainWindow", "loading PyTorch…"),
+    "ready": QT_TRANSLATE_NOOP("MainWindow", "ready"),
+    "running": QT_TRANSLATE_NOOP("MainWindow", "running"),
+    "paused": QT_TRANSLATE_NOOP("MainWindow", "paused"),
+    "diverged": QT_TRANSLATE_NOOP("MainWindow", "diverged"),
+    "error": QT_TRANSLATE_NOOP("MainWindow", "error"),
+    "PyTorch failed to load": QT_TRANSLATE_NOOP("MainWindow", "PyTorch failed to load"),
+}
+FIELDS = ("state", "step", "loss", "w", "b", "rate")
+
+
+class StatusFields:
+    """Labels added to ``bar``; ``labels`` by field name."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        self.labels: dict[str, QLabel] = {}
+        for key in FIELDS:
+            label = QLabel()
+            label.setContentsMargins(8, 0, 8, 0)
+            self.labels[key] = label
+            bar.addPermanentWidget(label, 2 if key == "state" else 1)
+
+    def show_state(self, state: str) -> None:
+        state = str(getattr(state, "value", state))
+        text = translate("MainWindow", STATES[state]) if state in STATES else state
+        self.labels["state"].setText(f"<b>{text}</b>")
+
+    def show_update(self, u: Update | None) -> None:
+        s = self.labels
+        if u is None:
+            for key in FIELDS[1:]:
+                s[key].setText("")
+            return
+        r = u.record
+        s["step"].setText(translate("MainWindow", "step <b>{step}</b>").format(
+            step=count(u.step)))
+        s["loss"].setText(translate("MainWindow", "loss <b>{loss}</b>").format(loss=fmt(r.loss)))
+        s["w"].setText(f"w <b>{fmt(r.w_after)}</b>")
+        s["b"].setText(f"b <b>{fmt(r.b_after)}</b>")
+        rate = u.steps_per_second if u.running else 0.0
+        shown = rate and math.isfinite(rate)
+        s["rate"].setText(translate("MainWindow", "<b>{rate}</b> steps/s").format(
+            rate=count(int(round(rate)))) if shown else translate("MainWindow", "— steps/s"))

@@ -1,0 +1,54 @@
+"""The Training tab: the four live panels (fit, per-sample losses, gradient shares, history) in a
+2×2 grid, kept in one list the window iterates over."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from gradlab.ui import theme as th
+from gradlab.ui.fit_panel import FitPanel
+from gradlab.ui.gradient_panel import GradientPanel
+from gradlab.ui.history_panel import HistoryPanel
+from gradlab.ui.loss_panel import LossPanel
+
+if TYPE_CHECKING:
+    from gradlab.views.update import Update
+
+#: name -> panel class, in grid order (row by row)
+PANELS = {"fit": FitPanel, "loss": LossPanel, "gradient": GradientPanel, "history": HistoryPanel}
+
+
+class TrainingPanels(QWidget):
+    """The grid; ``panels`` maps each name of ``PANELS`` to its widget."""
+
+    def __init__(self, theme: th.Theme) -> None:
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setSpacing(4)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.panels: dict[str, QWidget] = {}
+        for i, (name, cls) in enumerate(PANELS.items()):
+            panel = self.panels[name] = cls(theme)
+            panel.setMinimumSize(240, 180)
+            grid.addWidget(panel, i // 2, i % 2)
+        for i in range(2):
+            grid.setRowStretch(i, 1)
+            grid.setColumnStretch(i, 1)
+        self.fit_panel: FitPanel = self.panels["fit"]
+        self.loss_panel: LossPanel = self.panels["loss"]
+        self.gradient_panel: GradientPanel = self.panels["gradient"]
+        self.history_panel: HistoryPanel = self.panels["history"]
+
+    def enlarge(self, name: str | None) -> None:
+        """Show one panel alone (None: all four), e.g. to project it."""
+        for key, panel in self.panels.items():
+            panel.setVisible(name is None or key == name)
+
+    def show_update(self, update: Update) -> None:
+        """The fit, the losses and the gradient for ``update`` (the history draws on its own)."""
+        view = update.view
+        self.fit_panel.show_view(view, update.step, update.record.applied)
+        self.loss_panel.show_view(view)
+        self.gradient_panel.show_view(view)

@@ -1,0 +1,171 @@
+"""A slider with a box to type into: the lab's way of setting a number (a log or linear scale,
+optional "max" and "all" at the top)."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QWidget
+
+from gradlab.i18n import translate
+from gradlab.ui.control_texts import TYPE_HINT, all_word, max_word
+
+
+def _sig(value: float, digits: int = 3) -> float:
+    return float(f"{value:.{digits}g}")
+
+
+class Scale:
+    """Slider positions <-> values, and the text in the value box."""
+
+    def __init__(self, lo: float, hi: float, *, log: bool = False, steps: int = 100,
+                 integer: bool = False, inf_at_top: bool = False, all_at_top: bool = False) -> None:
+        self.lo, self.hi, self.log, self.steps = lo, hi, log, steps
+        self.integer, self.inf_at_top, self.all_at_top = integer, inf_at_top, all_at_top
+
+    @property
+    def top(self) -> int:
+        return self.steps + (1 if self.inf_at_top else 0)
+
+    def value(self, pos: int) -> float:
+        if self.inf_at_top and pos > self.steps:
+            return math.inf
+        t = pos / self.steps
+        if self.log:
+            v = self.lo * (self.hi / self.lo) ** t
+        else:
+            v = self.lo + (self.hi - self.lo) * t
+        if self.integer:
+            return float(min(max(round(v), self.lo), self.hi))
+        return _sig(v) if self.log else round(v, 6)
+
+    def position(self, value: float) -> int:
+        if math.isinf(value):
+            return self.top
+        v = min(max(value, self.lo), self.hi)
+        if self.log:
+            t = math.log(v / self.lo) / math.log(self.hi / self.lo) if self.hi > self.lo else 1.0
+        else:
+            t = (v - self.lo) / (self.hi - self.lo) if self.hi > self.lo else 1.0
+        return int(round(t * self.steps))
+
+    def text(self, value: float) -> str:
+        if math.isinf(value):
+            return max_word()
+        if self.integer:
+            text = f"{int(value):,}"
+            if self.all_at_top and value >= self.hi:
+                return translate("Controls", "all ({n})").format(n=text)
+            return text
+        return f"{value:.4g}"
+
+    def rule(self) -> str:
+        """What may be typed, for the message when something else is."""
+        if self.integer:
+            rule = translate("Controls", "a whole number from {lo} to {hi}").format(
+                lo=f"{int(self.lo):,}", hi=f"{int(self.hi):,}")
+        elif self.log:
+            rule = translate("Controls", "a number greater than 0")
+        else:
+            rule = translate("Controls", "a finite number")
+        if self.inf_at_top:
+            rule = translate("Controls", "{rule} or '{word}'").format(rule=rule, word=max_word())
+        if self.all_at_top:
+            rule = translate("Controls", "{rule} or '{word}'").format(rule=rule, word=all_word())
+        return rule
+
+    def parse(self, text: str) -> float:
+        t = text.strip().lower().replace(",", "").replace("−", "-")
+        if self.inf_at_top and t in ("max", "inf", "∞", "unlimited", max_word().lower()):
+            return math.inf
+        if self.all_at_top and (t.startswith("all") or t.startswith(all_word().lower())):
+            return self.hi
+        value = float(t)
+        if not math.isfinite(value):
+            raise ValueError(text)
+        if self.integer:
+            if value != int(value) or not self.lo <= value <= self.hi:
+                raise ValueError(text)
+        elif self.log and value <= 0:
+            raise ValueError(text)
+        return value
+
+
+class ValueSlider(QWidget):
+    """A slider and a typeable box showing its value."""
+
+    value_changed = Signal(float)
+    #: typed text that is not a value of this control: why (the box shows the old value again)
+    value_refused = Signal(str)
+
+    #: Width of the value box and least width of the slider at text scale 1 (pixels).
+    EDIT_WIDTH = 112
+    SLIDER_WIDTH = 90
+
+    def __init__(self, scale: Scale, value: float, tip: str, whats_this: str = "") -> None:
+        super().__init__()
+        self.scale = scale
+        self._value = value
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, scale.top)
+        self.slider.setMinimumWidth(self.SLIDER_WIDTH)
+        self.edit = QLineEdit()
+        self.edit.setFixedWidth(self.EDIT_WIDTH)
+        self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.slider, 1)
+        lay.addWidget(self.edit)
+        for widget in (self, self.slider, self.edit):
+            widget.setToolTip(tip)
+            widget.setWhatsThis(whats_this)
+        hint = translate("Controls", TYPE_HINT)
+        self.edit.setWhatsThis(f"{whats_this}<p>{hint}</p>")
+        self.slider.valueChanged.connect(self._slid)
+        self.edit.editingFinished.connect(self._typed)
+        self.set_value(value)
+
+    def value(self) -> float:
+        return self._value
+
+    def set_scale_factor(self, factor: float) -> None:
+        """Text size changed: the value box keeps room for its longest value."""
+        self.edit.setFixedWidth(round(self.EDIT_WIDTH * factor))
+        self.slider.setMinimumWidth(round(self.SLIDER_WIDTH * factor))
+
+    def set_value(self, value: float, emit: bool = False) -> None:
+        self._value = value
+        self.slider.blockSignals(True)
+        self.slider.setValue(self.scale.position(value))
+        self.slider.blockSignals(False)
+        self.edit.setText(self.scale.text(value))
+        if emit:
+            self.value_changed.emit(value)
+
+    def set_scale(self, scale: Scale, value: float) -> None:
+        self.scale = scale
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, scale.top)
+        self.slider.blockSignals(False)
+        self.set_value(value)
+
+    def _slid(self, pos: int) -> None:
+        value = self.scale.value(pos)
+        if value != self._value:
+            self.set_value(value, emit=True)
+
+    def _typed(self) -> None:
+        try:
+            value = self.scale.parse(self.edit.text())
+        except ValueError:
+            typed = self.edit.text().strip()
+            self.edit.setText(self.scale.text(self._value))  # refuse, show the current value
+            self.value_refused.emit(translate(
+                "Controls", "{typed!r} is not {rule}; it stays at {value}").format(
+                    typed=typed[:20], rule=self.scale.rule(), value=self.scale.text(self._value)))
+            return
+        if value != self._value:
+            self.set_value(value, emit=True)
+        else:
+            self.edit.setText(self.scale.text(value))
