@@ -6,7 +6,8 @@ of the same settings run alone. A run that diverges stops and says so; the other
 
 An override's learning rate may be relative: ``"lr/N"`` (the main run's lr over the number of
 samples), ``"lr/B"`` (over this run's batch size) or ``"0.98*limit"`` (a multiple of this run's
-stability limit), so a ready-made comparison is data that fits any dataset.
+stability limit), so a ready-made comparison is data that fits any dataset. (*sum with lr/B*
+follows *mean* only when B divides N: mean divides a smaller last batch by its own size.)
 """
 
 from __future__ import annotations
