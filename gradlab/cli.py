@@ -13,6 +13,15 @@ Beyond the trace:
 - ``--export-code FILE`` writes the plain PyTorch script that reproduces the run from its start
   (all steps taken, including a resumed session's earlier ones; a session whose settings changed
   mid-run, or resumed with a new ``--lr``, cannot be replayed and is refused).
+- ``--stability`` prints the Hessian of the reduced loss over (w, b), λ_min, λ_max and the
+  learning-rate limit 2/λ_max (2(1+μ)/λ_max with momentum) for the current settings, and the
+  prediction when lr is above it; with ``--json`` one object ``{"hessian", "lambda_min",
+  "lambda_max", "lr_limit", ...}`` (``lr_limit`` null where no fixed limit applies).
+- ``--compare "reduction=sum,lr=0.0025"`` (up to three times) runs the main run's settings with
+  those changed side by side, from the same start on the same data: per step one JSON object
+  ``{"step": k, "runs": [{"label": ..., <the step fields>}, ...]}`` (the main run first), or a
+  block of lines. A run that diverges stops (``{"label", "diverged", "diverged_at"}`` from then
+  on) and the others go on; the exit status is then 3. Sessions and exported code keep every run.
 - Outputs are written only when the run succeeded: a diverged (3) or unreduced (1) run writes none.
 """
 
@@ -336,21 +345,19 @@ def _write_outputs(args: argparse.Namespace, trainer: Trainer, history: HistoryC
     return EXIT_OK
 
 
-def _comparison(args: argparse.Namespace, session: Session | None) -> Comparison | None:
+def _comparison(args: argparse.Namespace, session: Session | None,
+                config: LabConfig | None, dataset: Dataset | None) -> Comparison | None:
     """The runs side by side that ``--compare`` (or the session) asks for; UsageError otherwise."""
     if not args.compare and (session is None or not session.compare):
         return None
     from gradlab.core.compare import MAX_RUNS, Comparison, from_session, parse_overrides
 
     if session is not None:
-        if args.compare:
-            raise UsageError("argument --compare: cannot be combined with --session (a session "
-                             "carries its own compared runs)")
         return from_session(session)
     if len(args.compare) > MAX_RUNS - 1:
         raise UsageError(f"argument --compare: at most {MAX_RUNS - 1} runs beside the main one, "
                          f"got {len(args.compare)}")
-    config, dataset = config_and_data_from_args(args)
+    assert config is not None and dataset is not None
     try:
         return Comparison(config, dataset, [parse_overrides(text) for text in args.compare])
     except ConfigError as exc:
@@ -411,18 +418,21 @@ def _robust_streams() -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _robust_streams()
-    session = None
+    session = config = dataset = None
     try:
         args = build_parser().parse_args(argv)
         if args.steps is not None and args.steps < 0:
             raise UsageError(f"argument --steps: must be >= 0, got {args.steps}")
         _check_output("--save-session", args.save_session)
         _check_output("--export-code", args.export_code)
+        if args.session and args.compare:
+            raise UsageError("argument --compare: cannot be combined with --session (a session "
+                             "carries its own compared runs)")
         if args.session:
             session = _load_session(args, argv)
         else:
             config, dataset = config_and_data_from_args(args)
-        comparison = _comparison(args, session)
+        comparison = _comparison(args, session, config, dataset)
     except UsageError as exc:
         print(f"gradlab: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
