@@ -275,6 +275,12 @@ class Comparison:
             run.trainer.reset()
             run.diverged_at = None
 
+    def set_params(self, w: float, b: float) -> None:
+        """Move every run to (w, b) (a click on the landscape): all start afresh from there."""
+        for run in self.runs:
+            run.trainer.set_params(w, b)
+            run.diverged_at = None
+
     def step(self) -> list[RunStep]:
         """One step of every run still going (NoReductionError comes from the main run)."""
         out = []

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradlab.core.batches import epoch_batches
+from gradlab.core.batches import epoch_order
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
@@ -151,32 +151,29 @@ def _minimum(x: np.ndarray, y: np.ndarray, v: np.ndarray) -> tuple[float, float]
 
 
 def _batch_hessians(config: LabConfig, dataset: Dataset, epoch: int) -> np.ndarray:
-    """The Hessian of every batch of ``epoch``, shape (K, 2, 2), vectorised over full batches."""
+    """The Hessian of every batch of ``epoch``, shape (K, 2, 2), vectorised over the full batches
+    (the batches of ``batches.epoch_batches``, without a Python object per batch)."""
     n = len(dataset)
     bs = config.effective_batch_size(n)
-    x = dataset.x
     weights = None if config.weights is None else np.asarray(config.weights)
-    batches = epoch_batches(config.seed, epoch, n, bs)
-    full = [bt for bt in batches if bt.size == bs]
+    weighted = config.reduction == "weighted" and weights is not None
+    order = np.arange(n) if bs == n else epoch_order(config.seed, epoch, n)
+    m = n // bs
     out = []
-    if full:
-        idx = np.stack(full)
-        xb = x[idx]
-        if config.reduction == "weighted" and weights is not None:
-            v = weights[idx]
-        else:
-            v = np.broadcast_to(sample_factors(config.reduction, bs, None), idx.shape)
-        with np.errstate(over="ignore", invalid="ignore"):
-            vx = v * xb
-            sums = np.stack([(vx * xb).sum(axis=1), vx.sum(axis=1), v.sum(axis=1)], axis=1)
-        h = np.empty((len(full), 2, 2))
-        h[:, 0, 0], h[:, 0, 1], h[:, 1, 0], h[:, 1, 1] = (sums[:, 0], sums[:, 1], sums[:, 1],
-                                                          sums[:, 2])
-        out.append(_CURVATURE[config.loss] * h)
-    for bt in batches:
-        if bt.size != bs:  # the smaller last batch
-            wb = None if weights is None else weights[bt]
-            out.append(reduced_hessian(x[bt], config.reduction, wb, config.loss)[None])
+    idx = order[:m * bs].reshape(m, bs)
+    xb = dataset.x[idx]
+    v = weights[idx] if weighted else sample_factors(config.reduction, bs, None)[None, :]
+    with np.errstate(over="ignore", invalid="ignore"):
+        vx = v * xb
+        sxx, sx = np.einsum("ij,ij->i", vx, xb), vx.sum(axis=1)
+        s1 = v.sum(axis=1) if weighted else np.full(m, v.sum())
+    h = np.empty((m, 2, 2))
+    h[:, 0, 0], h[:, 0, 1], h[:, 1, 0], h[:, 1, 1] = sxx, sx, sx, s1
+    out.append(_CURVATURE[config.loss] * h)
+    rest = order[m * bs:]
+    if rest.size:  # the smaller last batch
+        wb = None if weights is None else weights[rest]
+        out.append(reduced_hessian(dataset.x[rest], config.reduction, wb, config.loss)[None])
     return np.concatenate(out)
 
 
@@ -235,7 +232,7 @@ def _kind(config: LabConfig, finite: bool, lam_min: float, lam_max: float) -> st
         return KIND_ADAM
     if not finite:
         return KIND_TOO_LARGE
-    if lam_min < 0:
+    if lam_min < -1e-12 * abs(lam_max):  # not rounding: a real downward curve
         return KIND_NO_MINIMUM
     if lam_max <= 0:
         return KIND_FLAT
@@ -290,9 +287,8 @@ def explain(s: Stability) -> Message:
             lo=s.lr_limit_range[0], hi=s.lr_limit_range[1], n=s.batches))
     if s.kind == KIND_HUBER:
         parts.append(Message(QT_TRANSLATE_NOOP(
-            "messages", "Huber is quadratic only where |error| < δ = 1, and this is the limit "
-                        "there; beyond it each step is at most lr·δ·x, so a larger lr keeps "
-                        "jumping across the minimum instead of settling.")))
+            "messages", "That is the quadratic region; beyond it each step is at most lr·δ·x, "
+                        "so a larger lr keeps jumping across the minimum instead of settling.")))
     elif s.reduction == "sum":
         parts.append(Message(QT_TRANSLATE_NOOP(
             "messages", "Under sum λ_max grows with the batch size B, so the limit shrinks as "
@@ -306,6 +302,11 @@ def explain(s: Stability) -> Message:
 
 
 def _limit_sentence(s: Stability) -> Message:
+    if s.kind == KIND_HUBER:
+        return Message(QT_TRANSLATE_NOOP(
+            "messages", "Where every error is below δ = 1, Huber is ½·error² and gradient descent "
+                        "converges exactly when lr < {formula} = {limit:.6g} (λ_max = {lam:.6g})."),
+            formula=_formula(s.momentum), limit=s.lr_limit, lam=s.lambda_max)
     if s.momentum:
         return Message(QT_TRANSLATE_NOOP(
             "messages", "With momentum μ = {mu:g} (heavy ball) gradient descent converges "

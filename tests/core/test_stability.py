@@ -90,7 +90,12 @@ def test_kinds_without_a_fixed_limit_say_why():
     assert "scales each step itself" in adam.explanation
     huber = stability(LabConfig(loss="huber"), SEED)  # ½r² there: half MSE's curvature
     assert huber.kind == KIND_HUBER and huber.hessian == ((7.5, 2.5), (2.5, 1.0))
-    assert "quadratic" in huber.explanation and "Huber's quadratic region" in prediction(huber, 1)
+    assert "quadratic region" in huber.explanation
+    assert "Huber's quadratic region" in prediction(huber, 1)
+    xt = torch.tensor(SEED.x)  # at w = 2, b = 0 every error is 0: inside the quadratic region
+    autograd = torch.autograd.functional.hessian(lambda p: torch.nn.functional.huber_loss(
+        p[0] * xt + p[1], torch.tensor(SEED.y)), torch.tensor([2.0, 0.0], dtype=torch.float64))
+    np.testing.assert_allclose(autograd.numpy(), np.array(huber.hessian), rtol=1e-12)
     neg = stability(LabConfig(reduction="weighted", weights=(1.0, -5.0, 1.0, 1.0)), SEED)
     assert neg.kind == KIND_NO_MINIMUM and neg.lr_limit is None and neg.minimum is None
 
