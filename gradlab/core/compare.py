@@ -227,12 +227,10 @@ class CompareRun:
 
     def saved(self) -> dict[str, Any]:
         """What a session keeps of a compared run: its overrides, state and fate."""
-        out = {"overrides": {k: list(v) if isinstance(v, tuple) else v
-                             for k, v in self.spec.items()},
-               "state": self.trainer.state_dict()}
-        if self.diverged is not None:
-            out["diverged"] = str(self.diverged)
-        return out
+        from gradlab.core.session import SavedRun
+
+        return SavedRun(self.spec, self.config, self.trainer.state_dict(),
+                        self.diverged).to_json_dict()
 
 
 class Comparison:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -71,7 +72,8 @@ class Stability:
         return self.batches > 1
 
     def to_json_dict(self) -> dict:
-        return {
+        """Strict JSON: a value beyond float64 (kind ``too_large``) is null."""
+        return _finite_only({
             "hessian": [list(row) for row in self.hessian],
             "lambda_min": self.lambda_min,
             "lambda_max": self.lambda_max,
@@ -86,7 +88,17 @@ class Stability:
             "lambda_max_range": list(self.lambda_max_range),
             "lr_limit_range": None if self.lr_limit_range is None else list(self.lr_limit_range),
             "minimum": None if self.minimum is None else list(self.minimum),
-        }
+        })
+
+
+def _finite_only(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite_only(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_finite_only(v) for v in obj]
+    return obj
 
 
 # ---- the maths ---------------------------------------------------------------------------------
@@ -118,7 +130,7 @@ def _eigenvalues(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     a, b, c = h[..., 0, 0], h[..., 0, 1], h[..., 1, 1]
     with np.errstate(over="ignore", invalid="ignore"):
         mid, rad = (a + c) / 2, np.hypot((a - c) / 2, b)
-    return mid - rad, mid + rad
+        return mid - rad, mid + rad
 
 
 def _eigenvectors(h: np.ndarray) -> Matrix:

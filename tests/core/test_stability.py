@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -122,6 +123,13 @@ def test_minibatch_limits_cover_the_trainers_batches():
     assert "steepest of the epoch's 8 batches" in prediction(s, 1.05 * s.lr_limit)
 
 
+def test_data_beyond_float64_give_strict_json():
+    huge = Dataset(np.array([1e200, 2e200]), np.array([0.0, 1.0]))
+    s = stability(LabConfig(preset="csv"), huge)
+    assert s.kind == "too_large" and s.lr_limit is None
+    json.dumps(s.to_json_dict(), allow_nan=False)
+
+
 def test_eigen_errors_shrink_by_one_minus_lr_lambda_each_step():
     cfg = LabConfig(lr=0.12)  # just above 0.119756: the fast direction flips and grows
     s = stability(cfg, SEED)
@@ -189,6 +197,26 @@ def test_lambda_max_equals_eigvalsh_of_autogradss_hessian(problem, reduction):
     lam = np.linalg.eigvalsh(h)
     assert s.lambda_max == pytest.approx(lam[-1], rel=1e-9, abs=1e-9 * scale)
     assert s.lambda_min == pytest.approx(lam[0], rel=1e-9, abs=1e-9 * scale)
+
+
+@settings(max_examples=15, deadline=None)
+@given(problems(positive=True), st.integers(1, 12), st.integers(0, 3),
+       st.sampled_from(["mean", "sum", "weighted"]))
+def test_minibatch_range_is_over_autogradss_batch_hessians(problem, batch_size, epoch, reduction):
+    x, y, v = problem
+    assume(batch_size < x.size)
+    cfg = LabConfig(preset="csv", reduction=reduction, batch_size=batch_size, seed=epoch,
+                    weights=tuple(v.tolist()) if reduction == "weighted" else None)
+    s = stability(cfg, Dataset(x, y), epoch=epoch)
+    batches = epoch_batches(epoch, epoch, x.size, batch_size)
+    lams = [np.linalg.eigvalsh(autograd_hessian(x[i], y[i], reduction, v[i]))[-1]
+            for i in batches]
+    assert s.batches == len(batches)
+    top = max(lams)
+    positive = [lam for lam in lams if lam > 0]
+    if positive:
+        assert s.lambda_max_range == pytest.approx((min(positive), top), rel=1e-9,
+                                                   abs=1e-9 * top)
 
 
 CASES = {"mean": {}, "sum": {"reduction": "sum"}, "weighted": {"reduction": "weighted"},
