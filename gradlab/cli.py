@@ -209,8 +209,8 @@ def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
             print(exc.explanation, file=err)
             return EXIT_NO_REDUCTION, history
         if record.diverged:
-            print(f"diverged at step {record.step}: {record.diverged} — lower the learning rate "
-                  f"(lr = {trainer.config.lr:g})", file=err)
+            print(f"diverged at step {record.step}: {record.diverged}{_predicted(trainer)} — "
+                  f"lower the learning rate (lr = {trainer.config.lr:g})", file=err)
             return EXIT_DIVERGED, history
         history.append(HistoryChunk.from_record(record))
         if as_json:
@@ -220,6 +220,14 @@ def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
                   f"grad_b {_fmt(record.grad_b)}  ->  w {_fmt(record.w_after)}  "
                   f"b {_fmt(record.b_after)}", file=out)
     return EXIT_OK, history
+
+
+def _predicted(trainer: Trainer) -> str:
+    """", as predicted (lr 0.05 > 2/λ_max = 0.0299 under sum: ...)" when the limit foresaw it."""
+    from gradlab.core.stability import prediction, stability
+
+    said = prediction(stability(trainer.config, trainer.dataset, trainer.epoch), trainer.config.lr)
+    return "" if said is None else f", as predicted ({said})"
 
 
 def run_trace(config: LabConfig, dataset: Dataset, steps: int, as_json: bool,
@@ -392,8 +400,9 @@ def _compare_trace(comparison: Comparison, steps: int, as_json: bool, out: TextI
         k = max(r.record.step for r in results if r.record is not None)
         for r in results:
             if r.record is not None and r.record.diverged is not None:
-                print(f"run {r.index + 1} ({r.label}) diverged at step {k}: {r.diverged} — it "
-                      "stops, the others go on", file=err)
+                print(f"run {r.index + 1} ({r.label}) diverged at step {k}: {r.diverged}"
+                      f"{_predicted(comparison.runs[r.index].trainer)} — it stops, the others "
+                      "go on", file=err)
         if results[0].record is not None and results[0].record.diverged is None:
             history.append(HistoryChunk.from_record(results[0].record))
         if as_json:

@@ -134,7 +134,9 @@ def test_a_diverging_compared_run_stops_and_the_main_run_goes_on(ran):
                                                     for a in alone]
     assert steps[k - 1]["runs"][1] == {"label": "sum, lr 0.05", "diverged": "loss became inf",
                                        "diverged_at": k} == steps[-1]["runs"][1]
-    assert f"run 2 (sum, lr 0.05) diverged at step {k}" in proc.stderr
+    assert (f"run 2 (sum, lr 0.05) diverged at step {k}: loss became inf, as predicted (lr 0.05 "
+            "> 2/λ_max = 0.0299 under sum: this run will diverge) — it stops" in proc.stderr)
+    assert "as predicted (lr 0.05 > 2/λ_max = 0.0299 under sum" in solo.stderr
 
 
 def test_sum_with_lr_over_n_follows_mean(ran):

@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +25,9 @@ from gradlab.core.data import Dataset
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 from gradlab.core.records import HistoryChunk, StepRecord
 from gradlab.core.trainer import Trainer
+
+if TYPE_CHECKING:
+    from gradlab.core.stability import Stability
 
 #: The main run and up to three more.
 MAX_RUNS = 4
@@ -272,6 +275,12 @@ class Comparison:
         for run in self.runs:
             run.trainer.reset()
             run.diverged_at = None
+
+    def stabilities(self) -> list[Stability]:
+        """Each run's learning-rate limit (core/stability.py), for its current epoch."""
+        from gradlab.core.stability import stability
+
+        return [stability(r.config, self.dataset, r.trainer.epoch) for r in self.runs]
 
     def set_params(self, w: float, b: float) -> None:
         """Move every run to (w, b) (a click on the landscape): all start afresh from there."""

@@ -85,6 +85,7 @@ def test_a_diverging_run_stops_and_the_others_go_on():
         "label": above.label, "diverged": str(above.diverged), "diverged_at": k}
     assert results[-1][0].record.step == 5000 and cmp.active
     assert abs(below.trainer.params[0] - 2.0) < 1e-6  # converged to w* = 2
+    assert [s.lr_limit for s in cmp.stabilities()] == [limit, limit]
 
 
 def test_ready_made_comparisons_apply_to_the_noisy_line():
