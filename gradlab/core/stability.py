@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -256,8 +256,6 @@ def _formula(mu: float) -> str:
 
 
 def _with_explanation(s: Stability) -> Stability:
-    from dataclasses import replace
-
     return replace(s, explanation=explain(s))
 
 
