@@ -13,6 +13,15 @@ Beyond the trace:
 - ``--export-code FILE`` writes the plain PyTorch script that reproduces the run from its start
   (all steps taken, including a resumed session's earlier ones; a session whose settings changed
   mid-run, or resumed with a new ``--lr``, cannot be replayed and is refused).
+- ``--stability`` prints the Hessian of the reduced loss over (w, b), λ_min, λ_max and the
+  learning-rate limit 2/λ_max (2(1+μ)/λ_max with momentum) for the current settings, and the
+  prediction when lr is above it; with ``--json`` one object ``{"hessian", "lambda_min",
+  "lambda_max", "lr_limit", ...}`` (``lr_limit`` null where no fixed limit applies).
+- ``--compare "reduction=sum,lr=0.0025"`` (up to three times) runs the main run's settings with
+  those changed side by side, from the same start on the same data: per step one JSON object
+  ``{"step": k, "runs": [{"label": ..., <the step fields>}, ...]}`` (the main run first), or a
+  block of lines. A run that diverges stops (``{"label", "diverged", "diverged_at"}`` from then
+  on) and the others go on; the exit status is then 3. Sessions and exported code keep every run.
 - Outputs are written only when the run succeeded: a diverged (3) or unreduced (1) run writes none.
 """
 
@@ -31,6 +40,7 @@ from gradlab.core.data import DataError, Dataset, dataset_for, read_csv
 from gradlab.core.records import HistoryChunk
 
 if TYPE_CHECKING:
+    from gradlab.core.compare import Comparison, RunStep
     from gradlab.core.session import Session
     from gradlab.core.trainer import Trainer
 
@@ -152,10 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
     g = parser.add_argument_group("explain, sessions and code")
     g.add_argument("--explain", action="store_true",
                    help="print the chain rule of the next step, by hand and by autograd")
+    g.add_argument("--stability", action="store_true",
+                   help="print the Hessian of the reduced loss, its eigenvalues and the "
+                        "learning-rate limit 2/λ_max")
     g.add_argument("--session", metavar="FILE", help="resume from a saved session")
     g.add_argument("--save-session", metavar="FILE", help="save the session after the steps")
     g.add_argument("--export-code", metavar="FILE",
                    help="write the plain PyTorch script that reproduces the run")
+    g.add_argument("--compare", action="append", metavar="KEY=VALUE,...",
+                   help="also run the main run's settings with these changed, side by side "
+                        "(e.g. reduction=sum,lr=0.0025; lr may be lr/N, lr/B or 0.98*limit); "
+                        "up to three times")
     return parser
 
 
@@ -204,8 +221,8 @@ def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
             print(exc.explanation, file=err)
             return EXIT_NO_REDUCTION, history
         if record.diverged:
-            print(f"diverged at step {record.step}: {record.diverged} — lower the learning rate "
-                  f"(lr = {trainer.config.lr:g})", file=err)
+            print(f"diverged at step {record.step}: {record.diverged}{_predicted(trainer)} — "
+                  f"lower the learning rate (lr = {trainer.config.lr:g})", file=err)
             return EXIT_DIVERGED, history
         history.append(HistoryChunk.from_record(record))
         if as_json:
@@ -215,6 +232,14 @@ def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
                   f"grad_b {_fmt(record.grad_b)}  ->  w {_fmt(record.w_after)}  "
                   f"b {_fmt(record.b_after)}", file=out)
     return EXIT_OK, history
+
+
+def _predicted(trainer: Trainer) -> str:
+    """", as predicted (lr 0.05 > 2/λ_max = 0.0299 under sum: ...)" when the limit foresaw it."""
+    from gradlab.core.stability import prediction, stability
+
+    said = prediction(stability(trainer.config, trainer.dataset, trainer.epoch), trainer.config.lr)
+    return "" if said is None else f", as predicted ({said})"
 
 
 def _explain(trainer: Trainer, as_json: bool, out: TextIO) -> int:
@@ -229,6 +254,35 @@ def _explain(trainer: Trainer, as_json: bool, out: TextIO) -> int:
     else:
         print(format_chain_rule(cr, optimizer=cfg.optimizer), file=out)
     return EXIT_NO_REDUCTION if cfg.reduction == "none" else EXIT_OK
+
+
+def _stability(trainer: Trainer, as_json: bool, out: TextIO) -> int:
+    """The learning-rate limit for the current settings (with minibatches: over the batches of
+    the current epoch)."""
+    from gradlab.core.stability import KIND_NONE, prediction, stability
+
+    cfg = trainer.config
+    s = stability(cfg, trainer.dataset, epoch=trainer.epoch)
+    said = prediction(s, cfg.lr)
+    if as_json:
+        print(json.dumps({**s.to_json_dict(), "lr": cfg.lr,
+                          "prediction": None if said is None else str(said)}), file=out)
+    else:
+        (a, b), (c, d) = s.hessian
+        where = (f"the steepest of the epoch's {s.batches} batches of {s.batch_size}"
+                 if s.per_batch else f"all {s.batch_size} samples")
+        print(f"Hessian of the {cfg.reduction} {cfg.loss} loss over (w, b), {where}:", file=out)
+        print(f"  [[{_fmt(a)}, {_fmt(b)}],\n   [{_fmt(c)}, {_fmt(d)}]]", file=out)
+        print(f"λ_min = {_fmt(s.lambda_min)}, λ_max = {_fmt(s.lambda_max)}", file=out)
+        if s.lr_limit is None:
+            print("lr limit: none", file=out)
+        else:
+            formula = "2/λ_max" if s.momentum == 0 else "2(1+μ)/λ_max"
+            print(f"lr limit {formula} = {_fmt(s.lr_limit)}", file=out)
+        print(s.explanation, file=out)
+        if said is not None:
+            print(said, file=out)
+    return EXIT_NO_REDUCTION if s.kind == KIND_NONE else EXIT_OK
 
 
 def _load_session(args: argparse.Namespace, argv: list[str]) -> Session:
@@ -258,31 +312,41 @@ def _check_replayable(session: Session, lr_changed: bool) -> None:
     """A script replays a run from its start; refuse a session that its settings do not explain."""
     from gradlab.core.trainer import Trainer
 
-    if not lr_changed:
-        replay = Trainer(session.config, session.dataset)
-        if session.step:
-            replay.run(session.step)
-        if json.dumps(replay.state_dict()) == json.dumps(dict(session.state)):
-            return
+    runs = [(session.config, session.state), *((r.config, r.state) for r in session.compare)]
+    replayed = 0
+    for config, state in runs if not lr_changed else ():
+        replay = Trainer(config, session.dataset)
+        if state["step"]:
+            replay.run(state["step"])
+        replayed += json.dumps(replay.state_dict()) == json.dumps(dict(state))
+    if replayed == len(runs):
+        return
     raise UsageError(
         "argument --export-code: this session cannot be replayed from its settings (they or the "
         "parameters changed during the run); export the code from a fresh run instead"
     )
 
 
-def _write_outputs(args: argparse.Namespace, trainer: Trainer, history: HistoryChunk) -> int:
-    from gradlab.core.codegen import generate_script
+def _write_outputs(args: argparse.Namespace, trainer: Trainer, history: HistoryChunk,
+                   comparison: Comparison | None = None) -> int:
+    from gradlab.core.codegen import generate_comparison_script, generate_script
     from gradlab.core.session import SessionError, save_session
 
+    others = comparison.runs[1:] if comparison is not None else []
     if args.save_session:
         try:
             save_session(args.save_session, trainer.config, trainer.dataset, trainer.state_dict(),
-                         history)
+                         history, [run.saved() for run in others])
         except SessionError as exc:
             print(f"gradlab: error: argument --save-session: {exc}", file=sys.stderr)
             return EXIT_USAGE
     if args.export_code:
-        script = generate_script(trainer.config, trainer.dataset, trainer.step_count)
+        if comparison is None:
+            script = generate_script(trainer.config, trainer.dataset, trainer.step_count)
+        else:  # a run that diverged stops at its last finite step, as the lab does
+            script = generate_comparison_script(
+                [(run.label, run.config, run.trainer.step_count - (run.diverged is not None))
+                 for run in comparison.runs], trainer.dataset)
         try:
             with open(args.export_code, "w", encoding="utf-8", newline="\n") as f:
                 f.write(script)
@@ -291,6 +355,66 @@ def _write_outputs(args: argparse.Namespace, trainer: Trainer, history: HistoryC
                   f"{exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
     return EXIT_OK
+
+
+def _comparison(args: argparse.Namespace, session: Session | None,
+                config: LabConfig | None, dataset: Dataset | None) -> Comparison | None:
+    """The runs side by side that ``--compare`` (or the session) asks for; UsageError otherwise."""
+    if not args.compare and (session is None or not session.compare):
+        return None
+    from gradlab.core.compare import MAX_RUNS, Comparison, from_session, parse_overrides
+
+    if session is not None:
+        return from_session(session)
+    if len(args.compare) > MAX_RUNS - 1:
+        raise UsageError(f"argument --compare: at most {MAX_RUNS - 1} runs beside the main one, "
+                         f"got {len(args.compare)}")
+    assert config is not None and dataset is not None
+    try:
+        return Comparison(config, dataset, [parse_overrides(text) for text in args.compare])
+    except ConfigError as exc:
+        raise UsageError(f"argument --compare: {exc}") from None
+
+
+def _run_text(r: RunStep) -> str:
+    rec = r.record
+    if rec is None or rec.diverged is not None:
+        return f"{r.label}: diverged at step {r.diverged_at}: {r.diverged} (stopped)"
+    return (f"{r.label}: loss {_fmt(rec.loss)}  grad_w {_fmt(rec.grad_w)}  "
+            f"grad_b {_fmt(rec.grad_b)}  ->  w {_fmt(rec.w_after)}  b {_fmt(rec.b_after)}")
+
+
+def _compare_trace(comparison: Comparison, steps: int, as_json: bool, out: TextIO, err: TextIO
+                   ) -> tuple[int, list[HistoryChunk]]:
+    """Step every run in lockstep, printing one JSON object (or a block of lines) per step; a run
+    that diverges stops and says so, the others go on. Returns (exit status: 3 if any run
+    diverged, the main run's history)."""
+    from gradlab.core.trainer import NoReductionError
+
+    history: list[HistoryChunk] = []
+    for _ in range(steps):
+        if not comparison.active:
+            break
+        try:
+            results = comparison.step()
+        except NoReductionError as exc:
+            print(f"PyTorch: RuntimeError: {exc.torch_message}", file=err)
+            print(exc.explanation, file=err)
+            return EXIT_NO_REDUCTION, history
+        k = max(r.record.step for r in results if r.record is not None)
+        for r in results:
+            if r.record is not None and r.record.diverged is not None:
+                print(f"run {r.index + 1} ({r.label}) diverged at step {k}: {r.diverged}"
+                      f"{_predicted(comparison.runs[r.index].trainer)} — it stops, the others "
+                      "go on", file=err)
+        if results[0].record is not None and results[0].record.diverged is None:
+            history.append(HistoryChunk.from_record(results[0].record))
+        if as_json:
+            print(json.dumps({"step": k, "runs": [r.to_json_dict() for r in results]}), file=out)
+        else:
+            print(f"step {k}:\n" + "\n".join("  " + _run_text(r) for r in results), file=out)
+    diverged = any(run.diverged is not None for run in comparison.runs)
+    return (EXIT_DIVERGED if diverged else EXIT_OK), history
 
 
 def _robust_streams() -> None:
@@ -307,34 +431,46 @@ def _robust_streams() -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _robust_streams()
-    session = None
+    session = config = dataset = None
     try:
         args = build_parser().parse_args(argv)
         if args.steps is not None and args.steps < 0:
             raise UsageError(f"argument --steps: must be >= 0, got {args.steps}")
         _check_output("--save-session", args.save_session)
         _check_output("--export-code", args.export_code)
+        if args.session and args.compare:
+            raise UsageError("argument --compare: cannot be combined with --session (a session "
+                             "carries its own compared runs)")
         if args.session:
             session = _load_session(args, argv)
         else:
             config, dataset = config_and_data_from_args(args)
+        comparison = _comparison(args, session, config, dataset)
     except UsageError as exc:
         print(f"gradlab: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     from gradlab.core.trainer import Trainer
 
-    if session is not None:
+    earlier = [session.history] if session is not None and session.history is not None else []
+    if comparison is not None:
+        trainer = comparison.main.trainer
+    elif session is not None:
         trainer = session.make_trainer()
-        earlier = [session.history] if session.history is not None else []
     else:
         trainer = Trainer(config, dataset)
-        earlier = []
-    steps = args.steps if args.steps is not None else (0 if args.explain else 1)
-    code, history = _trace(trainer, steps, args.json, sys.stdout, sys.stderr)
+    steps = args.steps if args.steps is not None else (0 if args.explain or args.stability else 1)
+    if comparison is not None:
+        code, history = _compare_trace(comparison, steps, args.json, sys.stdout, sys.stderr)
+    else:
+        code, history = _trace(trainer, steps, args.json, sys.stdout, sys.stderr)
     if code != EXIT_OK:
         return code
     if args.explain:
         code = _explain(trainer, args.json, sys.stdout)
         if code != EXIT_OK:
             return code
-    return _write_outputs(args, trainer, HistoryChunk.concat(earlier + history))
+    if args.stability:
+        code = _stability(trainer, args.json, sys.stdout)
+        if code != EXIT_OK:
+            return code
+    return _write_outputs(args, trainer, HistoryChunk.concat(earlier + history), comparison)

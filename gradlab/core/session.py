@@ -14,7 +14,7 @@ import math
 import os
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,8 @@ MAX_SAMPLES = MAX_ROWS
 _FLOAT_MAX = 1.7976931348623157e308
 
 _TOP_KEYS = {"format", "version", "config", "dataset", "state"}
+#: Optional top-level keys: a file without them (an older one) loads as before.
+_OPTIONAL_KEYS = {"history", "compare"}
 _STATE_KEYS = {"step", "epoch", "position", "w", "b", "optimizer"}
 
 
@@ -55,13 +57,43 @@ class SessionError(ValueError):
 
 
 @dataclass(frozen=True, eq=False)
+class SavedRun:
+    """A compared run kept in a session (see core/compare.py): its overrides of the main run's
+    settings, the config they give, its ``Trainer.state_dict()`` and why it stopped, if it did."""
+
+    overrides: Mapping[str, Any]
+    config: LabConfig
+    state: Mapping[str, Any]
+    diverged: str | None = None
+
+    def make_trainer(self, dataset: Dataset) -> Trainer:
+        from gradlab.core.trainer import Trainer
+
+        trainer = Trainer(self.config, dataset)
+        trainer.load_state_dict(copy.deepcopy(dict(self.state)))
+        trainer.diverged = self.diverged
+        return trainer
+
+    def to_json_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "overrides": {k: list(v) if isinstance(v, tuple) else v
+                          for k, v in self.overrides.items()},
+            "state": dict(self.state)}
+        if self.diverged is not None:
+            out["diverged"] = str(self.diverged)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
 class Session:
-    """A fully validated session. ``state`` is a ``Trainer.state_dict()``."""
+    """A fully validated session. ``state`` is a ``Trainer.state_dict()``; ``compare`` holds the
+    runs compared side by side with the main one (none in older files)."""
 
     config: LabConfig
     dataset: Dataset
     state: Mapping[str, Any]
     history: HistoryChunk | None = None
+    compare: tuple[SavedRun, ...] = ()
 
     @property
     def step(self) -> int:
@@ -99,8 +131,10 @@ def _history_dict(history: HistoryChunk | Mapping[str, Any]) -> dict[str, list]:
 def session_dict(
     config: LabConfig, dataset: Dataset, trainer_state: Mapping[str, Any],
     history: HistoryChunk | Mapping[str, Any] | None = None,
+    compare: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The JSON-able session object (what ``save_session`` writes)."""
+    """The JSON-able session object (what ``save_session`` writes). ``compare``: each compared
+    run's ``{"overrides": ..., "state": ..., "diverged"?: ...}`` (``CompareRun.saved()``)."""
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -110,6 +144,8 @@ def session_dict(
     }
     if history is not None:
         doc["history"] = _history_dict(history)
+    if compare:
+        doc["compare"] = [dict(run) for run in compare]
     return doc
 
 
@@ -127,13 +163,14 @@ def _fit_history(doc: dict[str, Any], size: int) -> tuple[dict[str, list], str]:
 def save_session(
     path: str | os.PathLike[str], config: LabConfig, dataset: Dataset,
     trainer_state: Mapping[str, Any], history: HistoryChunk | Mapping[str, Any] | None = None,
+    compare: Sequence[Mapping[str, Any]] = (),
 ) -> None:
     """Write the session atomically (a crash never leaves a half-written file behind).
 
     Raises SessionError if the state is not JSON-able or the file cannot be written.
     """
     try:
-        doc = session_dict(config, dataset, trainer_state, history)
+        doc = session_dict(config, dataset, trainer_state, history, compare)
         text = json.dumps(doc, allow_nan=False)
         if len(text) >= MAX_BYTES and "history" in doc:
             # A long run's history can make a file too large to load back: keep its newest steps.
@@ -302,7 +339,7 @@ def parse_session(text: str) -> Session:
         raise SessionError(Message(QT_TRANSLATE_NOOP(
             "messages", "{value!r} is not supported (this gradlab reads version {version})"),
             value=version, version=VERSION), "version")
-    _keys(doc, "session", _TOP_KEYS, {"history"})
+    _keys(doc, "session", _TOP_KEYS, _OPTIONAL_KEYS)
 
     cfg = _keys(doc["config"], "config", {f for f in LabConfig.__dataclass_fields__})
     try:
@@ -330,16 +367,54 @@ def parse_session(text: str) -> Session:
 
     state = _keys(doc["state"], "state", _STATE_KEYS)
     history = _history(doc["history"]) if "history" in doc else None
-    session = Session(config, dataset, state, history)
+    compare = _compare(doc["compare"], config, dataset) if "compare" in doc else ()
+    session = Session(config, dataset, state, history, compare)
+    _loads(session.make_trainer, "")  # the final check: the state really loads into a trainer
+    return session
+
+
+def _loads(make: Callable[[], Any], where: str) -> None:
+    """Run ``make`` (build a trainer from a file's state); its complaint names the field."""
     try:
-        session.make_trainer()  # the final check: the state really loads into a trainer
+        make()
     except Exception as exc:  # noqa: BLE001 - whatever a file does to torch is the file's fault
         msg = str(exc)
         field, _, reason = msg.partition(" ")
         if field.startswith("state"):
-            raise SessionError(reason.lstrip(": "), field.rstrip(":")) from None
-        raise SessionError(msg, "state") from None
-    return session
+            raise SessionError(reason.lstrip(": "), where + field.rstrip(":")) from None
+        raise SessionError(msg, where + "state") from None
+
+
+def _compare(obj: Any, config: LabConfig, dataset: Dataset) -> tuple[SavedRun, ...]:
+    """The compared runs of a session, each checked as fully as the main run."""
+    from gradlab.core.compare import MAX_RUNS, check_overrides, resolve
+
+    if not isinstance(obj, list):
+        raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "must be a list, got {kind}"),
+                                   kind=_kind(obj)), "compare")
+    if len(obj) > MAX_RUNS - 1:
+        raise SessionError(Message(QT_TRANSLATE_NOOP(
+            "messages", "has {n} runs; at most {limit} runs are compared with the main one"),
+            n=len(obj), limit=MAX_RUNS - 1), "compare")
+    runs = []
+    for k, item in enumerate(obj):
+        where = f"compare[{k}]"
+        entry = _keys(item, where, {"overrides", "state"}, {"diverged"})
+        try:
+            spec = check_overrides(entry["overrides"])
+            run_config = resolve(config, dataset, spec)
+        except ConfigError as exc:
+            field = "" if exc.field == "compare" else f".{exc.field}"
+            raise SessionError(exc.reason, f"{where}.overrides{field}") from None
+        diverged = entry.get("diverged")
+        if diverged is not None and not isinstance(diverged, str):
+            raise SessionError(Message(QT_TRANSLATE_NOOP("messages", "must be text, got {kind}"),
+                                       kind=_kind(diverged)), f"{where}.diverged")
+        state = _keys(entry["state"], f"{where}.state", _STATE_KEYS)
+        run = SavedRun(spec, run_config, state, diverged)
+        _loads(lambda run=run: run.make_trainer(dataset), f"{where}.")
+        runs.append(run)
+    return tuple(runs)
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:

@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 import torch.optim.optimizer as _optim
 
+from gradlab.core.batches import epoch_order
 from gradlab.core.config import HUBER_DELTA, ConfigError, LabConfig, needs_reset
 from gradlab.core.data import Dataset
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
@@ -132,11 +133,6 @@ def reduce_and_backward(per: torch.Tensor, reduction: str, v: torch.Tensor | Non
             raise NoReductionError(str(exc), int(per.numel())) from None
         total = per.sum()  # one element: backward() treated it as the scalar it holds
     return total.detach()
-
-
-def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
-    """The seeded shuffle of epoch ``epoch``: the same (seed, epoch) always gives the same order."""
-    return np.random.default_rng([seed, epoch]).permutation(n)
 
 
 @dataclass
