@@ -16,12 +16,16 @@ Nothing is recomputed aside: a value that PyTorch did not produce is not shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from gradlab.core.explain import GraphNode, graph_nodes
 from gradlab.core.trainer import DTYPE, NoReductionError, per_sample_loss, reduce_and_backward
+
+if TYPE_CHECKING:
+    from gradlab.core.phases import StepPhases
 
 #: Vectors longer than this are shown as their first entries and "…".
 ELIDE_AFTER = 4
@@ -193,3 +197,12 @@ def _node(base: GraphNode, value: torch.Tensor | None, g_in: torch.Tensor | None
         grad_in_text="" if grad_in is None else elide(grad_in),
         grad_out=tuple(_frozen(g) for g in g_out), ran=ran,
     )
+
+
+def graph_of_phases(sp: StepPhases, backward: bool = True) -> ValuedGraph:
+    """The valued graph of the step ``sp`` shows: its batch, parameters before the step, loss,
+    reduction and (for 'weighted') the v its backward received. ``backward`` False is the graph
+    as it stands during the forward, losses and reduce phases (leaves' .grad None)."""
+    v = sp.weight if sp.reduction == "weighted" else None
+    return valued_graph(sp.x, sp.y, sp.w_before, sp.b_before, sp.loss_name, sp.reduction,
+                        weights=v, backward=backward)

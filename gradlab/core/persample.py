@@ -225,7 +225,9 @@ def _reduction_vector(reduction: str, batch_size: int, v: torch.Tensor | None) -
 class Clipping:
     """Per-sample clipping (DP-SGD's order) next to clipping the reduced gradient.
 
-    Rows are in batch order. ``share_*`` is each sample's term ∂L/∂lᵢ · rowᵢ of the reduced
+    Rows are in batch order, or the ``row_limit`` rows of largest norm, largest first
+    (``sorted_by_norm``), as in PerSampleGrads; the sums cover the whole batch of ``batch_size``.
+    ``share_*`` is each sample's term ∂L/∂lᵢ · rowᵢ of the reduced
     gradient; the reduced gradient is the sum of the shares. Per-sample: each row is scaled to
     norm at most ``max_norm`` (rowᵢ / max(1, ‖rowᵢ‖/C)), then reduced, so only large rows shrink.
     Reduce-then-clip: ``clip_grad_norm_`` scales the whole reduced gradient (every share by the
@@ -235,6 +237,8 @@ class Clipping:
     loss_name: str
     reduction: str
     max_norm: float
+    batch_size: int
+    sorted_by_norm: bool
     index: np.ndarray
     grad_w: np.ndarray  # ∂lᵢ/∂w, unclipped
     grad_b: np.ndarray
@@ -263,10 +267,11 @@ class Clipping:
 def clip_per_sample(
     x: np.ndarray, y: np.ndarray, index: np.ndarray, w: float, b: float, loss: str,
     reduction: str, max_norm: float,
-    weights: Weights = None,
+    weights: Weights = None, row_limit: int | None = None,
 ) -> Clipping:
     """Clip every row to ``max_norm`` then reduce, next to ``clip_grad_norm_`` on the reduced one.
 
+    ``row_limit`` caps the rows returned (largest norms first); None returns every row.
     Raises ValueError for a ``max_norm`` that is not a positive finite number, and
     NoReductionError for 'none' with more than one sample (there is no reduced gradient).
     """
@@ -289,12 +294,21 @@ def clip_per_sample(
     cw, cb = gw * scale, gb * scale
     dL_dl = _reduction_vector(reduction, index.size, v)
     share_w, share_b = dL_dl * cw, dL_dl * cb
+    per_w, per_b = float(share_w.sum()), float(share_b.sum())
+    keep = _largest_first(norm.numpy(), row_limit)
+    cols = [gw, gb, norm, dL_dl, scale, cw, cb, share_w, share_b]
+    if keep is not None:
+        t = torch.from_numpy(keep)
+        cols, index_shown = [c[t] for c in cols], index[keep]
+    else:
+        index_shown = index
     return Clipping(
         loss_name=loss, reduction=reduction, max_norm=float(max_norm),
-        index=_frozen_index(index), grad_w=_frozen(gw), grad_b=_frozen(gb), norm=_frozen(norm),
-        weight=_frozen(dL_dl), scale=_frozen(scale), clipped_w=_frozen(cw),
-        clipped_b=_frozen(cb), share_w=_frozen(share_w), share_b=_frozen(share_b),
-        per_sample_w=float(share_w.sum()), per_sample_b=float(share_b.sum()),
+        batch_size=int(index.size), sorted_by_norm=keep is not None,
+        index=_frozen_index(index_shown), **dict(zip(
+            ("grad_w", "grad_b", "norm", "weight", "scale", "clipped_w", "clipped_b", "share_w",
+             "share_b"), map(_frozen, cols), strict=True)),
+        per_sample_w=per_w, per_sample_b=per_b,
         reduced_w=reduced_w, reduced_b=reduced_b, reduced_norm=float(total),
         reduced_scale=ratio, reduce_then_clip_w=after_w, reduce_then_clip_b=after_b,
     )

@@ -11,7 +11,6 @@ PyTorch's own error from a real ``backward()`` on the vector.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -42,12 +41,23 @@ def _array(a: np.ndarray | torch.Tensor | None) -> np.ndarray | None:
     return out
 
 
+#: The StepPhases fields each phase produces: what a panel highlights when the phase is shown.
+PHASE_FIELDS = {
+    "forward": ("pred",),
+    "losses": ("per_sample_loss",),
+    "reduce": ("loss", "weight", "error", "explanation"),
+    "backward": ("grad_l", "grad_pred", "grad_w", "grad_b"),
+    "update": ("w_after", "b_after", "diverged"),
+}
+
+
 @dataclass(frozen=True, eq=False)
 class Phase:
-    """One phase: its name (one of PHASES) and its numbers, JSON-able (floats, lists, text)."""
+    """One phase: its name (one of PHASES) and its numbers, JSON-able (floats, lists, text).
+    Built fresh by ``StepPhases.phase``: the dict is the caller's own."""
 
     name: str
-    values: MappingProxyType
+    values: dict[str, Any]
 
     def to_json_dict(self) -> dict[str, Any]:
         return {"phase": self.name, **self.values}
@@ -97,7 +107,7 @@ class StepPhases:
         """The numbers of phase ``name`` (KeyError for a phase this step never reached)."""
         if name not in self.reached:
             raise KeyError(name)
-        return Phase(name, MappingProxyType(self._values(name)))
+        return Phase(name, self._values(name))
 
     def phases(self) -> tuple[Phase, ...]:
         return tuple(self.phase(name) for name in self.reached)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from gradlab.core.explain import GraphNode, autograd_graph
-from gradlab.core.graphvalues import elide, valued_graph
+from gradlab.core.graphvalues import elide, graph_of_phases, valued_graph
 
 X = np.array([1.0, 2.0, 3.0, 4.0])
 Y = np.array([2.0, 4.0, 6.0, 8.0])
@@ -107,3 +107,20 @@ def test_huber_and_long_vectors_are_elided():
     assert top.value_text == "[0, 1, 2, …]" and top.value.size == 10
     assert elide(np.array(30.0)) == "30" and elide(np.array([4.0, 16.0])) == "[4, 16]"
     assert elide(np.array([-0.0, 1.0])) == "[0, 1]"
+
+
+def test_the_graph_of_a_step_in_phases_has_the_steps_gradient():
+    from gradlab.core.config import LabConfig
+    from gradlab.core.data import dataset_for
+    from gradlab.core.phases import PHASE_FIELDS, PHASES, step_phases
+    from gradlab.core.trainer import Trainer
+
+    config = LabConfig(reduction="weighted", weights=(1.0, 0.0, 0.0, 0.0))
+    sp = step_phases(Trainer(config, dataset_for(config)))
+    g = graph_of_phases(sp)
+    assert listed(g.sends) == [1.0, 0.0, 0.0, 0.0] == listed(sp.weight)
+    assert g.leaf_grad == {"w": sp.grad_w, "b": sp.grad_b} == {"w": -4.0, "b": -4.0}
+    before = graph_of_phases(sp, backward=False)
+    assert before.leaf_grad == {"w": None, "b": None}
+    assert tuple(PHASE_FIELDS) == PHASES
+    assert all(hasattr(sp, f) for fields in PHASE_FIELDS.values() for f in fields)

@@ -209,3 +209,42 @@ def test_the_new_core_modules_import_no_qt():
                           cwd=root, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == []
+
+
+def test_clipping_caps_the_rows_but_sums_them_all():
+    data = make_preset("noisy-line", n=500, seed=2)
+    index = np.arange(500)
+    full = clip_per_sample(data.x, data.y, index, 0.0, 0.0, "mae", "sum", 3.0)
+    capped = clip_per_sample(data.x, data.y, index, 0.0, 0.0, "mae", "sum", 3.0, row_limit=5)
+    top = np.argsort(-full.norm, kind="stable")[:5]
+    assert capped.sorted_by_norm and not full.sorted_by_norm and capped.batch_size == 500
+    assert capped.index.tolist() == top.tolist()
+    assert capped.share_w.tolist() == full.share_w[top].tolist()
+    assert (capped.per_sample_w, capped.per_sample_b) == (full.per_sample_w, full.per_sample_b)
+
+
+def test_results_cross_a_process_pipe_and_are_read_only():
+    import pickle
+
+    from gradlab.core.config import LabConfig
+    from gradlab.core.data import dataset_for
+    from gradlab.core.graphvalues import valued_graph
+    from gradlab.core.phases import step_phases
+    from gradlab.core.trainer import Trainer
+
+    config = LabConfig(reduction="none")
+    results = [
+        per_sample_grads(X, Y, ALL, 0.0, 0.0, "mse", "none"),
+        clip_per_sample(X, Y, ALL, 0.0, 0.0, "mse", "mean", 1.0),
+        jacobian_vjp(X, Y, ALL, 0.0, 0.0, "mse"),
+        step_phases(Trainer(config, dataset_for(config))),
+        step_phases(Trainer(LabConfig(), dataset_for(LabConfig()))),
+        valued_graph(X, Y, 0.0, 0.0, "mse", "mean"),
+    ]
+    for result in results:
+        again = pickle.loads(pickle.dumps(result))
+        assert type(again) is type(result)
+        for name, value in vars(result).items():
+            if isinstance(value, np.ndarray):
+                assert not value.flags.writeable, name
+                assert np.array_equal(getattr(again, name), value)
