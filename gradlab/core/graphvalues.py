@@ -79,11 +79,12 @@ class ValueNode(GraphNode):
 class ValuedGraph:
     """The graph of one batch's loss, node 0 the root, with values and (after backward) grads.
 
-    ``seed`` is the gradient backward started from: 1 for a scalar L, v for 'weighted'
-    (``backward(gradient=v)``). ``sends`` is ∂L/∂lᵢ, what the reduction gives each per-sample
-    loss: MeanBackward0 1/B, SumBackward0 1, weighted vᵢ (read from the graph). ``order`` lists
-    node ids in the order autograd ran them. ``leaf_grad`` maps 'w'/'b' to ``.grad`` (None before
-    backward or when backward refused). Under 'none' (B > 1) ``error`` holds PyTorch's message.
+    ``seed`` is the gradient backward started from, as it arrived at the root: 1 for a scalar L,
+    v for 'weighted' (``backward(gradient=v)``). ``sends`` is ∂L/∂lᵢ, what the reduction gives
+    each per-sample loss: MeanBackward0 1/B, SumBackward0 1, weighted vᵢ (read from the graph).
+    ``order`` lists node ids in the order autograd ran them. ``leaf_grad`` maps 'w'/'b' to
+    ``.grad`` (None before backward or when backward refused). Under 'none' (B > 1) ``error``
+    holds PyTorch's message.
     """
 
     loss_name: str
@@ -156,10 +157,10 @@ def valued_graph(
     nodes = tuple(_node(base[k], values.get(id(fn)), arrived.get(k), sent.get(k, ()),
                         ran.index(k) if k in ran else None) for k, fn in enumerate(fns))
     ok = backward and error is None
-    seed = None if not ok else (v if v is not None else torch.ones((), dtype=DTYPE))
     return ValuedGraph(
         loss_name=loss, reduction=reduction, nodes=nodes, backward_ran=ok,
-        seed=_frozen(seed), sends=_sends(nodes, reduction) if ok else None, order=tuple(ran),
+        seed=nodes[0].grad_in if ok else None, sends=_sends(nodes, reduction) if ok else None,
+        order=tuple(ran),
         leaf_grad={"w": None if wt.grad is None else float(wt.grad),
                    "b": None if bt.grad is None else float(bt.grad)},
         error=error, explanation=explanation,

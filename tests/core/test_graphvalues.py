@@ -124,3 +124,10 @@ def test_the_graph_of_a_step_in_phases_has_the_steps_gradient():
     assert before.leaf_grad == {"w": None, "b": None}
     assert tuple(PHASE_FIELDS) == PHASES
     assert all(hasattr(sp, f) for fields in PHASE_FIELDS.values() for f in fields)
+
+
+def test_a_batch_of_one_goes_through_backward_under_none():
+    g = valued_graph(X[:1], Y[:1], 0.0, 0.0, "mse", "none")
+    assert g.error is None and g.backward_ran
+    assert listed(g.seed) == [1.0]  # the ones PyTorch created for the one-element loss
+    assert g.leaf_grad == {"w": -4.0, "b": -4.0}
