@@ -22,6 +22,12 @@ Beyond the trace:
   ``{"step": k, "runs": [{"label": ..., <the step fields>}, ...]}`` (the main run first), or a
   block of lines. A run that diverges stops (``{"label", "diverged", "diverged_at"}`` from then
   on) and the others go on; the exit status is then 3. Sessions and exported code keep every run.
+- Inside one step (after ``--steps K``, default 0 with any of them): ``--phases`` prints the next
+  step phase by phase (forward, per-sample losses, reduce, backward, update), ``--jacobian`` the
+  B×2 Jacobian of the per-sample losses, a vector v (``--jacobian-v``: sum, mean, weights or
+  numbers; default: the reduction's) and vᵀJ next to ``backward(gradient=v)``;
+  ``--per-sample-grads`` adds each step's per-sample gradient rows to the trace. With ``--json``:
+  ``{"phases": [...]}`` and ``{"jacobian": {...}}`` lines, and ``per_sample_grad_w``/``_b`` keys.
 - Outputs are written only when the run succeeded: a diverged (3) or unreduced (1) run writes none.
 """
 
@@ -41,6 +47,7 @@ from gradlab.core.records import HistoryChunk
 
 if TYPE_CHECKING:
     from gradlab.core.compare import Comparison, RunStep
+    from gradlab.core.records import StepRecord
     from gradlab.core.session import Session
     from gradlab.core.trainer import Trainer
 
@@ -78,6 +85,16 @@ def _weights(text: str) -> tuple[float, ...]:
     if not parts:
         raise argparse.ArgumentTypeError("give one weight per sample, e.g. 1,0,0,0")
     return tuple(_float(p) for p in parts)
+
+
+def _jacobian_v(text: str) -> str | tuple[float, ...]:
+    if text in ("sum", "mean", "weights"):
+        return text
+    try:
+        return _weights(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not sum, mean, weights or a list of numbers such as 1,0,0,0") from None
 
 
 def add_training_arguments(parser: argparse.ArgumentParser) -> None:
@@ -173,6 +190,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also run the main run's settings with these changed, side by side "
                         "(e.g. reduction=sum,lr=0.0025; lr may be lr/N, lr/B or 0.98*limit); "
                         "up to three times")
+    g = parser.add_argument_group("inside one step")
+    g.add_argument("--phases", action="store_true",
+                   help="print the next step phase by phase: forward, per-sample losses, reduce, "
+                        "backward, update")
+    g.add_argument("--per-sample-grads", action="store_true",
+                   help="add each sample's own gradient (torch.func.vmap) to every step")
+    g.add_argument("--jacobian", action="store_true",
+                   help="print the Jacobian J of the per-sample losses, v and vᵀJ")
+    g.add_argument("--jacobian-v", type=_jacobian_v, metavar="sum|mean|weights|V1,V2,...",
+                   help="the v of --jacobian (default: the reduction's; all 1 for none)")
     return parser
 
 
@@ -207,8 +234,8 @@ def _check_output(option: str, path: str | None) -> None:
         raise UsageError(f"argument {option}: the folder {str(p.parent)!r} does not exist")
 
 
-def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
-           ) -> tuple[int, list[HistoryChunk]]:
+def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO,
+           per_sample: bool = False) -> tuple[int, list[HistoryChunk]]:
     """Take ``steps`` steps, printing each; returns (exit status, history of the steps taken)."""
     from gradlab.core.trainer import NoReductionError
 
@@ -225,13 +252,30 @@ def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
                   f"lower the learning rate (lr = {trainer.config.lr:g})", file=err)
             return EXIT_DIVERGED, history
         history.append(HistoryChunk.from_record(record))
+        line = record.to_json_dict()
+        if per_sample:
+            line.update(_per_sample_rows(trainer, record))
         if as_json:
-            print(json.dumps(record.to_json_dict()), file=out)
-        else:
-            print(f"step {record.step}: loss {_fmt(record.loss)}  grad_w {_fmt(record.grad_w)}  "
-                  f"grad_b {_fmt(record.grad_b)}  ->  w {_fmt(record.w_after)}  "
-                  f"b {_fmt(record.b_after)}", file=out)
+            print(json.dumps(line), file=out)
+            continue
+        print(f"step {record.step}: loss {_fmt(record.loss)}  grad_w {_fmt(record.grad_w)}  "
+              f"grad_b {_fmt(record.grad_b)}  ->  w {_fmt(record.w_after)}  "
+              f"b {_fmt(record.b_after)}", file=out)
+        if per_sample:
+            from gradlab.core.phases import vector_text
+
+            print(f"  per-sample grad_w {vector_text(line['per_sample_grad_w'])}  "
+                  f"grad_b {vector_text(line['per_sample_grad_b'])}", file=out)
     return EXIT_OK, history
+
+
+def _per_sample_rows(trainer: Trainer, record: StepRecord) -> dict[str, list[float]]:
+    """The step's per-sample gradients (at the parameters before it), in batch order."""
+    from gradlab.core.persample import per_sample_rows
+
+    gw, gb = per_sample_rows(trainer.dataset.x, trainer.dataset.y, record.batch,
+                             record.w_before, record.b_before, record.loss_name)
+    return {"per_sample_grad_w": gw.tolist(), "per_sample_grad_b": gb.tolist()}
 
 
 def _predicted(trainer: Trainer) -> str:
@@ -283,6 +327,50 @@ def _stability(trainer: Trainer, as_json: bool, out: TextIO) -> int:
         if said is not None:
             print(said, file=out)
     return EXIT_NO_REDUCTION if s.kind == KIND_NONE else EXIT_OK
+
+
+def _phases(trainer: Trainer, as_json: bool, out: TextIO) -> int:
+    from gradlab.core.phases import format_phases, step_phases
+
+    sp = step_phases(trainer)
+    if as_json:
+        print(json.dumps(sp.to_json_dict()), file=out)
+    else:
+        print(format_phases(sp), file=out)
+    return EXIT_NO_REDUCTION if sp.error is not None else EXIT_OK
+
+
+def _default_v(reduction: str) -> str:
+    """The v that the reduction's own backward sends: 'none' has none, so all 1 (what PyTorch
+    would start from for a one-element loss)."""
+    return {"mean": "mean", "sum": "sum", "weighted": "weights"}.get(reduction, "sum")
+
+
+def _check_jacobian_v(args: argparse.Namespace, config: LabConfig, n_samples: int) -> None:
+    v = args.jacobian_v
+    if v is None:
+        return
+    if not args.jacobian:
+        raise UsageError("argument --jacobian-v: only with --jacobian")
+    batch = config.effective_batch_size(n_samples)
+    if not isinstance(v, str) and len(v) != batch:
+        raise UsageError(f"argument --jacobian-v: needs one entry per batch sample: the batch has "
+                         f"{batch} samples, {len(v)} given")
+
+
+def _jacobian(trainer: Trainer, v: str | tuple[float, ...] | None, as_json: bool,
+              out: TextIO) -> int:
+    from gradlab.core.jacobian import format_jacobian, jacobian_vjp
+
+    cfg, data = trainer.config, trainer.dataset
+    w, b = trainer.params
+    jv = jacobian_vjp(data.x, data.y, trainer.next_batch_indices(), w, b, cfg.loss,
+                      v=_default_v(cfg.reduction) if v is None else v, weights=cfg.weights)
+    if as_json:
+        print(json.dumps({"jacobian": jv.to_json_dict()}), file=out)
+    else:
+        print(format_jacobian(jv), file=out)
+    return EXIT_OK
 
 
 def _load_session(args: argparse.Namespace, argv: list[str]) -> Session:
@@ -446,6 +534,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             config, dataset = config_and_data_from_args(args)
         comparison = _comparison(args, session, config, dataset)
+        if session is not None:
+            _check_jacobian_v(args, session.config, len(session.dataset))
+        else:
+            _check_jacobian_v(args, config, len(dataset))
     except UsageError as exc:
         print(f"gradlab: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -458,19 +550,25 @@ def main(argv: list[str] | None = None) -> int:
         trainer = session.make_trainer()
     else:
         trainer = Trainer(config, dataset)
-    steps = args.steps if args.steps is not None else (0 if args.explain or args.stability else 1)
+    looks_inside = args.explain or args.stability or args.phases or args.jacobian
+    steps = args.steps if args.steps is not None else (0 if looks_inside else 1)
     if comparison is not None:
         code, history = _compare_trace(comparison, steps, args.json, sys.stdout, sys.stderr)
     else:
-        code, history = _trace(trainer, steps, args.json, sys.stdout, sys.stderr)
+        code, history = _trace(trainer, steps, args.json, sys.stdout, sys.stderr,
+                               per_sample=args.per_sample_grads)
     if code != EXIT_OK:
         return code
+    codes = []
     if args.explain:
-        code = _explain(trainer, args.json, sys.stdout)
-        if code != EXIT_OK:
-            return code
+        codes.append(_explain(trainer, args.json, sys.stdout))
     if args.stability:
-        code = _stability(trainer, args.json, sys.stdout)
-        if code != EXIT_OK:
-            return code
+        codes.append(_stability(trainer, args.json, sys.stdout))
+    if args.phases:
+        codes.append(_phases(trainer, args.json, sys.stdout))
+    if args.jacobian:
+        codes.append(_jacobian(trainer, args.jacobian_v, args.json, sys.stdout))
+    code = next((c for c in codes if c != EXIT_OK), EXIT_OK)
+    if code != EXIT_OK:
+        return code
     return _write_outputs(args, trainer, HistoryChunk.concat(earlier + history), comparison)

@@ -7,11 +7,14 @@ autograd independently. The autograd parts import torch lazily.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from gradlab.core.config import HUBER_DELTA
+
+if TYPE_CHECKING:
+    import torch
 
 
 def overflow_is_data(func):  # noqa: ANN001, ANN202 - a decorator
@@ -399,6 +402,18 @@ def autograd_graph(
     pred = wx + bt
     per = per_sample_loss(pred, yt, loss)
     root = per.mean() if reduction == "mean" else per.sum() if reduction == "sum" else per
+    return graph_nodes(root, wx, pred, per, wt, bt, reduction)[0]
+
+
+def graph_nodes(
+    root: torch.Tensor, wx: torch.Tensor, pred: torch.Tensor, per: torch.Tensor,
+    wt: torch.Tensor, bt: torch.Tensor, reduction: str,
+) -> tuple[list[GraphNode], list[Any]]:
+    """The GraphNodes of the real graph under ``root`` and its ``grad_fn`` objects, same order.
+
+    ``wx``, ``pred``, ``per`` are the tensors w·x, ŷ and l that ``root`` was built from and
+    ``wt``, ``bt`` the leaves (for shapes and labels).
+    """
     # Shapes and labels of the tensors we built, keyed by their grad_fn.
     known: dict[int, tuple[tuple[int, ...], str]] = {
         id(wx.grad_fn): (tuple(wx.shape), "w·x"),
@@ -433,7 +448,7 @@ def autograd_graph(
             meta = getattr(fn, "_input_metadata", None)
             shape = tuple(meta[0].shape) if meta else None
         nodes.append(GraphNode(k, name, shape, children, label))
-    return nodes
+    return nodes, order
 
 
 # ---- the four reductions side by side ----------------------------------------------------------
