@@ -230,10 +230,18 @@ class CompareRun:
 
     def saved(self) -> dict[str, Any]:
         """What a session keeps of a compared run: its overrides, state and fate."""
-        from gradlab.core.session import SavedRun
+        return saved_run_json(self.spec, self.trainer.state_dict(), self.diverged)
 
-        return SavedRun(self.spec, self.config, self.trainer.state_dict(),
-                        self.diverged).to_json_dict()
+
+def saved_run_json(overrides: Mapping[str, Any], state: Mapping[str, Any],
+                   diverged: str | None) -> dict[str, Any]:
+    """A compared run as a session file keeps it (core/session.py reads it back)."""
+    out: dict[str, Any] = {
+        "overrides": {k: list(v) if isinstance(v, tuple) else v for k, v in overrides.items()},
+        "state": dict(state)}
+    if diverged is not None:
+        out["diverged"] = str(diverged)
+    return out
 
 
 class Comparison:

@@ -75,13 +75,9 @@ class SavedRun:
         return trainer
 
     def to_json_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "overrides": {k: list(v) if isinstance(v, tuple) else v
-                          for k, v in self.overrides.items()},
-            "state": dict(self.state)}
-        if self.diverged is not None:
-            out["diverged"] = str(self.diverged)
-        return out
+        from gradlab.core.compare import saved_run_json
+
+        return saved_run_json(self.overrides, self.state, self.diverged)
 
 
 @dataclass(frozen=True, eq=False)

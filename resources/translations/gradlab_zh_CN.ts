@@ -1572,7 +1572,7 @@ The session you have open is unchanged.</source>
         <source>{field}: {reason}</source>
         <extracomment>Huber&apos;s threshold; PyTorch&apos;s default for ``HuberLoss``. The one list of which settings mean new data (a new dataset and a new trainer) ... ... and which restart the run at step 0 (new data, or a new starting point). Every other setting (lr, momentum, loss, reduction, weights, batch size, optimizer) applies from the next step and keeps w and b. The trainer, the worker and the controller all decide by these. A message that quotes a value from a file is cut to about this long: a session can hold a 100 kB string or a 4000-digit number where a number belongs, and a message is one readable line.
 ----------
-Refuse files larger than this before reading them (the 10^6-point preset is ~40 MB). Longest dataset / history a session may hold. The newest steps of history a session keeps (~120 MB of JSON, a few seconds to read; the window and the worker keep no more than twice this either: a run left going stays bounded).</extracomment>
+Refuse files larger than this before reading them (the 10^6-point preset is ~40 MB). Longest dataset / history a session may hold. The newest steps of history a session keeps (~120 MB of JSON, a few seconds to read; the window and the worker keep no more than twice this either: a run left going stays bounded). Optional top-level keys: a file without them (an older one) loads as before.</extracomment>
         <translation>{field}：{reason}</translation>
     </message>
     <message>
@@ -1600,8 +1600,73 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <translation>必须都是数字，实际有 {value!r}</translation>
     </message>
     <message>
+        <source>{text!r} is not a number</source>
+        <extracomment>The main run and up to three more. The settings a compared run may change: the start and the data stay the main run&apos;s.</extracomment>
+        <translation>{text!r} 不是数字</translation>
+    </message>
+    <message>
+        <source>{text!r} is not a whole number (or &apos;all&apos;)</source>
+        <translation>{text!r} 不是整数（也不是 &apos;all&apos;）</translation>
+    </message>
+    <message>
+        <source>expected key=value, got {piece!r}</source>
+        <translation>应为 key=value，得到的是 {piece!r}</translation>
+    </message>
+    <message>
+        <source>is given twice</source>
+        <translation>给出了两次</translation>
+    </message>
+    <message>
+        <source>a run&apos;s overrides must be an object of settings</source>
+        <translation>一次运行的覆盖设置必须是由设置组成的对象</translation>
+    </message>
+    <message>
+        <source>give at least one setting to change, e.g. reduction=sum,lr=0.0025</source>
+        <translation>至少给出一个要改变的设置，例如 reduction=sum,lr=0.0025</translation>
+    </message>
+    <message>
+        <source>is not a setting a compared run may change; one of {options}</source>
+        <translation>不是对比运行可以改变的设置；可选：{options}</translation>
+    </message>
+    <message>
         <source>must be one of {options}; got {value!r}</source>
         <translation>必须是 {options} 之一；实际为 {value!r}</translation>
+    </message>
+    <message>
+        <source>must be a number, lr/N, lr/B or a multiple of the limit such as 0.98*limit; got {value!r}</source>
+        <translation>必须是数字、lr/N、lr/B 或极限的倍数（如 0.98*limit）；得到的是 {value!r}</translation>
+    </message>
+    <message>
+        <source>has no limit to be a multiple of: {why}</source>
+        <translation>没有可以取倍数的极限：{why}</translation>
+    </message>
+    <message>
+        <source>at most {n} runs beside the main one, got {got}</source>
+        <translation>除主运行外最多 {n} 个运行，得到 {got} 个</translation>
+    </message>
+    <message>
+        <source>mean vs sum</source>
+        <translation>mean 对比 sum</translation>
+    </message>
+    <message>
+        <source>sum with lr/N follows mean</source>
+        <translation>sum 配 lr/N 与 mean 同路</translation>
+    </message>
+    <message>
+        <source>batch size 4 vs 64 under sum</source>
+        <translation>sum 下批大小 4 对比 64</translation>
+    </message>
+    <message>
+        <source>SGD vs Adam under sum</source>
+        <translation>sum 下 SGD 对比 Adam</translation>
+    </message>
+    <message>
+        <source>lr just below vs just above the limit</source>
+        <translation>学习率略低于与略高于极限</translation>
+    </message>
+    <message>
+        <source>unknown comparison {key!r}; one of {options}</source>
+        <translation>未知的对比 {key!r}；可选：{options}</translation>
     </message>
     <message>
         <source>must be a preset name or &apos;csv&apos;, got {value!r}</source>
@@ -1866,6 +1931,14 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <translation>必须是文本，实际是{kind}</translation>
     </message>
     <message>
+        <source>must be a list, got {kind}</source>
+        <translation>必须是列表，得到的是 {kind}</translation>
+    </message>
+    <message>
+        <source>has {n} runs; at most {limit} runs are compared with the main one</source>
+        <translation>有 {n} 个运行；最多只能有 {limit} 个运行与主运行对比</translation>
+    </message>
+    <message>
         <source>{path} is {size} MB; sessions are at most {limit} MB</source>
         <translation>{path} 有 {size} MB；会话文件最大 {limit} MB</translation>
     </message>
@@ -1985,6 +2058,91 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <source>The training process could not start: {name}: {reason}</source>
         <extracomment>Seconds the child gets to stop on its own before it is terminated. Slots of TrainerWorker that are lifecycle, not commands. Per-sample arrays of a record cross the pipe only up to this size. The window draws from the update&apos;s view (bars are grouped beyond a few hundred samples) and reads only the record&apos;s numbers; at N = 10^6 the arrays would be 16 MB per update, and the pipe cannot drain faster than the window&apos;s process gets its GIL between frames, so the trainer would wait on it. Imported once by the fork server (single-threaded: nothing here starts a thread or runs an op). stopped before the process existed: nobody waits for this thread, it ends the child itself as soon as ``Process.start`` returns</extracomment>
         <translation>训练进程无法启动：{name}: {reason}</translation>
+    </message>
+    <message>
+        <source>Reduction &apos;none&apos; gives no scalar loss to descend: there is no step, so no learning-rate limit.</source>
+        <extracomment>Second derivative of each sample&apos;s loss in its residual r: (r²)&apos;&apos; = 2, Huber&apos;s ½r²&apos;&apos; = 1.</extracomment>
+        <translation>归约 &apos;none&apos; 不给出可以下降的标量损失：没有这一步，也就没有学习率极限。</translation>
+    </message>
+    <message>
+        <source>MAE is not quadratic, so there is no fixed limit: the step is lr·x whatever the error. A large lr does not blow up; it overshoots and rattles around the minimum.</source>
+        <translation>MAE 不是二次的，所以没有固定的极限：无论误差多大，步长都是 lr·x。大的学习率不会发散，而是越过最小值并在其附近来回跳动。</translation>
+    </message>
+    <message>
+        <source>Adam scales each step itself (by the running size of the gradient), so no fixed limit 2/λ_max applies and the reduction hardly changes its path: mean and sum take nearly the same steps.</source>
+        <translation>Adam 会自己缩放每一步（按梯度的滑动大小），所以不适用固定的极限 2/λ_max，归约方式也几乎不改变它的路径：mean 和 sum 的步子几乎一样。</translation>
+    </message>
+    <message>
+        <source>The data are too large for the curvature to fit in a float64: no limit can be computed.</source>
+        <translation>数据太大，曲率超出了 float64 的范围：无法计算极限。</translation>
+    </message>
+    <message>
+        <source>A negative weight makes the loss curve downwards (λ_min = {lam:.6g} &lt; 0): it has no minimum, and gradient descent drifts away at any learning rate.</source>
+        <translation>负的权重使损失向下弯曲（λ_min = {lam:.6g} &lt; 0）：它没有最小值，梯度下降在任何学习率下都会漂走。</translation>
+    </message>
+    <message>
+        <source>The loss is flat (λ_max = 0: every weight is zero), so the gradient is zero and no step moves.</source>
+        <translation>损失是平的（λ_max = 0：所有权重都为零），所以梯度为零，任何一步都不会移动。</translation>
+    </message>
+    <message>
+        <source>With minibatches the limit is per batch: from {lo:.6g} to {hi:.6g} over the epoch&apos;s {n} batches; the steepest batch sets the lower end.</source>
+        <translation>使用小批量时极限按批计算：本轮 {n} 个批次中从 {lo:.6g} 到 {hi:.6g}；最陡的批次决定下限。</translation>
+    </message>
+    <message>
+        <source>That is the quadratic region; beyond it each step is at most lr·δ·x, so a larger lr keeps jumping across the minimum instead of settling.</source>
+        <translation>这是二次区域的极限；超出该区域后每一步至多为 lr·δ·x，所以更大的学习率会在最小值两侧来回跳而不会停下。</translation>
+    </message>
+    <message>
+        <source>Under sum λ_max grows with the batch size B, so the limit shrinks as 1/B: twice the data, half the learning rate.</source>
+        <translation>在 sum 下 λ_max 随批大小 B 增长，所以极限按 1/B 缩小：数据加倍，学习率减半。</translation>
+    </message>
+    <message>
+        <source>Under mean λ_max does not grow with the batch size: the same learning rate works for 4 samples or 400.</source>
+        <translation>在 mean 下 λ_max 不随批大小增长：同一个学习率对 4 个样本和 400 个样本都适用。</translation>
+    </message>
+    <message>
+        <source>Where every error is below δ = 1, Huber is ½·error² and gradient descent converges exactly when lr &lt; {formula} = {limit:.6g} (λ_max = {lam:.6g}).</source>
+        <translation>在所有误差都小于 δ = 1 的区域，Huber 等于 ½·误差²，梯度下降恰好在 lr &lt; {formula} = {limit:.6g} 时收敛（λ_max = {lam:.6g}）。</translation>
+    </message>
+    <message>
+        <source>With momentum μ = {mu:g} (heavy ball) gradient descent converges exactly when lr &lt; 2(1+μ)/λ_max = {limit:.6g} (λ_max = {lam:.6g}, the largest curvature of the loss over (w, b)).</source>
+        <translation>使用动量 μ = {mu:g}（重球法）时，梯度下降恰好在 lr &lt; 2(1+μ)/λ_max = {limit:.6g} 时收敛（λ_max = {lam:.6g}，即损失在 (w, b) 上的最大曲率）。</translation>
+    </message>
+    <message>
+        <source>Gradient descent converges exactly when lr &lt; 2/λ_max = {limit:.6g} (λ_max = {lam:.6g}, the largest curvature of the loss over (w, b)).</source>
+        <translation>梯度下降恰好在 lr &lt; 2/λ_max = {limit:.6g} 时收敛（λ_max = {lam:.6g}，即损失在 (w, b) 上的最大曲率）。</translation>
+    </message>
+    <message>
+        <source>{reduction} with momentum {mu:g}</source>
+        <translation>{reduction}，动量 {mu:g}</translation>
+    </message>
+    <message>
+        <source>lr {lr} = {formula} = {limit} under {reduction}: this run will oscillate for ever without settling</source>
+        <translation>在 {reduction} 下 lr {lr} = {formula} = {limit}：这次运行会一直振荡而不会收敛</translation>
+    </message>
+    <message>
+        <source>lr {lr} &gt; {formula} = {limit} under {reduction} in Huber&apos;s quadratic region: this run will keep jumping across the minimum instead of settling</source>
+        <translation>在 {reduction} 下、Huber 的二次区域内 lr {lr} &gt; {formula} = {limit}：这次运行会在最小值两侧来回跳而不会停下</translation>
+    </message>
+    <message>
+        <source>lr {lr} &gt; {formula} = {limit} for the steepest of the epoch&apos;s {n} batches under {reduction}: this run will likely diverge</source>
+        <translation>在 {reduction} 下，对本轮 {n} 个批次中最陡的一批 lr {lr} &gt; {formula} = {limit}：这次运行很可能发散</translation>
+    </message>
+    <message>
+        <source>lr {lr} &gt; {formula} for every batch (at most {top}) under {reduction}: this run will diverge</source>
+        <translation>在 {reduction} 下，对每个批次 lr {lr} &gt; {formula}（最多 {top}）：这次运行会发散</translation>
+    </message>
+    <message>
+        <source>lr {lr} &gt; {formula} = {limit} under {reduction}: this run will diverge</source>
+        <translation>在 {reduction} 下 lr {lr} &gt; {formula} = {limit}：这次运行会发散</translation>
+    </message>
+    <message>
+        <source>diverged at step {step}: {reason}</source>
+        <translation>在第 {step} 步发散：{reason}</translation>
+    </message>
+    <message>
+        <source>diverged at step {step}: {reason}, as predicted ({prediction})</source>
+        <translation>在第 {step} 步发散：{reason}，正如预测（{prediction}）</translation>
     </message>
 </context>
 </TS>
