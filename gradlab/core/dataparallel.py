@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 
 from gradlab.core.accumulate import full_batch_grad
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
 from gradlab.core.distributed import WorkerGroup, WorkerReport
-from gradlab.core.records import StepRecord
+from gradlab.core.records import HistoryChunk, StepRecord
 from gradlab.core.splitting import (
     Comparison,
     SplitSettings,
@@ -52,7 +53,8 @@ class ParallelTrainer(Trainer):
     ``.grad`` to the all-reduced gradient the workers report and steps its own copy of the same
     optimizer on it, so the parent's parameters, optimizer state and sessions stay those of an
     ordinary Trainer; ``step_split`` checks that every worker arrived at the same parameters.
-    The trainer owns the group it starts: call ``close()`` (or use it as a context manager).
+    A trainer given a running ``group`` uses it and leaves it running; one that starts its own
+    ends it in ``close()`` (or as a context manager).
     """
 
     def __init__(self, config: LabConfig, dataset: Dataset, split: SplitSettings,
@@ -60,6 +62,8 @@ class ParallelTrainer(Trainer):
         _check_split(split, config, len(dataset))
         self.split = split
         self._detail: list[tuple[WorkerReport, ...]] | None = None
+        self._queue: list[tuple[WorkerReport, ...]] = []
+        self._owns_group = group is None
         self.group = group or WorkerGroup(split.workers or 1)
         if self.group.world_size != (split.workers or 1):
             raise ValueError("the group's size differs from split.workers")
@@ -72,7 +76,9 @@ class ParallelTrainer(Trainer):
             raise
 
     def close(self) -> None:
-        self.group.close()
+        """End the group if this trainer started it."""
+        if self._owns_group:
+            self.group.close()
 
     def __enter__(self) -> ParallelTrainer:
         return self
@@ -119,16 +125,38 @@ class ParallelTrainer(Trainer):
             per = per_sample_loss(self.w * batch.x + self.b, batch.y, self.config.loss)
         if self.config.reduction == "none":  # PyTorch's own error, before any worker moves
             reduce_and_backward(per.detach().requires_grad_(), "none", None)
-        sizes = self.split.shard_sizes_for(n)
-        scale = part_scale(self.split.ddp_loss_scale, 0, n, len(sizes))
-        shards = [batch.index[sl] for sl in part_slices(sizes)]
-        reports = self.group.step(shards, scale, detail=self._detail is not None)
+        shards = self._shards(batch)
+        scale = part_scale(self.split.ddp_loss_scale, 0, n, len(shards))
+        if self._queue:
+            reports = self._queue.pop(0)
+        else:
+            reports = self.group.step(shards, scale, detail=self._detail is not None)
         if self._detail is not None:
             self._detail.append(reports)
         self.w.grad = torch.tensor(reports[0].grad_w, dtype=DTYPE)
         self.b.grad = torch.tensor(reports[0].grad_b, dtype=DTYPE)
         total = torch.tensor(sum(r.loss for r in reports) / len(reports), dtype=DTYPE)
         return per, total
+
+    def _shards(self, batch: _Batch) -> list[np.ndarray]:
+        sizes = self.split.shard_sizes_for(int(batch.index.size))
+        return [batch.index[sl] for sl in part_slices(sizes)]
+
+    def run(self, n: int) -> tuple[StepRecord | None, HistoryChunk]:
+        """As Trainer.run, with the workers' steps sent in one message (one round trip instead
+        of n): the parent replays them on the all-reduced gradients the workers report."""
+        self._check_not_diverged()
+        if self.config.reduction == "none" or n <= 1:
+            return super().run(n)
+        saved = (self.epoch, self.position)
+        plan = [self._shards(self._next_batch(advance=True)) for _ in range(n)]
+        self.epoch, self.position = saved
+        scale = part_scale(self.split.ddp_loss_scale, 0, 0, len(plan[0]))
+        self._queue = self.group.run(plan, scale)
+        try:
+            return super().run(len(self._queue))
+        finally:
+            self._queue = []
 
     def step_split(self) -> ParallelStep:
         """One data-parallel step with every worker's report and the comparison."""

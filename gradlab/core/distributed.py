@@ -16,6 +16,7 @@ worker forks from it ready, so a group of 4 starts in about 0.1 s. Elsewhere the
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import multiprocessing.connection as mpc
 import os
@@ -178,6 +179,19 @@ class _Worker:
         return (self.rank, os.getpid(), idx, loss.item(), *local, *reduced, w.item(), b.item())
 
 
+    def run(self, shards: list[np.ndarray], scale: float) -> list[tuple]:
+        """Several steps in one message (training): stops after the first step whose
+        all-reduced gradient or parameters are not finite (the same step on every worker, so
+        the collectives stay in step)."""
+        out = []
+        for idx in shards:
+            reply = self.step(idx, scale, False)
+            out.append(reply)
+            if not all(map(math.isfinite, reply[6:])):
+                break
+        return out
+
+
 def _worker_main(rank: int, world: int, port: int, conn: mpc.Connection) -> None:
     """A worker's whole life: join the gloo group on 127.0.0.1, serve commands, leave."""
     os.environ["MASTER_ADDR"] = HOST
@@ -202,6 +216,8 @@ def _worker_main(rank: int, world: int, port: int, conn: mpc.Connection) -> None
                 conn.send(("ok", None))
             elif command == "step":
                 conn.send(("ok", worker.step(*args)))
+            elif command == "run":
+                conn.send(("ok", worker.run(*args)))
     except (EOFError, KeyboardInterrupt):  # the parent went away: just leave
         pass
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which ends the group
@@ -296,10 +312,15 @@ class WorkerGroup:
                 p = ctx.Process(target=_worker_main, args=(rank, self.world_size, self.port,
                                                            child),
                                 name=f"gradlab-ddp-{rank}", daemon=True)
+                try:
+                    p.start()
+                except BaseException:
+                    parent.close()
+                    raise
+                finally:
+                    child.close()
                 self._processes.append(p)
                 self._conns.append(parent)
-                p.start()
-                child.close()
             self._finalizer = weakref.finalize(self, _end, self._processes, self._conns)
             replies = self._gather("start", START_TIMEOUT, progress)
         except BaseException:
@@ -352,12 +373,22 @@ class WorkerGroup:
                                          f"({_describe_exit(proc.exitcode)})")
                     continue
                 if message[0] == "error":
-                    raise self._fail(f"worker {r} failed during the {what}: {message[1]}")
+                    raise self._fail(self._dead(what) or
+                                     f"worker {r} failed during the {what}: {message[1]}")
                 replies[r] = message[1]
                 pending.discard(r)
                 if progress is not None:
                     progress(self.world_size - len(pending), self.world_size)
         return replies
+
+    def _dead(self, what: str) -> str:
+        """Name a worker that has died, if one has (the others then fail in a collective)."""
+        for r, proc in enumerate(self._processes):
+            proc.join(0.2 if proc.is_alive() else 0.0)
+            if not proc.is_alive():
+                return (f"worker {r} (pid {proc.pid}) died during the {what} "
+                        f"({_describe_exit(proc.exitcode)})")
+        return ""
 
     def _send(self, what: str, messages: Sequence[tuple]) -> None:
         if not self.running:
@@ -391,3 +422,17 @@ class WorkerGroup:
                             for s in shards])
         replies = self._gather("step", STEP_TIMEOUT)
         return tuple(WorkerReport(*r) for r in replies)
+
+    def run(self, shards: Sequence[Sequence[np.ndarray]], scale: float
+            ) -> list[tuple[WorkerReport, ...]]:
+        """Several steps in one round trip: ``shards[k][r]`` is worker r's shard in step k.
+        Returns each step's reports (without local gradients); fewer than asked if a step's
+        gradient or parameters stopped being finite."""
+        if any(len(step) != self.world_size for step in shards):
+            raise ValueError(f"every step needs {self.world_size} shards")
+        self._send("run", [("run", [np.asarray(step[r], np.int64) for step in shards],
+                            float(scale)) for r in range(self.world_size)])
+        replies = self._gather("run", STEP_TIMEOUT + 0.01 * len(shards))
+        steps = min(len(r) for r in replies)
+        return [tuple(WorkerReport(*replies[r][k]) for r in range(self.world_size))
+                for k in range(steps)]
