@@ -71,7 +71,7 @@ def test_forgetting_zero_grad_carries_the_previous_grad():
     one = t.step_split()
     assert one.comparison.matches and (one.carried_w, one.carried_b) == (0.0, 0.0)
     two = t.step_split()
-    # after (w, b) = (0.3, 0.1): residuals 0.4x + 0.1 - 2x = -1.6x + 0.1 -> grad (-25, -8.3)
+    # after (w, b) = (0.3, 0.1): residuals 0.3x + 0.1 - 2x = -1.7x + 0.1 -> grad (-25, -8.3)
     assert (two.carried_w, two.carried_b) == (-30.0, -10.0)
     assert two.comparison.full_grad_w == pytest.approx(-25.0)
     assert two.comparison.full_grad_b == pytest.approx(-8.3)

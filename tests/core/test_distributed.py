@@ -1,4 +1,4 @@
-"""Data-parallel workers on a real gloo process group: the issue's rows, a dead worker, no leftovers.
+"""Data-parallel workers on a real gloo group: the issue's rows, a dead worker, no leftovers.
 
 Process groups are slow to make, so one group of 2 serves most checks.
 """
