@@ -14,11 +14,17 @@ Beyond the trace:
   (all steps taken, including a resumed session's earlier ones; a session whose settings changed
   mid-run, or resumed with a new ``--lr``, cannot be replayed and is refused).
 - Outputs are written only when the run succeeded: a diverged (3) or unreduced (1) run writes none.
+- ``--micro-batches K`` / ``--micro-sizes a,b,...`` (with ``--accum-scale``, ``--forget-zero-grad``)
+  accumulate every step's gradient over micro-batches; ``--workers W`` (with ``--shard-sizes``,
+  ``--ddp-loss-scale``) computes it in W DDP worker processes (gloo on 127.0.0.1). Each ``--json``
+  step then also carries the one-backward gradient of the same batch and ``matches``. Status 4:
+  the worker group had to end (a worker died or failed); every process is ended first.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import dataclasses
 import json
 import math
@@ -29,12 +35,13 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from gradlab.core.config import LOSSES, OPTIMIZERS, PRESETS, REDUCTIONS, ConfigError, LabConfig
 from gradlab.core.data import DataError, Dataset, dataset_for, read_csv
 from gradlab.core.records import HistoryChunk
+from gradlab.core.splitting import ACCUM_SCALES, DDP_LOSS_SCALES, SplitSettings
 
 if TYPE_CHECKING:
     from gradlab.core.session import Session
     from gradlab.core.trainer import Trainer
 
-EXIT_OK, EXIT_NO_REDUCTION, EXIT_USAGE, EXIT_DIVERGED = 0, 1, 2, 3
+EXIT_OK, EXIT_NO_REDUCTION, EXIT_USAGE, EXIT_DIVERGED, EXIT_WORKERS = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
@@ -68,6 +75,60 @@ def _weights(text: str) -> tuple[float, ...]:
     if not parts:
         raise argparse.ArgumentTypeError("give one weight per sample, e.g. 1,0,0,0")
     return tuple(_float(p) for p in parts)
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    parts = [p for p in text.replace(" ", "").split(",") if p]
+    if not parts:
+        raise argparse.ArgumentTypeError("give sizes separated by commas, e.g. 1,3")
+    return tuple(_int(p) for p in parts)
+
+
+def add_split_arguments(parser: argparse.ArgumentParser) -> None:
+    """How each step's batch is split: micro-batches with accumulation, or DDP workers."""
+    g = parser.add_argument_group("batches and workers")
+    micro = g.add_mutually_exclusive_group()
+    micro.add_argument("--micro-batches", type=_int, metavar="K",
+                       help="accumulate each step over K micro-batches of (nearly) equal size")
+    micro.add_argument("--micro-sizes", type=_sizes, metavar="A,B,...",
+                       help="accumulate each step over micro-batches of these sizes")
+    g.add_argument("--accum-scale", choices=ACCUM_SCALES,
+                   help="scale each micro-batch's loss by none, 1/K or n_i/n (default 1/K)")
+    g.add_argument("--forget-zero-grad", action="store_true",
+                   help="never call zero_grad(): .grad carries over from step to step")
+    g.add_argument("--workers", type=_int, metavar="W",
+                   help="compute each step in W DDP worker processes (1 to 4)")
+    g.add_argument("--shard-sizes", type=_sizes, metavar="A,B,...",
+                   help="each worker's share of the batch (default: even)")
+    g.add_argument("--ddp-loss-scale", choices=DDP_LOSS_SCALES,
+                   help="multiply each local loss by the world size (default none)")
+
+
+def split_from_args(args: argparse.Namespace, config: LabConfig, n_samples: int
+                    ) -> SplitSettings:
+    """The split the arguments describe, checked against the run's batches; UsageError else."""
+    micro = args.micro_batches is not None or args.micro_sizes is not None
+    workers = args.workers is not None or args.shard_sizes is not None
+    for option, given, needs in (
+        ("--accum-scale", args.accum_scale is not None, micro),
+        ("--forget-zero-grad", args.forget_zero_grad, micro),
+        ("--ddp-loss-scale", args.ddp_loss_scale is not None, workers),
+    ):
+        if given and not needs:
+            what = "--micro-batches or --micro-sizes" if option != "--ddp-loss-scale" \
+                else "--workers"
+            raise UsageError(f"argument {option}: needs {what}")
+    try:
+        split = SplitSettings(
+            micro_batches=args.micro_batches, micro_sizes=args.micro_sizes,
+            accum_scale=args.accum_scale or "1/K", forget_zero_grad=args.forget_zero_grad,
+            workers=args.workers, shard_sizes=args.shard_sizes,
+            ddp_loss_scale=args.ddp_loss_scale or "none")
+        bs = config.effective_batch_size(n_samples)
+        split.check_against(bs, n_samples % bs or None)
+    except ConfigError as exc:
+        raise UsageError(f"argument --{exc.field.replace('_', '-')}: {exc.reason}") from None
+    return split
 
 
 def add_training_arguments(parser: argparse.ArgumentParser) -> None:
@@ -137,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--headless", action="store_true", help="run without a window")
     parser.add_argument("--json", action="store_true", help="one JSON object per step")
     add_training_arguments(parser)
+    add_split_arguments(parser)
     g = parser.add_argument_group("explain, sessions and code")
     g.add_argument("--explain", action="store_true",
                    help="print the chain rule of the next step, by hand and by autograd")
@@ -150,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _training_dests() -> set[str]:
     probe = argparse.ArgumentParser(add_help=False)
     add_training_arguments(probe)
+    add_split_arguments(probe)
     return {a.dest for a in probe._actions}
 
 
@@ -184,9 +247,11 @@ def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
     from gradlab.core.trainer import NoReductionError
 
     history: list[HistoryChunk] = []
+    split = getattr(trainer, "step_split", None)
     for _ in range(steps):
         try:
-            record = trainer.step()
+            detail = split() if split is not None else None
+            record = detail.record if detail is not None else trainer.step()
         except NoReductionError as exc:
             print(f"PyTorch: RuntimeError: {exc.torch_message}", file=err)
             print(exc.explanation, file=err)
@@ -197,11 +262,17 @@ def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
             return EXIT_DIVERGED, history
         history.append(HistoryChunk.from_record(record))
         if as_json:
-            print(json.dumps(record.to_json_dict()), file=out)
+            line = (detail or record).to_json_dict()
+            print(json.dumps(line), file=out)
         else:
             print(f"step {record.step}: loss {_fmt(record.loss)}  grad_w {_fmt(record.grad_w)}  "
                   f"grad_b {_fmt(record.grad_b)}  ->  w {_fmt(record.w_after)}  "
                   f"b {_fmt(record.b_after)}", file=out)
+            if detail is not None:
+                c = detail.comparison
+                verdict = "the same gradient" if c.matches else f"differs: {c.reason}"
+                print(f"  one backward over the batch: grad_w {_fmt(c.full_grad_w)}  "
+                      f"grad_b {_fmt(c.full_grad_b)}  ({verdict})", file=out)
     return EXIT_OK, history
 
 
@@ -239,23 +310,43 @@ def _load_session(args: argparse.Namespace, argv: list[str]) -> Session:
         )
     try:
         session = load_session(args.session)
-        if args.lr is not None and args.lr != session.config.lr:
+        args.lr_changed = args.lr is not None and args.lr != session.config.lr
+        if args.lr_changed:
             session = dataclasses.replace(session, config=session.config.replace(lr=args.lr))
     except SessionError as exc:
         raise UsageError(f"argument --session: {args.session}: {exc}") from None
     except ConfigError as exc:
         raise UsageError(f"argument --{exc.field}: {exc.reason}") from None
-    if args.export_code:
-        _check_replayable(session, lr_changed=args.lr is not None and args.lr != session.config.lr)
     return session
 
 
-def _check_replayable(session: Session, lr_changed: bool) -> None:
-    """A script replays a run from its start; refuse a session that its settings do not explain."""
+def _make_trainer(config: LabConfig, dataset: Dataset, split: SplitSettings | None,
+                  like: Trainer | None = None) -> Trainer:
+    """The trainer for ``split``: plain, accumulating, or data-parallel (which starts its
+    worker group, or shares the group of ``like``)."""
     from gradlab.core.trainer import Trainer
 
+    if split is not None and split.accumulating:
+        from gradlab.core.accumulate import AccumulatingTrainer
+
+        return AccumulatingTrainer(config, dataset, split)
+    if split is not None and split.parallel:
+        from gradlab.core.dataparallel import ParallelTrainer
+
+        return ParallelTrainer(config, dataset, split, getattr(like, "group", None))
+    return Trainer(config, dataset)
+
+
+def _close(trainer: Trainer | None) -> None:
+    close = getattr(trainer, "close", None)
+    if close is not None:
+        close()
+
+
+def _check_replayable(session: Session, lr_changed: bool, trainer: Trainer) -> None:
+    """A script replays a run from its start; refuse a session that its settings do not explain."""
     if not lr_changed:
-        replay = Trainer(session.config, session.dataset)
+        replay = _make_trainer(session.config, session.dataset, session.split, like=trainer)
         if session.step:
             replay.run(session.step)
         if json.dumps(replay.state_dict()) == json.dumps(dict(session.state)):
@@ -267,18 +358,20 @@ def _check_replayable(session: Session, lr_changed: bool) -> None:
 
 
 def _write_outputs(args: argparse.Namespace, trainer: Trainer, history: HistoryChunk) -> int:
-    from gradlab.core.codegen import generate_script
+    from gradlab.core.codegen_split import generate_split_script
     from gradlab.core.session import SessionError, save_session
 
+    split = getattr(trainer, "split", None)
     if args.save_session:
         try:
             save_session(args.save_session, trainer.config, trainer.dataset, trainer.state_dict(),
-                         history)
+                         history, split)
         except SessionError as exc:
             print(f"gradlab: error: argument --save-session: {exc}", file=sys.stderr)
             return EXIT_USAGE
     if args.export_code:
-        script = generate_script(trainer.config, trainer.dataset, trainer.step_count)
+        script = generate_split_script(trainer.config, trainer.dataset, trainer.step_count,
+                                       split or SplitSettings())
         try:
             with open(args.export_code, "w", encoding="utf-8", newline="\n") as f:
                 f.write(script)
@@ -312,19 +405,37 @@ def main(argv: list[str] | None = None) -> int:
         _check_output("--export-code", args.export_code)
         if args.session:
             session = _load_session(args, argv)
+            config, dataset, split = session.config, session.dataset, session.split
         else:
             config, dataset = config_and_data_from_args(args)
+            split = split_from_args(args, config, len(dataset))
     except UsageError as exc:
         print(f"gradlab: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    from gradlab.core.trainer import Trainer
+    from gradlab.core.distributed import WorkerGroupError
 
+    trainer = None
+    try:
+        trainer = _make_trainer(config, dataset, split)
+        return _run(args, trainer, session)
+    except UsageError as exc:
+        print(f"gradlab: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except WorkerGroupError as exc:
+        print(f"gradlab: error: {exc}", file=sys.stderr)
+        return EXIT_WORKERS
+    finally:
+        _close(trainer)  # every worker process ends before the trace does
+
+
+def _run(args: argparse.Namespace, trainer: Trainer, session: Session | None) -> int:
+    """Resume (if a session), trace, explain and write the outputs."""
+    earlier = []
     if session is not None:
-        trainer = session.make_trainer()
+        if args.export_code:
+            _check_replayable(session, args.lr_changed, trainer)
+        trainer.load_state_dict(copy.deepcopy(dict(session.state)))
         earlier = [session.history] if session.history is not None else []
-    else:
-        trainer = Trainer(config, dataset)
-        earlier = []
     steps = args.steps if args.steps is not None else (0 if args.explain else 1)
     code, history = _trace(trainer, steps, args.json, sys.stdout, sys.stderr)
     if code != EXIT_OK:

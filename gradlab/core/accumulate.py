@@ -13,6 +13,7 @@ batch in one ordinary backward, with the comparison (``splitting.compare``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -159,6 +160,20 @@ class AccumulatingTrainer(Trainer):
             return super().preview()
         finally:
             self.w.grad, self.b.grad = saved
+
+    def state_dict(self) -> dict[str, Any]:
+        """As Trainer's, plus the .grad a run that forgets zero_grad() carries on."""
+        state = super().state_dict()
+        if self.split.forget_zero_grad and self.w.grad is not None:
+            state["grad"] = [self.w.grad.item(), self.b.grad.item()]
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
+        grad = state.get("grad") if isinstance(state, dict) else None
+        if grad is not None and self.split.forget_zero_grad:
+            self.w.grad = torch.tensor(float(grad[0]), dtype=DTYPE)
+            self.b.grad = torch.tensor(float(grad[1]), dtype=DTYPE)
 
     def carried_grad(self) -> tuple[float, float]:
         """What ``.grad`` holds before the next step: (0, 0) unless zero_grad() is forgotten."""

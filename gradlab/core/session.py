@@ -25,6 +25,7 @@ from gradlab.core.config import ConfigError, LabConfig, brief
 from gradlab.core.data import MAX_ROWS, DataError, Dataset
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
 from gradlab.core.records import HISTORY_FIELDS, MAX_HISTORY, HistoryChunk
+from gradlab.core.splitting import SplitSettings
 
 if TYPE_CHECKING:
     from gradlab.core.trainer import Trainer
@@ -41,6 +42,8 @@ _FLOAT_MAX = 1.7976931348623157e308
 
 _TOP_KEYS = {"format", "version", "config", "dataset", "state"}
 _STATE_KEYS = {"step", "epoch", "position", "w", "b", "optimizer"}
+#: Optional: the .grad carried into the next step when zero_grad() is forgotten.
+_STATE_OPTIONAL = {"grad"}
 
 
 class SessionError(ValueError):
@@ -62,16 +65,27 @@ class Session:
     dataset: Dataset
     state: Mapping[str, Any]
     history: HistoryChunk | None = None
+    #: How each step's batch was split (None: not split; files before issue 16 have none).
+    split: SplitSettings | None = None
 
     @property
     def step(self) -> int:
         return int(self.state["step"])
 
     def make_trainer(self) -> Trainer:
-        """A new Trainer positioned exactly where the session was saved."""
+        """A new Trainer positioned exactly where the session was saved: an
+        AccumulatingTrainer for a session with micro-batches. (Data-parallel sessions resume
+        in a ``ParallelTrainer`` the caller starts, with ``load_state_dict(session.state)``;
+        this trainer computes the same steps in one process, which is what validation needs.)
+        """
         from gradlab.core.trainer import Trainer
 
-        trainer = Trainer(self.config, self.dataset)
+        if self.split is not None and self.split.accumulating:
+            from gradlab.core.accumulate import AccumulatingTrainer
+
+            trainer: Trainer = AccumulatingTrainer(self.config, self.dataset, self.split)
+        else:
+            trainer = Trainer(self.config, self.dataset)
         trainer.load_state_dict(copy.deepcopy(dict(self.state)))
         return trainer
 
@@ -99,6 +113,7 @@ def _history_dict(history: HistoryChunk | Mapping[str, Any]) -> dict[str, list]:
 def session_dict(
     config: LabConfig, dataset: Dataset, trainer_state: Mapping[str, Any],
     history: HistoryChunk | Mapping[str, Any] | None = None,
+    split: SplitSettings | None = None,
 ) -> dict[str, Any]:
     """The JSON-able session object (what ``save_session`` writes)."""
     doc: dict[str, Any] = {
@@ -108,6 +123,8 @@ def session_dict(
         "dataset": {"name": dataset.name, "x": dataset.x.tolist(), "y": dataset.y.tolist()},
         "state": dict(trainer_state),
     }
+    if split is not None and split.active:
+        doc["split"] = split.to_dict()
     if history is not None:
         doc["history"] = _history_dict(history)
     return doc
@@ -127,13 +144,14 @@ def _fit_history(doc: dict[str, Any], size: int) -> tuple[dict[str, list], str]:
 def save_session(
     path: str | os.PathLike[str], config: LabConfig, dataset: Dataset,
     trainer_state: Mapping[str, Any], history: HistoryChunk | Mapping[str, Any] | None = None,
+    split: SplitSettings | None = None,
 ) -> None:
     """Write the session atomically (a crash never leaves a half-written file behind).
 
     Raises SessionError if the state is not JSON-able or the file cannot be written.
     """
     try:
-        doc = session_dict(config, dataset, trainer_state, history)
+        doc = session_dict(config, dataset, trainer_state, history, split)
         text = json.dumps(doc, allow_nan=False)
         if len(text) >= MAX_BYTES and "history" in doc:
             # A long run's history can make a file too large to load back: keep its newest steps.
@@ -302,7 +320,7 @@ def parse_session(text: str) -> Session:
         raise SessionError(Message(QT_TRANSLATE_NOOP(
             "messages", "{value!r} is not supported (this gradlab reads version {version})"),
             value=version, version=VERSION), "version")
-    _keys(doc, "session", _TOP_KEYS, {"history"})
+    _keys(doc, "session", _TOP_KEYS, {"history", "split"})
 
     cfg = _keys(doc["config"], "config", {f for f in LabConfig.__dataclass_fields__})
     try:
@@ -328,9 +346,16 @@ def parse_session(text: str) -> Session:
     except ConfigError as exc:
         raise SessionError(exc.reason, f"config.{exc.field}") from None
 
-    state = _keys(doc["state"], "state", _STATE_KEYS)
+    split = _split(doc["split"], config, len(dataset)) if "split" in doc else None
+    state = _keys(doc["state"], "state", _STATE_KEYS, _STATE_OPTIONAL)
+    if "grad" in state:
+        _numbers(state["grad"], "state.grad", 2)
+        if len(state["grad"]) != 2 or split is None or not split.forget_zero_grad:
+            raise SessionError(Message(QT_TRANSLATE_NOOP(
+                "messages", "must be the two numbers of .grad carried by a run that forgets "
+                "zero_grad()")), "state.grad")
     history = _history(doc["history"]) if "history" in doc else None
-    session = Session(config, dataset, state, history)
+    session = Session(config, dataset, state, history, split)
     try:
         session.make_trainer()  # the final check: the state really loads into a trainer
     except Exception as exc:  # noqa: BLE001 - whatever a file does to torch is the file's fault
@@ -340,6 +365,19 @@ def parse_session(text: str) -> Session:
             raise SessionError(reason.lstrip(": "), field.rstrip(":")) from None
         raise SessionError(msg, "state") from None
     return session
+
+
+def _split(obj: Any, config: LabConfig, n: int) -> SplitSettings:
+    """The split settings of a session, checked against its batches."""
+    try:
+        split = SplitSettings.from_dict(obj)
+        bs = config.effective_batch_size(n)
+        split.check_against(bs, n % bs or None)
+    except ConfigError as exc:
+        raise SessionError(exc.reason, f"split.{exc.field}") from None
+    except TypeError as exc:  # a key of the wrong kind reached the dataclass
+        raise SessionError(str(exc), "split") from None
+    return split
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:

@@ -142,11 +142,18 @@ class SplitSettings:
 
     def check_against(self, batch_size: int, last_batch_size: int | None = None) -> None:
         """Refuse sizes that do not fit the batch (and the epoch's smaller last batch)."""
-        for b in {batch_size, last_batch_size or batch_size}:
-            if self.accumulating:
-                self.micro_sizes_for(b)
-            if self.parallel:
-                self.shard_sizes_for(b)
+        for b in (batch_size, last_batch_size or batch_size):
+            try:
+                if self.accumulating:
+                    self.micro_sizes_for(b)
+                if self.parallel:
+                    self.shard_sizes_for(b)
+            except ConfigError as exc:
+                if b == batch_size:
+                    raise
+                raise ConfigError(exc.field, Message(QT_TRANSLATE_NOOP(
+                    "messages", "{reason} (the epoch's last batch: batches of {B} leave {b})"),
+                    reason=exc.reason, B=batch_size, b=b)) from None
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
