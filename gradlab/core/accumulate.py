@@ -48,6 +48,11 @@ class MicroBatch:
     total_w: float
     total_b: float
 
+    def __post_init__(self) -> None:
+        batch = np.array(self.batch, dtype=np.int64, copy=True)
+        batch.flags.writeable = False
+        object.__setattr__(self, "batch", batch)
+
     def to_json_dict(self) -> dict:
         return {"batch": self.batch.tolist(), "loss": self.scaled_loss,
                 "grad_w": self.grad_w, "grad_b": self.grad_b}

@@ -28,6 +28,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,13 @@ from torch.nn.parallel import DistributedDataParallel
 from gradlab.core.config import LabConfig
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 from gradlab.core.splitting import MAX_WORKERS
-from gradlab.core.trainer import DTYPE, make_optimizer, per_sample_loss
+from gradlab.core.trainer import (
+    DTYPE,
+    _from_jsonable,
+    _jsonable,
+    make_optimizer,
+    per_sample_loss,
+)
 
 HOST = "127.0.0.1"
 #: Seconds to wait for a group to start / for one step before the group is ended.
@@ -62,12 +69,27 @@ def mp_context() -> mp.context.BaseContext:
 
 
 def prepare() -> None:
-    """Start the fork server now (it imports torch once), so the first group starts quickly."""
-    ctx = mp_context()
-    if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+    """Start the fork server now (it imports torch once), so the first group starts quickly.
 
+    Python before 3.13 starts the fork server without the parent's ``sys.path``, so from a
+    checkout run elsewhere it could not import gradlab: it starts with gradlab's folder on
+    PYTHONPATH (in its environment only; ours is restored at once).
+    """
+    ctx = mp_context()
+    if ctx.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    root = str(Path(__file__).resolve().parents[2])
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = root if not old else root + os.pathsep + old
+    try:
         forkserver.ensure_running()
+    finally:
+        if old is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = old
 
 
 def free_port() -> int:
@@ -107,6 +129,11 @@ class WorkerReport:
     w: float
     b: float
 
+    def __post_init__(self) -> None:
+        batch = np.array(self.batch, dtype=np.int64, copy=True)
+        batch.flags.writeable = False
+        object.__setattr__(self, "batch", batch)
+
     def to_json_dict(self) -> dict:
         return {"rank": self.rank, "batch": self.batch.tolist(), "loss": self.loss,
                 "grad_w": self.local_grad_w, "grad_b": self.local_grad_b}
@@ -143,7 +170,7 @@ class _Worker:
         self.ddp = DistributedDataParallel(self.model)  # collective: every rank builds it now
         self.optimizer = make_optimizer(self.config, [self.model.w, self.model.b])
         if opt_state is not None:
-            self.optimizer.load_state_dict(opt_state)
+            self.optimizer.load_state_dict(_from_jsonable(opt_state))
 
     def _local_loss(self, idx: torch.Tensor, scale: float) -> tuple[torch.Tensor, torch.Tensor]:
         """Forward through DDP and backward of the local loss × scale; returns (loss, per)."""
@@ -303,6 +330,7 @@ class WorkerGroup:
         if self.running:
             raise RuntimeError("the group is already running")
         t0 = time.perf_counter()
+        prepare()
         ctx = mp_context()
         self.start_method = ctx.get_start_method()
         self.port = free_port()
@@ -314,6 +342,10 @@ class WorkerGroup:
                                 name=f"gradlab-ddp-{rank}", daemon=True)
                 try:
                     p.start()
+                except (OSError, EOFError) as exc:  # the fork server could not fork
+                    parent.close()
+                    raise self._fail(f"worker {rank} could not be started: "
+                                     f"{type(exc).__name__}: {exc}") from None
                 except BaseException:
                     parent.close()
                     raise
@@ -373,7 +405,7 @@ class WorkerGroup:
                                          f"({_describe_exit(proc.exitcode)})")
                     continue
                 if message[0] == "error":
-                    raise self._fail(self._dead(what) or
+                    raise self._fail(self._dead(what, r) or
                                      f"worker {r} failed during the {what}: {message[1]}")
                 replies[r] = message[1]
                 pending.discard(r)
@@ -381,11 +413,14 @@ class WorkerGroup:
                     progress(self.world_size - len(pending), self.world_size)
         return replies
 
-    def _dead(self, what: str) -> str:
-        """Name a worker that has died, if one has (the others then fail in a collective)."""
+    def _dead(self, what: str, reporter: int) -> str:
+        """Name a worker that has died, if one has (the others then fail in a collective and
+        report that, then leave normally)."""
         for r, proc in enumerate(self._processes):
+            if r == reporter:
+                continue
             proc.join(0.2 if proc.is_alive() else 0.0)
-            if not proc.is_alive():
+            if not proc.is_alive() and proc.exitcode != 0:
                 return (f"worker {r} (pid {proc.pid}) died during the {what} "
                         f"({_describe_exit(proc.exitcode)})")
         return ""
@@ -407,9 +442,12 @@ class WorkerGroup:
               optimizer_state: dict | None = None) -> None:
         """(Re)build every worker's model at (w, b), its DDP wrapper and its optimizer."""
         weights = None if config.weights is None else np.asarray(config.weights, np.float64)
+        # Plain numbers, never tensors: torch pickles a tensor sent through a multiprocessing
+        # pipe into shared memory, and every worker would then update the parent's momentum
+        # buffers in place.
+        state = None if optimizer_state is None else _jsonable(optimizer_state)
         message = ("setup", config.to_dict(), np.ascontiguousarray(x, np.float64),
-                   np.ascontiguousarray(y, np.float64), weights, float(w), float(b),
-                   optimizer_state)
+                   np.ascontiguousarray(y, np.float64), weights, float(w), float(b), state)
         self._send("setup", [message] * self.world_size)
         self._gather("setup", START_TIMEOUT)
 

@@ -374,7 +374,8 @@ def _split(obj: Any, config: LabConfig, n: int) -> SplitSettings:
         bs = config.effective_batch_size(n)
         split.check_against(bs, n % bs or None)
     except ConfigError as exc:
-        raise SessionError(exc.reason, f"split.{exc.field}") from None
+        field = "split" if exc.field == "split" else f"split.{exc.field}"
+        raise SessionError(exc.reason, field) from None
     except TypeError as exc:  # a key of the wrong kind reached the dataclass
         raise SessionError(str(exc), "split") from None
     return split

@@ -137,3 +137,23 @@ def test_free_port_is_on_loopback_and_bad_sizes_are_refused():
     assert 0 < free_port() < 65536
     with pytest.raises(ValueError):
         WorkerGroup(5)
+
+
+def test_resuming_momentum_state_keeps_every_worker_in_step(pair):
+    """Optimizer state crosses the pipe as plain numbers: a tensor would land in shared memory
+    and every worker would update the parent's momentum buffers too."""
+    cfg = LabConfig(preset="noisy-line", batch_size=10, optimizer="momentum", reduction="sum",
+                    lr=0.001)
+    data = make_preset("noisy-line", 50, 0.5, 0)
+    split = SplitSettings(workers=2, shard_sizes=(3, 7), ddp_loss_scale="world")
+    t = ParallelTrainer(cfg, data, split, pair)
+    for _ in range(3):
+        t.step_split()
+    state = t.state_dict()
+    ahead = [t.step_split() for _ in range(2)]
+    again = ParallelTrainer(cfg, data, split, pair)
+    again.load_state_dict(state)
+    replayed = [again.step_split() for _ in range(2)]
+    for a, b in zip(ahead, replayed, strict=True):
+        assert b.params_agree and b.comparison.matches
+        assert (a.record.w_after, a.record.b_after) == (b.record.w_after, b.record.b_after)
