@@ -102,6 +102,7 @@ class AccumulatingTrainer(Trainer):
     def __init__(self, config: LabConfig, dataset: Dataset, split: SplitSettings) -> None:
         self.split = split
         self._detail: list[MicroBatch] | None = None
+        self._plans: dict[tuple[int, SplitSettings], list[tuple[slice, float]]] = {}
         _check_split(split, config, len(dataset))
         super().__init__(config, dataset)
 
@@ -123,38 +124,46 @@ class AccumulatingTrainer(Trainer):
             return torch.full((n,), 1.0 / n, dtype=DTYPE)
         return batch.v[sl]
 
+    def _plan(self, n: int) -> list[tuple[slice, float]]:
+        """Each micro-batch's slice of a batch of ``n`` and its loss scale (cached per size)."""
+        key = (n, self.split)
+        plan = self._plans.get(key)
+        if plan is None:
+            sizes = self.split.micro_sizes_for(n)
+            plan = [(sl, part_scale(self.split.accum_scale, m, n, len(sizes)))
+                    for sl, m in zip(part_slices(sizes), sizes, strict=True)]
+            self._plans = {key: plan}
+        return plan
+
     def _loss_and_grad(self, batch: _Batch) -> tuple[torch.Tensor, torch.Tensor]:
         if not self.split.forget_zero_grad:
             self._clear_grads()
-        cfg, detail = self.config, self._detail
-        sizes = self.split.micro_sizes_for(int(batch.index.size))
-        pers, total = [], torch.zeros((), dtype=DTYPE)
-        for sl, n in zip(part_slices(sizes), sizes, strict=True):
-            scale = part_scale(self.split.accum_scale, n, int(batch.index.size), len(sizes))
+        red, detail = self.config.reduction, self._detail
+        pers, scaled = [], []
+        for sl, scale in self._plan(int(batch.index.size)):
             if detail is not None:
                 before = (_grad_value(self.w), _grad_value(self.b))
-            per = per_sample_loss(self.w * batch.x[sl] + self.b, batch.y[sl], cfg.loss)
-            if cfg.reduction == "mean":
-                reduced = per.mean()
-                (reduced * scale).backward()
-            elif cfg.reduction == "sum":
-                reduced = per.sum()
-                (reduced * scale).backward()
-            elif cfg.reduction == "weighted":
+            per = per_sample_loss(self.w * batch.x[sl] + self.b, batch.y[sl], self.config.loss)
+            if red == "mean" or red == "sum":
+                reduced = per.mean() if red == "mean" else per.sum()
+                loss = reduced * scale
+                loss.backward()  # adds this micro-batch's gradient to .grad
+            elif red == "weighted":
                 v = self._micro_v(batch, sl)
                 per.backward(gradient=v * scale)
                 reduced = (per.detach() * v).sum()
+                loss = reduced * scale
             else:  # 'none': PyTorch's own error (NoReductionError) for more than one sample
                 reduced = reduce_and_backward(per, "none", None)
-            reduced = reduced.detach()
-            total = total + reduced * scale
+                loss = reduced * scale
+            scaled.append(loss.detach())
             pers.append(per.detach())
             if detail is not None:
                 after = (_grad_value(self.w), _grad_value(self.b))
-                loss = reduced.item()
-                detail.append(MicroBatch(batch.index[sl].copy(), loss, scale, loss * scale,
+                value = reduced.item()
+                detail.append(MicroBatch(batch.index[sl], value, scale, value * scale,
                                          after[0] - before[0], after[1] - before[1], *after))
-        return torch.cat(pers), total
+        return torch.cat(pers), torch.stack(scaled).sum()
 
     def preview(self) -> StepRecord:
         """As Trainer.preview, but ``.grad`` carried between steps survives it."""
