@@ -287,9 +287,9 @@ def _reason(mode: str, grad: tuple[float, float], full: tuple[float, float], fac
             cw=_g(carried[0]), cb=_g(carried[1]), got=got, want=want)
     if factor == factor and mode == "workers" and np.isclose(factor, 1.0 / k):
         return Message(QT_TRANSLATE_NOOP(
-            "messages", "÷W: DDP averages the gradients of the W = {w} workers, so the gradient "
-            "of the sum losses is divided by {w}: {got} instead of the sum {want}; multiply "
-            "each local loss by the world size"), w=k, got=got, want=want)
+            "messages", "÷W: DDP averages the gradients of the W = {w} workers, so a loss that "
+            "adds its samples up has its gradient divided by {w}: {got} instead of the sum "
+            "{want}; multiply each local loss by the world size"), w=k, got=got, want=want)
     if factor == factor and mode == "accumulate" and np.isclose(factor, k):
         return Message(QT_TRANSLATE_NOOP(
             "messages", "×K: the gradients of the K = {k} micro-batch means were added, not "
