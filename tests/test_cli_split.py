@@ -45,6 +45,14 @@ EXPORTS = {
 }
 
 
+#: Steps each exported run is resumed by from its saved session.
+RESUMED = {"accum": 3, "forget": 2, "ddp": 2}
+
+
+def _steps(name: str) -> int:
+    return int(EXPORTS[name][EXPORTS[name].index("--steps") + 1])
+
+
 def _popen(args: list[str], cwd: Path) -> subprocess.Popen:
     # Each run gets its own process group: afterwards no process of that group may be left.
     return subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--headless", *args],
@@ -59,8 +67,12 @@ def ran(tmp_path_factory):
     for name, args in EXPORTS.items():
         runs[name] = [*args, "--json", "--export-code", f"{name}.py",
                       "--save-session", f"{name}.json"]
+        longer = list(args)  # the same run, RESUMED more steps, in one go
+        longer[longer.index("--steps") + 1] = str(_steps(name) + RESUMED[name])
+        runs[f"{name} whole"] = [*longer, "--json"]
     out = {}
-    for batch in (list(runs)[:6], list(runs)[6:]):  # two cores: a few torch imports at a time
+    names = list(runs)
+    for batch in (names[:7], names[7:]):  # two cores: a few torch imports at a time
         procs = {name: _popen(runs[name], cwd) for name in batch}
         for name, p in procs.items():
             stdout, stderr = p.communicate(timeout=300)
@@ -134,25 +146,23 @@ def test_exported_scripts_print_the_labs_w_and_b(ran):
 
 def test_sessions_keep_the_split_and_resume_exactly(ran):
     cwd, out = ran
-    for name, extra in (("accum", 3), ("forget", 2), ("ddp", 2)):
+    for name in EXPORTS:
         doc = json.loads((cwd / f"{name}.json").read_text(encoding="utf-8"))
-        assert doc["split"]["accum_scale" if name != "ddp" else "ddp_loss_scale"] in (
-            "n/N", "1/K", "world")
-        steps = int(EXPORTS[name][EXPORTS[name].index("--steps") + 1])
-        resumed = subprocess.run(
-            [sys.executable, str(ROOT / "main.py"), "--headless", "--session", f"{name}.json",
-             "--steps", str(extra), "--json"], cwd=cwd, capture_output=True, text=True,
-            timeout=300)
-        assert resumed.returncode == 0, resumed.stderr
-        whole_args = [a for a in EXPORTS[name]]
-        whole_args[whole_args.index("--steps") + 1] = str(steps + extra)
-        whole = subprocess.run(
-            [sys.executable, str(ROOT / "main.py"), "--headless", *whole_args, "--json"],
-            cwd=cwd, capture_output=True, text=True, timeout=300)
-        a = json.loads(resumed.stdout.splitlines()[-1])
-        b = json.loads(whole.stdout.splitlines()[-1])
+        assert doc["split"]["workers" if name == "ddp" else "micro_batches"] in (None, 2) and \
+            doc["split"]["forget_zero_grad"] is (name == "forget")
+    procs = {name: _popen(["--session", f"{name}.json", "--steps", str(extra), "--json"], cwd)
+             for name, extra in RESUMED.items()}
+    for name, p in procs.items():
+        stdout, stderr = p.communicate(timeout=300)
+        assert p.returncode == 0, stderr
+        a = json.loads(stdout.splitlines()[-1])
+        code, whole, stderr, _ = out[f"{name} whole"]
+        assert code == 0, stderr
+        b = json.loads(whole.splitlines()[-1])
+        assert a["step"] == b["step"] == _steps(name) + RESUMED[name]
         assert (a["w"], a["b"], a["matches"]) == (b["w"], b["b"], b["matches"]), name
         assert ("workers" in a) is (name == "ddp")
+        assert _group_gone(p.pid)
 
 
 @pytest.mark.parametrize("args, named", [
