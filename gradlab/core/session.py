@@ -25,6 +25,7 @@ from gradlab.core.config import ConfigError, LabConfig, brief
 from gradlab.core.data import MAX_ROWS, DataError, Dataset
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
 from gradlab.core.records import HISTORY_FIELDS, MAX_HISTORY, HistoryChunk
+from gradlab.core.splitting import SplitSettings
 
 if TYPE_CHECKING:
     from gradlab.core.trainer import Trainer
@@ -41,8 +42,10 @@ _FLOAT_MAX = 1.7976931348623157e308
 
 _TOP_KEYS = {"format", "version", "config", "dataset", "state"}
 #: Optional top-level keys: a file without them (an older one) loads as before.
-_OPTIONAL_KEYS = {"history", "compare"}
+_OPTIONAL_KEYS = {"history", "compare", "split"}
 _STATE_KEYS = {"step", "epoch", "position", "w", "b", "optimizer"}
+#: Optional: the .grad carried into the next step when zero_grad() is forgotten.
+_STATE_OPTIONAL = {"grad"}
 
 
 class SessionError(ValueError):
@@ -90,16 +93,27 @@ class Session:
     state: Mapping[str, Any]
     history: HistoryChunk | None = None
     compare: tuple[SavedRun, ...] = ()
+    #: How each step's batch was split (None: not split; files before issue 16 have none).
+    split: SplitSettings | None = None
 
     @property
     def step(self) -> int:
         return int(self.state["step"])
 
     def make_trainer(self) -> Trainer:
-        """A new Trainer positioned exactly where the session was saved."""
+        """A new Trainer positioned exactly where the session was saved: an
+        AccumulatingTrainer for a session with micro-batches. (Data-parallel sessions resume
+        in a ``ParallelTrainer`` the caller starts, with ``load_state_dict(session.state)``;
+        this trainer computes the same steps in one process, which is what validation needs.)
+        """
         from gradlab.core.trainer import Trainer
 
-        trainer = Trainer(self.config, self.dataset)
+        if self.split is not None and self.split.accumulating:
+            from gradlab.core.accumulate import AccumulatingTrainer
+
+            trainer: Trainer = AccumulatingTrainer(self.config, self.dataset, self.split)
+        else:
+            trainer = Trainer(self.config, self.dataset)
         trainer.load_state_dict(copy.deepcopy(dict(self.state)))
         return trainer
 
@@ -128,6 +142,7 @@ def session_dict(
     config: LabConfig, dataset: Dataset, trainer_state: Mapping[str, Any],
     history: HistoryChunk | Mapping[str, Any] | None = None,
     compare: Sequence[Mapping[str, Any]] = (),
+    split: SplitSettings | None = None,
 ) -> dict[str, Any]:
     """The JSON-able session object (what ``save_session`` writes). ``compare``: each compared
     run's ``{"overrides": ..., "state": ..., "diverged"?: ...}`` (``CompareRun.saved()``)."""
@@ -138,6 +153,8 @@ def session_dict(
         "dataset": {"name": dataset.name, "x": dataset.x.tolist(), "y": dataset.y.tolist()},
         "state": dict(trainer_state),
     }
+    if split is not None and split.active:
+        doc["split"] = split.to_dict()
     if history is not None:
         doc["history"] = _history_dict(history)
     if compare:
@@ -160,13 +177,14 @@ def save_session(
     path: str | os.PathLike[str], config: LabConfig, dataset: Dataset,
     trainer_state: Mapping[str, Any], history: HistoryChunk | Mapping[str, Any] | None = None,
     compare: Sequence[Mapping[str, Any]] = (),
+    split: SplitSettings | None = None,
 ) -> None:
     """Write the session atomically (a crash never leaves a half-written file behind).
 
     Raises SessionError if the state is not JSON-able or the file cannot be written.
     """
     try:
-        doc = session_dict(config, dataset, trainer_state, history, compare)
+        doc = session_dict(config, dataset, trainer_state, history, compare, split)
         text = json.dumps(doc, allow_nan=False)
         if len(text) >= MAX_BYTES and "history" in doc:
             # A long run's history can make a file too large to load back: keep its newest steps.
@@ -361,10 +379,17 @@ def parse_session(text: str) -> Session:
     except ConfigError as exc:
         raise SessionError(exc.reason, f"config.{exc.field}") from None
 
-    state = _keys(doc["state"], "state", _STATE_KEYS)
+    split = _split(doc["split"], config, len(dataset)) if "split" in doc else None
+    state = _keys(doc["state"], "state", _STATE_KEYS, _STATE_OPTIONAL)
+    if "grad" in state:
+        _numbers(state["grad"], "state.grad", 2)
+        if len(state["grad"]) != 2 or split is None or not split.forget_zero_grad:
+            raise SessionError(Message(QT_TRANSLATE_NOOP(
+                "messages", "must be the two numbers of .grad carried by a run that forgets "
+                "zero_grad()")), "state.grad")
     history = _history(doc["history"]) if "history" in doc else None
     compare = _compare(doc["compare"], config, dataset) if "compare" in doc else ()
-    session = Session(config, dataset, state, history, compare)
+    session = Session(config, dataset, state, history, compare, split)
     _loads(session.make_trainer, "")  # the final check: the state really loads into a trainer
     return session
 
@@ -411,6 +436,20 @@ def _compare(obj: Any, config: LabConfig, dataset: Dataset) -> tuple[SavedRun, .
         _loads(lambda run=run: run.make_trainer(dataset), f"{where}.")
         runs.append(run)
     return tuple(runs)
+
+
+def _split(obj: Any, config: LabConfig, n: int) -> SplitSettings:
+    """The split settings of a session, checked against its batches."""
+    try:
+        split = SplitSettings.from_dict(obj)
+        bs = config.effective_batch_size(n)
+        split.check_against(bs, n % bs or None)
+    except ConfigError as exc:
+        field = "split" if exc.field == "split" else f"split.{exc.field}"
+        raise SessionError(exc.reason, field) from None
+    except TypeError as exc:  # a key of the wrong kind reached the dataclass
+        raise SessionError(str(exc), "split") from None
+    return split
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:

@@ -1572,7 +1572,7 @@ The session you have open is unchanged.</source>
         <source>{field}: {reason}</source>
         <extracomment>Huber&apos;s threshold; PyTorch&apos;s default for ``HuberLoss``. The one list of which settings mean new data (a new dataset and a new trainer) ... ... and which restart the run at step 0 (new data, or a new starting point). Every other setting (lr, momentum, loss, reduction, weights, batch size, optimizer) applies from the next step and keeps w and b. The trainer, the worker and the controller all decide by these. A message that quotes a value from a file is cut to about this long: a session can hold a 100 kB string or a 4000-digit number where a number belongs, and a message is one readable line.
 ----------
-Refuse files larger than this before reading them (the 10^6-point preset is ~40 MB). Longest dataset / history a session may hold. The newest steps of history a session keeps (~120 MB of JSON, a few seconds to read; the window and the worker keep no more than twice this either: a run left going stays bounded). Optional top-level keys: a file without them (an older one) loads as before.</extracomment>
+Refuse files larger than this before reading them (the 10^6-point preset is ~40 MB). Longest dataset / history a session may hold. The newest steps of history a session keeps (~120 MB of JSON, a few seconds to read; the window and the worker keep no more than twice this either: a run left going stays bounded). Optional top-level keys: a file without them (an older one) loads as before. Optional: the .grad carried into the next step when zero_grad() is forgotten.</extracomment>
         <translation>{field}：{reason}</translation>
     </message>
     <message>
@@ -1820,6 +1820,7 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     </message>
     <message>
         <source>all history arrays must have the same length</source>
+        <extracomment>How each step&apos;s batch was split (None: not split; files before issue 16 have none).</extracomment>
         <translation>所有历史数组的长度必须相同</translation>
     </message>
     <message>
@@ -1929,6 +1930,10 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     <message>
         <source>must be text, got {kind}</source>
         <translation>必须是文本，实际是{kind}</translation>
+    </message>
+    <message>
+        <source>must be the two numbers of .grad carried by a run that forgets zero_grad()</source>
+        <translation>必须是忘记 zero_grad() 的运行所携带的 .grad 的两个数</translation>
     </message>
     <message>
         <source>must be a list, got {kind}</source>
@@ -2143,6 +2148,104 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     <message>
         <source>diverged at step {step}: {reason}, as predicted ({prediction})</source>
         <translation>在第 {step} 步发散：{reason}，正如预测（{prediction}）</translation>
+    </message>
+    <message>
+        <source>the {w} workers were ended: {reason}</source>
+        <extracomment>Seconds to wait for a group to start / for one step before the group is ended.</extracomment>
+        <translation>{w} 个工作进程已被结束：{reason}</translation>
+    </message>
+    <message>
+        <source>the workers are not running; start a new group</source>
+        <translation>工作进程没有在运行；请启动一个新的进程组</translation>
+    </message>
+    <message>
+        <source>The last batch has {b} samples: under mean each weighs 1/{b} in its batch&apos;s loss instead of 1/{B}, so the mean of the {k} batch means ({mm}) counts its samples {ratio}× as much as the sample-weighted mean over {seen} samples ({sw}).</source>
+        <translation>最后一批有 {b} 个样本：在 mean 下每个样本在本批损失中的权重是 1/{b} 而不是 1/{B}，所以 {k} 个批均值的平均（{mm}）对这些样本的计数是按样本加权的 {seen} 个样本均值（{sw}）的 {ratio}×。</translation>
+    </message>
+    <message>
+        <source>Every batch has {B} samples, so the mean of the batch means equals the sample-weighted mean ({sw}).</source>
+        <translation>每一批都有 {B} 个样本，所以批均值的平均等于按样本加权的均值（{sw}）。</translation>
+    </message>
+    <message>
+        <source>drop_last left out {d} samples this epoch: no step trained on them, yet the full-data loss includes them.</source>
+        <translation>drop_last 在本轮丢掉了 {d} 个样本：没有任何一步在它们上训练，但全数据损失包含它们。</translation>
+    </message>
+    <message>
+        <source>The batch losses were each taken before their own step, with parameters that kept moving; the full-data loss ({full}) is taken once, with the parameters at the epoch&apos;s end, so it differs from the sample-weighted mean ({sw}) by {diff}.</source>
+        <translation>每个批损失都是在各自那一步之前、用不断变化的参数计算的；全数据损失（{full}）只在本轮结束时用最终参数计算一次，所以它与按样本加权的均值（{sw}）相差 {diff}。</translation>
+    </message>
+    <message>
+        <source>must be a list of whole numbers, got {value!r}</source>
+        <extracomment>Relative tolerance of &quot;the same gradient&quot; (float64).</extracomment>
+        <translation>必须是整数列表，得到的是 {value!r}</translation>
+    </message>
+    <message>
+        <source>must be whole numbers, got {value!r}</source>
+        <translation>必须是整数，得到的是 {value!r}</translation>
+    </message>
+    <message>
+        <source>every size must be &gt;= 1, got {value}</source>
+        <translation>每个大小都必须 &gt;= 1，得到的是 {value}</translation>
+    </message>
+    <message>
+        <source>must be from {low} to {high}, got {value}</source>
+        <translation>必须在 {low} 到 {high} 之间，得到的是 {value}</translation>
+    </message>
+    <message>
+        <source>must be true or false, got {value!r}</source>
+        <translation>必须是 true 或 false，得到的是 {value!r}</translation>
+    </message>
+    <message>
+        <source>give either the number of micro-batches or their sizes, not both</source>
+        <translation>请给出微批次的数量或它们的大小，不要同时给出</translation>
+    </message>
+    <message>
+        <source>gives {n} sizes for {w} workers</source>
+        <translation>为 {w} 个工作进程给出了 {n} 个大小</translation>
+    </message>
+    <message>
+        <source>cannot be combined with micro-batches: choose one way to split</source>
+        <translation>不能与微批次同时使用：请选择一种拆分方式</translation>
+    </message>
+    <message>
+        <source>{k} micro-batches cannot split a batch of {b} samples</source>
+        <translation>{k} 个微批次无法拆分一个 {b} 个样本的批次</translation>
+    </message>
+    <message>
+        <source>{w} workers need a batch of at least {w} samples; the batch has {b}</source>
+        <translation>{w} 个工作进程需要至少 {w} 个样本的批次；该批次只有 {b} 个</translation>
+    </message>
+    <message>
+        <source>{reason} (the epoch&apos;s last batch: batches of {B} leave {b})</source>
+        <translation>{reason}（本轮的最后一批：按 {B} 分批后剩下 {b} 个）</translation>
+    </message>
+    <message>
+        <source>add up to {total}, but the batch has {b} samples</source>
+        <translation>加起来是 {total}，但批次有 {b} 个样本</translation>
+    </message>
+    <message>
+        <source>zero_grad() was forgotten: .grad still held ({cw}, {cb}) from the earlier steps, so the optimizer used {got} instead of this batch&apos;s {want}</source>
+        <translation>忘记了 zero_grad()：.grad 里还留着之前步骤的 ({cw}, {cb})，所以优化器用的是 {got} 而不是本批的 {want}</translation>
+    </message>
+    <message>
+        <source>÷W: DDP averages the gradients of the W = {w} workers, so a loss that adds its samples up has its gradient divided by {w}: {got} instead of the sum {want}; multiply each local loss by the world size</source>
+        <translation>÷W：DDP 对 W = {w} 个工作进程的梯度取平均，所以对样本求和的损失其梯度被除以 {w}：得到 {got} 而不是总和 {want}；请把每个本地损失乘以进程总数</translation>
+    </message>
+    <message>
+        <source>×K: the gradients of the K = {k} micro-batch means were added, not averaged, so the gradient is {got} instead of {want}; scale each loss by 1/K</source>
+        <translation>×K：K = {k} 个微批次均值的梯度被相加而不是取平均，所以梯度是 {got} 而不是 {want}；请把每个损失乘以 1/K</translation>
+    </message>
+    <message>
+        <source>×{f}: every sample counts {f} times what it counts in one backward over the batch, so the gradient is {got} instead of {want}</source>
+        <translation>×{f}：每个样本的分量是对整批做一次 backward 时的 {f} 倍，所以梯度是 {got} 而不是 {want}</translation>
+    </message>
+    <message>
+        <source>unequal sizes: parts of {sizes} samples weight each of their samples by {weights} instead of {full} each; the mean of the means, {got}, is not the mean {want}</source>
+        <translation>大小不等：{sizes} 个样本的各部分给每个样本的权重是 {weights}，而不是每个 {full}；均值的均值 {got} 不等于均值 {want}</translation>
+    </message>
+    <message>
+        <source>the samples are weighted {weights} instead of {full}, so the gradient is {got} instead of {want}</source>
+        <translation>样本的权重是 {weights} 而不是 {full}，所以梯度是 {got} 而不是 {want}</translation>
     </message>
 </context>
 </TS>
