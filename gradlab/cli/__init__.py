@@ -197,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _training_dests() -> set[str]:
     probe = argparse.ArgumentParser(add_help=False)
     add_training_arguments(probe)
+    add_split_arguments(probe)
     return {a.dest for a in probe._actions}
 
 

@@ -39,8 +39,8 @@ from torch.nn.parallel import DistributedDataParallel
 
 from gradlab.core.config import LabConfig
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
-from gradlab.core.splitting import MAX_WORKERS
 from gradlab.core.optimizer_state import from_jsonable, to_jsonable
+from gradlab.core.splitting import MAX_WORKERS
 from gradlab.core.trainer import DTYPE, make_optimizer, per_sample_loss
 
 HOST = "127.0.0.1"
