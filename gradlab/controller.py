@@ -193,11 +193,19 @@ class LabController(QObject):
 
     # ---- commands --------------------------------------------------------------------------
 
+    @property
+    def serving(self) -> bool:
+        """The worker has loaded PyTorch: Step, Run and Reset mean something. Before that (or
+        if it never loads) they are ignored, whether they come from a button or a key."""
+        return self.state not in (RunState.LOADING, RunState.LOAD_FAILED)
+
     def step(self, n: int = 1) -> None:
-        self._step_sent.emit(int(n) if isinstance(n, int) and n > 0 else 1)
+        if self.serving:
+            self._step_sent.emit(int(n) if isinstance(n, int) and n > 0 else 1)
 
     def run(self) -> None:
-        self._run_sent.emit()
+        if self.serving:
+            self._run_sent.emit()
 
     def pause(self) -> None:
         self._pause_sent.emit()
@@ -210,6 +218,8 @@ class LabController(QObject):
 
     def reset(self) -> None:
         """Back to step 0; after a crash of the training process, in a new one."""
+        if not self.serving:
+            return
         self._new_generation()
         worker = self.worker
         if self.worker_mode == "process" and worker.has_crashed and not self._stopped:

@@ -82,6 +82,9 @@ class LossPanel(pg.GraphicsLayoutWidget):
         self._x_range: tuple[float, float] | None = None
         self._y_range: tuple[float, float] | None = None
         self._label_state: tuple | None = None
+        # Until the first step arrives (PyTorch may still be loading) the axes show a plain
+        # 0..1, not auto-ranged rounding noise around nothing (ticks like −3e-13).
+        self.plot.setRange(xRange=(0.5, 4.5), yRange=(0.0, 1.0), padding=0)
         self.set_theme(theme)
 
     def set_theme(self, theme: th.Theme) -> None:

@@ -194,3 +194,23 @@ def test_the_real_worker_in_a_thread(qtbot) -> None:  # noqa: ANN001
     finally:
         lab.shutdown()
     assert lab.worker_thread.isFinished()
+
+
+def test_commands_before_pytorch_is_loaded_are_ignored(lab: LabController) -> None:
+    """Step is greyed out while PyTorch loads; its key must not queue steps behind the button's
+    back (issue 15, item 18)."""
+    sent: list[str] = []
+    lab._step_sent.connect(lambda n: sent.append(f"step {n}"))
+    lab._run_sent.connect(lambda: sent.append("run"))
+    lab._reset_sent.connect(lambda g: sent.append(f"reset {g}"))
+    for _ in range(2):
+        lab.step()
+        lab.toggle_run()
+        lab.reset()
+    assert sent == [] and lab.generation == 0
+    ready(lab)
+    lab.step()
+    assert sent == ["step 1"]
+    lab.worker.load_failed.emit("PyTorch could not be loaded: ImportError: no")
+    lab.step()
+    assert sent == ["step 1"]

@@ -259,3 +259,25 @@ def test_enlarge_one_panel_and_back(make_lab, qtbot) -> None:  # noqa: ANN001
     assert [p.isVisible() for p in panels] == [False, True, False, False]
     window.enlarge(None)
     assert all(p.isVisible() for p in panels)
+
+
+def test_keys_while_pytorch_loads_do_what_the_buttons_can_do(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Space twice while loading queued two steps (issue 15, item 18); the empty loss panel
+    showed ticks like −3e-13."""
+    from PySide6.QtCore import Qt
+
+    window = make_lab(SEED, wait_ready=False)  # a training process: commands wait for it
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.waitUntil(lambda: window.lab.launched, timeout=5_000)
+    assert not window.controls.step_button.isEnabled()
+    window.loss_panel.grab()  # laid out and painted, as on screen
+    (_, _), (y_lo, y_hi) = window.loss_panel.plot.vb.viewRange()
+    assert (y_lo, y_hi) == (0.0, 1.0)
+    for _ in range(2):
+        qtbot.keyClick(window.tabs, Qt.Key.Key_Space)
+    assert window.lab.state == "loading PyTorch…"  # the keys came before PyTorch was there
+    qtbot.waitUntil(lambda: window.shown is not None, timeout=60_000)
+    window.lab.step()  # one more round trip: any step queued while loading came before it
+    qtbot.waitUntil(lambda: shown_step(window, 1))
+    assert window.history_panel.buffer.size == 1
