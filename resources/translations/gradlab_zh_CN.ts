@@ -347,6 +347,7 @@
     </message>
     <message>
         <source>all ({n})</source>
+        <extracomment>Digits grouped by thousands commas (&quot;1,000&quot;, &quot;-12,345,678&quot;); a leading 0 is never grouped.</extracomment>
         <translation>全部 ({n})</translation>
     </message>
     <message>
@@ -366,12 +367,17 @@
         <translation>{rule}，或“{word}”</translation>
     </message>
     <message>
+        <source>{typed!r} could be {a} or {b}: type the one you mean, with a point for decimals; it stays at {value}</source>
+        <extracomment>typed text that is not a value of this control: why (the box shows the old value again) typed text was read as a value (changed or not; before value_changed) Width of the value box and least width of the slider at text scale 1 (pixels).</extracomment>
+        <translation>{typed!r} 可能是 {a}，也可能是 {b}：请输入你要的那个，小数用小数点；保持为 {value}</translation>
+    </message>
+    <message>
         <source>{typed!r} is not {rule}; it stays at {value}</source>
-        <extracomment>typed text that is not a value of this control: why (the box shows the old value again) Width of the value box and least width of the slider at text scale 1 (pixels).</extracomment>
         <translation>{typed!r} 不是{rule}；保持为 {value}</translation>
     </message>
     <message>
         <source>Step</source>
+        <extracomment>a typed or chosen value was taken: a refusal of an earlier one is out of date</extracomment>
         <translation>单步</translation>
     </message>
     <message>
@@ -1344,7 +1350,7 @@ The session you have open is unchanged.</source>
     </message>
     <message>
         <source>Text size {pct} %</source>
-        <extracomment>The window&apos;s size after Reset layout (shrunk to the screen if it is smaller).</extracomment>
+        <extracomment>The window&apos;s size at first and after Reset layout (shrunk to the screen if it is smaller).</extracomment>
         <translation>文字大小 {pct} %</translation>
     </message>
     <message>
@@ -1572,7 +1578,7 @@ The session you have open is unchanged.</source>
         <source>{field}: {reason}</source>
         <extracomment>Huber&apos;s threshold; PyTorch&apos;s default for ``HuberLoss``. The one list of which settings mean new data (a new dataset and a new trainer) ... ... and which restart the run at step 0 (new data, or a new starting point). Every other setting (lr, momentum, loss, reduction, weights, batch size, optimizer) applies from the next step and keeps w and b. The trainer, the worker and the controller all decide by these. A message that quotes a value from a file is cut to about this long: a session can hold a 100 kB string or a 4000-digit number where a number belongs, and a message is one readable line.
 ----------
-Refuse files larger than this before reading them (the 10^6-point preset is ~40 MB). Longest dataset / history a session may hold. The newest steps of history a session keeps (~120 MB of JSON, a few seconds to read; the window and the worker keep no more than twice this either: a run left going stays bounded).</extracomment>
+Refuse files larger than this before reading them (the 10^6-point preset is ~40 MB). Longest dataset / history a session may hold. The newest steps of history a session keeps (~120 MB of JSON, a few seconds to read; the window and the worker keep no more than twice this either: a run left going stays bounded). Optional top-level keys: a file without them (an older one) loads as before.</extracomment>
         <translation>{field}：{reason}</translation>
     </message>
     <message>
@@ -1600,8 +1606,73 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <translation>必须都是数字，实际有 {value!r}</translation>
     </message>
     <message>
+        <source>{text!r} is not a number</source>
+        <extracomment>The main run and up to three more. The settings a compared run may change: the start and the data stay the main run&apos;s.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{text!r} is not a whole number (or &apos;all&apos;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected key=value, got {piece!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is given twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a run&apos;s overrides must be an object of settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>give at least one setting to change, e.g. reduction=sum,lr=0.0025</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is not a setting a compared run may change; one of {options}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>must be one of {options}; got {value!r}</source>
         <translation>必须是 {options} 之一；实际为 {value!r}</translation>
+    </message>
+    <message>
+        <source>must be a number, lr/N, lr/B or a multiple of the limit such as 0.98*limit; got {value!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has no limit to be a multiple of: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at most {n} runs beside the main one, got {got}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mean vs sum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sum with lr/N follows mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>batch size 4 vs 64 under sum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SGD vs Adam under sum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lr just below vs just above the limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown comparison {key!r}; one of {options}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>must be a preset name or &apos;csv&apos;, got {value!r}</source>
@@ -1866,6 +1937,14 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <translation>必须是文本，实际是{kind}</translation>
     </message>
     <message>
+        <source>must be a list, got {kind}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has {n} runs; at most {limit} runs are compared with the main one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{path} is {size} MB; sessions are at most {limit} MB</source>
         <translation>{path} 有 {size} MB；会话文件最大 {limit} MB</translation>
     </message>
@@ -1985,6 +2064,91 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <source>The training process could not start: {name}: {reason}</source>
         <extracomment>Seconds the child gets to stop on its own before it is terminated. Slots of TrainerWorker that are lifecycle, not commands. Per-sample arrays of a record cross the pipe only up to this size. The window draws from the update&apos;s view (bars are grouped beyond a few hundred samples) and reads only the record&apos;s numbers; at N = 10^6 the arrays would be 16 MB per update, and the pipe cannot drain faster than the window&apos;s process gets its GIL between frames, so the trainer would wait on it. Imported once by the fork server (single-threaded: nothing here starts a thread or runs an op). stopped before the process existed: nobody waits for this thread, it ends the child itself as soon as ``Process.start`` returns</extracomment>
         <translation>训练进程无法启动：{name}: {reason}</translation>
+    </message>
+    <message>
+        <source>Reduction &apos;none&apos; gives no scalar loss to descend: there is no step, so no learning-rate limit.</source>
+        <extracomment>Second derivative of each sample&apos;s loss in its residual r: (r²)&apos;&apos; = 2, Huber&apos;s ½r²&apos;&apos; = 1.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MAE is not quadratic, so there is no fixed limit: the step is lr·x whatever the error. A large lr does not blow up; it overshoots and rattles around the minimum.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adam scales each step itself (by the running size of the gradient), so no fixed limit 2/λ_max applies and the reduction hardly changes its path: mean and sum take nearly the same steps.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The data are too large for the curvature to fit in a float64: no limit can be computed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A negative weight makes the loss curve downwards (λ_min = {lam:.6g} &lt; 0): it has no minimum, and gradient descent drifts away at any learning rate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The loss is flat (λ_max = 0: every weight is zero), so the gradient is zero and no step moves.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With minibatches the limit is per batch: from {lo:.6g} to {hi:.6g} over the epoch&apos;s {n} batches; the steepest batch sets the lower end.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That is the quadratic region; beyond it each step is at most lr·δ·x, so a larger lr keeps jumping across the minimum instead of settling.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Under sum λ_max grows with the batch size B, so the limit shrinks as 1/B: twice the data, half the learning rate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Under mean λ_max does not grow with the batch size: the same learning rate works for 4 samples or 400.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where every error is below δ = 1, Huber is ½·error² and gradient descent converges exactly when lr &lt; {formula} = {limit:.6g} (λ_max = {lam:.6g}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With momentum μ = {mu:g} (heavy ball) gradient descent converges exactly when lr &lt; 2(1+μ)/λ_max = {limit:.6g} (λ_max = {lam:.6g}, the largest curvature of the loss over (w, b)).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gradient descent converges exactly when lr &lt; 2/λ_max = {limit:.6g} (λ_max = {lam:.6g}, the largest curvature of the loss over (w, b)).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reduction} with momentum {mu:g}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lr {lr} = {formula} = {limit} under {reduction}: this run will oscillate for ever without settling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lr {lr} &gt; {formula} = {limit} under {reduction} in Huber&apos;s quadratic region: this run will keep jumping across the minimum instead of settling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lr {lr} &gt; {formula} = {limit} for the steepest of the epoch&apos;s {n} batches under {reduction}: this run will likely diverge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lr {lr} &gt; {formula} for every batch (at most {top}) under {reduction}: this run will diverge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lr {lr} &gt; {formula} = {limit} under {reduction}: this run will diverge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>diverged at step {step}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>diverged at step {step}: {reason}, as predicted ({prediction})</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
