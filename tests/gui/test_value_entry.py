@@ -5,6 +5,8 @@ to the plots (item 20)."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from gradlab.core.config import LabConfig
 from gradlab.ui.value_slider import Scale
@@ -81,3 +83,22 @@ def test_typed_decimal_commas_reach_the_run_and_refusals_go(make_lab, qtbot) -> 
     _type(qtbot, lr, "0.02")  # the value it already has: still taken, the refusal goes
     assert not window.banner.isVisible()
 
+
+def test_enter_applies_and_gives_the_keys_back_to_the_plots(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig(), worker_mode="thread")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    edit = window.controls.lr.edit
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    qtbot.keyClicks(edit, "0.02")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.lab.config.lr == pytest.approx(0.02)
+    assert not window.lab.running  # Enter in the box applies, it does not run
+    assert not edit.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Space)  # steps
+    qtbot.waitUntil(lambda: window.shown.step == 1 and window.shown.record.lr == 0.02)
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_R)  # resets
+    qtbot.waitUntil(lambda: window.shown.step == 0)
+    assert edit.text() == "0.02" and not window.banner.isVisible()
