@@ -238,10 +238,10 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
     if icon is not None:
         app.setWindowIcon(icon)
     window = MainWindow(config, dataset, th.THEMES[theme_name], settings=settings)
-    if not screenshot:
-        window.options.restore_layout()
-    if screenshot or size_given or settings.geometry() is None:
+    if screenshot:  # exactly the size asked for, whatever the (offscreen) screen
         window.resize(*size)
+    else:  # the saved layout, or ``size`` at first; either fitted to the screen
+        window.options.restore_layout(size, size_given)
     if presentation:
         window.options.set_presentation(True, full_screen=not screenshot)
     if font_scale is not None:
@@ -262,6 +262,8 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
 
         crash.install(app, window)
     window.show()
+    if not screenshot:  # again with the frame the platform has now given it
+        window.options.fit_to_screen()
     window.start()
     code = app.exec()
     window.shutdown()

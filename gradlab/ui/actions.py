@@ -174,7 +174,8 @@ def resolve(window: QMainWindow, path: str) -> Callable[..., Any]:
 
 def enter(window: QMainWindow) -> None:
     """Enter runs or pauses, except in a value box, where it applies the typed value (as the
-    box's tooltip promises) and does not start a run."""
+    box's tooltip promises), does not start a run, and gives the keys back to the plots: Space
+    and R step and reset next instead of typing into the box."""
     focus = QApplication.focusWidget()
     if isinstance(focus, QAbstractSpinBox):
         focus.interpretText()  # emits valueChanged if the text changed
@@ -182,6 +183,8 @@ def enter(window: QMainWindow) -> None:
         focus.editingFinished.emit()
     else:
         window.lab.toggle_run()
+        return
+    window.tabs.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
 class Actions:

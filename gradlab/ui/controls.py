@@ -49,6 +49,8 @@ class ControlsPanel(QWidget):
 
     config_edited = Signal(object)
     config_invalid = Signal(str)
+    #: a typed or chosen value was taken: a refusal of an earlier one is out of date
+    input_accepted = Signal()
     speed_changed = Signal(float)
     theme_chosen = Signal(str)
 
@@ -147,6 +149,7 @@ class ControlsPanel(QWidget):
             slider.value_refused.connect(
                 lambda why, label=labels[key]: self.config_invalid.emit(
                     translate("Controls", "{label}: {reason}").format(label=label, reason=why)))
+            slider.value_accepted.connect(self.input_accepted)
         self.theme_choice.currentIndexChanged.connect(self._theme_picked)
 
     # ---- building ----------------------------------------------------------------------------
@@ -298,6 +301,7 @@ class ControlsPanel(QWidget):
             self.config_invalid.emit(tr_message(error_message(exc)))
             return
         self._base = config
+        self.input_accepted.emit()
         self.config_edited.emit(config)
 
     def _speed_moved(self, value: float) -> None:

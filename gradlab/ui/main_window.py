@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.shown: Update | None = None  # the update on screen
         self._dirty = self._history_dirty = self._closed = self._start_pending = False
         self._urgent = False
+        self.refusal = ""  # the banner's text when it says a typed value was not applied
         self._last_history_draw = 0.0
         self.tour: TourDialog | None = None
         self.about_box: QMessageBox | None = None
@@ -167,8 +168,9 @@ class MainWindow(QMainWindow):
         c.run_button.clicked.connect(lab.toggle_run)
         c.reset_button.clicked.connect(lab.reset)
         c.config_edited.connect(lab.apply_config)
-        c.config_invalid.connect(lambda msg: self.show_banner(
-            translate("MainWindow", "Not applied: {reason}").format(reason=msg)))
+        c.config_invalid.connect(self._refuse)
+        c.input_accepted.connect(  # a value was taken: an earlier refusal is out of date
+            lambda: self.banner.text() == self.refusal and self.hide_banner())
         c.speed_changed.connect(lab.set_speed)
         c.theme_chosen.connect(self.options.choose_theme)
         f = self.fit_panel
@@ -253,6 +255,10 @@ class MainWindow(QMainWindow):
         """A choice made on a teaching panel is the same as making it in the controls."""
         self.controls.set_config(config)
         self.lab.apply_config(config)
+
+    def _refuse(self, reason: str) -> None:
+        self.refusal = translate("MainWindow", "Not applied: {reason}").format(reason=reason)
+        self.show_banner(self.refusal)
 
     # ---- from the controller -----------------------------------------------------------------
 

@@ -25,7 +25,7 @@ class TrainingPanels(QWidget):
 
     def __init__(self, theme: th.Theme) -> None:
         super().__init__()
-        grid = QGridLayout(self)
+        grid = self.grid = QGridLayout(self)
         grid.setSpacing(4)
         grid.setContentsMargins(0, 0, 0, 0)
         self.panels: dict[str, QWidget] = {}
@@ -42,7 +42,14 @@ class TrainingPanels(QWidget):
         self.history_panel: HistoryPanel = self.panels["history"]
 
     def enlarge(self, name: str | None) -> None:
-        """Show one panel alone (None: all four), e.g. to project it."""
+        """Show one panel alone, filling the plot area (None: all four), e.g. to project it."""
+        # An empty row or column keeps its stretch (and so its share of the room): only the
+        # chosen panel's row and column stretch.
+        row, column = divmod(list(self.panels).index(name), 2) if name in self.panels \
+            else (None, None)
+        for i in range(2):
+            self.grid.setRowStretch(i, 1 if row in (None, i) else 0)
+            self.grid.setColumnStretch(i, 1 if column in (None, i) else 0)
         for key, panel in self.panels.items():
             panel.setVisible(name is None or key == name)
 

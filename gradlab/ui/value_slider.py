@@ -4,6 +4,8 @@ optional "max" and "all" at the top)."""
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QWidget
@@ -14,6 +16,40 @@ from gradlab.ui.control_texts import TYPE_HINT, all_word, max_word
 
 def _sig(value: float, digits: int = 3) -> float:
     return float(f"{value:.{digits}g}")
+
+
+#: Digits grouped by thousands commas ("1,000", "-12,345,678"); a leading 0 is never grouped.
+GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+")
+
+
+class AmbiguousComma(ValueError):
+    """Typed text whose one comma may be a decimal comma or a thousands separator ("1,000":
+    1 or 1000?); ``readings`` are the two values, decimal first."""
+
+    def __init__(self, text: str, readings: tuple[float, float]) -> None:
+        super().__init__(text)
+        self.readings = readings
+
+
+def read_commas(text: str, integer: bool = False) -> str:
+    """``text`` with its commas read, for ``float()``: thousands separators in front of the
+    decimal point ("1,000.5"), several of them ("1,000,000"), or in a whole-number box are
+    dropped; a single comma and no point is a decimal comma ("0,01" as many European and
+    Chinese students type it). Raises ValueError for commas that fit neither reading and
+    AmbiguousComma when both fit ("1,000" in a box that takes fractions): a value 1000× off
+    is never guessed."""
+    if "," not in text:
+        return text
+    mantissa, e, exponent = text.partition("e")
+    whole = mantissa.split(".")[0]
+    if integer or "." in mantissa or mantissa.count(",") > 1:
+        if not GROUPED.fullmatch(whole):
+            raise ValueError(text)
+        return text.replace(",", "")
+    decimal = mantissa.replace(",", ".") + e + exponent
+    if GROUPED.fullmatch(mantissa):
+        raise AmbiguousComma(text, (float(decimal), float(text.replace(",", ""))))
+    return decimal
 
 
 class Scale:
@@ -76,12 +112,16 @@ class Scale:
         return rule
 
     def parse(self, text: str) -> float:
-        t = text.strip().lower().replace(",", "").replace("−", "-")
+        """The value ``text`` means; ValueError (AmbiguousComma for "1,000" in a box that takes
+        fractions) if it is not one of this control's values. Full-width forms (an input
+        method's "０，５") count as the plain ones."""
+        t = unicodedata.normalize("NFKC", text).strip().lower()
+        t = t.replace("−", "-").replace("。", ".")
         if self.inf_at_top and t in ("max", "inf", "∞", "unlimited", max_word().lower()):
             return math.inf
         if self.all_at_top and (t.startswith("all") or t.startswith(all_word().lower())):
             return self.hi
-        value = float(t)
+        value = float(read_commas(t, self.integer))
         if not math.isfinite(value):
             raise ValueError(text)
         if self.integer:
@@ -98,6 +138,8 @@ class ValueSlider(QWidget):
     value_changed = Signal(float)
     #: typed text that is not a value of this control: why (the box shows the old value again)
     value_refused = Signal(str)
+    #: typed text was read as a value (changed or not; before value_changed)
+    value_accepted = Signal(float)
 
     #: Width of the value box and least width of the slider at text scale 1 (pixels).
     EDIT_WIDTH = 112
@@ -156,15 +198,25 @@ class ValueSlider(QWidget):
             self.set_value(value, emit=True)
 
     def _typed(self) -> None:
+        shown = self.scale.text(self._value)
+        if self.edit.text() == shown and not self.edit.isModified():
+            return  # nothing typed: e.g. the focus left after Enter applied the value
+        typed = self.edit.text().strip()
         try:
-            value = self.scale.parse(self.edit.text())
-        except ValueError:
-            typed = self.edit.text().strip()
-            self.edit.setText(self.scale.text(self._value))  # refuse, show the current value
-            self.value_refused.emit(translate(
-                "Controls", "{typed!r} is not {rule}; it stays at {value}").format(
-                    typed=typed[:20], rule=self.scale.rule(), value=self.scale.text(self._value)))
+            value = self.scale.parse(typed)
+        except ValueError as exc:
+            self.edit.setText(shown)  # refuse, show the current value
+            if isinstance(exc, AmbiguousComma):
+                a, b = (f"{v:.12g}" for v in exc.readings)
+                why = translate("Controls", "{typed!r} could be {a} or {b}: type the one you "
+                                "mean, with a point for decimals; it stays at {value}")
+            else:
+                a = b = ""
+                why = translate("Controls", "{typed!r} is not {rule}; it stays at {value}")
+            self.value_refused.emit(why.format(typed=typed[:20], rule=self.scale.rule(),
+                                               value=shown, a=a, b=b))
             return
+        self.value_accepted.emit(value)
         if value != self._value:
             self.set_value(value, emit=True)
         else:

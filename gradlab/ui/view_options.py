@@ -4,8 +4,8 @@ layout (restored, reset, saved) and the language (which offers a restart)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStyle
 
 from gradlab import i18n
 from gradlab.i18n import translate
@@ -14,7 +14,7 @@ from gradlab.ui import theme as th
 from gradlab.ui.file_commands import replace_box
 from gradlab.ui.presentation import PRESENTATION_LINES, PlotScaler
 
-#: The window's size after Reset layout (shrunk to the screen if it is smaller).
+#: The window's size at first and after Reset layout (shrunk to the screen if it is smaller).
 DEFAULT_SIZE = (1600, 1000)
 
 
@@ -70,6 +70,7 @@ class ViewOptions(QObject):
                 window.restoreGeometry(geometry)
                 window.restoreState(state)
                 self._normal_layout = None
+                self.fit_to_screen()
             actions.controls_action.setChecked(not window.dock.isHidden())
             actions.show_toolbar_buttons()
         self._apply_scale(self.settings.font_scale(self.presenting))
@@ -150,16 +151,47 @@ class ViewOptions(QObject):
 
     # ---- layout --------------------------------------------------------------------------------
 
-    def restore_layout(self) -> None:
-        """The window's size, position and dock layout as the user left them last time."""
+    def restore_layout(self, size: tuple[int, int] = DEFAULT_SIZE,
+                       size_given: bool = False) -> None:
+        """The window's size, position and dock layout as the user left them last time; ``size``
+        at first (nothing saved) or when it was asked for (``size_given``: ``--size``). Either
+        way the window fits its screen: a projector may be smaller than the default size, or
+        than the monitor the layout was saved on."""
         window = self.window
         geometry, state = self.settings.geometry(), self.settings.window_state()
         if geometry is not None:
             window.restoreGeometry(geometry)
+        if geometry is None or size_given:
+            window.resize(*size)
         if state is not None:
             window.restoreState(state)
+        self.fit_to_screen()
         window.actions.controls_action.setChecked(not window.dock.isHidden())
         window.actions.show_toolbar_buttons()
+
+    def fit_to_screen(self) -> None:
+        """Shrink and move the window, its frame included, into its screen's available area
+        (without the taskbar), so the history, the timeline and the status bar are on screen."""
+        window = self.window
+        screen = window.screen() or QGuiApplication.primaryScreen()
+        if screen is None or window.isFullScreen() or window.isMaximized():
+            return
+        area = screen.availableGeometry()
+        inner, frame = window.geometry(), window.frameGeometry()
+        extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
+        if extra_h <= 0:  # no frame yet (not shown, or the window manager has not said)
+            border = window.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+            extra_w = 2 * border
+            extra_h = window.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight) + extra_w
+        w = min(inner.width(), area.width() - extra_w)
+        h = min(inner.height(), area.height() - extra_h)
+        if (w, h) != (inner.width(), inner.height()):
+            window.resize(w, h)
+            w, h = window.width(), window.height()  # no smaller than the window can be
+        x = max(area.left(), min(frame.x(), area.x() + area.width() - w - extra_w))
+        y = max(area.top(), min(frame.y(), area.y() + area.height() - h - extra_h))
+        if (x, y) != (frame.x(), frame.y()):
+            window.move(x, y)  # a window's position is its frame's
 
     def reset_layout(self) -> None:
         """Controls on the left, toolbar on top, all panels shown, the default size."""
@@ -170,12 +202,9 @@ class ViewOptions(QObject):
         window.actions.toolbar.show()
         self.set_controls_visible(True, remember=False)
         window.enlarge(None)
-        screen = window.screen().availableGeometry() if window.screen() is not None else None
-        w, h = DEFAULT_SIZE
-        if screen is not None:
-            w, h = min(w, screen.width()), min(h, screen.height())
         window.showNormal()
-        window.resize(w, h)
+        window.resize(*DEFAULT_SIZE)
+        self.fit_to_screen()
         self.settings.forget_layout()
 
     def save_settings(self) -> None:

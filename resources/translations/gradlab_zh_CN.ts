@@ -347,6 +347,7 @@
     </message>
     <message>
         <source>all ({n})</source>
+        <extracomment>Digits grouped by thousands commas (&quot;1,000&quot;, &quot;-12,345,678&quot;); a leading 0 is never grouped.</extracomment>
         <translation>全部 ({n})</translation>
     </message>
     <message>
@@ -366,12 +367,17 @@
         <translation>{rule}，或“{word}”</translation>
     </message>
     <message>
+        <source>{typed!r} could be {a} or {b}: type the one you mean, with a point for decimals; it stays at {value}</source>
+        <extracomment>typed text that is not a value of this control: why (the box shows the old value again) typed text was read as a value (changed or not; before value_changed) Width of the value box and least width of the slider at text scale 1 (pixels).</extracomment>
+        <translation>{typed!r} 可能是 {a}，也可能是 {b}：请输入你要的那个，小数用小数点；保持为 {value}</translation>
+    </message>
+    <message>
         <source>{typed!r} is not {rule}; it stays at {value}</source>
-        <extracomment>typed text that is not a value of this control: why (the box shows the old value again) Width of the value box and least width of the slider at text scale 1 (pixels).</extracomment>
         <translation>{typed!r} 不是{rule}；保持为 {value}</translation>
     </message>
     <message>
         <source>Step</source>
+        <extracomment>a typed or chosen value was taken: a refusal of an earlier one is out of date</extracomment>
         <translation>单步</translation>
     </message>
     <message>
@@ -1344,7 +1350,7 @@ The session you have open is unchanged.</source>
     </message>
     <message>
         <source>Text size {pct} %</source>
-        <extracomment>The window&apos;s size after Reset layout (shrunk to the screen if it is smaller).</extracomment>
+        <extracomment>The window&apos;s size at first and after Reset layout (shrunk to the screen if it is smaller).</extracomment>
         <translation>文字大小 {pct} %</translation>
     </message>
     <message>
