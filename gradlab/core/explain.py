@@ -6,6 +6,7 @@ autograd independently. The autograd parts import torch lazily.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -221,8 +222,14 @@ def _autograd(
     return _Autograd(float(total), float(wt.grad), float(bt.grad))
 
 
-def _close(a: float, b: float) -> bool:
-    return bool(np.isclose(a, b, rtol=AGREE_TOL, atol=AGREE_TOL))
+def agree(hand: float, autograd: float) -> bool:
+    """Whether a value by hand agrees with autograd's: numpy's ``isclose`` with ``AGREE_TOL`` as
+    both tolerances, where equal infinities agree (inf and inf are the same answer; inf − inf
+    is NaN, so the plain difference test would call them different); an infinity agrees with no
+    finite value, and NaN with nothing."""
+    if not (math.isfinite(hand) and math.isfinite(autograd)):
+        return hand == autograd  # +inf == +inf, −inf == −inf; never NaN
+    return abs(hand - autograd) <= AGREE_TOL + AGREE_TOL * abs(autograd)
 
 
 @overflow_is_data
@@ -268,7 +275,7 @@ def chain_rule(
     return ChainRule(
         **common, weight=weight, dL_dpred=dL, prod_w=prod_w, prod_b=prod_b, loss=total,
         grad_w=gw, grad_b=gb, autograd_grad_w=a_gw, autograd_grad_b=a_gb, autograd_loss=a_loss,
-        agrees=_close(gw, a_gw) and _close(gb, a_gb),
+        agrees=agree(gw, a_gw) and agree(gb, a_gb),
         w_after=w - lr * gw, b_after=b - lr * gb,
     )
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradlab.core.explain import AGREE_TOL
+from gradlab.core.explain import AGREE_TOL, agree
 from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import theme as th
 from gradlab.ui.text import fmt, paren
@@ -77,11 +77,6 @@ SIGN_SLIP = QT_TRANSLATE_NOOP(
     "<b>Note on the article:</b> its text gives the first w as <b>−0.3</b>. That is a sign slip: "
     "the first gradient is ∂L/∂w = −30, so w ← 0 − 0.01·(−30) = <b>+0.3</b>, and PyTorch prints "
     "0.3.")
-
-
-def agree(hand: float, autograd: float) -> bool:
-    """The core's test (numpy's isclose with AGREE_TOL as both tolerances), without numpy."""
-    return abs(hand - autograd) <= AGREE_TOL + AGREE_TOL * abs(autograd)
 
 
 class _Table(QTableWidget):
