@@ -127,6 +127,7 @@ class ReductionPanel(GrowingTextPanel):
         self._chosen = ""
         self._weights: list[float] = []  # the weighted column's current v, whole batch
         self._backward_pressed = False
+        self._run: tuple[object, str] | None = None  # (run, chosen) of the outcomes on screen
         self._filling = False  # True while show_demo writes the spin boxes
 
         self.heading = role_label("title", "", wrap=True)
@@ -259,12 +260,19 @@ class ReductionPanel(GrowingTextPanel):
     # ---- data --------------------------------------------------------------------------------
 
     def show_demo(self, outcomes: Mapping[str, ReductionOutcome], batch_size: int, lr: float,
-                  chosen: str, index: Sequence[int] | None = None) -> None:
+                  chosen: str, index: Sequence[int] | None = None, run: object = None) -> None:
         """Show the four outcomes for one batch of ``batch_size`` samples.
 
         ``index`` (dataset indices of the batch, optional) only names the weight rows; the
-        emitted weights are always in batch order, one per batch sample.
+        emitted weights are always in batch order, one per batch sample. ``run`` names the run
+        the outcomes belong to (the window passes its generation: a reset or new data starts
+        another): PyTorch's backward() error stays on screen only for the run and the reduction
+        it was asked under.
         """
+        if (run, chosen) != self._run:
+            self._run = (run, chosen)
+            self._backward_pressed = False  # another run or reduction: the answer is stale
+            self.error.setVisible(False)
         self._outcomes = dict(outcomes)
         self._batch_size = B = int(batch_size)
         self._lr = float(lr)
