@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from gradlab.core.explain import AGREE_TOL, agree
 from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import theme as th
-from gradlab.ui.text import fmt, paren
+from gradlab.ui.text import WORD_JOINER, fmt, paren
 from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
 
 if TYPE_CHECKING:
@@ -406,11 +406,15 @@ class ChainRulePanel(GrowingTextPanel):
         return "" if item is None else item.text()
 
     def values(self) -> dict[str, str]:
-        """What the panel shows, as text (only visible parts; hidden ones are empty)."""
-        def shown(label: QLabel) -> str:
-            return label.text() if label.isVisibleTo(self) else ""
+        """What the panel shows, as text (only visible parts; hidden ones are empty; no word
+        joiners)."""
+        def text(label: QLabel) -> str:
+            return label.text().replace(WORD_JOINER, "")
 
-        out = {"heading": self.heading.text(), "formulas": self.formulas.text(),
+        def shown(label: QLabel) -> str:
+            return text(label) if label.isVisibleTo(self) else ""
+
+        out = {"heading": text(self.heading), "formulas": text(self.formulas),
                "update": shown(self.update_line), "no_scalar": shown(self.no_scalar),
                "sign_slip": shown(self.sign_slip)}
         for key, (hand, auto, mark) in self.cells.items():

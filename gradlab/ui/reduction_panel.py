@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import theme as th
-from gradlab.ui.text import fmt, paren, reduction_title
+from gradlab.ui.text import fmt, paren, plain, reduction_title
 from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
 
 if TYPE_CHECKING:
@@ -428,10 +428,11 @@ class ReductionPanel(GrowingTextPanel):
     # ---- for tests ---------------------------------------------------------------------------
 
     def values(self) -> dict[str, dict[str, str] | str]:
-        """What the panel shows, as text (no-break spaces as plain ones): per column, the two
-        relations, PyTorch's error once revealed, and the chosen reduction."""
+        """What the panel shows, as text (``text.plain``: no word joiners, no-break spaces as plain
+        ones): per column, the two relations, PyTorch's error once revealed, and the chosen
+        reduction."""
         def text(label: QLabel) -> str:
-            return label.text().replace("\u00a0", " ").replace("&nbsp;", " ")
+            return plain(label.text())
 
         out: dict[str, dict[str, str] | str] = {}
         for name, col in self.columns.items():
