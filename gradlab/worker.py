@@ -380,8 +380,8 @@ class TrainerWorker(RunLoop, QObject):
             self.file_failed.emit(msg.still_loading())
             return
         steps = self._trainer.step_count
-        note = msg.code_note(steps, self._mixed, self._resumed)
-        self.code_generated.emit(generate_script(self._config, self._dataset, steps), note)
+        note = msg.code_note(steps, self._mixed, self._resumed)  # the file says what it says
+        self.code_generated.emit(generate_script(self._config, self._dataset, steps, note), note)
 
     @Slot(str)
     @_guarded

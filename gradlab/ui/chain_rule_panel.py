@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradlab.core.explain import AGREE_TOL
+from gradlab.core.explain import AGREE_TOL, agree
 from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import theme as th
-from gradlab.ui.text import fmt, paren
+from gradlab.ui.text import WORD_JOINER, fmt, paren
 from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
 
 if TYPE_CHECKING:
@@ -77,11 +77,6 @@ SIGN_SLIP = QT_TRANSLATE_NOOP(
     "<b>Note on the article:</b> its text gives the first w as <b>−0.3</b>. That is a sign slip: "
     "the first gradient is ∂L/∂w = −30, so w ← 0 − 0.01·(−30) = <b>+0.3</b>, and PyTorch prints "
     "0.3.")
-
-
-def agree(hand: float, autograd: float) -> bool:
-    """The core's test (numpy's isclose with AGREE_TOL as both tolerances), without numpy."""
-    return abs(hand - autograd) <= AGREE_TOL + AGREE_TOL * abs(autograd)
 
 
 class _Table(QTableWidget):
@@ -411,11 +406,15 @@ class ChainRulePanel(GrowingTextPanel):
         return "" if item is None else item.text()
 
     def values(self) -> dict[str, str]:
-        """What the panel shows, as text (only visible parts; hidden ones are empty)."""
-        def shown(label: QLabel) -> str:
-            return label.text() if label.isVisibleTo(self) else ""
+        """What the panel shows, as text (only visible parts; hidden ones are empty; no word
+        joiners)."""
+        def text(label: QLabel) -> str:
+            return label.text().replace(WORD_JOINER, "")
 
-        out = {"heading": self.heading.text(), "formulas": self.formulas.text(),
+        def shown(label: QLabel) -> str:
+            return text(label) if label.isVisibleTo(self) else ""
+
+        out = {"heading": text(self.heading), "formulas": text(self.formulas),
                "update": shown(self.update_line), "no_scalar": shown(self.no_scalar),
                "sign_slip": shown(self.sign_slip)}
         for key, (hand, auto, mark) in self.cells.items():

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import theme as th
-from gradlab.ui.text import fmt, paren, reduction_title
+from gradlab.ui.text import fmt, paren, plain, reduction_title
 from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
 
 if TYPE_CHECKING:
@@ -127,6 +127,7 @@ class ReductionPanel(GrowingTextPanel):
         self._chosen = ""
         self._weights: list[float] = []  # the weighted column's current v, whole batch
         self._backward_pressed = False
+        self._run: tuple[object, str] | None = None  # (run, chosen) of the outcomes on screen
         self._filling = False  # True while show_demo writes the spin boxes
 
         self.heading = role_label("title", "", wrap=True)
@@ -259,12 +260,19 @@ class ReductionPanel(GrowingTextPanel):
     # ---- data --------------------------------------------------------------------------------
 
     def show_demo(self, outcomes: Mapping[str, ReductionOutcome], batch_size: int, lr: float,
-                  chosen: str, index: Sequence[int] | None = None) -> None:
+                  chosen: str, index: Sequence[int] | None = None, run: object = None) -> None:
         """Show the four outcomes for one batch of ``batch_size`` samples.
 
         ``index`` (dataset indices of the batch, optional) only names the weight rows; the
-        emitted weights are always in batch order, one per batch sample.
+        emitted weights are always in batch order, one per batch sample. ``run`` names the run
+        the outcomes belong to (the window passes its generation: a reset or new data starts
+        another): PyTorch's backward() error stays on screen only for the run and the reduction
+        it was asked under.
         """
+        if (run, chosen) != self._run:
+            self._run = (run, chosen)
+            self._backward_pressed = False  # another run or reduction: the answer is stale
+            self.error.setVisible(False)
         self._outcomes = dict(outcomes)
         self._batch_size = B = int(batch_size)
         self._lr = float(lr)
@@ -420,10 +428,11 @@ class ReductionPanel(GrowingTextPanel):
     # ---- for tests ---------------------------------------------------------------------------
 
     def values(self) -> dict[str, dict[str, str] | str]:
-        """What the panel shows, as text (no-break spaces as plain ones): per column, the two
-        relations, PyTorch's error once revealed, and the chosen reduction."""
+        """What the panel shows, as text (``text.plain``: no word joiners, no-break spaces as plain
+        ones): per column, the two relations, PyTorch's error once revealed, and the chosen
+        reduction."""
         def text(label: QLabel) -> str:
-            return label.text().replace("\u00a0", " ").replace("&nbsp;", " ")
+            return plain(label.text())
 
         out: dict[str, dict[str, str] | str] = {}
         for name, col in self.columns.items():

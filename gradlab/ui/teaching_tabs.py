@@ -109,7 +109,7 @@ class TeachingTabs(QObject):
         cfg, p = tv.config, self.panels
         if tv.reductions is not None and "reduction" in p:
             p["reduction"].show_demo(tv.reductions, tv.batch.size, cfg.lr, cfg.reduction,
-                                     tv.batch)
+                                     tv.batch, run=tv.generation)
         if tv.chain_rule is not None and "chain_rule" in p:
             p["chain_rule"].show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed, tv.step)
         if tv.graph is not None and "graph" in p:

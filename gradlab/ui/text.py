@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from gradlab.i18n import QT_TRANSLATE_NOOP, translate
 
@@ -24,6 +25,25 @@ def paren(value: float) -> str:
     """Negative factors in parentheses, as on a blackboard: 4 × (−30)."""
     text = fmt(value, 6)
     return f"({text})" if value < 0 else text
+
+
+#: U+2060 WORD JOINER: no width, no glyph, and no line break on either side of it.
+WORD_JOINER = "\u2060"
+# A slash inside a symbol or a fraction (∂L/∂b, 1/B, lr/B), never one of an HTML tag (</b>, <br/>).
+_SLASH_IN_WORD = re.compile(r"(?<=[^\s<])/(?=[^\s>])")
+
+
+def unbroken(text: str) -> str:
+    """Symbols never break across lines: ``"∂L/∂b"`` -> ``"∂L/⁠∂b"`` (a word joiner after the
+    slash). Qt may break a line after a slash ("∂L/" … "∂b"), and a ``white-space: nowrap`` span
+    does not stop it there; a word joiner does, in any language. Rich or plain text alike (the
+    text of a tag is left alone; not for attribute values holding a slash, such as links)."""
+    return _SLASH_IN_WORD.sub("/" + WORD_JOINER, text)
+
+
+def plain(text: str) -> str:
+    """What a reader sees in a label's text: no word joiners, no-break spaces as plain ones."""
+    return text.replace(WORD_JOINER, "").replace("\u00a0", " ").replace("&nbsp;", " ")
 
 
 def count(n: int) -> str:

@@ -8,6 +8,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gradlab.ui import theme as th
+from gradlab.ui.text import unbroken
 
 
 def text_scale(width: int, height: int, base: tuple[int, int] = (900, 600)) -> float:
@@ -30,6 +31,9 @@ def role_label(role: str, text: str = "", wrap: bool = False) -> QLabel:
 
 
 def set_text(label: QLabel, text: str) -> None:
+    """Set a label's text, with symbols that never break across lines (``unbroken``): every
+    panel text passes here, in any language."""
+    text = unbroken(text)
     if label.text() != text:  # each setText schedules a relayout
         label.setText(text)
 

@@ -134,3 +134,17 @@ def test_reduction_demo_seed_numbers():
     np.testing.assert_array_equal(demo["mean"].weight, [0.25] * 4)
     default = reduction_demo(SEED.x, SEED.y, ALL, 0.0, 0.0, "mse")
     assert default["weighted"].grad_w == default["mean"].grad_w
+
+
+def test_equal_infinities_agree_and_nothing_else_does():
+    from gradlab.core.explain import AGREE_TOL, agree
+
+    assert agree(np.inf, np.inf) and agree(-np.inf, -np.inf)
+    assert not agree(np.inf, -np.inf) and not agree(np.inf, 1e300) and not agree(1e300, np.inf)
+    assert not agree(np.nan, np.nan) and not agree(np.nan, 1.0)
+    assert agree(1.0, 1.0 + AGREE_TOL) and not agree(1.0, 1.0 + 3 * AGREE_TOL)
+    # w = 1e155 on the seed data: every per-sample loss overflows to inf, by hand and in torch,
+    # while the gradients stay finite. Hand and autograd give the same L: they agree.
+    cr = chain_rule(SEED.x, SEED.y, ALL, 1e155, 0.0, "mse", "mean")
+    assert cr.loss == cr.autograd_loss == np.inf
+    assert agree(cr.loss, cr.autograd_loss) and cr.agrees

@@ -172,6 +172,23 @@ def test_a_disagreement_is_marked(make_panel) -> None:  # noqa: ANN001
     assert "✓" in panel.values()["mark_w"]
 
 
+def test_equal_infinities_are_marked_agree(make_panel) -> None:  # noqa: ANN001
+    # w = 1e155: L overflows to inf by hand and in autograd (the gradients stay finite).
+    cr = chain_rule(X, Y, INDEX, 1e155, 0.0, "mse", "mean", lr=0.01)
+    assert cr.loss == cr.autograd_loss == np.inf
+    panel = make_panel()
+    panel.show_chain_rule(cr, "sgd", is_seed_preset=False)
+    shown = panel.values()
+    assert shown["hand_loss"] == shown["autograd_loss"] == "inf"
+    for key in ("loss", "w", "b"):
+        assert "✓" in shown[f"mark_{key}"] and "✗" not in shown[f"mark_{key}"], key
+    # Different infinities, or an infinity and a finite number, still differ.
+    for other in (-np.inf, 1e300):
+        panel.show_chain_rule(dataclasses.replace(cr, autograd_loss=other), "sgd",
+                              is_seed_preset=False)
+        assert "✗" in panel.values()["mark_loss"], other
+
+
 def test_text_grows_with_the_panel_for_a_projector(make_panel, qtbot) -> None:  # noqa: ANN001
     assert text_scale(900, 600) == 1.0
     assert text_scale(600, 400) == 1.0  # never smaller than the base sizes

@@ -82,3 +82,53 @@ def test_show_the_code_reproduces_the_lab(make_lab, qtbot, tmp_path: Path) -> No
 
     assert QGuiApplication.clipboard().text() == window.files.code_dialog.script()
     window.files.code_dialog.close()
+
+
+def _show_code(window, qtbot) -> tuple[str, str]:  # noqa: ANN001
+    """Ask for the code; (the script shown, and saved by Save…, the dialog's note)."""
+    dialog = window.files.code_dialog
+    before = None if dialog is None else dialog.script()
+    if dialog is not None:
+        dialog.editor.setPlainText("")
+    window.files.show_code()
+    qtbot.waitUntil(lambda: window.files.code_dialog is not None
+                    and window.files.code_dialog.isVisible()
+                    and window.files.code_dialog.script() not in ("", before), timeout=10_000)
+    return window.files.code_dialog.script(), window.files.code_dialog.note.text()
+
+
+def test_the_script_says_what_the_dialog_says_after_an_lr_change(
+        make_lab, qtbot, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import ast
+
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_lab(LabConfig(), worker_mode="thread")
+    window.lab.step(2)
+    qtbot.waitUntil(lambda: window.shown.step == 2 and not window.shown.running)
+    script, note = _show_code(window, qtbot)
+    doc = " ".join(ast.get_docstring(ast.parse(script)).split())
+    assert "prints the same w and b as the lab" in doc and "prints the same w and b" in note
+    path = tmp_path / "plain.py"
+    path.write_text(script)
+    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    values = dict(line.split(" = ") for line in out.strip().splitlines())
+    assert float(values["w"]) == window.shown.record.w_after  # and it really does
+    assert float(values["b"]) == window.shown.record.b_after
+
+    window.lab.apply_config(window.lab.config.replace(lr=0.02))  # mid-run: no restart
+    qtbot.waitUntil(lambda: window.shown.config.lr == 0.02)
+    window.lab.step()
+    qtbot.waitUntil(lambda: window.shown.step == 3 and not window.shown.running)
+    script, note = _show_code(window, qtbot)
+    doc = " ".join(ast.get_docstring(ast.parse(script)).split())
+    assert "will not end exactly where the lab is" in note
+    assert "will not end exactly where the lab is" in doc  # the file says what the dialog says
+    assert "same w and b" not in doc and "same w and b" not in note
+    saved = tmp_path / "saved.py"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *args, **kwargs: (str(saved), "")))
+    window.files.code_dialog.save_button.click()  # Save… writes what the dialog shows
+    assert saved.read_text(encoding="utf-8") == script
+    window.files.code_dialog.close()

@@ -93,3 +93,44 @@ def test_landscape_tab_grid_path_and_click(make_lab, qtbot) -> None:  # noqa: AN
     window.teaching_tabs.panels["landscape"].start_point_chosen.emit(1.5, -0.5)
     qtbot.waitUntil(lambda: window.shown.step == 0 and window.shown.record.w_before == 1.5)
     assert window.lab.config.init_w == 1.5 and window.lab.config.init_b == -0.5
+
+
+def test_backward_error_goes_with_a_new_reduction_reset_or_data(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig())
+    _open_tab(window, qtbot, "reduction")
+    panel = window.teaching_tabs.panels["reduction"]
+    combo = window.controls.reduction
+    combo.setCurrentIndex(combo.findData("none"))
+    qtbot.waitUntil(lambda: window.lab.teaching is not None
+                    and window.lab.teaching.config.reduction == "none", timeout=10_000)
+
+    def press_backward() -> None:
+        panel.backward_button.click()
+        qtbot.waitUntil(lambda: panel.error.isVisibleTo(panel)
+                        and "scalar outputs" in panel.values()["none"]["error"], timeout=10_000)
+
+    def error_gone() -> bool:
+        return not panel.error.isVisibleTo(panel) and panel.values()["none"]["error"] == ""
+
+    press_backward()
+    combo.setCurrentIndex(combo.findData("mean"))  # the reduction changes
+    qtbot.waitUntil(lambda: window.lab.teaching is not None
+                    and window.lab.teaching.config.reduction == "mean", timeout=10_000)
+    qtbot.waitUntil(error_gone, timeout=10_000)
+
+    press_backward()
+    generation = window.lab.generation
+    window.lab.reset()  # Reset
+    qtbot.waitUntil(lambda: window.lab.teaching is not None
+                    and window.lab.teaching.generation > generation, timeout=10_000)
+    qtbot.waitUntil(error_gone, timeout=10_000)
+
+    press_backward()
+    generation = window.lab.generation
+    preset = window.controls.preset
+    preset.setCurrentIndex(preset.findData("noisy-line"))  # other data
+    qtbot.waitUntil(lambda: window.lab.teaching is not None
+                    and window.lab.teaching.generation > generation
+                    and window.lab.teaching.config.preset == "noisy-line", timeout=10_000)
+    qtbot.waitUntil(error_gone, timeout=10_000)
+    assert "?" in panel.values()["none"]["grad_w"]  # not pressed yet on the new data
