@@ -769,6 +769,10 @@
         <source>History (loss on a log scale)</source>
         <translation>训练历史（损失为对数刻度）</translation>
     </message>
+    <message>
+        <source>{floor}: smaller losses drawn here</source>
+        <translation>{floor}：更小的损失画在这条线上</translation>
+    </message>
 </context>
 <context>
     <name>LandscapePanel</name>
