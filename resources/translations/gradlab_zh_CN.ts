@@ -1170,6 +1170,14 @@
         <translation>第 {step} 步</translation>
     </message>
     <message>
+        <source>step {step} (opened: earlier steps are not replayable)</source>
+        <translation>第 {step} 步（打开的会话：更早的步无法回放）</translation>
+    </message>
+    <message>
+        <source>step {step} (opened at step {floor}: earlier steps are not replayable)</source>
+        <translation>第 {step} 步（会话在第 {floor} 步打开：更早的步无法回放）</translation>
+    </message>
+    <message>
         <source>Reduction</source>
         <extracomment>name -&gt; (tab title, tooltip, &quot;module.Class&quot; of its panel), in tab order</extracomment>
         <translation>归约</translation>

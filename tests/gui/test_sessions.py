@@ -92,7 +92,43 @@ def test_an_edit_after_opening_goes_on_from_the_session(make_lab, qtbot,
     take_steps(window, qtbot, 1)
     assert window.shown.step == 5
     assert window.history_panel.buffer.size == 5
+    # step 5 is the one replayable step, and it is on screen: nothing to scrub to yet
+    assert not window.timeline_bar.slider.isEnabled()
+    take_steps(window, qtbot, 1)
     assert window.timeline_bar.slider.isEnabled() and window.timeline_bar.slider.minimum() == 5
+
+
+def _handle_at_right_end(slider) -> bool:  # noqa: ANN001
+    """Where Qt draws the handle: at the right end of the groove (not at the left, "step 0")."""
+    from PySide6.QtWidgets import QStyle
+
+    return QStyle.sliderPositionFromValue(slider.minimum(), slider.maximum(), slider.value(),
+                                          1000) == 1000
+
+
+def test_an_opened_session_starts_the_timeline_at_its_step(make_lab, qtbot,
+                                                           tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 15, item 14: after File → Open the handle sat at the far left while its label
+    said "step 6"."""
+    path = tmp_path / "six.gradlab"
+    assert cli.main(["--preset", "seed", "--steps", "6", "--save-session", str(path)]) == 0
+    window = make_lab(LabConfig(), worker_mode="thread")
+    open_and_wait(window, qtbot, path)
+    qtbot.waitUntil(lambda: settled(window, 6))
+    bar = window.timeline_bar
+    assert bar.slider.value() == 6 and _handle_at_right_end(bar.slider)
+    assert not bar.slider.isEnabled()
+    assert bar.label.text() == "step 6 (opened: earlier steps are not replayable)"
+    take_steps(window, qtbot, 1)
+    assert bar.slider.value() == 7 and _handle_at_right_end(bar.slider)
+    assert bar.label.text() == "step 7 (opened at step 6: earlier steps are not replayable)"
+    take_steps(window, qtbot, 2)
+    assert bar.slider.isEnabled() and (bar.slider.minimum(), bar.slider.value()) == (7, 9)
+    assert _handle_at_right_end(bar.slider)
+    window.lab.reset()  # a new run: every step of it can be replayed
+    qtbot.waitUntil(lambda: settled(window, 0))
+    take_steps(window, qtbot, 1)
+    assert bar.label.text() == "step 1" and _handle_at_right_end(bar.slider)
 
 
 def _bad_files(good: dict, folder: Path) -> list[tuple[Path, str]]:
