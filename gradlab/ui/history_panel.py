@@ -99,6 +99,9 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         self._x_hi = 0.0
         self._y_ranges: dict[int, tuple[float, float]] = {}
         self._decades: tuple[float, float] | None = None  # log10 of the loss, whole decades
+        # A new run starts from these (an empty panel's) ranges, not the last run's.
+        self._home = [(plot, plot.vb.viewRange()) for plot in
+                      (self.loss_plot, self.grad_plot, self.param_plot)]
         self.loss_plot.vb.sigResized.connect(self._resized)
         self.set_theme(theme)
 
@@ -153,6 +156,9 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         self._y_ranges.clear()
         self._decades = None
         self._show_floor(False)
+        for plot, (_x_range, y_range) in self._home:
+            plot.setYRange(*y_range, padding=0)
+        self.loss_plot.setXRange(*self._home[0][1][0], padding=0)  # the others are linked
         self._set_pens()
 
     def append(self, chunk: HistoryChunk) -> None:

@@ -334,6 +334,10 @@
         <translation>Huber</translation>
     </message>
     <message>
+        <source>{preset} (edited)</source>
+        <translation>{preset}（已编辑）</translation>
+    </message>
+    <message>
         <source>csv: {source}</source>
         <translation>csv：{source}</translation>
     </message>
@@ -1280,10 +1284,6 @@
         <translation>清空列表(&amp;C)</translation>
     </message>
     <message>
-        <source>{name} — gradlab</source>
-        <translation>{name} — gradlab</translation>
-    </message>
-    <message>
         <source>Saved the session to {path}</source>
         <translation>会话已保存到 {path}</translation>
     </message>
@@ -1331,6 +1331,10 @@ The session you have open is unchanged.</source>
     <message>
         <source>The current &amp;tab…</source>
         <translation>当前标签页(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>{name}[*] — gradlab</source>
+        <translation>{name}[*] — gradlab</translation>
     </message>
     <message>
         <source>Export</source>

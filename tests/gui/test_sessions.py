@@ -237,3 +237,56 @@ def test_reset_after_opening_starts_the_session_run_again(make_lab, qtbot,
     window.files.save_session()
     qtbot.waitUntil(lambda: path.exists(), timeout=20_000)
     assert load_session(path).step == 4
+
+
+def test_new_data_is_not_the_session_files_and_changes_show_in_the_title(
+        make_lab, qtbot, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Issue 15, item 19: after a CSV import the title kept "s1.gradlab" with no modified
+    marker, so Ctrl+S would have overwritten that session with other data."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path = tmp_path / "s1.gradlab"
+    window = make_lab(LabConfig(), worker_mode="thread")
+    take_steps(window, qtbot, 2)
+    window.files.save_session_to(str(path))
+    qtbot.waitUntil(lambda: window.files.session_path == str(path), timeout=20_000)
+    assert window.windowTitle() == "s1.gradlab[*] — gradlab" and not window.isWindowModified()
+    take_steps(window, qtbot, 1)  # the run changed after it was saved
+    assert window.isWindowModified()
+    open_and_wait(window, qtbot, path)
+    qtbot.waitUntil(lambda: settled(window, 2))
+    assert not window.isWindowModified()  # as opened
+    window.controls.lr.edit.setText("0.02")  # a live change is a change too
+    window.controls.lr.edit.editingFinished.emit()
+    qtbot.waitUntil(window.isWindowModified)
+    open_and_wait(window, qtbot, path)
+    qtbot.waitUntil(lambda: settled(window, 2) and not window.isWindowModified())
+
+    csv = tmp_path / "line.csv"
+    csv.write_text("x,y\n0,1\n1,3\n2,5\n")
+    window.files.import_csv(str(csv))
+    qtbot.waitUntil(lambda: window.lab.config.preset == "csv" and settled(window, 0),
+                    timeout=20_000)
+    assert window.files.session_path is None
+    assert window.windowTitle() == "line.csv[*] — gradlab" and window.isWindowModified()
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (asked.append(args[2]), ("", ""))[1])
+    before = path.read_bytes()
+    window.files.save_session()  # Ctrl+S: asks for a file
+    assert len(asked) == 1
+    assert path.read_bytes() == before and load_session(path).dataset.x.size == 4
+
+    window.apply_from_panel(window.lab.config.replace(preset="noisy-line", source=None))
+    qtbot.waitUntil(lambda: window.lab.config.preset == "noisy-line" and settled(window, 0),
+                    timeout=20_000)
+    assert window.windowTitle() == "noisy-line[*] — gradlab"
+
+
+def test_a_preset_edited_by_hand_is_named_as_such(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 19: moving a point of the seed preset was labelled "csv: seed (edited)"."""
+    window = make_lab(LabConfig(), worker_mode="thread")
+    window.fit_panel.drag_point(3, 4.0, 2.0)
+    qtbot.waitUntil(lambda: window.lab.config.preset == "csv")
+    assert window.controls.preset.currentText() == "seed (edited)"
+    assert window.windowTitle() == "seed (edited)[*] — gradlab"
