@@ -197,6 +197,7 @@ class TrainerWorker(RunLoop, QObject):
             self._config = old  # the trainer kept the old config: stay consistent with it
             raise
         if reset:
+            self._landscape.invalidate()  # the new path is framed afresh
             self._mixed = False
             self._resumed = False
             self._timeline.clear()

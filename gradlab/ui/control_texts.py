@@ -3,8 +3,14 @@ for translation (``tip(key)``, ``whats_this(key)`` give them translated)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from gradlab.i18n import QT_TRANSLATE_NOOP, translate
 from gradlab.ui.text import REDUCTION_TEXTS
+
+if TYPE_CHECKING:
+    from gradlab.core.config import LabConfig
 
 #: One-sentence tooltips (marked for translation; ``tip(key)`` gives them translated).
 TIPS = {
@@ -177,9 +183,36 @@ def preset_label(name: str) -> str:
     return translate("Preset", PRESET_LABELS[name]) if name in PRESET_LABELS else name
 
 
+# How the worker names a preset's data once a point was moved, added or removed by hand.
+EDITED = " (edited)"
+
+
+def edited_preset(source: str | None) -> str | None:
+    """The preset whose points were edited by hand if ``source`` says so ("seed (edited)"),
+    else None."""
+    if source and source.endswith(EDITED) and source[:-len(EDITED)] in PRESET_LABELS:
+        return source[:-len(EDITED)]
+    return None
+
+
 def csv_label(source: str) -> str:
+    """The preset box's name for data that is no preset: a CSV file, or a preset edited by hand
+    (which is no CSV: "seed (edited)", not "csv: seed (edited)")."""
+    preset = edited_preset(source)
+    if preset is not None:
+        return translate("Controls", "{preset} (edited)").format(preset=preset_label(preset))
     return translate("Controls", "csv: {source}").format(
         source=source or translate("Controls", "file"))
+
+
+def data_label(config: LabConfig) -> str:
+    """What the run's data is called (the window's title): a preset, a preset edited by hand,
+    or a CSV file's name."""
+    if config.preset != "csv":
+        return preset_label(config.preset)
+    if edited_preset(config.source) is not None:
+        return csv_label(config.source)
+    return Path(config.source).name if config.source else translate("Controls", "file")
 
 
 def max_word() -> str:

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWid
 
 from gradlab import i18n
 from gradlab.controller import RunState
+from gradlab.core.config import needs_new_data
 from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
+from gradlab.ui.control_texts import data_label
 from gradlab.views.files import SUFFIX
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
     from gradlab.core.config import LabConfig
     from gradlab.ui.code_dialog import CodeDialog
+    from gradlab.views.update import Update
 
 SESSION_FILTER = QT_TRANSLATE_NOOP("MainWindow", "gradlab session (*.gradlab)")
 
@@ -82,6 +85,14 @@ class FileCommands(QObject):
         lab.session_saved.connect(self._on_session_saved)
         lab.session_opened.connect(self._on_session_opened)
         lab.session_failed.connect(self._on_session_failed)
+        # the run changed since the session was saved or opened (the title's "*")
+        self.modified = False
+        self._data: LabConfig = lab.config  # the data of the session file (or of the start)
+        self._names_data = False  # no session file is the run's: the title names the data
+        self._saved: LabConfig = lab.config  # the settings saved or opened
+        for signal in (lab.history_added, lab.generation_started, lab.config_changed):
+            signal.connect(lambda *_: self._set_modified(True))
+        lab.update_ready.connect(self._on_update)
 
     def tell(self, title: str, text: str, warning: bool = False) -> None:
         """A message the user must see (a refused file): a window-modal box that does not block."""
@@ -199,9 +210,43 @@ class FileCommands(QObject):
     def _session_named(self, path: str) -> None:
         self.session_path = path
         self.settings.add_recent_file(path)
-        self.window.setWindowTitle(translate("MainWindow", "{name} — gradlab").format(
-            name=Path(path).name))
+        self._data = self._saved = self.lab.config
+        self._names_data = False
+        self.modified = False
+        self._retitle()
         self.session_changed.emit(path)
+
+    # ---- the title: the session file, or the data once no file is the run's ------------------
+
+    def _on_update(self, update: Update, _urgent: bool) -> None:
+        if update.scrubbed:  # the run itself is unchanged
+            return
+        if needs_new_data(self._data, update.config):
+            # Other data (a CSV, another preset): the session file is not this run's any more,
+            # and Save must ask for a file rather than overwrite that session.
+            self._data = update.config
+            self.session_path = None
+            self._names_data = True
+            self.modified = True
+            self._retitle()
+        elif update.config != self._saved:
+            self._set_modified(True)
+
+    def _retitle(self) -> None:
+        if self.session_path:
+            name = Path(self.session_path).name
+        elif self._names_data:
+            name = data_label(self._data)
+        else:
+            return  # the window's own title, until a file or other data names the run
+        self.window.setWindowTitle(translate("MainWindow", "{name}[*] — gradlab").format(
+            name=name))
+        self.window.setWindowModified(self.modified)
+
+    def _set_modified(self, modified: bool) -> None:
+        self.modified = modified
+        if "[*]" in self.window.windowTitle():  # Qt warns when a title has no place for it
+            self.window.setWindowModified(modified)
 
     def _on_session_saved(self, path: str) -> None:
         self._pending.pop(path, None)
@@ -218,6 +263,7 @@ class FileCommands(QObject):
         if path in self._passing:  # carried over by a restart: not the user's file
             self._passing.discard(path)
             _remove(path)
+            self._data = self._saved = self.lab.config
             return
         self._session_named(path)
         self._status(translate("MainWindow", "Opened the session {path}").format(path=path))

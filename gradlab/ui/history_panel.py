@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 from gradlab.core.records import HistoryBuffer, HistoryChunk
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.loss_panel import sticky
+from gradlab.ui.text import fmt
 
 #: Log scale cannot show 0: losses below this are drawn at this value.
 LOG_FLOOR = 1e-16
@@ -85,11 +87,22 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 2)
         self.ci.layout.setRowStretchFactor(2, 2)
+        # Losses under LOG_FLOOR are drawn on it: a dashed line says so when there are any.
+        self.floor_line = pg.InfiniteLine(
+            pos=float(np.log10(LOG_FLOOR)), angle=0, movable=False,
+            label="", labelOpts={"position": 0.02, "anchors": [(0, 0), (0, 0)]})
+        self.floor_line.setVisible(False)
+        self.loss_plot.addItem(self.floor_line, ignoreBounds=True)
         self.grad_plot.setXLink(self.loss_plot)
         self.param_plot.setXLink(self.loss_plot)
         self._thin: int | None = None
         self._x_hi = 0.0
         self._y_ranges: dict[int, tuple[float, float]] = {}
+        self._decades: tuple[float, float] | None = None  # log10 of the loss, whole decades
+        # A new run starts from these (an empty panel's) ranges, not the last run's.
+        self._home = [(plot, plot.vb.viewRange()) for plot in
+                      (self.loss_plot, self.grad_plot, self.param_plot)]
+        self.loss_plot.vb.sigResized.connect(self._resized)
         self.set_theme(theme)
 
     def set_theme(self, theme: th.Theme) -> None:
@@ -107,6 +120,13 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
                       f"{tint(theme.param_w, 'w')}&nbsp;&nbsp;{tint(theme.param_b, 'b')}")
         th.set_title(self.loss_plot, th.title_html(
             translate("HistoryPanel", "History (loss on a log scale)"), theme))
+        self.floor_line.setPen(pg.mkPen(theme.foreground, width=1.5, style=Qt.PenStyle.DashLine))
+        self.floor_line.label.setColor(theme.foreground)
+        self.floor_line.label.setFont(th.axis_font())
+        self.floor_line.label.setFormat(
+            translate("HistoryPanel", "{floor}: smaller losses drawn here").format(
+                floor=fmt(LOG_FLOOR)))
+        self.floor_line.label.valueChanged()
         self._thin = None
         self._set_pens()
 
@@ -134,10 +154,43 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
             curve.setData(np.zeros(0), np.zeros(0))
         self._x_hi = 0.0
         self._y_ranges.clear()
+        self._decades = None
+        self._show_floor(False)
+        for plot, (_x_range, y_range) in self._home:
+            plot.setYRange(*y_range, padding=0)
+        self.loss_plot.setXRange(*self._home[0][1][0], padding=0)  # the others are linked
         self._set_pens()
 
     def append(self, chunk: HistoryChunk) -> None:
         self.buffer.append(chunk)
+
+    def _frame_loss(self) -> None:
+        """Whole decades at both ends (so the log axis always has labelled ticks), and under
+        the floor's line room for its note (the curve is never there); again on a resize."""
+        if self._decades is None:
+            return
+        lo, hi = self._decades
+        span = hi - lo
+        below = 0.12 * span
+        if self.floor_line.isVisible():
+            share = (self.floor_line.label.boundingRect().height() + 6) / max(
+                self.loss_plot.vb.height(), 1.0)
+            share = min(share, 0.6)
+            below = max(below, 1.12 * span * share / (1 - share))
+        self._set_y(self.loss_plot, lo - below, hi + 0.12 * span)
+
+    def _resized(self) -> None:
+        if self.floor_line.isVisible():
+            self._frame_loss()
+
+    def _show_floor(self, on: bool) -> None:
+        if on != self.floor_line.isVisible():
+            self.floor_line.setVisible(on)
+            self.floor_line.label.valueChanged()  # a hidden label does not update its text
+
+    def floor_note(self) -> str:
+        """The note on the floor line, or "" when no loss is under the floor."""
+        return self.floor_line.label.format if self.floor_line.isVisible() else ""
 
     def truncate(self, last_step: int) -> None:
         self.buffer.truncate(last_step)
@@ -150,7 +203,9 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
             return
         steps = buf.column("step")
         self._set_pens()
-        log_loss = np.log10(np.maximum(buf.column("loss"), LOG_FLOOR))
+        loss = buf.column("loss")
+        log_loss = np.log10(np.maximum(loss, LOG_FLOOR))
+        self._show_floor(bool((loss < LOG_FLOOR).any()))
         self.curves["loss"].setData(steps, log_loss)
         for key in ("grad_w", "grad_b", "w", "b"):
             self.curves[key].setData(steps, buf.column(key))
@@ -158,10 +213,9 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         if last > self._x_hi or self._x_hi > 4 * max(last, 10):
             self._x_hi = nice_ceiling(max(10.0, 1.5 * last))
             self.loss_plot.setXRange(0, self._x_hi, padding=0.02)  # the others are linked
-        # Whole decades at both ends, so the log axis always has labelled ticks.
         lo, hi = np.floor(log_loss.min()), np.ceil(log_loss.max())
-        hi = max(hi, lo + 1.0)
-        self._set_y(self.loss_plot, lo - 0.12 * (hi - lo), hi + 0.12 * (hi - lo))
+        self._decades = (float(lo), float(max(hi, lo + 1.0)))
+        self._frame_loss()
         for plot, keys in ((self.grad_plot, ("grad_w", "grad_b")), (self.param_plot, ("w", "b"))):
             lo = min(float(buf.column(k).min()) for k in keys)
             hi = max(float(buf.column(k).max()) for k in keys)

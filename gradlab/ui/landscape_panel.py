@@ -275,6 +275,16 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
             (w, b), (tw, tb) = self._arrow
             self.set_step_arrow(w, b, tw - w, tb - b)
 
+    def new_run(self) -> None:
+        """A reset, new data or an opened session: forget the old run's path, arrow and range.
+        The grid stays on screen until the new run's arrives; the old path must not ask for a
+        range when it does (a diverged path would keep the view zoomed out for good)."""
+        self._traj = (np.zeros(0), np.zeros(0))
+        self._arrow = None
+        self._range = self._requested = None
+        self.set_trajectory(*self._traj)
+        self.set_step_arrow(0.0, 0.0, 0.0, 0.0)
+
     # ---- the path ----------------------------------------------------------------------------
 
     def _clip(self, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

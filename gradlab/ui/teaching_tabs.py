@@ -60,6 +60,7 @@ class TeachingTabs(QObject):
             self.names[index] = name
         tabs.currentChanged.connect(self._tab_changed)
         self.lab.teaching_ready.connect(self.show_teaching)
+        self.lab.generation_started.connect(self._new_generation)
 
     # ---- the panels ----------------------------------------------------------------------------
 
@@ -103,6 +104,12 @@ class TeachingTabs(QObject):
         self.window.options.scaler.rescale([panel], th.FONT_SCALE)  # markers set from literals
 
     # ---- what they show ------------------------------------------------------------------------
+
+    def _new_generation(self, keep_history: bool) -> None:
+        """A new run (not a rewind, which keeps its path): the landscape frames it afresh."""
+        landscape = self.panels.get("landscape")
+        if landscape is not None and not keep_history:
+            landscape.new_run()
 
     def show_teaching(self, tv: TeachingView) -> None:
         """Put a TeachingView (computed in the worker) on the teaching panels."""

@@ -58,13 +58,29 @@ class TimelineBar(QWidget):
             self.continue_button.setEnabled(update.step < lab.run_step)
             return
         low, high, enabled = lab.timeline_range()
+        if low >= high:
+            # One step, the one on screen: nothing to scrub to. A slider over one value draws
+            # its handle at the far left, which reads as "step 0": keep it at the right end.
+            low, enabled = max(0, high - 1), False
         self.slider.blockSignals(True)
         self.slider.setRange(low, high)
         self.slider.setValue(high)
         self.slider.blockSignals(False)
         self.slider.setEnabled(enabled)
-        self.label.setText(translate("MainWindow", "step {step}").format(step=count(high)))
+        self.label.setText(self._step_text(high))
         self.continue_button.setEnabled(False)
+
+    def _step_text(self, step: int) -> str:
+        """"step 6", and whether an opened session's earlier steps are out of reach."""
+        floor = self.lab.timeline_floor
+        first = self.lab.timeline_range()[0]
+        if floor is None or floor < 1 or first > floor + 1:
+            return translate("MainWindow", "step {step}").format(step=count(step))
+        if step <= floor:
+            return translate("MainWindow", "step {step} (opened: earlier steps are not "
+                             "replayable)").format(step=count(step))
+        return translate("MainWindow", "step {step} (opened at step {floor}: earlier steps are "
+                         "not replayable)").format(step=count(step), floor=count(floor))
 
     def continue_from_shown(self) -> None:
         """Make the step on screen the run's latest: the steps after it are discarded."""

@@ -334,6 +334,10 @@
         <translation>Huber</translation>
     </message>
     <message>
+        <source>{preset} (edited)</source>
+        <translation>{preset}（已编辑）</translation>
+    </message>
+    <message>
         <source>csv: {source}</source>
         <translation>csv：{source}</translation>
     </message>
@@ -769,6 +773,10 @@
         <source>History (loss on a log scale)</source>
         <translation>训练历史（损失为对数刻度）</translation>
     </message>
+    <message>
+        <source>{floor}: smaller losses drawn here</source>
+        <translation>{floor}：更小的损失画在这条线上</translation>
+    </message>
 </context>
 <context>
     <name>LandscapePanel</name>
@@ -1166,6 +1174,14 @@
         <translation>第 {step} 步</translation>
     </message>
     <message>
+        <source>step {step} (opened: earlier steps are not replayable)</source>
+        <translation>第 {step} 步（打开的会话：更早的步无法回放）</translation>
+    </message>
+    <message>
+        <source>step {step} (opened at step {floor}: earlier steps are not replayable)</source>
+        <translation>第 {step} 步（会话在第 {floor} 步打开：更早的步无法回放）</translation>
+    </message>
+    <message>
         <source>Reduction</source>
         <extracomment>name -&gt; (tab title, tooltip, &quot;module.Class&quot; of its panel), in tab order</extracomment>
         <translation>归约</translation>
@@ -1268,10 +1284,6 @@
         <translation>清空列表(&amp;C)</translation>
     </message>
     <message>
-        <source>{name} — gradlab</source>
-        <translation>{name} — gradlab</translation>
-    </message>
-    <message>
         <source>Saved the session to {path}</source>
         <translation>会话已保存到 {path}</translation>
     </message>
@@ -1319,6 +1331,10 @@ The session you have open is unchanged.</source>
     <message>
         <source>The current &amp;tab…</source>
         <translation>当前标签页(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>{name}[*] — gradlab</source>
+        <translation>{name}[*] — gradlab</translation>
     </message>
     <message>
         <source>Export</source>

@@ -133,6 +133,21 @@ def test_leaving_the_grid_asks_for_a_range_once(panel: LandscapePanel, qtbot) ->
         panel.set_trajectory(ws, bs)
 
 
+def test_a_new_run_forgets_the_old_path(panel: LandscapePanel, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 9: after a reset the grid of the new run arrived, and the diverged path
+    of the old run (still on the panel) asked for a range 1000× wider: the view never came
+    back."""
+    panel.show_grid(seed_grid())
+    panel.set_trajectory(np.array([0.0, 50.0, -5e4]), np.array([0.0, 20.0, -2e4]))
+    panel.set_step_arrow(0.0, 0.0, 1e5, 1e5)
+    panel.new_run()
+    assert panel.trajectory_data()[0].size == 0 and panel.arrow_points() is None
+    with qtbot.assertNotEmitted(panel.range_requested):
+        panel.show_grid(seed_grid())
+        panel.set_trajectory(np.array([0.0, 0.3]), np.array([0.0, 0.1]))
+    assert panel.image_rect()[2] < 10
+
+
 def test_non_finite_and_absurd_inputs_are_filtered(panel: LandscapePanel) -> None:
     grid = seed_grid(21)
     L = grid.L.copy()

@@ -92,7 +92,43 @@ def test_an_edit_after_opening_goes_on_from_the_session(make_lab, qtbot,
     take_steps(window, qtbot, 1)
     assert window.shown.step == 5
     assert window.history_panel.buffer.size == 5
+    # step 5 is the one replayable step, and it is on screen: nothing to scrub to yet
+    assert not window.timeline_bar.slider.isEnabled()
+    take_steps(window, qtbot, 1)
     assert window.timeline_bar.slider.isEnabled() and window.timeline_bar.slider.minimum() == 5
+
+
+def _handle_at_right_end(slider) -> bool:  # noqa: ANN001
+    """Where Qt draws the handle: at the right end of the groove (not at the left, "step 0")."""
+    from PySide6.QtWidgets import QStyle
+
+    return QStyle.sliderPositionFromValue(slider.minimum(), slider.maximum(), slider.value(),
+                                          1000) == 1000
+
+
+def test_an_opened_session_starts_the_timeline_at_its_step(make_lab, qtbot,
+                                                           tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 15, item 14: after File → Open the handle sat at the far left while its label
+    said "step 6"."""
+    path = tmp_path / "six.gradlab"
+    assert cli.main(["--preset", "seed", "--steps", "6", "--save-session", str(path)]) == 0
+    window = make_lab(LabConfig(), worker_mode="thread")
+    open_and_wait(window, qtbot, path)
+    qtbot.waitUntil(lambda: settled(window, 6))
+    bar = window.timeline_bar
+    assert bar.slider.value() == 6 and _handle_at_right_end(bar.slider)
+    assert not bar.slider.isEnabled()
+    assert bar.label.text() == "step 6 (opened: earlier steps are not replayable)"
+    take_steps(window, qtbot, 1)
+    assert bar.slider.value() == 7 and _handle_at_right_end(bar.slider)
+    assert bar.label.text() == "step 7 (opened at step 6: earlier steps are not replayable)"
+    take_steps(window, qtbot, 2)
+    assert bar.slider.isEnabled() and (bar.slider.minimum(), bar.slider.value()) == (7, 9)
+    assert _handle_at_right_end(bar.slider)
+    window.lab.reset()  # a new run: every step of it can be replayed
+    qtbot.waitUntil(lambda: settled(window, 0))
+    take_steps(window, qtbot, 1)
+    assert bar.label.text() == "step 1" and _handle_at_right_end(bar.slider)
 
 
 def _bad_files(good: dict, folder: Path) -> list[tuple[Path, str]]:
@@ -201,3 +237,56 @@ def test_reset_after_opening_starts_the_session_run_again(make_lab, qtbot,
     window.files.save_session()
     qtbot.waitUntil(lambda: path.exists(), timeout=20_000)
     assert load_session(path).step == 4
+
+
+def test_new_data_is_not_the_session_files_and_changes_show_in_the_title(
+        make_lab, qtbot, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Issue 15, item 19: after a CSV import the title kept "s1.gradlab" with no modified
+    marker, so Ctrl+S would have overwritten that session with other data."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path = tmp_path / "s1.gradlab"
+    window = make_lab(LabConfig(), worker_mode="thread")
+    take_steps(window, qtbot, 2)
+    window.files.save_session_to(str(path))
+    qtbot.waitUntil(lambda: window.files.session_path == str(path), timeout=20_000)
+    assert window.windowTitle() == "s1.gradlab[*] — gradlab" and not window.isWindowModified()
+    take_steps(window, qtbot, 1)  # the run changed after it was saved
+    assert window.isWindowModified()
+    open_and_wait(window, qtbot, path)
+    qtbot.waitUntil(lambda: settled(window, 2))
+    assert not window.isWindowModified()  # as opened
+    window.controls.lr.edit.setText("0.02")  # a live change is a change too
+    window.controls.lr.edit.editingFinished.emit()
+    qtbot.waitUntil(window.isWindowModified)
+    open_and_wait(window, qtbot, path)
+    qtbot.waitUntil(lambda: settled(window, 2) and not window.isWindowModified())
+
+    csv = tmp_path / "line.csv"
+    csv.write_text("x,y\n0,1\n1,3\n2,5\n")
+    window.files.import_csv(str(csv))
+    qtbot.waitUntil(lambda: window.lab.config.preset == "csv" and settled(window, 0),
+                    timeout=20_000)
+    assert window.files.session_path is None
+    assert window.windowTitle() == "line.csv[*] — gradlab" and window.isWindowModified()
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (asked.append(args[2]), ("", ""))[1])
+    before = path.read_bytes()
+    window.files.save_session()  # Ctrl+S: asks for a file
+    assert len(asked) == 1
+    assert path.read_bytes() == before and load_session(path).dataset.x.size == 4
+
+    window.apply_from_panel(window.lab.config.replace(preset="noisy-line", source=None))
+    qtbot.waitUntil(lambda: window.lab.config.preset == "noisy-line" and settled(window, 0),
+                    timeout=20_000)
+    assert window.windowTitle() == "noisy-line[*] — gradlab"
+
+
+def test_a_preset_edited_by_hand_is_named_as_such(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 19: moving a point of the seed preset was labelled "csv: seed (edited)"."""
+    window = make_lab(LabConfig(), worker_mode="thread")
+    window.fit_panel.drag_point(3, 4.0, 2.0)
+    qtbot.waitUntil(lambda: window.lab.config.preset == "csv")
+    assert window.controls.preset.currentText() == "seed (edited)"
+    assert window.windowTitle() == "seed (edited)[*] — gradlab"

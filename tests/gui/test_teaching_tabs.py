@@ -3,6 +3,10 @@ teaching panel are the same as choices made in the controls."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
+from gradlab.controller import RunState
 from gradlab.core.config import LabConfig
 
 
@@ -134,3 +138,37 @@ def test_backward_error_goes_with_a_new_reduction_reset_or_data(make_lab, qtbot)
                     and window.lab.teaching.config.preset == "noisy-line", timeout=10_000)
     qtbot.waitUntil(error_gone, timeout=10_000)
     assert "?" in panel.values()["none"]["grad_w"]  # not pressed yet on the new data
+
+
+def _width(window) -> float:  # noqa: ANN001
+    """The landscape's heat map's width in w."""
+    return window.teaching_tabs.panels["landscape"].image_rect()[2]
+
+
+@pytest.mark.parametrize("restart", ["reset", "preset", "start point"])
+def test_landscape_frames_a_new_run_after_a_divergence(make_lab, qtbot, restart: str) -> None:  # noqa: ANN001
+    """Issue 15, item 9: the view zoomed out by a diverging run stayed at w ±2000 after a
+    reset, a preset change or a new start point, so a good run showed as a dot."""
+    window = make_lab(LabConfig(lr=1.0), worker_mode="thread")
+    _open_tab(window, qtbot, "landscape")
+    first = _width(window)
+    assert first < 10
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.state == RunState.DIVERGED, timeout=20_000)
+    qtbot.waitUntil(lambda: _width(window) > 1000 * first, timeout=10_000)
+    config = window.lab.config.replace(lr=0.01)
+    if restart == "reset":
+        window.apply_from_panel(config)
+        window.lab.reset()
+    elif restart == "preset":
+        window.apply_from_panel(config.replace(preset="noisy-line"))
+    else:
+        window.apply_from_panel(config.replace(init_w=1.0, init_b=0.5))
+    qtbot.waitUntil(lambda: window.lab.teaching is not None, timeout=10_000)
+    window.lab.step(20)
+    qtbot.waitUntil(lambda: window.shown.step == 20 and not window.shown.running,
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: window.lab.teaching.step == 20, timeout=10_000)
+    assert _width(window) < 20
+    ws, _bs = window.teaching_tabs.panels["landscape"].trajectory_data()
+    assert ws.size == 21 and np.all(np.abs(ws) < 20)  # the new path, not the diverged one

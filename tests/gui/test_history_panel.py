@@ -1,0 +1,70 @@
+"""The history panel: the loss on a log scale says where it stops, and a new run starts from
+fresh axes."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF
+
+from gradlab.core.config import LabConfig
+from gradlab.core.records import HistoryChunk
+from gradlab.ui.history_panel import LOG_FLOOR, HistoryPanel
+
+
+def _chunk(loss: np.ndarray, first: int = 1) -> HistoryChunk:
+    steps = np.arange(first, first + loss.size)
+    return HistoryChunk(steps, loss, -loss, -loss / 3, 2 - loss / 30, loss / 100)
+
+
+def test_losses_under_the_log_floor_are_marked(make_widget, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 13: a loss of 2.09e-29 was drawn at 1e-16 with nothing saying so."""
+    panel: HistoryPanel = make_widget(HistoryPanel, (500, 450))
+    qtbot.waitExposed(panel)
+    panel.append(_chunk(30 * 0.5 ** np.arange(10)))
+    panel.redraw()
+    assert panel.floor_note() == ""  # every loss is drawn where it is
+    panel.append(_chunk(np.array([1e-20, 2.09e-29]), first=11))
+    panel.redraw()
+    assert panel.floor_note() == "1e−16: smaller losses drawn here"
+    lo, hi = panel.loss_plot.vb.viewRange()[1]
+    line = float(np.log10(LOG_FLOOR))
+    assert lo < line < hi
+    # the note sits under the line (where no loss is drawn), inside the plot
+    vb = panel.loss_plot.vb
+    panel.grab()  # pyqtgraph places text items when they are painted
+    label = panel.floor_line.label.sceneBoundingRect()
+    line_y = vb.mapViewToScene(QPointF(0.0, line)).y()
+    assert vb.sceneBoundingRect().contains(label)
+    assert label.top() >= line_y - 1
+    panel.reset_history()
+    assert panel.floor_note() == ""
+
+
+def _ranges(panel: HistoryPanel) -> list:
+    return [plot.vb.viewRange() for plot in (panel.loss_plot, panel.grad_plot, panel.param_plot)]
+
+
+def test_a_new_run_starts_from_fresh_axes(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 19: after Reset or a preset change the history kept the old run's axes
+    (steps to 50, its losses and parameters) around an empty plot."""
+    window = make_lab(LabConfig(lr=0.05), worker_mode="thread")
+    panel = window.history_panel
+    fresh = _ranges(panel)
+    for restart in ("reset", "preset"):
+        window.lab.step(30)
+        qtbot.waitUntil(lambda: window.shown.step == 30 and not window.shown.running
+                        and panel.buffer.size == 30, timeout=20_000)
+        window.draw_now()
+        assert _ranges(panel) != fresh
+        if restart == "reset":
+            window.lab.reset()
+        else:
+            window.apply_from_panel(window.lab.config.replace(preset="outlier"))
+        qtbot.waitUntil(lambda: window.shown.step == 0
+                        and window.shown.generation == window.lab.generation, timeout=20_000)
+        window.draw_now()
+        now = _ranges(panel)
+        assert [y for _x, y in now] == [y for _x, y in fresh], restart
+        # x: the loss plot's; the others follow it, aligned on screen (their axes' widths differ)
+        assert now[0][0] == fresh[0][0]
+        np.testing.assert_allclose([x for x, _y in now], [x for x, _y in fresh], atol=0.05)
