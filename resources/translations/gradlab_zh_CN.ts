@@ -1556,7 +1556,7 @@ The session you have open is unchanged.</source>
     <name>Text</name>
     <message>
         <source>mean</source>
-        <extracomment>The one list of the reductions on screen (core.config.REDUCTIONS, in its order): how each is called in a sentence (&quot;mean = 30&quot;), as a choice in the controls, and as a Reduction tab title.</extracomment>
+        <extracomment>U+2060 WORD JOINER: no width, no glyph, and no line break on either side of it. The one list of the reductions on screen (core.config.REDUCTIONS, in its order): how each is called in a sentence (&quot;mean = 30&quot;), as a choice in the controls, and as a Reduction tab title.</extracomment>
         <translation>平均</translation>
     </message>
     <message>
