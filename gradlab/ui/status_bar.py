@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from gradlab.core.config import DATA_FIELDS, needs_reset
 from gradlab.i18n import QT_TRANSLATE_NOOP, translate
 from gradlab.ui.text import count, fmt
 
 if TYPE_CHECKING:
+    from gradlab.core.config import LabConfig
     from gradlab.views.update import Update
 
 #: The run's states as the status bar shows them (RunState values are the English keys).
@@ -24,6 +26,8 @@ STATES = {
     "error": QT_TRANSLATE_NOOP("MainWindow", "error"),
     "PyTorch failed to load": QT_TRANSLATE_NOOP("MainWindow", "PyTorch failed to load"),
 }
+#: How long a note on a config change stays in the status bar.
+NOTE_MS = 8000
 FIELDS = ("state", "step", "loss", "w", "b", "rate")
 
 
@@ -31,6 +35,7 @@ class StatusFields:
     """Labels added to ``bar``; ``labels`` by field name."""
 
     def __init__(self, bar: QStatusBar) -> None:
+        self.bar = bar
         self.labels: dict[str, QLabel] = {}
         for key in FIELDS:
             label = QLabel()
@@ -59,3 +64,20 @@ class StatusFields:
         shown = rate and math.isfinite(rate)
         s["rate"].setText(translate("MainWindow", "<b>{rate}</b> steps/s").format(
             rate=count(int(round(rate)))) if shown else translate("MainWindow", "— steps/s"))
+
+    def note_config(self, old: LabConfig, new: LabConfig, running: bool) -> None:
+        """Say what a config change does beyond the value itself: typed weights switch the
+        reduction to the weighted sum; new data or a new start pauses and restarts at step 0."""
+        notes = []
+        if new.reduction == "weighted" != old.reduction and new.weights != old.weights:
+            notes.append(translate("MainWindow", "Reduction switched to the weighted sum: typed "
+                                   "weights count only there"))
+        if needs_reset(old, new):
+            data = any(getattr(old, f) != getattr(new, f) for f in DATA_FIELDS)
+            why = translate("MainWindow", "New data") if data else \
+                translate("MainWindow", "New starting point")
+            notes.append(translate("MainWindow", "{why}: paused and restarted at step 0").format(
+                why=why) if running else
+                translate("MainWindow", "{why}: restarted at step 0").format(why=why))
+        if notes:
+            self.bar.showMessage(" · ".join(notes), NOTE_MS)

@@ -15,6 +15,7 @@ from gradlab.i18n import QT_TRANSLATE_NOOP, translate
 from gradlab.ui import theme as th
 
 if TYPE_CHECKING:
+    from gradlab.core.config import LabConfig
     from gradlab.views.teaching import TeachingView
 
 #: name -> (tab title, tooltip, "module.Class" of its panel), in tab order
@@ -135,12 +136,17 @@ class TeachingTabs(QObject):
 
     # ---- choices made on a panel are the same as in the controls ------------------------------
 
+    def apply_from_panel(self, config: LabConfig) -> None:
+        """A choice made on a teaching panel is the same as making it in the controls."""
+        self.window.controls.set_config(config)
+        self.window.apply_config(config)
+
     def start_from(self, w: float, b: float) -> None:
         """A click on the landscape: start again (step 0) from (w, b)."""
-        self.window.apply_from_panel(self.lab.config.replace(init_w=float(w), init_b=float(b)))
+        self.apply_from_panel(self.lab.config.replace(init_w=float(w), init_b=float(b)))
 
     def choose_reduction(self, reduction: str) -> None:
-        self.window.apply_from_panel(self.lab.config.replace(reduction=reduction))
+        self.apply_from_panel(self.lab.config.replace(reduction=reduction))
 
     def set_batch_weights(self, weights: tuple[float, ...]) -> None:
         """Typed weights for the batch on screen become the dataset's weights (the others keep
@@ -153,5 +159,5 @@ class TeachingTabs(QObject):
         v = np.full(n, 1.0 / tv.batch.size) if current is None or len(current) != n \
             else np.array(current)
         v[tv.batch] = weights
-        self.window.apply_from_panel(self.lab.config.replace(reduction="weighted",
+        self.apply_from_panel(self.lab.config.replace(reduction="weighted",
                                                              weights=tuple(v.tolist())))

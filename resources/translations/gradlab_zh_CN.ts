@@ -879,6 +879,26 @@
         <translation>PyTorch 加载失败</translation>
     </message>
     <message>
+        <source>Reduction switched to the weighted sum: typed weights count only there</source>
+        <translation>归约已切换为加权和：输入的权重只在加权和中起作用</translation>
+    </message>
+    <message>
+        <source>New data</source>
+        <translation>新数据</translation>
+    </message>
+    <message>
+        <source>New starting point</source>
+        <translation>新起点</translation>
+    </message>
+    <message>
+        <source>{why}: paused and restarted at step 0</source>
+        <translation>{why}：已暂停并从第 0 步重新开始</translation>
+    </message>
+    <message>
+        <source>{why}: restarted at step 0</source>
+        <translation>{why}：已从第 0 步重新开始</translation>
+    </message>
+    <message>
         <source>Controls</source>
         <extracomment>an update was drawn on every panel (for observers: tests, --screenshot) a divergence, an error, or torch failing to load was shown in the banner The window is up: its first paint is done (or START_FALLBACK_MS passed without one, or it was started unshown) and the worker is starting. Emitted once.</extracomment>
         <translation>控制</translation>
@@ -1233,6 +1253,7 @@
     </message>
     <message>
         <source>step &lt;b&gt;{step}&lt;/b&gt;</source>
+        <extracomment>How long a note on a config change stays in the status bar.</extracomment>
         <translation>第 &lt;b&gt;{step}&lt;/b&gt; 步</translation>
     </message>
     <message>

@@ -93,3 +93,30 @@ def test_landscape_tab_grid_path_and_click(make_lab, qtbot) -> None:  # noqa: AN
     window.teaching_tabs.panels["landscape"].start_point_chosen.emit(1.5, -0.5)
     qtbot.waitUntil(lambda: window.shown.step == 0 and window.shown.record.w_before == 1.5)
     assert window.lab.config.init_w == 1.5 and window.lab.config.init_b == -0.5
+
+
+def test_typing_a_weight_says_the_reduction_switched(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 21: the switch to 'weighted' is said in the status bar, not silent."""
+    window = make_lab(LabConfig(), worker_mode="thread")
+    _open_tab(window, qtbot, "reduction")
+    window.teaching_tabs.panels["reduction"].weights_edited.emit((1.0, 0.0, 0.0, 0.0))
+    qtbot.waitUntil(lambda: window.shown.config.reduction == "weighted")
+    assert "weighted sum" in window.statusBar().currentMessage()
+
+
+def test_new_data_says_it_paused_and_restarted(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 21: a changed preset or N pauses and restarts the run: the status says so."""
+    window = make_lab(LabConfig(), worker_mode="thread")
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.running)
+    preset = window.controls.preset
+    preset.setCurrentIndex(preset.findData("noisy-line"))
+    qtbot.waitUntil(lambda: window.shown.config.preset == "noisy-line" and not window.lab.running)
+    message = window.statusBar().currentMessage()
+    assert "New data" in message and "paused" in message and "step 0" in message
+    window.statusBar().clearMessage()
+    window.apply_config(window.lab.config.replace(init_w=1.0))  # paused now: no pause to say
+    assert window.statusBar().currentMessage() == "New starting point: restarted at step 0"
+    window.statusBar().clearMessage()
+    window.apply_config(window.lab.config.replace(lr=0.02))  # applies from the next step
+    assert window.statusBar().currentMessage() == ""
