@@ -161,7 +161,7 @@ class RunLoop:
         self._pending_record = None
         self._pending_chunks = []
 
-    def _emit(self, record: StepRecord, history: HistoryChunk) -> None:
+    def _emit(self, record: StepRecord, history: HistoryChunk, teach: bool = True) -> None:
         from gradlab.views.panels import build_view
 
         assert self._layout is not None and self._dataset is not None
@@ -177,7 +177,8 @@ class RunLoop:
             history=history, view=view, config=self._config, running=self._running,
             steps_per_second=self._rate(),
         ))
-        self._teach(force=not self._running)
+        if teach:
+            self._teach(force=not self._running)
 
     def _teach(self, force: bool = False) -> None:
         """Emit a TeachingView for the step on screen, a few times a second at most."""
@@ -244,6 +245,19 @@ class RunLoop:
         record = self._trainer.preview()
         self._emit(record, HistoryChunk.empty())
 
+    def _show_unreduced(self) -> None:
+        """Reduction 'none' (PyTorch refused backward()): the Training tab shows the per-sample
+        losses the next step would reduce, and no reduced loss or gradient of an earlier one."""
+        from gradlab.views.panels import unreduced_record
+
+        trainer = self._trainer
+        if trainer is None or self._dataset is None or self._layout is None:
+            return
+        (w, b), batch = trainer.params, trainer.next_batch_indices()
+        record = unreduced_record(trainer.step_count + 1, trainer.epoch, batch, w, b,
+                                  self._dataset, self._config)
+        self._emit(record, HistoryChunk.empty(), teach=False)
+
     def _rebuild(self) -> None:
         """A fresh trainer for the current config and data, at step 0."""
         self._drop_pending()
@@ -282,6 +296,7 @@ class RunLoop:
         if mod is not None and isinstance(exc, mod.NoReductionError):
             message = msg.no_reduction(exc.torch_message, exc.explanation)
             try:
+                self._show_unreduced()
                 self._teach(force=True)  # the teaching panels explain exactly this
             except Exception as teach_exc:  # noqa: BLE001 - do not hide the error being reported
                 message = msg.explanation_failed_too(message, teach_exc)

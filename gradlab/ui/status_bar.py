@@ -57,7 +57,11 @@ class StatusFields:
         r = u.record
         s["step"].setText(translate("MainWindow", "step <b>{step}</b>").format(
             step=count(u.step)))
-        s["loss"].setText(translate("MainWindow", "loss <b>{loss}</b>").format(loss=fmt(r.loss)))
+        if u.view.reduced:
+            s["loss"].setText(translate("MainWindow", "loss <b>{loss}</b>").format(
+                loss=fmt(r.loss)))
+        else:  # reduction none: no scalar loss
+            s["loss"].setText(translate("MainWindow", "loss <b>—</b> (not reduced)"))
         s["w"].setText(f"w <b>{fmt(r.w_after)}</b>")
         s["b"].setText(f"b <b>{fmt(r.b_after)}</b>")
         rate = u.steps_per_second if u.running else 0.0

@@ -103,6 +103,22 @@ class PanelView:
     loss_name: str
     batch_size: int
     clipped: bool  # some value was beyond ±LIMIT and was clipped
+    #: False for reduction 'none' on more than one sample: no scalar L, so no reduced loss and no
+    #: gradient (``loss``, ``grad_w``, ``grad_b`` are 0 then, and meaningless)
+    reduced: bool = True
+
+
+def unreduced_record(step: int, epoch: int, batch: np.ndarray, w: float, b: float,
+                     dataset: Dataset, config: LabConfig) -> StepRecord:
+    """Reduction 'none' on a batch of more than one: PyTorch refuses backward(), so there is no
+    loss L and no gradient (NaN) — only the per-sample losses at (w, b) of the batch the next
+    step would use (a preview: ``applied`` False, nothing moves)."""
+    batch = np.asarray(batch, dtype=np.int64)
+    per = losses(dataset.x[batch], dataset.y[batch], w, b, config.loss)
+    return StepRecord(
+        step=step, epoch=epoch, batch=batch, per_sample_loss=per, loss=math.nan,
+        grad_w=math.nan, grad_b=math.nan, w_before=w, b_before=b, w_after=w, b_after=b,
+        lr=config.lr, loss_name=config.loss, reduction=config.reduction, applied=False)
 
 
 def build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
@@ -118,7 +134,13 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     loss_name = record.loss_name
     batch = record.batch
     weights = None if config.weights is None else np.asarray(config.weights)
-    c = contributions(dataset.x, dataset.y, batch, wb, bb, loss_name, record.reduction, weights)
+    reduced = record.reduction != "none" or batch.size == 1
+    if reduced:
+        c = contributions(dataset.x, dataset.y, batch, wb, bb, loss_name, record.reduction,
+                          weights)
+        share_w, share_b = c.grad_w, c.grad_b
+    else:  # no scalar L: nobody has a share of a gradient that does not exist
+        share_w = share_b = np.zeros(batch.size)
     n = layout.n
     if layout.group_size == 1:
         bar_loss = losses(dataset.x, dataset.y, wb, bb, loss_name)
@@ -127,16 +149,16 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         in_batch[batch] = True
         cw = np.zeros(n)
         cb = np.zeros(n)
-        np.add.at(cw, batch, c.grad_w)
-        np.add.at(cb, batch, c.grad_b)
+        np.add.at(cw, batch, share_w)
+        np.add.at(cb, batch, share_b)
         pos = np.arange(1, n + 1, dtype=np.float64)
     else:
         all_loss = losses(dataset.x, dataset.y, wb, bb, loss_name)
         starts = layout.group_starts
         bar_loss = np.add.reduceat(all_loss, starts) / layout.group_counts
         group_of = batch // layout.group_size
-        cw = np.bincount(group_of, weights=c.grad_w, minlength=starts.size)
-        cb = np.bincount(group_of, weights=c.grad_b, minlength=starts.size)
+        cw = np.bincount(group_of, weights=share_w, minlength=starts.size)
+        cb = np.bincount(group_of, weights=share_b, minlength=starts.size)
         # A group is "in the batch" only when the batch is a small part of the data; otherwise
         # nearly every group holds a batch sample and highlighting says nothing.
         in_batch = np.zeros(starts.size, dtype=bool)
@@ -154,7 +176,8 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     }
     scalars = {
         "w": record.w_after, "b": record.b_after, "w_before": wb, "b_before": bb,
-        "loss": record.loss, "grad_w": record.grad_w, "grad_b": record.grad_b,
+        **({"loss": record.loss, "grad_w": record.grad_w, "grad_b": record.grad_b} if reduced
+           else {"loss": 0.0, "grad_w": 0.0, "grad_b": 0.0}),
     }
     clipped = not all(np.isfinite(a).all() and np.abs(a).max(initial=0) <= LIMIT
                       for a in arrays.values())
@@ -168,6 +191,7 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         loss_name=loss_name,
         batch_size=record.batch_size,
         clipped=clipped,
+        reduced=reduced,
         **{k: finite(v) for k, v in arrays.items()},
         **{k: finite_scalar(v) for k, v in scalars.items()},
     )

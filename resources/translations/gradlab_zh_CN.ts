@@ -562,6 +562,10 @@
         <translation>对 ∂L/∂{p} 的贡献</translation>
     </message>
     <message>
+        <source>no gradient: backward() needs a scalar</source>
+        <translation>没有梯度：backward() 需要一个标量</translation>
+    </message>
+    <message>
         <source>= Σ of the shares</source>
         <translation>= 各样本贡献之和 Σ</translation>
     </message>
@@ -837,6 +841,10 @@
         <source>Loss per sample ({loss}) → {reduction}</source>
         <translation>每个样本的损失（{loss}）→ {reduction}</translation>
     </message>
+    <message>
+        <source>Loss per sample ({loss}), not reduced</source>
+        <translation>每个样本的损失（{loss}），未归约</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -877,6 +885,10 @@
     <message>
         <source>PyTorch failed to load</source>
         <translation>PyTorch 加载失败</translation>
+    </message>
+    <message>
+        <source>loss &lt;b&gt;—&lt;/b&gt; (not reduced)</source>
+        <translation>损失 &lt;b&gt;—&lt;/b&gt;（未归约）</translation>
     </message>
     <message>
         <source>Reduction switched to the weighted sum: typed weights count only there</source>

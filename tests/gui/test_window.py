@@ -141,6 +141,37 @@ def test_reduction_none_shows_pytorch_error_and_app_recovers(make_lab, qtbot) ->
     assert window.shown.record.w_after == pytest.approx(0.3)
 
 
+def test_reduction_none_training_tab_shows_no_reduced_numbers(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 7: under none the Training tab shows the per-sample losses at the current
+    w, b, no reduced value and no gradient — not the previous reduction's mean = 30 and −30."""
+    window = make_lab(SEED, worker_mode="thread")
+    window.lab.step()
+    qtbot.waitUntil(lambda: shown_step(window, 1))  # w 0.3, b 0.1 now
+    combo = window.controls.reduction
+    combo.setCurrentIndex(combo.findData("none"))
+    qtbot.waitUntil(window.banner.isVisible)  # the Training tab's update came before it
+    window.draw_now()
+    panels = window.training
+    loss, grad = panels.loss_panel, panels.gradient_panel
+    # (0.3·x + 0.1 − 2x)² for x = 1..4: the losses at the new w, b
+    expected = [(0.3 * x + 0.1 - 2 * x) ** 2 for x in (1, 2, 3, 4)]
+    assert loss.bar_heights() == pytest.approx(expected)
+    assert "mean" not in loss.reduced_label.toPlainText() and not loss.reduced_label.isVisible()
+    assert not loss.reduced_line.isVisible()
+    assert "→ mean" not in loss._title and "not reduced" in loss._title
+    for which in ("w", "b"):
+        assert "no gradient: backward() needs a scalar" in grad.title(which)
+        assert "Σ of the shares" not in grad.title(which) and "−30" not in grad.title(which)
+        assert grad.total(which) is None
+        assert not grad.shares(which).any()
+    assert "not reduced" in window.status.labels["loss"].text()
+    combo.setCurrentIndex(combo.findData("mean"))  # back: the numbers come back
+    qtbot.waitUntil(lambda: window.shown.config.reduction == "mean")
+    window.draw_now()
+    assert "= Σ of the shares" in grad.title("w") and grad.total("w") is not None
+    assert loss.reduced_label.isVisible()
+
+
 def test_worker_exception_is_shown_and_app_keeps_working(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(SEED)
     window.lab.apply_config(SEED.replace(batch_size=10))  # more than the 4 samples
