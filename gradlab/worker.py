@@ -115,6 +115,8 @@ class TrainerWorker(RunLoop, QObject):
         self._last_emit = 0.0
         self._pending_record: StepRecord | None = None
         self._last_emitted: StepRecord | None = None
+        #: (step, loss at, loss after) of the last step taken that was shown (see Update)
+        self._step_loss: tuple[int, float, float] | None = None
         self._pending_chunks: list[HistoryChunk] = []
         self._rate_marks: deque[tuple[float, int]] = deque()
         self._teach_wanted: frozenset[str] = frozenset()
@@ -338,12 +340,12 @@ class TrainerWorker(RunLoop, QObject):
     @_guarded
     def rewind(self, step: int, generation: int) -> None:
         """Continue from just after step ``step``: the steps after it are discarded."""
-        from gradlab.views.panels import layout_for
+        from gradlab.views.panels import layout_for, loss_after
 
         replayed = self._replay(step)
         if replayed is None:
             return
-        _record, trainer, snap = replayed
+        record, trainer, snap = replayed
         self._pause()
         self._drop_pending()
         self._generation = generation
@@ -353,6 +355,9 @@ class TrainerWorker(RunLoop, QObject):
         self._timeline.keep_until(step)
         self._log.truncate(step)
         self._snapshot(force=True)
+        reduced = record.reduction != "none" or record.batch_size == 1
+        self._step_loss = (step, record.loss, loss_after(record, snap.dataset,
+                                                         snap.config.weights)) if reduced else None
         self.data_edited.emit(snap.config, len(snap.dataset))
         self._show_preview()
 

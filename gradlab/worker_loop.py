@@ -172,10 +172,15 @@ class RunLoop:
         self._view_cost = dt if self._view_cost == 0 else 0.7 * self._view_cost + 0.3 * dt
         self._last_emit = time.perf_counter()
         self._last_emitted = record
+        step = self._trainer.step_count
+        if record.applied and view.reduced:
+            self._step_loss = (record.step, record.loss, view.loss_after)
+        known = self._step_loss  # a preview after a control change: step `step` is unchanged
         self.updated.emit(Update(
-            generation=self._generation, step=self._trainer.step_count, record=record,
+            generation=self._generation, step=step, record=record,
             history=history, view=view, config=self._config, running=self._running,
             steps_per_second=self._rate(),
+            step_loss=known[1:] if known is not None and known[0] == step else None,
         ))
         if teach:
             self._teach(force=not self._running)
@@ -234,6 +239,7 @@ class RunLoop:
             generation=self._generation, step=record.step, record=record,
             history=HistoryChunk.empty(), view=view, config=snap.config, running=False,
             steps_per_second=0.0, scrubbed=True,
+            step_loss=(record.loss, view.loss_after) if view.reduced else None,
         ))
         if self._teach_wanted:  # the teaching panels show that step too
             self._emit_teaching(record.step, record.w_before, record.b_before, record.batch,
@@ -275,6 +281,7 @@ class RunLoop:
         from gradlab.views.panels import layout_for
 
         self._trainer = trainer
+        self._step_loss = None
         self._layout = layout_for(self._dataset, self._config.seed)
         self._landscape.invalidate()
         self._mixed = False

@@ -31,6 +31,20 @@ NOTE_MS = 8000
 FIELDS = ("state", "step", "loss", "w", "b", "rate")
 
 
+def loss_text(u: Update) -> str:
+    """One meaning, said on screen: "loss 30 → 20.8" is the loss step ``u.step`` was computed at
+    → the same loss at the w, b after it (kept while previews of the next step follow, e.g.
+    after a control change); before a step is known, the loss the next step will start from."""
+    if not u.view.reduced:  # reduction none: no scalar loss
+        return translate("MainWindow", "loss <b>—</b> (not reduced)")
+    if u.step_loss is not None:
+        at, after = u.step_loss
+        return translate("MainWindow", "loss <b>{at}</b> → <b>{after}</b>").format(
+            at=fmt(at), after=fmt(after))
+    return translate("MainWindow", "loss <b>{loss}</b> before step {step}").format(
+        loss=fmt(u.record.loss), step=count(u.record.step))
+
+
 class StatusFields:
     """Labels added to ``bar``; ``labels`` by field name."""
 
@@ -57,11 +71,7 @@ class StatusFields:
         r = u.record
         s["step"].setText(translate("MainWindow", "step <b>{step}</b>").format(
             step=count(u.step)))
-        if u.view.reduced:
-            s["loss"].setText(translate("MainWindow", "loss <b>{loss}</b>").format(
-                loss=fmt(r.loss)))
-        else:  # reduction none: no scalar loss
-            s["loss"].setText(translate("MainWindow", "loss <b>—</b> (not reduced)"))
+        s["loss"].setText(loss_text(u))
         s["w"].setText(f"w <b>{fmt(r.w_after)}</b>")
         s["b"].setText(f"b <b>{fmt(r.b_after)}</b>")
         rate = u.steps_per_second if u.running else 0.0

@@ -15,7 +15,7 @@ import numpy as np
 
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
-from gradlab.core.explain import contributions, losses
+from gradlab.core.explain import contributions, losses, reduction_weights
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk, StepRecord
 
 #: Above this many samples the bar panels show groups of consecutive samples instead.
@@ -103,6 +103,9 @@ class PanelView:
     loss_name: str
     batch_size: int
     clipped: bool  # some value was beyond ±LIMIT and was clipped
+    #: the step's own loss (its batch, loss function, reduction and weights) at the new w, b:
+    #: the status bar's "loss 30 → 20.8"; NaN for a preview (no step taken) and when not reduced
+    loss_after: float = math.nan
     #: False for reduction 'none' on more than one sample: no scalar L, so no reduced loss and no
     #: gradient (``loss``, ``grad_w``, ``grad_b`` are 0 then, and meaningless)
     reduced: bool = True
@@ -184,6 +187,8 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     clipped = clipped or not all(math.isfinite(v) and abs(v) <= LIMIT for v in scalars.values())
     return PanelView(
         layout=layout,
+        loss_after=loss_after(record, dataset, weights) if reduced and record.applied
+        else math.nan,
         resid_index=resid,
         bar_pos=pos,
         bar_in_batch=in_batch,
@@ -195,6 +200,17 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         **{k: finite(v) for k, v in arrays.items()},
         **{k: finite_scalar(v) for k, v in scalars.items()},
     )
+
+
+def loss_after(record: StepRecord, dataset: Dataset, weights: object = None) -> float:
+    """The step's reduced loss again, at (w_after, b_after): what the step did to its loss.
+    ``weights``: the config's, per dataset sample (None: 1/B for 'weighted')."""
+    batch = record.batch
+    weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+    per = losses(dataset.x[batch], dataset.y[batch], record.w_after, record.b_after,
+                 record.loss_name)
+    v = reduction_weights(record.reduction, batch.size, None if weights is None else weights[batch])
+    return float(np.dot(v, per))
 
 
 def finite_history(chunk: HistoryChunk) -> HistoryChunk:

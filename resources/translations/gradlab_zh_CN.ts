@@ -888,7 +888,16 @@
     </message>
     <message>
         <source>loss &lt;b&gt;—&lt;/b&gt; (not reduced)</source>
+        <extracomment>How long a note on a config change stays in the status bar.</extracomment>
         <translation>损失 &lt;b&gt;—&lt;/b&gt;（未归约）</translation>
+    </message>
+    <message>
+        <source>loss &lt;b&gt;{at}&lt;/b&gt; → &lt;b&gt;{after}&lt;/b&gt;</source>
+        <translation>损失 &lt;b&gt;{at}&lt;/b&gt; → &lt;b&gt;{after}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>loss &lt;b&gt;{loss}&lt;/b&gt; before step {step}</source>
+        <translation>第 {step} 步之前损失 &lt;b&gt;{loss}&lt;/b&gt;</translation>
     </message>
     <message>
         <source>Reduction switched to the weighted sum: typed weights count only there</source>
@@ -1265,12 +1274,7 @@
     </message>
     <message>
         <source>step &lt;b&gt;{step}&lt;/b&gt;</source>
-        <extracomment>How long a note on a config change stays in the status bar.</extracomment>
         <translation>第 &lt;b&gt;{step}&lt;/b&gt; 步</translation>
-    </message>
-    <message>
-        <source>loss &lt;b&gt;{loss}&lt;/b&gt;</source>
-        <translation>损失 &lt;b&gt;{loss}&lt;/b&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;{rate}&lt;/b&gt; steps/s</source>

@@ -172,6 +172,38 @@ def test_reduction_none_training_tab_shows_no_reduced_numbers(make_lab, qtbot) -
     assert loss.reduced_label.isVisible()
 
 
+def test_status_loss_keeps_its_meaning_through_a_control_change(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 6: "loss 30 → 20.8" is the loss step 1 was computed at → its loss at the
+    new w, b; a control change that does not restart (a preview of step 2 follows) changes
+    neither that nor the fit title's claim about step 1."""
+    import re
+
+    def status_loss() -> list[float]:
+        text = re.sub(r"<[^>]+>", "", window.status.labels["loss"].text())
+        return [float(v.replace("−", "-")) for v in re.findall(r"[−-]?\d+(?:\.\d+)?", text)]
+
+    window = make_lab(SEED, worker_mode="thread")
+    window.draw_now()
+    assert status_loss() == [30.0, 1.0]  # "loss 30 before step 1"
+    window.lab.step()
+    qtbot.waitUntil(lambda: shown_step(window, 1))
+    window.draw_now()
+    after = 20.835  # L(0.3, 0.1) of the article's data, by hand
+    assert window.shown.view.loss_after == pytest.approx(after)
+    assert "→" in window.status.labels["loss"].text()
+    assert status_loss() == [30.0, pytest.approx(after, abs=0.01)]
+    title = window.fit_panel._title
+    assert "after step 1" in title
+    for change in ({"lr": 0.02}, {"loss": "mae"}, {"reduction": "sum"}):
+        window.apply_config(window.lab.config.replace(**change))
+        qtbot.waitUntil(lambda: window.lab.latest.config == window.lab.config)  # noqa: B023
+        window.draw_now()
+        assert not window.shown.record.applied  # a preview of step 2 is on screen
+        assert window.shown.step == 1
+        assert status_loss() == [30.0, pytest.approx(after, abs=0.01)], change
+        assert window.fit_panel._title == title, change
+
+
 def test_worker_exception_is_shown_and_app_keeps_working(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(SEED)
     window.lab.apply_config(SEED.replace(batch_size=10))  # more than the 4 samples
@@ -255,7 +287,7 @@ def test_dark_theme_switch_redraws(make_lab, qtbot) -> None:  # noqa: ANN001
         background = QColor(th.THEMES[name].background).name()
         for panel in window.training.panels.values():
             assert panel.backgroundBrush().color().name() == background, (name, panel)
-        assert window.status.labels["loss"].text() == "loss <b>30</b>"
+        assert window.status.labels["loss"].text() == "loss <b>30</b> → <b>20.84</b>"
 
 
 def test_none_refcount_does_not_drift(qtbot) -> None:  # noqa: ANN001
