@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from gradlab.i18n import QT_TRANSLATE_NOOP, translate
 from gradlab.ui import theme as th
+from gradlab.ui.text import fmt
 
 if TYPE_CHECKING:
     from gradlab.core.config import LabConfig
@@ -108,11 +109,18 @@ class TeachingTabs(QObject):
     def show_teaching(self, tv: TeachingView) -> None:
         """Put a TeachingView (computed in the worker) on the teaching panels."""
         cfg, p = tv.config, self.panels
+        # The step these numbers are for: taken (on screen as step k), or the next one (a
+        # preview, e.g. after a control change): the headers say which w, b and which step.
+        taken = tv.step <= self.lab.run_step
+        where = (translate("ReductionPanel", "at w = {w}, b = {b} (before step {step})") if taken
+                 else translate("ReductionPanel", "at w = {w}, b = {b} (before step {step}, "
+                                "not taken yet)")).format(w=fmt(tv.w), b=fmt(tv.b), step=tv.step)
         if tv.reductions is not None and "reduction" in p:
             p["reduction"].show_demo(tv.reductions, tv.batch.size, cfg.lr, cfg.reduction,
-                                     tv.batch)
+                                     tv.batch, where)
         if tv.chain_rule is not None and "chain_rule" in p:
-            p["chain_rule"].show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed, tv.step)
+            p["chain_rule"].show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed, tv.step,
+                                            taken)
         if tv.graph is not None and "graph" in p:
             p["graph"].show_graph(tv.graph, cfg.reduction)
         if self.current() == "landscape" and "landscape" in p:

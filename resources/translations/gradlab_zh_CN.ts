@@ -85,8 +85,12 @@
         <translation>下一步的链式法则：{setup} · 在 w = {w}，b = {b} 处</translation>
     </message>
     <message>
-        <source>Chain rule for step {step}: {setup} · at w = {w}, b = {b}</source>
-        <translation>第 {step} 步的链式法则：{setup} · 在 w = {w}，b = {b} 处</translation>
+        <source>Chain rule for step {step}: {setup} · at w = {w}, b = {b} (before step {step})</source>
+        <translation>第 {step} 步的链式法则：{setup} · 在 w = {w}，b = {b} 处（第 {step} 步之前）</translation>
+    </message>
+    <message>
+        <source>Chain rule for step {step}: {setup} · at w = {w}, b = {b} (before step {step}, not taken yet)</source>
+        <translation>第 {step} 步的链式法则：{setup} · 在 w = {w}，b = {b} 处（第 {step} 步之前，尚未执行）</translation>
     </message>
     <message>
         <source>&lt;b&gt;No scalar L to differentiate.&lt;/b&gt; PyTorch: RuntimeError: {error}</source>
@@ -1571,6 +1575,14 @@ The session you have open is unchanged.</source>
     <message>
         <source>✓ in use</source>
         <translation>✓ 正在使用</translation>
+    </message>
+    <message>
+        <source>at w = {w}, b = {b} (before step {step})</source>
+        <translation>在 w = {w}，b = {b} 处（第 {step} 步之前）</translation>
+    </message>
+    <message>
+        <source>at w = {w}, b = {b} (before step {step}, not taken yet)</source>
+        <translation>在 w = {w}，b = {b} 处（第 {step} 步之前，尚未执行）</translation>
     </message>
 </context>
 <context>

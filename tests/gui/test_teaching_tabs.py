@@ -120,3 +120,23 @@ def test_new_data_says_it_paused_and_restarted(make_lab, qtbot) -> None:  # noqa
     window.statusBar().clearMessage()
     window.apply_config(window.lab.config.replace(lr=0.02))  # applies from the next step
     assert window.statusBar().currentMessage() == ""
+
+
+def test_teaching_headers_say_which_w_b_and_step(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 6: the Chain rule and Reduction tabs say at which w, b they evaluate and
+    before which step; after a control change the step on screen (1) is still taken, and the
+    tabs say they explain step 2, not taken yet, at the w, b after step 1."""
+    window = make_lab(LabConfig(), worker_mode="thread")
+    _open_tab(window, qtbot, "chain_rule")
+    chain = window.teaching_tabs.panels["chain_rule"]
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000):
+        window.lab.step()
+    heading = chain.values()["heading"]
+    assert "step 1" in heading and "at w = 0, b = 0 (before step 1)" in heading
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000):
+        window.apply_config(window.lab.config.replace(lr=0.02))
+    heading = chain.values()["heading"]
+    assert "at w = 0.3, b = 0.1 (before step 2, not taken yet)" in heading
+    _open_tab(window, qtbot, "reduction")
+    reduction_heading = window.teaching_tabs.panels["reduction"].heading.text()
+    assert "at w = 0.3, b = 0.1 (before step 2, not taken yet)" in reduction_heading
