@@ -435,8 +435,21 @@ class TrainerWorker(RunLoop, QObject):
         self._generation = generation
         self._config, self._dataset = config, session.dataset
         self._start_run(trainer, history, resumed=trainer.step_count > 0)
+        self._step_loss = self._saved_step_loss(history)
         self.session_loaded.emit(path, config, session.dataset, history, generation)
         self._show_preview()
+
+    def _saved_step_loss(self, history: HistoryChunk) -> tuple[int, float, float] | None:
+        """The status bar's "loss 30 → 20.8" of the saved last step, from the history and the
+        loss at the w, b now; known when every batch is the whole dataset (else the next
+        batch is not that step's: the status bar then says "before step k+1")."""
+        trainer, k = self._trainer, self._trainer.step_count
+        if not len(history) or int(history.step[-1]) != k or self._config.reduction == "none":
+            return None
+        preview = trainer.preview()
+        if preview.batch_size != len(self._dataset) or not math.isfinite(preview.loss):
+            return None
+        return k, float(history.loss[-1]), preview.loss
 
     @Slot(str)
     @_guarded

@@ -201,3 +201,25 @@ def test_reset_after_opening_starts_the_session_run_again(make_lab, qtbot,
     window.files.save_session()
     qtbot.waitUntil(lambda: path.exists(), timeout=20_000)
     assert load_session(path).step == 4
+
+
+def test_opening_a_session_keeps_the_status_loss_meaning(make_lab, qtbot,
+                                                          tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 15, item 6: after opening a session (and so after the language restart, which
+    carries the run in one) the status bar still says "loss 30 → 20.84" for step 1, not the
+    loss at the current w, b alone."""
+    path = tmp_path / "seed.gradlab"
+    first = make_lab(LabConfig(), worker_mode="thread")
+    take_steps(first, qtbot, 1)
+    first.draw_now()
+    before = first.status.labels["loss"].text()
+    assert before == "loss <b>30</b> → <b>20.84</b>"
+    first.files.save_session_to(str(path))
+    qtbot.waitUntil(lambda: first.files.session_path == str(path), timeout=20_000)
+    first.close()
+    second = make_lab(LabConfig(), worker_mode="thread")
+    open_and_wait(second, qtbot, path)
+    qtbot.waitUntil(lambda: settled(second, 1))
+    second.draw_now()
+    assert second.status.labels["loss"].text() == before
+    assert "after step 1" in second.fit_panel._title
