@@ -15,7 +15,7 @@ import numpy as np
 
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
-from gradlab.core.explain import contributions, losses, reduction_weights
+from gradlab.core.explain import contributions, losses
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk, StepRecord
 
 #: Above this many samples the bar panels show groups of consecutive samples instead.
@@ -207,9 +207,15 @@ def loss_after(record: StepRecord, dataset: Dataset, weights: object = None) -> 
     ``weights``: the config's, per dataset sample (None: 1/B for 'weighted')."""
     batch = record.batch
     weights = None if weights is None else np.asarray(weights, dtype=np.float64)
-    per = losses(dataset.x[batch], dataset.y[batch], record.w_after, record.b_after,
-                 record.loss_name)
-    v = reduction_weights(record.reduction, batch.size, None if weights is None else weights[batch])
+    if batch.size == len(dataset.x):  # every sample once, in some order: no copies by index
+        x, y, v = dataset.x, dataset.y, weights
+    else:
+        x, y, v = dataset.x[batch], dataset.y[batch], None if weights is None else weights[batch]
+    per = losses(x, y, record.w_after, record.b_after, record.loss_name)
+    if record.reduction == "mean" or (record.reduction == "weighted" and v is None):
+        return float(per.mean())
+    if v is None:  # sum, or 'none' on one sample
+        return float(per.sum())
     return float(np.dot(v, per))
 
 
