@@ -28,6 +28,8 @@ STATES = {
 }
 #: How long a note on a config change stays in the status bar.
 NOTE_MS = 8000
+#: Each field's least width, in digits.
+WIDTHS = {"step": 10, "loss": 20, "w": 9, "b": 9, "rate": 12}
 FIELDS = ("state", "step", "loss", "w", "b", "rate")
 
 
@@ -55,7 +57,12 @@ class StatusFields:
             label = QLabel()
             label.setContentsMargins(8, 0, 8, 0)
             self.labels[key] = label
-            bar.addPermanentWidget(label, 2 if key == "state" else 1)
+            if key == "state":  # a note (showMessage) takes its place for a few seconds
+                bar.addWidget(label, 1)
+            else:  # as wide as they need (at least a typical value, so they seldom move):
+                # the note has the rest
+                label.setMinimumWidth(label.fontMetrics().horizontalAdvance("0" * WIDTHS[key]))
+                bar.addPermanentWidget(label, 0)
 
     def show_state(self, state: str) -> None:
         state = str(getattr(state, "value", state))
@@ -84,8 +91,7 @@ class StatusFields:
         reduction to the weighted sum; new data or a new start pauses and restarts at step 0."""
         notes = []
         if new.reduction == "weighted" != old.reduction and new.weights != old.weights:
-            notes.append(translate("MainWindow", "Reduction switched to the weighted sum: typed "
-                                   "weights count only there"))
+            notes.append(translate("MainWindow", "Typed weights: reduction set to weighted sum"))
         if needs_reset(old, new):
             data = any(getattr(old, f) != getattr(new, f) for f in DATA_FIELDS)
             why = translate("MainWindow", "New data") if data else \

@@ -904,8 +904,8 @@
         <translation>第 {step} 步之前损失 &lt;b&gt;{loss}&lt;/b&gt;</translation>
     </message>
     <message>
-        <source>Reduction switched to the weighted sum: typed weights count only there</source>
-        <translation>归约已切换为加权和：输入的权重只在加权和中起作用</translation>
+        <source>Typed weights: reduction set to weighted sum</source>
+        <translation>已输入权重：归约已设为加权和</translation>
     </message>
     <message>
         <source>New data</source>

@@ -114,6 +114,11 @@ def test_new_data_says_it_paused_and_restarted(make_lab, qtbot) -> None:  # noqa
     qtbot.waitUntil(lambda: window.shown.config.preset == "noisy-line" and not window.lab.running)
     message = window.statusBar().currentMessage()
     assert "New data" in message and "paused" in message and "step 0" in message
+    bar = window.statusBar()  # ... where it can be read: left of the permanent fields
+    qtbot.waitUntil(lambda: not window.status.labels["state"].isVisible())
+    left = min(label.geometry().left() for key, label in window.status.labels.items()
+               if key != "state")
+    assert bar.fontMetrics().horizontalAdvance(message) < left
     window.statusBar().clearMessage()
     window.apply_config(window.lab.config.replace(init_w=1.0))  # paused now: no pause to say
     assert window.statusBar().currentMessage() == "New starting point: restarted at step 0"
