@@ -665,8 +665,8 @@
         <translation>训练当前的情况：状态、步数、损失、w、b 和速度</translation>
     </message>
     <message>
-        <source>&lt;b&gt;The status bar.&lt;/b&gt; The run&apos;s state (ready, running, paused, diverged), the step shown, the loss at that step, w and b after it, and the steps per second while running.</source>
-        <translation>&lt;b&gt;状态栏。&lt;/b&gt;训练的状态（就绪、运行中、已暂停、已发散）、显示的步数、这一步的损失、这一步之后的 w 和 b，以及运行时每秒的步数。</translation>
+        <source>&lt;b&gt;The status bar.&lt;/b&gt; The run&apos;s state (ready, running, paused, diverged), the step shown, its loss as “loss 30 → 20.8”: the loss the step was computed at → the same loss at the w, b after it (before any step: the loss the next one starts from), w and b after it, and the steps per second while running. A change that restarts the run or switches the reduction is said on the left for a few seconds.</source>
+        <translation>&lt;b&gt;状态栏。&lt;/b&gt;训练的状态（就绪、运行中、已暂停、已发散）、显示的步数、它的损失，写作“损失 30 → 20.8”：这一步计算时所在处的损失 → 同一损失在这一步之后的 w、b 处的值（还没有任何一步时：下一步开始时的损失）、这一步之后的 w 和 b，以及运行时每秒的步数。重新开始训练或切换归约方式的改动会在左侧显示几秒钟。</translation>
     </message>
     <message>
         <source>Why the run stopped, when it did</source>
@@ -892,7 +892,7 @@
     </message>
     <message>
         <source>loss &lt;b&gt;—&lt;/b&gt; (not reduced)</source>
-        <extracomment>How long a note on a config change stays in the status bar.</extracomment>
+        <extracomment>How long a note on a config change stays in the status bar. Each field&apos;s least width, in digits.</extracomment>
         <translation>损失 &lt;b&gt;—&lt;/b&gt;（未归约）</translation>
     </message>
     <message>
