@@ -115,6 +115,8 @@ class TrainerWorker(RunLoop, QObject):
         self._last_emit = 0.0
         self._pending_record: StepRecord | None = None
         self._last_emitted: StepRecord | None = None
+        #: (step, loss at, loss after) of the last step taken that was shown (see Update)
+        self._step_loss: tuple[int, float, float] | None = None
         self._pending_chunks: list[HistoryChunk] = []
         self._rate_marks: deque[tuple[float, int]] = deque()
         self._teach_wanted: frozenset[str] = frozenset()
@@ -339,12 +341,12 @@ class TrainerWorker(RunLoop, QObject):
     @_guarded
     def rewind(self, step: int, generation: int) -> None:
         """Continue from just after step ``step``: the steps after it are discarded."""
-        from gradlab.views.panels import layout_for
+        from gradlab.views.panels import layout_for, loss_after
 
         replayed = self._replay(step)
         if replayed is None:
             return
-        _record, trainer, snap = replayed
+        record, trainer, snap = replayed
         self._pause()
         self._drop_pending()
         self._generation = generation
@@ -354,6 +356,9 @@ class TrainerWorker(RunLoop, QObject):
         self._timeline.keep_until(step)
         self._log.truncate(step)
         self._snapshot(force=True)
+        reduced = record.reduction != "none" or record.batch_size == 1
+        self._step_loss = (step, record.loss, loss_after(record, snap.dataset,
+                                                         snap.config.weights)) if reduced else None
         self.data_edited.emit(snap.config, len(snap.dataset))
         self._show_preview()
 
@@ -431,8 +436,21 @@ class TrainerWorker(RunLoop, QObject):
         self._generation = generation
         self._config, self._dataset = config, session.dataset
         self._start_run(trainer, history, resumed=trainer.step_count > 0)
+        self._step_loss = self._saved_step_loss(history)
         self.session_loaded.emit(path, config, session.dataset, history, generation)
         self._show_preview()
+
+    def _saved_step_loss(self, history: HistoryChunk) -> tuple[int, float, float] | None:
+        """The status bar's "loss 30 → 20.8" of the saved last step, from the history and the
+        loss at the w, b now; known when every batch is the whole dataset (else the next
+        batch is not that step's: the status bar then says "before step k+1")."""
+        trainer, k = self._trainer, self._trainer.step_count
+        if not len(history) or int(history.step[-1]) != k or self._config.reduction == "none":
+            return None
+        preview = trainer.preview()
+        if preview.batch_size != len(self._dataset) or not math.isfinite(preview.loss):
+            return None
+        return k, float(history.loss[-1]), preview.loss
 
     @Slot(str)
     @_guarded

@@ -161,7 +161,7 @@ class RunLoop:
         self._pending_record = None
         self._pending_chunks = []
 
-    def _emit(self, record: StepRecord, history: HistoryChunk) -> None:
+    def _emit(self, record: StepRecord, history: HistoryChunk, teach: bool = True) -> None:
         from gradlab.views.panels import build_view
 
         assert self._layout is not None and self._dataset is not None
@@ -172,12 +172,18 @@ class RunLoop:
         self._view_cost = dt if self._view_cost == 0 else 0.7 * self._view_cost + 0.3 * dt
         self._last_emit = time.perf_counter()
         self._last_emitted = record
+        step = self._trainer.step_count
+        if record.applied and view.reduced:
+            self._step_loss = (record.step, record.loss, view.loss_after)
+        known = self._step_loss  # a preview after a control change: step `step` is unchanged
         self.updated.emit(Update(
-            generation=self._generation, step=self._trainer.step_count, record=record,
+            generation=self._generation, step=step, record=record,
             history=history, view=view, config=self._config, running=self._running,
             steps_per_second=self._rate(),
+            step_loss=known[1:] if known is not None and known[0] == step else None,
         ))
-        self._teach(force=not self._running)
+        if teach:
+            self._teach(force=not self._running)
 
     def _teach(self, force: bool = False) -> None:
         """Emit a TeachingView for the step on screen, a few times a second at most."""
@@ -233,6 +239,7 @@ class RunLoop:
             generation=self._generation, step=record.step, record=record,
             history=HistoryChunk.empty(), view=view, config=snap.config, running=False,
             steps_per_second=0.0, scrubbed=True,
+            step_loss=(record.loss, view.loss_after) if view.reduced else None,
         ))
         if self._teach_wanted:  # the teaching panels show that step too
             self._emit_teaching(record.step, record.w_before, record.b_before, record.batch,
@@ -243,6 +250,19 @@ class RunLoop:
         self._drop_pending()
         record = self._trainer.preview()
         self._emit(record, HistoryChunk.empty())
+
+    def _show_unreduced(self) -> None:
+        """Reduction 'none' (PyTorch refused backward()): the Training tab shows the per-sample
+        losses the next step would reduce, and no reduced loss or gradient of an earlier one."""
+        from gradlab.views.panels import unreduced_record
+
+        trainer = self._trainer
+        if trainer is None or self._dataset is None or self._layout is None:
+            return
+        (w, b), batch = trainer.params, trainer.next_batch_indices()
+        record = unreduced_record(trainer.step_count + 1, trainer.epoch, batch, w, b,
+                                  self._dataset, self._config)
+        self._emit(record, HistoryChunk.empty(), teach=False)
 
     def _rebuild(self) -> None:
         """A fresh trainer for the current config and data, at step 0."""
@@ -261,6 +281,7 @@ class RunLoop:
         from gradlab.views.panels import layout_for
 
         self._trainer = trainer
+        self._step_loss = None
         self._layout = layout_for(self._dataset, self._config.seed)
         self._landscape.invalidate()
         self._mixed = False
@@ -282,6 +303,7 @@ class RunLoop:
         if mod is not None and isinstance(exc, mod.NoReductionError):
             message = msg.no_reduction(exc.torch_message, exc.explanation)
             try:
+                self._show_unreduced()
                 self._teach(force=True)  # the teaching panels explain exactly this
             except Exception as teach_exc:  # noqa: BLE001 - do not hide the error being reported
                 message = msg.explanation_failed_too(message, teach_exc)

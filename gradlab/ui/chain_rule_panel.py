@@ -217,7 +217,7 @@ class ChainRulePanel(GrowingTextPanel):
         for widget in (self.no_scalar, self.update_line, self.sign_slip):
             inner.addWidget(widget)
         inner.addStretch(1)
-        self._shown: tuple[ChainRule, str, bool, int | None] | None = None
+        self._shown: tuple[ChainRule, str, bool, int | None, bool] | None = None
         self.set_theme(theme)
 
     def set_theme(self, theme: th.Theme) -> None:
@@ -263,17 +263,23 @@ class ChainRulePanel(GrowingTextPanel):
     # ---- data --------------------------------------------------------------------------------
 
     def show_chain_rule(self, cr: ChainRule, optimizer: str = "sgd",
-                        is_seed_preset: bool = False, step: int | None = None) -> None:
-        """Lay out ``cr`` (one batch at the step's w, b); ``optimizer`` words the update line."""
-        self._shown = (cr, optimizer, is_seed_preset, step)
+                        is_seed_preset: bool = False, step: int | None = None,
+                        taken: bool = True) -> None:
+        """Lay out ``cr`` (one batch at the step's w, b); ``optimizer`` words the update line.
+        ``taken``: step ``step`` was taken (else it is the next one, e.g. after a control
+        change): the heading says which w, b it evaluates, before which step."""
+        self._shown = (cr, optimizer, is_seed_preset, step, taken)
         B = cr.batch_size
         none = cr.reduction == "none"
         if step is None:
             heading = translate("ChainRulePanel", "Chain rule for the next step: {setup} · at "
                                 "w = {w}, b = {b}")
+        elif taken:
+            heading = translate("ChainRulePanel", "Chain rule for step {step}: {setup} · at "
+                                "w = {w}, b = {b} (before step {step})")
         else:
             heading = translate("ChainRulePanel", "Chain rule for step {step}: {setup} · at "
-                                "w = {w}, b = {b}")
+                                "w = {w}, b = {b} (before step {step}, not taken yet)")
         setup = f"{cr.loss_name.upper()} · {cr.reduction} · B = {B}"
         set_text(self.heading, heading.format(step=step, setup=setup, w=fmt(cr.w), b=fmt(cr.b)))
         set_text(self.formulas, self._formula_html(cr))

@@ -294,7 +294,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
         n = view.layout.n
         shown = view.layout.shown.size
         eq = f"ŷ = {fmt(view.w)}·x {'−' if view.b < 0 else '+'} {fmt(abs(view.b))}"
-        if applied:
+        if applied or step > 0:  # a preview after a control change: still after step `step`
             title = translate("FitPanel", "Fit after step {step}: {line}")
         else:
             title = translate("FitPanel", "Fit at step {step}: {line}")

@@ -53,17 +53,19 @@ class _GradPlot:
         self.title = ""
         self.x_label = ""
 
-    def show(self, pos: np.ndarray, shares: np.ndarray, total: float, group: int,
+    def show(self, pos: np.ndarray, shares: np.ndarray, total: float | None, group: int,
              x_label: str) -> None:
+        """``total`` None: there is no gradient (reduction none): no Σ bar, the title says why."""
         width = 0.7 * group
         span = float(pos[-1] - pos[0]) + group
         # The Σ bar stays visible next to hundreds of bars: at least 4% of the axis wide.
         total_width = max(width, 0.04 * span)
         total_pos = float(pos[-1]) + 0.5 * group + 0.5 * total_width + max(0.8 * group, 0.02 * span)
         self.shares.setOpts(x=pos, height=shares, width=width)
-        self.total.setOpts(x=np.array([total_pos]), height=np.array([total]), width=total_width)
-        lo = min(0.0, float(shares.min(initial=0.0)), total)
-        hi = max(0.0, float(shares.max(initial=0.0)), total)
+        totals = np.zeros(0) if total is None else np.array([total])
+        self.total.setOpts(x=np.full(totals.size, total_pos), height=totals, width=total_width)
+        lo = min(0.0, float(shares.min(initial=0.0)), float(totals.min(initial=0.0)))
+        hi = max(0.0, float(shares.max(initial=0.0)), float(totals.max(initial=0.0)))
         yspan = (hi - lo) or 1.0
         x_range = (float(pos[0]) - 0.6 * group, total_pos + 0.75 * total_width)
         y_range = sticky(self.y_range, lo - 0.08 * yspan, hi + 0.08 * yspan)
@@ -71,14 +73,19 @@ class _GradPlot:
             self.x_range, self.y_range = x_range, y_range
             self.plot.setRange(xRange=x_range, yRange=y_range, padding=0)
         room = self.plot.vb.width() * span / (x_range[1] - x_range[0])
-        ticks = bar_ticks(pos, group, [(total_pos, "Σ")], room_px=room)
+        ticks = bar_ticks(pos, group, [(total_pos, "Σ")] if totals.size else [], room_px=room)
         if ticks != self.ticks:
             self.ticks = ticks
             self.plot.getAxis("bottom").setTicks([ticks])
         color = getattr(self.theme, self.color_name)
-        sum_note = translate("GradientPanel", "= Σ of the shares")
+        if total is None:
+            value = f"∂L/∂{self.symbol}"
+            sum_note = translate("GradientPanel", "no gradient: backward() needs a scalar")
+        else:
+            value = f"∂L/∂{self.symbol} = {fmt(total)}"
+            sum_note = translate("GradientPanel", "= Σ of the shares")
         title = (f"<span style='color:{color};font-size:{th.LABEL_PX}px;font-weight:700'>"
-                 f"∂L/∂{self.symbol} = {fmt(total)}</span>"
+                 f"{value}</span>"
                  f"<span style='color:{self.theme.foreground};font-size:{th.AXIS_PX}px'>"
                  f"&nbsp;&nbsp;{sum_note}</span>")
         if title != self.title:
@@ -113,16 +120,19 @@ class GradientPanel(pg.GraphicsLayoutWidget):
             note = translate("GradientPanel", "sample (outside the batch: no share)")
         else:
             note = translate("GradientPanel", "sample")
-        self.w.show(view.bar_pos, view.contrib_w, view.grad_w, group, "")
-        self.b.show(view.bar_pos, view.contrib_b, view.grad_b, group, note)
+        self.w.show(view.bar_pos, view.contrib_w, view.grad_w if view.reduced else None,
+                    group, "")
+        self.b.show(view.bar_pos, view.contrib_b, view.grad_b if view.reduced else None,
+                    group, note)
 
     # ---- for tests ---------------------------------------------------------------------------
 
     def shares(self, which: str = "w") -> np.ndarray:
         return np.asarray(getattr(self, which).shares.opts["height"])
 
-    def total(self, which: str = "w") -> float:
-        return float(np.asarray(getattr(self, which).total.opts["height"])[0])
+    def total(self, which: str = "w") -> float | None:
+        heights = np.asarray(getattr(self, which).total.opts["height"])
+        return float(heights[0]) if heights.size else None
 
     def title(self, which: str = "w") -> str:
         return getattr(self, which).title

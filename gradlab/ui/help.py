@@ -78,8 +78,10 @@ PANEL_HELP = {
         QT_TRANSLATE_NOOP(
             "Help",
             "<b>The status bar.</b> The run's state (ready, running, paused, diverged), the step "
-            "shown, the loss at that step, w and b after it, and the steps per second while "
-            "running."),
+            "shown, its loss as “loss 30 → 20.8”: the loss the step was computed at → the same "
+            "loss at the w, b after it (before any step: the loss the next one starts from), "
+            "w and b after it, and the steps per second while running. A change that restarts "
+            "the run or switches the reduction is said on the left for a few seconds."),
     ),
     "banner": (
         QT_TRANSLATE_NOOP("Help", "Why the run stopped, when it did"),

@@ -119,13 +119,13 @@ class LossPanel(pg.GraphicsLayoutWidget):
         self.bars.setOpts(x=pos[~in_batch], height=height[~in_batch], width=width)
         self.batch_bars.setOpts(x=pos[in_batch], height=height[in_batch], width=width)
         tallest = float(height.max(initial=0.0))
-        reduced = view.loss
+        reduced = view.loss  # 0 when not reduced: then no line and no label
         word = reduction_word(view.reduction)
         on_scale = reduced <= OFF_SCALE * tallest or tallest == 0
         top = max(tallest, reduced if on_scale else 0.0)
         top = top * 1.22 if top > 0 else 1.0
         x_lo, x_hi = float(pos[0]) - 0.6 * group, float(pos[-1]) + 0.6 * group
-        text = f" {word} = {fmt(reduced)} "
+        text = f" {word} = {fmt(reduced)} " if view.reduced else ""
         if not on_scale:
             text += translate("LossPanel", "↑ above the plot") + " "
         if text != self.reduced_label.toPlainText():
@@ -148,11 +148,12 @@ class LossPanel(pg.GraphicsLayoutWidget):
             notes.append(translate("LossPanel", "values beyond ±1e15 are clipped"))
         note = "\n".join(notes)
         # Only touch what changed: every setter schedules another repaint of the panel.
-        state = (label_y, on_scale, text, x_hi, note, x_lo, top)
+        state = (label_y, on_scale, text, x_hi, note, x_lo, top, view.reduced)
         if state != self._label_state:
             self._label_state = state
             self.reduced_line.setValue(label_y)
-            self.reduced_line.setVisible(on_scale)
+            self.reduced_line.setVisible(on_scale and view.reduced)
+            self.reduced_label.setVisible(view.reduced)
             self.reduced_label.setPos(x_hi, label_y)
             self.note.setText(note)
             self.note.setPos(x_lo, top)
@@ -161,8 +162,9 @@ class LossPanel(pg.GraphicsLayoutWidget):
         if ticks != self._ticks:
             self._ticks = ticks
             self.plot.getAxis("bottom").setTicks([ticks])
-        title = translate("LossPanel", "Loss per sample ({loss}) → {reduction}").format(
-            loss=view.loss_name, reduction=word)
+        title = translate("LossPanel", "Loss per sample ({loss}) → {reduction}") if view.reduced \
+            else translate("LossPanel", "Loss per sample ({loss}), not reduced")
+        title = title.format(loss=view.loss_name, reduction=word)
         if title != self._title:
             self._title = title
             th.set_title(self.plot, th.title_html(title, self.theme))

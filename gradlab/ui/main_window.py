@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         c.step_button.clicked.connect(lambda: lab.step())
         c.run_button.clicked.connect(lab.toggle_run)
         c.reset_button.clicked.connect(lab.reset)
-        c.config_edited.connect(lab.apply_config)
+        c.config_edited.connect(self.apply_config)
         c.config_invalid.connect(self._refuse)
         c.input_accepted.connect(  # a value was taken: an earlier refusal is out of date
             lambda: self.banner.text() == self.refusal and self.hide_banner())
@@ -251,9 +251,10 @@ class MainWindow(QMainWindow):
 
     # ---- input -------------------------------------------------------------------------------
 
-    def apply_from_panel(self, config: LabConfig) -> None:
-        """A choice made on a teaching panel is the same as making it in the controls."""
-        self.controls.set_config(config)
+    def apply_config(self, config: LabConfig) -> None:
+        """Send a config; the status bar says what it does beyond the value itself (typed
+        weights switch the reduction; new data or a new start pause and restart the run)."""
+        self.status.note_config(self.lab.config, config, self.lab.running)
         self.lab.apply_config(config)
 
     def _refuse(self, reason: str) -> None:

@@ -260,8 +260,10 @@ class ReductionPanel(GrowingTextPanel):
     # ---- data --------------------------------------------------------------------------------
 
     def show_demo(self, outcomes: Mapping[str, ReductionOutcome], batch_size: int, lr: float,
-                  chosen: str, index: Sequence[int] | None = None, run: object = None) -> None:
-        """Show the four outcomes for one batch of ``batch_size`` samples.
+                  chosen: str, index: Sequence[int] | None = None, run: object = None,
+                  where: str = "") -> None:
+        """Show the four outcomes for one batch of ``batch_size`` samples (``where``: which w, b
+        they are evaluated at, for the heading).
 
         ``index`` (dataset indices of the batch, optional) only names the weight rows; the
         emitted weights are always in batch order, one per batch sample. ``run`` names the run
@@ -276,9 +278,10 @@ class ReductionPanel(GrowingTextPanel):
         self._outcomes = dict(outcomes)
         self._batch_size = B = int(batch_size)
         self._lr = float(lr)
-        set_text(self.heading, translate(
+        heading = translate(
             "ReductionPanel", "B = {B} per-sample losses → one number for backward()  (lr = {lr})"
-        ).format(B=B, lr=fmt(lr)))
+        ).format(B=B, lr=fmt(lr))
+        set_text(self.heading, f"{heading} · {where}" if where else heading)
         for name in ORDER:
             col = self.columns[name]
             set_text(col.code, _CODE[name].format(B=B))

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from gradlab.core.config import DATA_FIELDS, needs_reset
 from gradlab.i18n import QT_TRANSLATE_NOOP, translate
 from gradlab.ui.text import count, fmt
 
 if TYPE_CHECKING:
+    from gradlab.core.config import LabConfig
     from gradlab.views.update import Update
 
 #: The run's states as the status bar shows them (RunState values are the English keys).
@@ -24,19 +26,43 @@ STATES = {
     "error": QT_TRANSLATE_NOOP("MainWindow", "error"),
     "PyTorch failed to load": QT_TRANSLATE_NOOP("MainWindow", "PyTorch failed to load"),
 }
+#: How long a note on a config change stays in the status bar.
+NOTE_MS = 8000
+#: Each field's least width, in digits.
+WIDTHS = {"step": 10, "loss": 20, "w": 9, "b": 9, "rate": 12}
 FIELDS = ("state", "step", "loss", "w", "b", "rate")
+
+
+def loss_text(u: Update) -> str:
+    """One meaning, said on screen: "loss 30 → 20.8" is the loss step ``u.step`` was computed at
+    → the same loss at the w, b after it (kept while previews of the next step follow, e.g.
+    after a control change); before a step is known, the loss the next step will start from."""
+    if not u.view.reduced:  # reduction none: no scalar loss
+        return translate("MainWindow", "loss <b>—</b> (not reduced)")
+    if u.step_loss is not None:
+        at, after = u.step_loss
+        return translate("MainWindow", "loss <b>{at}</b> → <b>{after}</b>").format(
+            at=fmt(at), after=fmt(after))
+    return translate("MainWindow", "loss <b>{loss}</b> before step {step}").format(
+        loss=fmt(u.record.loss), step=count(u.record.step))
 
 
 class StatusFields:
     """Labels added to ``bar``; ``labels`` by field name."""
 
     def __init__(self, bar: QStatusBar) -> None:
+        self.bar = bar
         self.labels: dict[str, QLabel] = {}
         for key in FIELDS:
             label = QLabel()
             label.setContentsMargins(8, 0, 8, 0)
             self.labels[key] = label
-            bar.addPermanentWidget(label, 2 if key == "state" else 1)
+            if key == "state":  # a note (showMessage) takes its place for a few seconds
+                bar.addWidget(label, 1)
+            else:  # as wide as they need (at least a typical value, so they seldom move):
+                # the note has the rest
+                label.setMinimumWidth(label.fontMetrics().horizontalAdvance("0" * WIDTHS[key]))
+                bar.addPermanentWidget(label, 0)
 
     def show_state(self, state: str) -> None:
         state = str(getattr(state, "value", state))
@@ -52,10 +78,26 @@ class StatusFields:
         r = u.record
         s["step"].setText(translate("MainWindow", "step <b>{step}</b>").format(
             step=count(u.step)))
-        s["loss"].setText(translate("MainWindow", "loss <b>{loss}</b>").format(loss=fmt(r.loss)))
+        s["loss"].setText(loss_text(u))
         s["w"].setText(f"w <b>{fmt(r.w_after)}</b>")
         s["b"].setText(f"b <b>{fmt(r.b_after)}</b>")
         rate = u.steps_per_second if u.running else 0.0
         shown = rate and math.isfinite(rate)
         s["rate"].setText(translate("MainWindow", "<b>{rate}</b> steps/s").format(
             rate=count(int(round(rate)))) if shown else translate("MainWindow", "— steps/s"))
+
+    def note_config(self, old: LabConfig, new: LabConfig, running: bool) -> None:
+        """Say what a config change does beyond the value itself: typed weights switch the
+        reduction to the weighted sum; new data or a new start pauses and restarts at step 0."""
+        notes = []
+        if new.reduction == "weighted" != old.reduction and new.weights != old.weights:
+            notes.append(translate("MainWindow", "Typed weights: reduction set to weighted sum"))
+        if needs_reset(old, new):
+            data = any(getattr(old, f) != getattr(new, f) for f in DATA_FIELDS)
+            why = translate("MainWindow", "New data") if data else \
+                translate("MainWindow", "New starting point")
+            notes.append(translate("MainWindow", "{why}: paused and restarted at step 0").format(
+                why=why) if running else
+                translate("MainWindow", "{why}: restarted at step 0").format(why=why))
+        if notes:
+            self.bar.showMessage(" · ".join(notes), NOTE_MS)

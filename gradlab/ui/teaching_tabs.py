@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from gradlab.i18n import QT_TRANSLATE_NOOP, translate
 from gradlab.ui import theme as th
+from gradlab.ui.text import fmt
 
 if TYPE_CHECKING:
+    from gradlab.core.config import LabConfig
     from gradlab.views.teaching import TeachingView
 
 #: name -> (tab title, tooltip, "module.Class" of its panel), in tab order
@@ -114,11 +116,18 @@ class TeachingTabs(QObject):
     def show_teaching(self, tv: TeachingView) -> None:
         """Put a TeachingView (computed in the worker) on the teaching panels."""
         cfg, p = tv.config, self.panels
+        # The step these numbers are for: taken (on screen as step k), or the next one (a
+        # preview, e.g. after a control change): the headers say which w, b and which step.
+        taken = tv.step <= self.lab.run_step
+        where = (translate("ReductionPanel", "at w = {w}, b = {b} (before step {step})") if taken
+                 else translate("ReductionPanel", "at w = {w}, b = {b} (before step {step}, "
+                                "not taken yet)")).format(w=fmt(tv.w), b=fmt(tv.b), step=tv.step)
         if tv.reductions is not None and "reduction" in p:
             p["reduction"].show_demo(tv.reductions, tv.batch.size, cfg.lr, cfg.reduction,
-                                     tv.batch, run=tv.generation)
+                                     tv.batch, run=tv.generation, where=where)
         if tv.chain_rule is not None and "chain_rule" in p:
-            p["chain_rule"].show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed, tv.step)
+            p["chain_rule"].show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed, tv.step,
+                                            taken)
         if tv.graph is not None and "graph" in p:
             p["graph"].show_graph(tv.graph, cfg.reduction)
         if self.current() == "landscape" and "landscape" in p:
@@ -142,12 +151,17 @@ class TeachingTabs(QObject):
 
     # ---- choices made on a panel are the same as in the controls ------------------------------
 
+    def apply_from_panel(self, config: LabConfig) -> None:
+        """A choice made on a teaching panel is the same as making it in the controls."""
+        self.window.controls.set_config(config)
+        self.window.apply_config(config)
+
     def start_from(self, w: float, b: float) -> None:
         """A click on the landscape: start again (step 0) from (w, b)."""
-        self.window.apply_from_panel(self.lab.config.replace(init_w=float(w), init_b=float(b)))
+        self.apply_from_panel(self.lab.config.replace(init_w=float(w), init_b=float(b)))
 
     def choose_reduction(self, reduction: str) -> None:
-        self.window.apply_from_panel(self.lab.config.replace(reduction=reduction))
+        self.apply_from_panel(self.lab.config.replace(reduction=reduction))
 
     def set_batch_weights(self, weights: tuple[float, ...]) -> None:
         """Typed weights for the batch on screen become the dataset's weights (the others keep
@@ -160,5 +174,5 @@ class TeachingTabs(QObject):
         v = np.full(n, 1.0 / tv.batch.size) if current is None or len(current) != n \
             else np.array(current)
         v[tv.batch] = weights
-        self.window.apply_from_panel(self.lab.config.replace(reduction="weighted",
+        self.apply_from_panel(self.lab.config.replace(reduction="weighted",
                                                              weights=tuple(v.tolist())))

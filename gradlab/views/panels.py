@@ -103,6 +103,25 @@ class PanelView:
     loss_name: str
     batch_size: int
     clipped: bool  # some value was beyond ±LIMIT and was clipped
+    #: the step's own loss (its batch, loss function, reduction and weights) at the new w, b:
+    #: the status bar's "loss 30 → 20.8"; NaN for a preview (no step taken) and when not reduced
+    loss_after: float = math.nan
+    #: False for reduction 'none' on more than one sample: no scalar L, so no reduced loss and no
+    #: gradient (``loss``, ``grad_w``, ``grad_b`` are 0 then, and meaningless)
+    reduced: bool = True
+
+
+def unreduced_record(step: int, epoch: int, batch: np.ndarray, w: float, b: float,
+                     dataset: Dataset, config: LabConfig) -> StepRecord:
+    """Reduction 'none' on a batch of more than one: PyTorch refuses backward(), so there is no
+    loss L and no gradient (NaN) — only the per-sample losses at (w, b) of the batch the next
+    step would use (a preview: ``applied`` False, nothing moves)."""
+    batch = np.asarray(batch, dtype=np.int64)
+    per = losses(dataset.x[batch], dataset.y[batch], w, b, config.loss)
+    return StepRecord(
+        step=step, epoch=epoch, batch=batch, per_sample_loss=per, loss=math.nan,
+        grad_w=math.nan, grad_b=math.nan, w_before=w, b_before=b, w_after=w, b_after=b,
+        lr=config.lr, loss_name=config.loss, reduction=config.reduction, applied=False)
 
 
 def build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
@@ -118,7 +137,13 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     loss_name = record.loss_name
     batch = record.batch
     weights = None if config.weights is None else np.asarray(config.weights)
-    c = contributions(dataset.x, dataset.y, batch, wb, bb, loss_name, record.reduction, weights)
+    reduced = record.reduction != "none" or batch.size == 1
+    if reduced:
+        c = contributions(dataset.x, dataset.y, batch, wb, bb, loss_name, record.reduction,
+                          weights)
+        share_w, share_b = c.grad_w, c.grad_b
+    else:  # no scalar L: nobody has a share of a gradient that does not exist
+        share_w = share_b = np.zeros(batch.size)
     n = layout.n
     if layout.group_size == 1:
         bar_loss = losses(dataset.x, dataset.y, wb, bb, loss_name)
@@ -127,16 +152,16 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         in_batch[batch] = True
         cw = np.zeros(n)
         cb = np.zeros(n)
-        np.add.at(cw, batch, c.grad_w)
-        np.add.at(cb, batch, c.grad_b)
+        np.add.at(cw, batch, share_w)
+        np.add.at(cb, batch, share_b)
         pos = np.arange(1, n + 1, dtype=np.float64)
     else:
         all_loss = losses(dataset.x, dataset.y, wb, bb, loss_name)
         starts = layout.group_starts
         bar_loss = np.add.reduceat(all_loss, starts) / layout.group_counts
         group_of = batch // layout.group_size
-        cw = np.bincount(group_of, weights=c.grad_w, minlength=starts.size)
-        cb = np.bincount(group_of, weights=c.grad_b, minlength=starts.size)
+        cw = np.bincount(group_of, weights=share_w, minlength=starts.size)
+        cb = np.bincount(group_of, weights=share_b, minlength=starts.size)
         # A group is "in the batch" only when the batch is a small part of the data; otherwise
         # nearly every group holds a batch sample and highlighting says nothing.
         in_batch = np.zeros(starts.size, dtype=bool)
@@ -154,13 +179,16 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     }
     scalars = {
         "w": record.w_after, "b": record.b_after, "w_before": wb, "b_before": bb,
-        "loss": record.loss, "grad_w": record.grad_w, "grad_b": record.grad_b,
+        **({"loss": record.loss, "grad_w": record.grad_w, "grad_b": record.grad_b} if reduced
+           else {"loss": 0.0, "grad_w": 0.0, "grad_b": 0.0}),
     }
     clipped = not all(np.isfinite(a).all() and np.abs(a).max(initial=0) <= LIMIT
                       for a in arrays.values())
     clipped = clipped or not all(math.isfinite(v) and abs(v) <= LIMIT for v in scalars.values())
     return PanelView(
         layout=layout,
+        loss_after=loss_after(record, dataset, weights) if reduced and record.applied
+        else math.nan,
         resid_index=resid,
         bar_pos=pos,
         bar_in_batch=in_batch,
@@ -168,9 +196,27 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         loss_name=loss_name,
         batch_size=record.batch_size,
         clipped=clipped,
+        reduced=reduced,
         **{k: finite(v) for k, v in arrays.items()},
         **{k: finite_scalar(v) for k, v in scalars.items()},
     )
+
+
+def loss_after(record: StepRecord, dataset: Dataset, weights: object = None) -> float:
+    """The step's reduced loss again, at (w_after, b_after): what the step did to its loss.
+    ``weights``: the config's, per dataset sample (None: 1/B for 'weighted')."""
+    batch = record.batch
+    weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+    if batch.size == len(dataset.x):  # every sample once, in some order: no copies by index
+        x, y, v = dataset.x, dataset.y, weights
+    else:
+        x, y, v = dataset.x[batch], dataset.y[batch], None if weights is None else weights[batch]
+    per = losses(x, y, record.w_after, record.b_after, record.loss_name)
+    if record.reduction == "mean" or (record.reduction == "weighted" and v is None):
+        return float(per.mean())
+    if v is None:  # sum, or 'none' on one sample
+        return float(per.sum())
+    return float(np.dot(v, per))
 
 
 def finite_history(chunk: HistoryChunk) -> HistoryChunk:

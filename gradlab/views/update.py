@@ -31,3 +31,6 @@ class Update:
     steps_per_second: float
     #: a past step shown on the timeline (the run itself is still at its latest step)
     scrubbed: bool = False
+    #: (the loss step ``step`` was computed at, its loss at the w, b after it), if the worker
+    #: knows that step: kept while previews of the next step follow it (a control change)
+    step_loss: tuple[float, float] | None = None

@@ -85,8 +85,12 @@
         <translation>下一步的链式法则：{setup} · 在 w = {w}，b = {b} 处</translation>
     </message>
     <message>
-        <source>Chain rule for step {step}: {setup} · at w = {w}, b = {b}</source>
-        <translation>第 {step} 步的链式法则：{setup} · 在 w = {w}，b = {b} 处</translation>
+        <source>Chain rule for step {step}: {setup} · at w = {w}, b = {b} (before step {step})</source>
+        <translation>第 {step} 步的链式法则：{setup} · 在 w = {w}，b = {b} 处（第 {step} 步之前）</translation>
+    </message>
+    <message>
+        <source>Chain rule for step {step}: {setup} · at w = {w}, b = {b} (before step {step}, not taken yet)</source>
+        <translation>第 {step} 步的链式法则：{setup} · 在 w = {w}，b = {b} 处（第 {step} 步之前，尚未执行）</translation>
     </message>
     <message>
         <source>&lt;b&gt;No scalar L to differentiate.&lt;/b&gt; PyTorch: RuntimeError: {error}</source>
@@ -566,6 +570,10 @@
         <translation>对 ∂L/∂{p} 的贡献</translation>
     </message>
     <message>
+        <source>no gradient: backward() needs a scalar</source>
+        <translation>没有梯度：backward() 需要一个标量</translation>
+    </message>
+    <message>
         <source>= Σ of the shares</source>
         <translation>= 各样本贡献之和 Σ</translation>
     </message>
@@ -661,8 +669,8 @@
         <translation>训练当前的情况：状态、步数、损失、w、b 和速度</translation>
     </message>
     <message>
-        <source>&lt;b&gt;The status bar.&lt;/b&gt; The run&apos;s state (ready, running, paused, diverged), the step shown, the loss at that step, w and b after it, and the steps per second while running.</source>
-        <translation>&lt;b&gt;状态栏。&lt;/b&gt;训练的状态（就绪、运行中、已暂停、已发散）、显示的步数、这一步的损失、这一步之后的 w 和 b，以及运行时每秒的步数。</translation>
+        <source>&lt;b&gt;The status bar.&lt;/b&gt; The run&apos;s state (ready, running, paused, diverged), the step shown, its loss as “loss 30 → 20.8”: the loss the step was computed at → the same loss at the w, b after it (before any step: the loss the next one starts from), w and b after it, and the steps per second while running. A change that restarts the run or switches the reduction is said on the left for a few seconds.</source>
+        <translation>&lt;b&gt;状态栏。&lt;/b&gt;训练的状态（就绪、运行中、已暂停、已发散）、显示的步数、它的损失，写作“损失 30 → 20.8”：这一步计算时所在处的损失 → 同一损失在这一步之后的 w、b 处的值（还没有任何一步时：下一步开始时的损失）、这一步之后的 w 和 b，以及运行时每秒的步数。重新开始训练或切换归约方式的改动会在左侧显示几秒钟。</translation>
     </message>
     <message>
         <source>Why the run stopped, when it did</source>
@@ -845,6 +853,10 @@
         <source>Loss per sample ({loss}) → {reduction}</source>
         <translation>每个样本的损失（{loss}）→ {reduction}</translation>
     </message>
+    <message>
+        <source>Loss per sample ({loss}), not reduced</source>
+        <translation>每个样本的损失（{loss}），未归约</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -885,6 +897,39 @@
     <message>
         <source>PyTorch failed to load</source>
         <translation>PyTorch 加载失败</translation>
+    </message>
+    <message>
+        <source>loss &lt;b&gt;—&lt;/b&gt; (not reduced)</source>
+        <extracomment>How long a note on a config change stays in the status bar. Each field&apos;s least width, in digits.</extracomment>
+        <translation>损失 &lt;b&gt;—&lt;/b&gt;（未归约）</translation>
+    </message>
+    <message>
+        <source>loss &lt;b&gt;{at}&lt;/b&gt; → &lt;b&gt;{after}&lt;/b&gt;</source>
+        <translation>损失 &lt;b&gt;{at}&lt;/b&gt; → &lt;b&gt;{after}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>loss &lt;b&gt;{loss}&lt;/b&gt; before step {step}</source>
+        <translation>第 {step} 步之前损失 &lt;b&gt;{loss}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Typed weights: reduction set to weighted sum</source>
+        <translation>已输入权重：归约已设为加权和</translation>
+    </message>
+    <message>
+        <source>New data</source>
+        <translation>新数据</translation>
+    </message>
+    <message>
+        <source>New starting point</source>
+        <translation>新起点</translation>
+    </message>
+    <message>
+        <source>{why}: paused and restarted at step 0</source>
+        <translation>{why}：已暂停并从第 0 步重新开始</translation>
+    </message>
+    <message>
+        <source>{why}: restarted at step 0</source>
+        <translation>{why}：已从第 0 步重新开始</translation>
     </message>
     <message>
         <source>Controls</source>
@@ -1252,10 +1297,6 @@
         <translation>第 &lt;b&gt;{step}&lt;/b&gt; 步</translation>
     </message>
     <message>
-        <source>loss &lt;b&gt;{loss}&lt;/b&gt;</source>
-        <translation>损失 &lt;b&gt;{loss}&lt;/b&gt;</translation>
-    </message>
-    <message>
         <source>&lt;b&gt;{rate}&lt;/b&gt; steps/s</source>
         <translation>&lt;b&gt;{rate}&lt;/b&gt; 步/秒</translation>
     </message>
@@ -1550,6 +1591,14 @@ The session you have open is unchanged.</source>
     <message>
         <source>✓ in use</source>
         <translation>✓ 正在使用</translation>
+    </message>
+    <message>
+        <source>at w = {w}, b = {b} (before step {step})</source>
+        <translation>在 w = {w}，b = {b} 处（第 {step} 步之前）</translation>
+    </message>
+    <message>
+        <source>at w = {w}, b = {b} (before step {step}, not taken yet)</source>
+        <translation>在 w = {w}，b = {b} 处（第 {step} 步之前，尚未执行）</translation>
     </message>
 </context>
 <context>

@@ -59,7 +59,7 @@ def test_a_new_run_starts_from_fresh_axes(make_lab, qtbot) -> None:  # noqa: ANN
         if restart == "reset":
             window.lab.reset()
         else:
-            window.apply_from_panel(window.lab.config.replace(preset="outlier"))
+            window.teaching_tabs.apply_from_panel(window.lab.config.replace(preset="outlier"))
         qtbot.waitUntil(lambda: window.shown.step == 0
                         and window.shown.generation == window.lab.generation, timeout=20_000)
         window.draw_now()

@@ -277,7 +277,8 @@ def test_new_data_is_not_the_session_files_and_changes_show_in_the_title(
     assert len(asked) == 1
     assert path.read_bytes() == before and load_session(path).dataset.x.size == 4
 
-    window.apply_from_panel(window.lab.config.replace(preset="noisy-line", source=None))
+    noisy = window.lab.config.replace(preset="noisy-line", source=None)
+    window.teaching_tabs.apply_from_panel(noisy)
     qtbot.waitUntil(lambda: window.lab.config.preset == "noisy-line" and settled(window, 0),
                     timeout=20_000)
     assert window.windowTitle() == "noisy-line[*] — gradlab"
@@ -290,3 +291,25 @@ def test_a_preset_edited_by_hand_is_named_as_such(make_lab, qtbot) -> None:  # n
     qtbot.waitUntil(lambda: window.lab.config.preset == "csv")
     assert window.controls.preset.currentText() == "seed (edited)"
     assert window.windowTitle() == "seed (edited)[*] — gradlab"
+
+
+def test_opening_a_session_keeps_the_status_loss_meaning(make_lab, qtbot,
+                                                          tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 15, item 6: after opening a session (and so after the language restart, which
+    carries the run in one) the status bar still says "loss 30 → 20.84" for step 1, not the
+    loss at the current w, b alone."""
+    path = tmp_path / "seed.gradlab"
+    first = make_lab(LabConfig(), worker_mode="thread")
+    take_steps(first, qtbot, 1)
+    first.draw_now()
+    before = first.status.labels["loss"].text()
+    assert before == "loss <b>30</b> → <b>20.84</b>"
+    first.files.save_session_to(str(path))
+    qtbot.waitUntil(lambda: first.files.session_path == str(path), timeout=20_000)
+    first.close()
+    second = make_lab(LabConfig(), worker_mode="thread")
+    open_and_wait(second, qtbot, path)
+    qtbot.waitUntil(lambda: settled(second, 1))
+    second.draw_now()
+    assert second.status.labels["loss"].text() == before
+    assert "after step 1" in second.fit_panel._title

@@ -158,12 +158,12 @@ def test_landscape_frames_a_new_run_after_a_divergence(make_lab, qtbot, restart:
     qtbot.waitUntil(lambda: _width(window) > 1000 * first, timeout=10_000)
     config = window.lab.config.replace(lr=0.01)
     if restart == "reset":
-        window.apply_from_panel(config)
+        window.teaching_tabs.apply_from_panel(config)
         window.lab.reset()
     elif restart == "preset":
-        window.apply_from_panel(config.replace(preset="noisy-line"))
+        window.teaching_tabs.apply_from_panel(config.replace(preset="noisy-line"))
     else:
-        window.apply_from_panel(config.replace(init_w=1.0, init_b=0.5))
+        window.teaching_tabs.apply_from_panel(config.replace(init_w=1.0, init_b=0.5))
     qtbot.waitUntil(lambda: window.lab.teaching is not None, timeout=10_000)
     window.lab.step(20)
     qtbot.waitUntil(lambda: window.shown.step == 20 and not window.shown.running,
@@ -172,3 +172,55 @@ def test_landscape_frames_a_new_run_after_a_divergence(make_lab, qtbot, restart:
     assert _width(window) < 20
     ws, _bs = window.teaching_tabs.panels["landscape"].trajectory_data()
     assert ws.size == 21 and np.all(np.abs(ws) < 20)  # the new path, not the diverged one
+
+
+def test_typing_a_weight_says_the_reduction_switched(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 21: the switch to 'weighted' is said in the status bar, not silent."""
+    window = make_lab(LabConfig(), worker_mode="thread")
+    _open_tab(window, qtbot, "reduction")
+    window.teaching_tabs.panels["reduction"].weights_edited.emit((1.0, 0.0, 0.0, 0.0))
+    qtbot.waitUntil(lambda: window.shown.config.reduction == "weighted")
+    assert "weighted sum" in window.statusBar().currentMessage()
+
+
+def test_new_data_says_it_paused_and_restarted(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 21: a changed preset or N pauses and restarts the run: the status says so."""
+    window = make_lab(LabConfig(), worker_mode="thread")
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.running)
+    preset = window.controls.preset
+    preset.setCurrentIndex(preset.findData("noisy-line"))
+    qtbot.waitUntil(lambda: window.shown.config.preset == "noisy-line" and not window.lab.running)
+    message = window.statusBar().currentMessage()
+    assert "New data" in message and "paused" in message and "step 0" in message
+    bar = window.statusBar()  # ... where it can be read: left of the permanent fields
+    qtbot.waitUntil(lambda: not window.status.labels["state"].isVisible())
+    left = min(label.geometry().left() for key, label in window.status.labels.items()
+               if key != "state")
+    assert bar.fontMetrics().horizontalAdvance(message) < left
+    window.statusBar().clearMessage()
+    window.apply_config(window.lab.config.replace(init_w=1.0))  # paused now: no pause to say
+    assert window.statusBar().currentMessage() == "New starting point: restarted at step 0"
+    window.statusBar().clearMessage()
+    window.apply_config(window.lab.config.replace(lr=0.02))  # applies from the next step
+    assert window.statusBar().currentMessage() == ""
+
+
+def test_teaching_headers_say_which_w_b_and_step(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 6: the Chain rule and Reduction tabs say at which w, b they evaluate and
+    before which step; after a control change the step on screen (1) is still taken, and the
+    tabs say they explain step 2, not taken yet, at the w, b after step 1."""
+    window = make_lab(LabConfig(), worker_mode="thread")
+    _open_tab(window, qtbot, "chain_rule")
+    chain = window.teaching_tabs.panels["chain_rule"]
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000):
+        window.lab.step()
+    heading = chain.values()["heading"]
+    assert "step 1" in heading and "at w = 0, b = 0 (before step 1)" in heading
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000):
+        window.apply_config(window.lab.config.replace(lr=0.02))
+    heading = chain.values()["heading"]
+    assert "at w = 0.3, b = 0.1 (before step 2, not taken yet)" in heading
+    _open_tab(window, qtbot, "reduction")
+    reduction_heading = window.teaching_tabs.panels["reduction"].heading.text()
+    assert "at w = 0.3, b = 0.1 (before step 2, not taken yet)" in reduction_heading

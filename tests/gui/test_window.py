@@ -141,6 +141,69 @@ def test_reduction_none_shows_pytorch_error_and_app_recovers(make_lab, qtbot) ->
     assert window.shown.record.w_after == pytest.approx(0.3)
 
 
+def test_reduction_none_training_tab_shows_no_reduced_numbers(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 7: under none the Training tab shows the per-sample losses at the current
+    w, b, no reduced value and no gradient — not the previous reduction's mean = 30 and −30."""
+    window = make_lab(SEED, worker_mode="thread")
+    window.lab.step()
+    qtbot.waitUntil(lambda: shown_step(window, 1))  # w 0.3, b 0.1 now
+    combo = window.controls.reduction
+    combo.setCurrentIndex(combo.findData("none"))
+    qtbot.waitUntil(window.banner.isVisible)  # the Training tab's update came before it
+    window.draw_now()
+    panels = window.training
+    loss, grad = panels.loss_panel, panels.gradient_panel
+    # (0.3·x + 0.1 − 2x)² for x = 1..4: the losses at the new w, b
+    expected = [(0.3 * x + 0.1 - 2 * x) ** 2 for x in (1, 2, 3, 4)]
+    assert loss.bar_heights() == pytest.approx(expected)
+    assert "mean" not in loss.reduced_label.toPlainText() and not loss.reduced_label.isVisible()
+    assert not loss.reduced_line.isVisible()
+    assert "→ mean" not in loss._title and "not reduced" in loss._title
+    for which in ("w", "b"):
+        assert "no gradient: backward() needs a scalar" in grad.title(which)
+        assert "Σ of the shares" not in grad.title(which) and "−30" not in grad.title(which)
+        assert grad.total(which) is None
+        assert not grad.shares(which).any()
+    assert "not reduced" in window.status.labels["loss"].text()
+    combo.setCurrentIndex(combo.findData("mean"))  # back: the numbers come back
+    qtbot.waitUntil(lambda: window.shown.config.reduction == "mean")
+    window.draw_now()
+    assert "= Σ of the shares" in grad.title("w") and grad.total("w") is not None
+    assert loss.reduced_label.isVisible()
+
+
+def test_status_loss_keeps_its_meaning_through_a_control_change(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Issue 15, item 6: "loss 30 → 20.8" is the loss step 1 was computed at → its loss at the
+    new w, b; a control change that does not restart (a preview of step 2 follows) changes
+    neither that nor the fit title's claim about step 1."""
+    import re
+
+    def status_loss() -> list[float]:
+        text = re.sub(r"<[^>]+>", "", window.status.labels["loss"].text())
+        return [float(v.replace("−", "-")) for v in re.findall(r"[−-]?\d+(?:\.\d+)?", text)]
+
+    window = make_lab(SEED, worker_mode="thread")
+    window.draw_now()
+    assert status_loss() == [30.0, 1.0]  # "loss 30 before step 1"
+    window.lab.step()
+    qtbot.waitUntil(lambda: shown_step(window, 1))
+    window.draw_now()
+    after = 20.835  # L(0.3, 0.1) of the article's data, by hand
+    assert window.shown.view.loss_after == pytest.approx(after)
+    assert "→" in window.status.labels["loss"].text()
+    assert status_loss() == [30.0, pytest.approx(after, abs=0.01)]
+    title = window.fit_panel._title
+    assert "after step 1" in title
+    for change in ({"lr": 0.02}, {"loss": "mae"}, {"reduction": "sum"}):
+        window.apply_config(window.lab.config.replace(**change))
+        qtbot.waitUntil(lambda: window.lab.latest.config == window.lab.config)  # noqa: B023
+        window.draw_now()
+        assert not window.shown.record.applied  # a preview of step 2 is on screen
+        assert window.shown.step == 1
+        assert status_loss() == [30.0, pytest.approx(after, abs=0.01)], change
+        assert window.fit_panel._title == title, change
+
+
 def test_worker_exception_is_shown_and_app_keeps_working(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(SEED)
     window.lab.apply_config(SEED.replace(batch_size=10))  # more than the 4 samples
@@ -224,7 +287,7 @@ def test_dark_theme_switch_redraws(make_lab, qtbot) -> None:  # noqa: ANN001
         background = QColor(th.THEMES[name].background).name()
         for panel in window.training.panels.values():
             assert panel.backgroundBrush().color().name() == background, (name, panel)
-        assert window.status.labels["loss"].text() == "loss <b>30</b>"
+        assert window.status.labels["loss"].text() == "loss <b>30</b> → <b>20.84</b>"
 
 
 def test_none_refcount_does_not_drift(qtbot) -> None:  # noqa: ANN001
