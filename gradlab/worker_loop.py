@@ -9,8 +9,10 @@ mirrors TrainerWorker's own, see remote.py).
 
 from __future__ import annotations
 
+import functools
 import math
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from gradlab.core.data import Dataset, dataset_for
@@ -28,6 +30,20 @@ SLICE_SECONDS = 0.005
 MAX_UPDATES_PER_SECOND = 40.0
 #: While running, the teaching panels are refreshed at most this often (seconds).
 TEACH_INTERVAL = 0.25
+
+
+def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a slot; any exception pauses the run and is reported, so the app keeps working."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any) -> Any:
+        try:
+            return method(self, *args)
+        except Exception as exc:  # noqa: BLE001 - reported to the user, never swallowed
+            self._fail(exc)
+            return None
+
+    return wrapper
 
 
 class RunLoop:
