@@ -356,6 +356,11 @@ def _run(args: argparse.Namespace, trainer: Trainer, session: Session | None,
         earlier = [session.history] if session.history is not None else []
     looks_inside = args.explain or args.stability or args.phases or args.jacobian
     steps = args.steps if args.steps is not None else (0 if looks_inside else 1)
+    if not args.json and trainer.config.model == "logistic":
+        from gradlab.core.data import SEPARABLE_NOTE, is_separable
+
+        if is_separable(trainer.dataset):
+            print(SEPARABLE_NOTE, file=sys.stdout)
     if comparison is not None:
         code, history = compare_trace(comparison, steps, args.json, sys.stdout, sys.stderr)
     else:

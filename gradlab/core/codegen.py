@@ -88,7 +88,7 @@ def _logistic_setup(config: LabConfig) -> list[str]:
         lines.append(f"class_weight = torch.tensor({list(config.class_weights)!r}, "
                      "dtype=torch.float64)  # cross-entropy's weight=: one per class")
     if config.ignore:
-        lines += [f"ignored = torch.zeros(len(x), dtype=torch.bool)  # the samples ignore_index "
+        lines += ["ignored = torch.zeros(len(x), dtype=torch.bool)  # the samples ignore_index "
                   "leaves out",
                   f"ignored[{list(config.ignore)!r}] = True"]
     return lines
