@@ -14,8 +14,7 @@ _OPTION = {"class_weights": "--class-weights", "sample_weights": "--sample-weigh
 
 #: Features that do not know the logistic model yet: refused with one line rather than run on
 #: the line's loss.
-_NOT_YET = (("explain", "--explain"), ("per_sample_grads", "--per-sample-grads"),
-            ("stability", "--stability"), ("phases", "--phases"), ("jacobian", "--jacobian"),
+_NOT_YET = (("stability", "--stability"), ("phases", "--phases"), ("jacobian", "--jacobian"),
             ("compare", "--compare"), ("micro_batches", "--micro-batches"),
             ("micro_sizes", "--micro-sizes"), ("workers", "--workers"))
 
