@@ -17,12 +17,14 @@ import numpy as np
 from gradlab.core.config import LabConfig
 from gradlab.core.explain import (
     ChainRule,
+    Contributions,
     GraphNode,
     ReductionOutcome,
     agree,
     overflow_is_data,
 )
 from gradlab.core.landscape import LossGrid
+from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,6 +87,39 @@ def reduction_factors(t: HandTerms, reduction: str, weights: Any = None) -> np.n
         return (np.full(n, 1.0 / n) if weights is None
                 else np.asarray(weights, dtype=np.float64)[t.index])
     return None
+
+
+def logistic_losses(x: np.ndarray, y: np.ndarray, w: float, b: float, config: LabConfig,
+                    index: np.ndarray | None = None) -> np.ndarray:
+    """Each sample's loss lᵢ (the samples ``index`` of x, y; None: all), as PyTorch's
+    reduction='none' gives it: weighted, 0 when ignored."""
+    index = np.arange(len(np.asarray(x))) if index is None else index
+    return hand_terms(x, y, index, w, b, config).per_sample_loss
+
+
+def logistic_contributions(x: np.ndarray, y: np.ndarray, index: np.ndarray, w: float, b: float,
+                           config: LabConfig) -> Contributions:
+    """Each batch sample's share of the reduced gradient (``Contributions`` with ∂lᵢ/∂zᵢ in
+    place of ∂lᵢ/∂ŷᵢ): under mean each share is divided by the denominator, not by B."""
+    t = hand_terms(x, y, index, w, b, config)
+    weight = reduction_factors(t, config.reduction, config.weights)
+    if weight is None:
+        raise ValueError("reduction 'none' leaves a vector: there is no scalar loss to "
+                         "differentiate")
+    dL = weight * t.dl_dz
+    return Contributions(t.index, weight, t.dl_dz, dL, dL * t.x, dL.copy())
+
+
+def logistic_reduced_loss(x: np.ndarray, y: np.ndarray, index: np.ndarray, w: float, b: float,
+                          config: LabConfig) -> float:
+    """The reduced loss of batch ``index`` at (w, b) as the step reduces it (NaN for a mean
+    over nothing)."""
+    t = hand_terms(x, y, index, w, b, config)
+    red = "mean" if config.reduction == "none" and t.index.size > 1 else config.reduction
+    if red == "mean" and not t.denominator:
+        return float("nan")
+    factors = reduction_factors(t, red, config.weights)
+    return float(np.dot(factors, t.per_sample_loss))
 
 
 # ---- PyTorch, as the trainer runs it -----------------------------------------------------------
@@ -181,17 +216,23 @@ _LOSS_TEXT = {
 }
 
 
-def denominator_text(config: LabConfig, denominator: float, batch_size: int) -> str:
+def denominator_text(config: LabConfig, denominator: float, batch_size: int) -> Message:
     """Why mean divides by what it divides by."""
     d = _g(denominator)
     if config.model == "logistic" and config.loss == "cross-entropy":
         if config.class_weights is not None:
-            return f"{d} = Σ of the class weights of the batch's samples not ignored (not B)"
+            return Message(QT_TRANSLATE_NOOP(
+                "messages", "{d} = Σ of the class weights of the batch's samples not ignored "
+                "(not B)"), d=d)
         if config.ignore:
-            return f"{d} = the number of samples not ignored (B = {batch_size})"
+            return Message(QT_TRANSLATE_NOOP(
+                "messages", "{d} = the number of samples not ignored (B = {B})"), d=d,
+                B=batch_size)
     if config.model == "logistic" and config.sample_weights is not None:
-        return f"{d} = the batch size B (BCE's per-sample weights do not change it)"
-    return f"{d} = the batch size B"
+        return Message(QT_TRANSLATE_NOOP(
+            "messages", "{d} = the batch size B (BCE's per-sample weights do not change it)"),
+            d=d)
+    return Message(QT_TRANSLATE_NOOP("messages", "{d} = the batch size B"), d=d)
 
 
 def format_logistic_chain_rule(lcr: LogisticChainRule, config: LabConfig,

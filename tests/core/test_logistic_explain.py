@@ -144,3 +144,37 @@ def test_explain_and_per_sample_grads_in_json():
     rec = json.loads(out.getvalue())
     assert code == 0 and len(rec["per_sample_grad_w"]) == 4
     assert sum(rec["per_sample_grad_b"]) / 4 == pytest.approx(rec["grad_b"], rel=1e-12)
+
+
+def test_the_panel_and_teaching_views_follow_the_model():
+    from gradlab.views.panels import build_view, layout_for, loss_after
+    from gradlab.views.teaching import LandscapeCache, build_teaching
+
+    data = make_preset("imbalanced")
+    config = LabConfig(preset="imbalanced", model="logistic", loss="cross-entropy",
+                       class_weights=(1.0, 9.0), ignore=(2,), batch_size=8, lr=0.05)
+    trainer = Trainer(config, data)
+    trainer.run(3)
+    rec = trainer.step()
+    view = build_view(rec, data, layout_for(data), config)
+    # each sample's share of the gradient (÷ the denominator) adds up to the step's gradient
+    assert view.contrib_w.sum() == pytest.approx(rec.grad_w, rel=1e-9, abs=1e-12)
+    assert view.contrib_b.sum() == pytest.approx(rec.grad_b, rel=1e-9, abs=1e-12)
+    assert view.bar_loss[rec.batch].tolist() == rec.per_sample_loss.tolist()
+    assert view.bar_loss[2] == 0.0  # ignored: no loss
+    xb, yb = data.x[rec.batch], data.y[rec.batch]
+    ignored_here = tuple(k for k, i in enumerate(rec.batch.tolist()) if i == 2)
+    want = numpy_loss_and_grad(xb, yb, rec.w_after, rec.b_after, "cross-entropy", "mean",
+                               class_weights=(1.0, 9.0), ignore=ignored_here)[0]
+    assert loss_after(rec, data, None, config) == pytest.approx(want, rel=1e-12)
+    assert math.isnan(loss_after(rec, data))  # the logistic model needs its config
+    tv = build_teaching(1, rec.step, data, config, rec.w_before, rec.b_before, rec.batch,
+                        frozenset({"chain_rule", "reduction", "graph", "landscape"}),
+                        LandscapeCache())
+    assert tv.denominator == rec.denominator
+    assert "class weights" in tv.denominator_text
+    assert (tv.chain_rule.grad_w, tv.chain_rule.grad_b) == pytest.approx(
+        (rec.grad_w, rec.grad_b), rel=1e-9)
+    assert tv.graph[0].name == "NllLossBackward0"
+    assert tv.reductions["mean"].loss == rec.loss
+    assert tv.landscape is not None and np.isfinite(tv.landscape.L).all()
