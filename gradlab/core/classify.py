@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from gradlab.core.config import LabConfig
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 
-#: The target a sample gets when cross-entropy ignores it (PyTorch's default ``ignore_index``).
+# The target a sample gets when cross-entropy ignores it (PyTorch's default ``ignore_index``).
 IGNORE_INDEX = -100
 
 ALL_IGNORED = QT_TRANSLATE_NOOP(

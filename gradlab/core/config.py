@@ -16,16 +16,16 @@ import numpy as np
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 
 LOSSES = ("mse", "mae", "huber")
-#: The logistic model's losses (PyTorch's binary_cross_entropy_with_logits and cross_entropy).
+# The logistic model's losses (PyTorch's binary_cross_entropy_with_logits and cross_entropy).
 LOGISTIC_LOSSES = ("bce", "cross-entropy")
 ALL_LOSSES = LOSSES + LOGISTIC_LOSSES
-#: The two models over the same two parameters: y = w·x + b, or p = σ(w·x + b) for labels 0/1.
+# The two models over the same two parameters: y = w·x + b, or p = σ(w·x + b) for labels 0/1.
 MODELS = ("line", "logistic")
 REDUCTIONS = ("mean", "sum", "weighted", "none")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 PRESETS = ("seed", "noisy-line", "outlier", "unscaled", "large",
            "pass-fail", "separable", "imbalanced")
-#: The presets whose labels are 0/1: the logistic model's data.
+# The presets whose labels are 0/1: the logistic model's data.
 CLASSIFICATION_PRESETS = ("pass-fail", "separable", "imbalanced")
 
 #: Huber's threshold; PyTorch's default for ``HuberLoss``.
@@ -37,9 +37,9 @@ DATA_FIELDS = ("preset", "n_points", "noise", "seed", "source")
 #: setting (lr, momentum, loss, reduction, weights, batch size, optimizer) applies from the next
 #: step and keeps w and b. The trainer, the worker and the controller all decide by these.
 RESET_FIELDS = ("init_w", "init_b", "model", *DATA_FIELDS)
-#: Settings added after the first session format: a session without them gets the defaults.
+# Settings added after the first session format: a session without them gets the defaults.
 LATER_FIELDS = frozenset({"model", "class_weights", "sample_weights", "pos_weight", "ignore"})
-#: The settings each logistic loss understands (the headless options refuse the others).
+# The settings each logistic loss understands (the headless options refuse the others).
 LOSS_OPTIONS = {"bce": ("sample_weights", "pos_weight"),
                 "cross-entropy": ("class_weights", "ignore")}
 
@@ -202,9 +202,9 @@ class LabConfig:
     lr: float = 0.01
     batch_size: int | None = None
     seed: int = 0
-    #: The logistic losses' own weights: one per class (cross-entropy's ``weight=``), one per
-    #: sample (BCE's ``weight=``), BCE's ``pos_weight``, and the samples cross-entropy ignores
-    #: (0-based dataset indices, given the target ``ignore_index``).
+    # The logistic losses' own weights: one per class (cross-entropy's ``weight=``), one per
+    # sample (BCE's ``weight=``), BCE's ``pos_weight``, and the samples cross-entropy ignores
+    # (0-based dataset indices, given the target ``ignore_index``).
     class_weights: tuple[float, ...] | None = None
     sample_weights: tuple[float, ...] | None = None
     pos_weight: float | None = None

@@ -99,7 +99,7 @@ class PresetInfo:
     default_noise: float | None
     suggested_lr: float
     suggested_batch: int | None = None
-    #: The model the preset is made for: its labels are 0/1 for "logistic".
+    # The model the preset is made for: its labels are 0/1 for "logistic".
     model: str = "line"
 
 

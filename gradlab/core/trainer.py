@@ -211,7 +211,7 @@ class Trainer:
         self.epoch = 0
         self.position = 0  # index into the current epoch's order
         self.diverged: str | None = None
-        #: The last teaching note (step, message): a batch whose mean divided by 0.
+        # The last teaching note (step, message): a batch whose mean divided by 0.
         self.last_note: tuple[int, str] | None = None
         self._note: str | None = None
         self._w_now = cfg.init_w
