@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -105,11 +104,24 @@ def mean_denominator(y: torch.Tensor, loss: str, opts: LossOptions) -> float:
     return float(opts.class_weight[keep.to(torch.int64)].sum().item())
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) in numpy, without overflow warnings for large |z|."""
-    z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+def denominator(config: LabConfig, y: torch.Tensor, opts: LossOptions | None) -> float | None:
+    """What the reduced loss was divided by: mean's denominator, 1 for sum, None for a weighted
+    sum or no reduction."""
+    if config.reduction == "sum":
+        return 1.0
+    if config.reduction != "mean":
+        return None
+    if config.model == "logistic":
+        return mean_denominator(y, config.loss, opts or LossOptions())
+    return float(y.numel())
+
+
+def per_sample_at(w: float, b: float, x: torch.Tensor, y: torch.Tensor, loss: str,
+                  opts: LossOptions) -> torch.Tensor:
+    """The per-sample losses at (w, b): the same values a step's forward gave (for records)."""
+    with torch.no_grad():
+        z = torch.tensor(w, dtype=x.dtype) * x + torch.tensor(b, dtype=x.dtype)
+        return logistic_loss(z, y, loss, opts, "none")
 
 
 def empty_mean_note(y: torch.Tensor, opts: LossOptions) -> Message:

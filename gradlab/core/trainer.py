@@ -22,10 +22,12 @@ import torch.optim.optimizer as _optim
 from gradlab.core.batches import epoch_order
 from gradlab.core.classify import (
     LossOptions,
+    denominator,
     empty_mean_note,
     logistic_loss,
     mean_denominator,
     options_for,
+    per_sample_at,
 )
 from gradlab.core.config import HUBER_DELTA, ConfigError, LabConfig, needs_reset
 from gradlab.core.data import Dataset, check_model_data
@@ -144,35 +146,26 @@ def reduce_and_backward(per: torch.Tensor, reduction: str, v: torch.Tensor | Non
 
 
 def logistic_reduce_and_backward(z: torch.Tensor, y: torch.Tensor, loss: str, opts: LossOptions,
-                                 reduction: str, v: torch.Tensor | None
-                                 ) -> tuple[torch.Tensor, torch.Tensor]:
+                                 reduction: str, v: torch.Tensor | None, want_per: bool = True
+                                 ) -> tuple[torch.Tensor | None, torch.Tensor]:
     """The logistic model's loss and backward; returns (per-sample losses, reduced loss).
 
     For mean and sum the reduced loss *is* PyTorch's own function called with that reduction
     (so its mean divides by what PyTorch divides by), and the per-sample vector is the same
     function with reduction='none', shown next to it. Weighted and none go through
-    ``reduce_and_backward`` on the per-sample vector, as for the line.
+    ``reduce_and_backward`` on the per-sample vector, as for the line. ``want_per`` False: for
+    mean and sum the vector is not computed (None; a running step needs only the reduced loss).
     """
     if reduction in ("mean", "sum"):
         total = logistic_loss(z, y, loss, opts, reduction)
         total.backward()
-        with torch.no_grad():
-            per = logistic_loss(z.detach(), y, loss, opts, "none")
+        per = None
+        if want_per:
+            with torch.no_grad():
+                per = logistic_loss(z.detach(), y, loss, opts, "none")
         return per, total.detach()
     per = logistic_loss(z, y, loss, opts, "none")
     return per.detach(), reduce_and_backward(per, reduction, v)
-
-
-def denominator(config: LabConfig, y: torch.Tensor, opts: LossOptions | None) -> float | None:
-    """What the reduced loss was divided by: mean's denominator, 1 for sum, None for a weighted
-    sum or no reduction."""
-    if config.reduction == "sum":
-        return 1.0
-    if config.reduction != "mean":
-        return None
-    if config.model == "logistic":
-        return mean_denominator(y, config.loss, opts or LossOptions())
-    return float(y.numel())
 
 
 @dataclass
@@ -320,7 +313,7 @@ class Trainer:
         cfg = self.config
         if batch.opts is not None:
             return logistic_reduce_and_backward(self.w * batch.x + self.b, batch.y, cfg.loss,
-                                                batch.opts, cfg.reduction, batch.v)
+                                                batch.opts, cfg.reduction, batch.v, False)
         per = per_sample_loss(self.w * batch.x + self.b, batch.y, cfg.loss)
         total = reduce_and_backward(per, cfg.reduction, batch.v)
         return per.detach(), total
@@ -368,9 +361,13 @@ class Trainer:
                 and cfg.reduction == "mean"
                 and mean_denominator(batch.y, cfg.loss, batch.opts) == 0.0)
 
-    def _record(self, batch: _Batch, values: list[float], per: torch.Tensor, diverged: str | None,
+    def _record(self, batch: _Batch, values: list[float], per: torch.Tensor | None,
+                diverged: str | None,
                 w_before: float, b_before: float, applied: bool = True) -> StepRecord:
         loss, gw, gb, wa, ba = values
+        if per is None:  # the logistic mean/sum: the per-sample vector only for records
+            per = per_sample_at(w_before, b_before, batch.x, batch.y, self.config.loss,
+                                batch.opts or LossOptions())
         return StepRecord(
             step=self.step_count if applied else self.step_count + 1,
             epoch=self.epoch,
