@@ -18,6 +18,19 @@ ROOT = Path(__file__).resolve().parent.parent
 LN2 = 0.6931471805599453
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """One intra-op thread, as the window's training process uses on two cores: the logistic
+    losses run parallel kernels even for 40 samples, and on a shared, busy machine two OpenMP
+    threads wait at every barrier (measured: 31 ms against 1.7 ms a step). Restored after."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """``cli.main`` in this process (torch is loaded once: fast), with its output and status."""
     from gradlab import cli

@@ -27,6 +27,19 @@ from gradlab.core.trainer import Trainer
 from tests.core.test_logistic import cases, numpy_loss_and_grad
 
 X, Y = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.0, 0.0, 1.0, 1.0])
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """One intra-op thread, as the window's training process uses on two cores: the logistic
+    losses run parallel kernels even for 40 samples, and on a shared, busy machine two OpenMP
+    threads wait at every barrier (measured: 31 ms against 1.7 ms a step). Restored after."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 ALL = np.arange(4)
 
 
