@@ -78,6 +78,8 @@ def per_sample_loss(pred: torch.Tensor, target: torch.Tensor, loss: str) -> torc
         return (pred - target) ** 2
     if loss == "mae":
         return (pred - target).abs()
+    if loss != "huber":  # the logistic losses need their weights: classify.logistic_loss
+        raise ValueError(f"{loss!r} is not a loss of the line model")
     return F.huber_loss(pred, target, reduction="none", delta=HUBER_DELTA)
 
 
