@@ -73,10 +73,24 @@ from gradlab.cli.inside import (
     print_phases,
     print_stability,
 )
+from gradlab.cli.logistic import (
+    add_logistic_arguments,
+    check_logistic_options,
+    check_not_yet,
+    logistic_settings,
+    model_and_loss,
+)
 from gradlab.cli.outputs import check_replayable, load_session_args, write_outputs
 from gradlab.cli.split import add_split_arguments, close_trainer, make_trainer, split_from_args
-from gradlab.core.config import LOSSES, OPTIMIZERS, PRESETS, REDUCTIONS, ConfigError, LabConfig
-from gradlab.core.data import DataError, Dataset, dataset_for, read_csv
+from gradlab.core.config import (
+    ALL_LOSSES,
+    OPTIMIZERS,
+    PRESETS,
+    REDUCTIONS,
+    ConfigError,
+    LabConfig,
+)
+from gradlab.core.data import DataError, Dataset, check_model_data, dataset_for, read_csv
 from gradlab.core.records import HistoryChunk
 
 if TYPE_CHECKING:
@@ -108,12 +122,15 @@ def add_training_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--init-w", type=parse_float, default=0.0, metavar="W")
     g.add_argument("--init-b", type=parse_float, default=0.0, metavar="B")
     g.add_argument("--seed", type=parse_int, default=0)
-    g.add_argument("--loss", choices=LOSSES, default="mse")
+    g.add_argument("--loss", choices=ALL_LOSSES,
+                   help="mse (default), mae, huber for the line; bce (default), cross-entropy "
+                        "for the logistic model")
     g.add_argument("--reduction", choices=REDUCTIONS, default="mean")
     g.add_argument("--weights", type=parse_weights, metavar="V1,V2,...",
                    help="one weight per sample, for --reduction weighted")
     g.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
     g.add_argument("--momentum", type=parse_float, default=0.9)
+    add_logistic_arguments(g)
 
 
 def config_and_data_from_args(args: argparse.Namespace) -> tuple[LabConfig, Dataset]:
@@ -126,20 +143,24 @@ def config_and_data_from_args(args: argparse.Namespace) -> tuple[LabConfig, Data
     lr = args.lr
     if lr is None:
         lr = PRESET_INFO[preset].suggested_lr if preset in PRESET_INFO else 0.01
+    model, loss = model_and_loss(args, preset)
+    check_logistic_options(args, model, loss)
     try:
         if args.data:
-            dataset = read_csv(args.data)
+            dataset = read_csv(args.data, binary=model == "logistic")
         else:
             dataset = None
         config = LabConfig(
-            preset=preset, n_points=args.n_points, noise=args.noise, init_w=args.init_w,
-            init_b=args.init_b, loss=args.loss, reduction=args.reduction, weights=args.weights,
-            optimizer=args.optimizer, momentum=args.momentum, lr=lr, batch_size=args.batch_size,
-            seed=args.seed, source=args.data or "",
+            preset=preset, model=model, n_points=args.n_points, noise=args.noise,
+            init_w=args.init_w, init_b=args.init_b, loss=loss, reduction=args.reduction,
+            weights=args.weights, optimizer=args.optimizer, momentum=args.momentum, lr=lr,
+            batch_size=args.batch_size, seed=args.seed, source=args.data or "",
+            **logistic_settings(args),
         )
         if dataset is None:
             dataset = dataset_for(config)
         config.check_against(len(dataset))
+        check_model_data(config, dataset)
     except DataError as exc:
         where = f"{args.data}: " if args.data else ""
         raise UsageError(f"{where}{exc}") from None
@@ -240,7 +261,12 @@ def _trace(trainer: Trainer, steps: int, as_json: bool, out: TextIO, err: TextIO
             continue
         print(f"step {record.step}: loss {fmt(record.loss)}  grad_w {fmt(record.grad_w)}  "
               f"grad_b {fmt(record.grad_b)}  ->  w {fmt(record.w_after)}  "
-              f"b {fmt(record.b_after)}", file=out)
+              f"b {fmt(record.b_after)}"
+              + (f"  (÷ {fmt(record.denominator)})"
+                 if record.model == "logistic" and record.denominator is not None else ""),
+              file=out)
+        if record.note is not None:
+            print(f"  {record.note}", file=out)
         if detail is not None:
             c = detail.comparison
             verdict = "the same gradient" if c.matches else f"differs: {c.reason}"
@@ -283,6 +309,7 @@ def _setup(args: argparse.Namespace, argv: list[str]
         config, dataset = config_and_data_from_args(args)
         split = split_from_args(args, config, len(dataset))
         args.lr_changed = False
+    check_not_yet(args, config.model)
     if args.compare and split is not None and split.active:
         raise UsageError("argument --compare: cannot be combined with --micro-batches, "
                          "--micro-sizes or --workers")
@@ -329,6 +356,11 @@ def _run(args: argparse.Namespace, trainer: Trainer, session: Session | None,
         earlier = [session.history] if session.history is not None else []
     looks_inside = args.explain or args.stability or args.phases or args.jacobian
     steps = args.steps if args.steps is not None else (0 if looks_inside else 1)
+    if not args.json and trainer.config.model == "logistic":
+        from gradlab.core.data import SEPARABLE_NOTE, is_separable
+
+        if is_separable(trainer.dataset):
+            print(SEPARABLE_NOTE, file=sys.stdout)
     if comparison is not None:
         code, history = compare_trace(comparison, steps, args.json, sys.stdout, sys.stderr)
     else:

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
 
 def per_sample_rows_json(trainer: Trainer, record: StepRecord) -> dict[str, list[float]]:
     """The step's per-sample gradients (at the parameters before it), in batch order."""
+    if trainer.config.model == "logistic":
+        from gradlab.core.logistic_explain import logistic_per_sample_rows
+
+        gw, gb = logistic_per_sample_rows(trainer.dataset.x, trainer.dataset.y, record.batch,
+                                          record.w_before, record.b_before, trainer.config)
+        return {"per_sample_grad_w": gw.tolist(), "per_sample_grad_b": gb.tolist()}
     from gradlab.core.persample import per_sample_rows
 
     gw, gb = per_sample_rows(trainer.dataset.x, trainer.dataset.y, record.batch,
@@ -38,6 +44,13 @@ def explain(trainer: Trainer, as_json: bool, out: TextIO) -> int:
 
     cfg, data = trainer.config, trainer.dataset
     w, b = trainer.params
+    if cfg.model == "logistic":
+        from gradlab.core.logistic_explain import format_logistic_chain_rule, logistic_chain_rule
+
+        lcr = logistic_chain_rule(data.x, data.y, trainer.next_batch_indices(), w, b, cfg)
+        print(json.dumps({"explain": lcr.to_json_dict()}) if as_json
+              else format_logistic_chain_rule(lcr, cfg), file=out)
+        return EXIT_NO_REDUCTION if lcr.rule.weight is None else EXIT_OK
     cr = chain_rule(data.x, data.y, trainer.next_batch_indices(), w, b, cfg.loss, cfg.reduction,
                     weights=None if cfg.weights is None else list(cfg.weights), lr=cfg.lr)
     if as_json:

@@ -74,6 +74,64 @@ def _reduction(config: LabConfig) -> list[str]:
             "    per_sample_loss.backward()"]
 
 
+def _logistic_setup(config: LabConfig) -> list[str]:
+    """The logistic loss's weights and ignored samples as tensors (only what its loss reads)."""
+    lines = []
+    if config.loss == "bce":
+        if config.sample_weights is not None:
+            lines.append(f"sample_weight = torch.tensor({_floats(config.sample_weights)}, "
+                         "dtype=torch.float64)  # BCE's weight=: one per sample")
+        if config.pos_weight is not None:
+            lines.append(f"pos_weight = torch.tensor({config.pos_weight!r}, dtype=torch.float64)")
+        return lines
+    if config.class_weights is not None:
+        lines.append(f"class_weight = torch.tensor({list(config.class_weights)!r}, "
+                     "dtype=torch.float64)  # cross-entropy's weight=: one per class")
+    if config.ignore:
+        lines += ["ignored = torch.zeros(len(x), dtype=torch.bool)  # the samples ignore_index "
+                  "leaves out",
+                  f"ignored[{list(config.ignore)!r}] = True"]
+    return lines
+
+
+def _logistic_loss(config: LabConfig, reduction: str) -> list[str]:
+    """The step's loss: PyTorch's own function, the way the lab calls it."""
+    pick = "t"
+    if config.loss == "bce":
+        args = ["z", "yb"]
+        if config.sample_weights is not None:
+            args.append(f"weight=sample_weight[{pick}]")
+        if config.pos_weight is not None:
+            args.append("pos_weight=pos_weight")
+        return [f"    loss = F.binary_cross_entropy_with_logits({', '.join(args)}, "
+                f"reduction={reduction!r})"]
+    lines = ["    logits = torch.stack((torch.zeros_like(z), z), dim=1)  # [0, z]: softmax "
+             "gives sigmoid(z)",
+             "    target = yb.to(torch.int64)"]
+    if config.ignore:
+        lines.append(f"    target = target.masked_fill(ignored[{pick}], -100)  # ignore_index")
+    weight = ", weight=class_weight" if config.class_weights is not None else ""
+    return lines + [f"    loss = F.cross_entropy(logits, target{weight}, ignore_index=-100, "
+                    f"reduction={reduction!r})"]
+
+
+def _logistic_step(config: LabConfig) -> list[str]:
+    """Forward, reduce and backward of the logistic model; an empty mean (every sample ignored)
+    is NaN and skips the step, as in the lab."""
+    red = config.reduction
+    lines = ["    t = torch.from_numpy(index)",
+             "    z = w * xb + b  # the logits: p = sigmoid(z)"]
+    if red in ("mean", "sum"):
+        lines += [*_logistic_loss(config, red), "    loss.backward()"]
+        if red == "mean" and config.loss == "cross-entropy":
+            lines += ["    if loss.isnan():  # every sample ignored: the mean of nothing is NaN",
+                      "        continue  # ... and the lab skips the step (nothing changes)"]
+        return lines
+    lines += [line.replace("    loss =", "    per_sample_loss =")
+              for line in _logistic_loss(config, "none")]
+    return lines + _reduction(config)
+
+
 def _data_lines(config: LabConfig, dataset: Dataset) -> list[str]:
     """Inline the data exactly, or, for a large unedited preset, the numpy code that makes it."""
     preset = config.preset
@@ -98,7 +156,7 @@ def _data_lines(config: LabConfig, dataset: Dataset) -> list[str]:
 
 def _run_lines(config: LabConfig, n: int, steps: int) -> list[str]:
     """The weights, parameters, optimizer and training loop of one run (data already defined)."""
-    lines = []
+    lines = _logistic_setup(config) if config.model == "logistic" else []
     if config.reduction == "weighted" and config.weights is not None:
         lines.append(f"v = torch.tensor({_floats(config.weights)}, dtype=torch.float64)  "
                      "# one weight per sample")
@@ -125,8 +183,9 @@ def _run_lines(config: LabConfig, n: int, steps: int) -> list[str]:
         "    xb, yb = x[torch.from_numpy(index)], y[torch.from_numpy(index)]",
         "",
         "    optimizer.zero_grad()",
-        f"    per_sample_loss = {_PER_SAMPLE[config.loss]}  # shape (B,): one loss per sample",
-        *_reduction(config),
+        *(_logistic_step(config) if config.model == "logistic" else [
+            f"    per_sample_loss = {_PER_SAMPLE[config.loss]}  # shape (B,): one loss per sample",
+            *_reduction(config)]),
         "    optimizer.step()",
     ]
 
@@ -138,7 +197,7 @@ def _check_steps(steps: int) -> None:
 
 def _imports(configs: Sequence[LabConfig]) -> list[str]:
     lines = ["import numpy as np", "import torch"]
-    if any(c.loss == "huber" for c in configs):
+    if any(c.loss == "huber" or c.model == "logistic" for c in configs):
         lines.append("import torch.nn.functional as F")
     return lines
 
@@ -168,7 +227,8 @@ def generate_script(config: LabConfig, dataset: Dataset, steps: int,
     bs = config.effective_batch_size(n)
     batch_text = "the whole dataset" if bs == n else f"minibatches of {bs}"
     lines = [
-        f'"""gradlab as plain PyTorch: {dataset.name} ({n} samples), {config.loss} loss, '
+        f'"""gradlab as plain PyTorch: {dataset.name} ({n} samples), '
+        f"{'logistic model, ' if config.model == 'logistic' else ''}{config.loss} loss, "
         f"{config.reduction} reduction,",
         f"{config.optimizer} with lr {config.lr!r}, {batch_text}, seed {config.seed}, "
         f"{steps} steps.",

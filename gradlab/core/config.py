@@ -16,9 +16,17 @@ import numpy as np
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 
 LOSSES = ("mse", "mae", "huber")
+# The logistic model's losses (PyTorch's binary_cross_entropy_with_logits and cross_entropy).
+LOGISTIC_LOSSES = ("bce", "cross-entropy")
+ALL_LOSSES = LOSSES + LOGISTIC_LOSSES
+# The two models over the same two parameters: y = w·x + b, or p = σ(w·x + b) for labels 0/1.
+MODELS = ("line", "logistic")
 REDUCTIONS = ("mean", "sum", "weighted", "none")
 OPTIMIZERS = ("sgd", "momentum", "adam")
-PRESETS = ("seed", "noisy-line", "outlier", "unscaled", "large")
+PRESETS = ("seed", "noisy-line", "outlier", "unscaled", "large",
+           "pass-fail", "separable", "imbalanced")
+# The presets whose labels are 0/1: the logistic model's data.
+CLASSIFICATION_PRESETS = ("pass-fail", "separable", "imbalanced")
 
 #: Huber's threshold; PyTorch's default for ``HuberLoss``.
 HUBER_DELTA = 1.0
@@ -28,7 +36,12 @@ DATA_FIELDS = ("preset", "n_points", "noise", "seed", "source")
 #: ... and which restart the run at step 0 (new data, or a new starting point). Every other
 #: setting (lr, momentum, loss, reduction, weights, batch size, optimizer) applies from the next
 #: step and keeps w and b. The trainer, the worker and the controller all decide by these.
-RESET_FIELDS = ("init_w", "init_b", *DATA_FIELDS)
+RESET_FIELDS = ("init_w", "init_b", "model", *DATA_FIELDS)
+# Settings added after the first session format: a session without them gets the defaults.
+LATER_FIELDS = frozenset({"model", "class_weights", "sample_weights", "pos_weight", "ignore"})
+# The settings each logistic loss understands (the headless options refuse the others).
+LOSS_OPTIONS = {"bce": ("sample_weights", "pos_weight"),
+                "cross-entropy": ("class_weights", "ignore")}
 
 
 #: A message that quotes a value from a file is cut to about this long: a session can hold a
@@ -109,7 +122,7 @@ def _finite(name: str, value: Any) -> float:
     return value
 
 
-def _check_weights(values: Any) -> tuple[float, ...]:
+def _check_weights(values: Any, name: str = "weights") -> tuple[float, ...]:
     """Vectorised: with 10^6 samples the config is rebuilt on every control change, and a
     Python loop over the weights would stall the window each time."""
     try:
@@ -117,22 +130,45 @@ def _check_weights(values: Any) -> tuple[float, ...]:
     except (TypeError, ValueError):  # ragged nesting
         arr = None
     if isinstance(values, (str, bytes)) or arr is None or arr.ndim != 1:
-        raise ConfigError("weights", Message(QT_TRANSLATE_NOOP(
+        raise ConfigError(name, Message(QT_TRANSLATE_NOOP(
             "messages", "must be a list of numbers, got {values}"), values=str(values)[:60]))
     if arr.size == 0:
-        raise ConfigError("weights", Message(QT_TRANSLATE_NOOP("messages", "must not be empty")))
+        raise ConfigError(name, Message(QT_TRANSLATE_NOOP("messages", "must not be empty")))
     if arr.dtype.kind not in "iuf":  # the slow search runs only to name the bad value
         bad = next((v for v in values if isinstance(v, bool)
                     or not isinstance(v, (int, float))), values[0])
-        raise ConfigError("weights", Message(QT_TRANSLATE_NOOP("messages", "must be numbers, got "
+        raise ConfigError(name, Message(QT_TRANSLATE_NOOP("messages", "must be numbers, got "
                                                                "{value!r}"), value=bad))
     arr = arr.astype(np.float64)
     finite = np.isfinite(arr)
     if not finite.all():
-        raise ConfigError("weights", Message(QT_TRANSLATE_NOOP("messages", "must be finite, got "
+        raise ConfigError(name, Message(QT_TRANSLATE_NOOP("messages", "must be finite, got "
                                                                "{value!r}"),
                                              value=float(arr[~finite][0])))
     return tuple(arr.tolist())
+
+
+def _check_nonnegative(name: str, values: Any) -> tuple[float, ...]:
+    """Weights of a loss: finite and >= 0 (a negative weight would reward a wrong answer)."""
+    checked = _check_weights(values, name)
+    bad = next((v for v in checked if v < 0), None)
+    if bad is not None:
+        raise ConfigError(name, Message(QT_TRANSLATE_NOOP(
+            "messages", "must be >= 0, got {value!r}"), value=bad))
+    return checked
+
+
+def _check_ignore(values: Any) -> tuple[int, ...]:
+    """Sample indices for cross-entropy's ignore_index: whole numbers >= 0, sorted, once each."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (tuple, list)):
+        raise ConfigError("ignore", Message(QT_TRANSLATE_NOOP(
+            "messages", "must be a list of sample indices, got {value!r}"), value=values))
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise ConfigError("ignore", Message(QT_TRANSLATE_NOOP(
+                "messages", "sample indices are whole numbers >= 0 (0-based), got {value!r}"),
+                value=v))
+    return tuple(sorted(set(values)))
 
 
 def _choice(name: str, value: Any, options: tuple[str, ...]) -> None:
@@ -153,6 +189,7 @@ class LabConfig:
     """
 
     preset: str = "seed"
+    model: str = "line"
     n_points: int | None = None
     noise: float | None = None
     init_w: float = 0.0
@@ -165,6 +202,13 @@ class LabConfig:
     lr: float = 0.01
     batch_size: int | None = None
     seed: int = 0
+    # The logistic losses' own weights: one per class (cross-entropy's ``weight=``), one per
+    # sample (BCE's ``weight=``), BCE's ``pos_weight``, and the samples cross-entropy ignores
+    # (0-based dataset indices, given the target ``ignore_index``).
+    class_weights: tuple[float, ...] | None = None
+    sample_weights: tuple[float, ...] | None = None
+    pos_weight: float | None = None
+    ignore: tuple[int, ...] = ()
     # Not a knob a user sets: where a CSV dataset came from, for titles and sessions.
     source: str = field(default="", compare=False)
 
@@ -191,7 +235,7 @@ class LabConfig:
             object.__setattr__(self, "noise", float(self.noise))
         object.__setattr__(self, "init_w", _finite("init_w", self.init_w))
         object.__setattr__(self, "init_b", _finite("init_b", self.init_b))
-        _choice("loss", self.loss, LOSSES)
+        self._check_model()
         _choice("reduction", self.reduction, REDUCTIONS)
         _choice("optimizer", self.optimizer, OPTIMIZERS)
         momentum = _finite("momentum", self.momentum)
@@ -217,14 +261,41 @@ class LabConfig:
         if self.weights is not None:
             object.__setattr__(self, "weights", _check_weights(self.weights))
 
+    def _check_model(self) -> None:
+        """The model, its loss and the logistic losses' weights and ignored samples."""
+        _choice("model", self.model, MODELS)
+        _choice("loss", self.loss, ALL_LOSSES)
+        fits = LOSSES if self.model == "line" else LOGISTIC_LOSSES
+        if self.loss not in fits:
+            raise ConfigError("loss", Message(QT_TRANSLATE_NOOP(
+                "messages", "{value!r} is not a loss of the {model} model; use one of "
+                "{options}"), value=self.loss, model=self.model, options=", ".join(fits)))
+        if self.class_weights is not None:
+            cw = _check_nonnegative("class_weights", self.class_weights)
+            if len(cw) != 2:
+                raise ConfigError("class_weights", Message(QT_TRANSLATE_NOOP(
+                    "messages", "needs two weights, one per class (w0,w1), got {n}"), n=len(cw)))
+            object.__setattr__(self, "class_weights", cw)
+        if self.sample_weights is not None:
+            object.__setattr__(self, "sample_weights",
+                               _check_nonnegative("sample_weights", self.sample_weights))
+        if self.pos_weight is not None:
+            pos = _finite("pos_weight", self.pos_weight)
+            if pos < 0:
+                raise ConfigError("pos_weight", Message(QT_TRANSLATE_NOOP(
+                    "messages", "must be >= 0, got {value!r}"), value=self.pos_weight))
+            object.__setattr__(self, "pos_weight", pos)
+        object.__setattr__(self, "ignore", _check_ignore(self.ignore))
+
     def replace(self, **changes: Any) -> LabConfig:
         """A copy with ``changes`` applied (and validated)."""
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
-        if d["weights"] is not None:
-            d["weights"] = list(d["weights"])
+        for key in ("weights", "class_weights", "sample_weights", "ignore"):
+            if d[key] is not None:
+                d[key] = list(d[key])
         return d
 
     @classmethod
@@ -239,8 +310,9 @@ class LabConfig:
             raise ConfigError(extra[0], Message(QT_TRANSLATE_NOOP("messages",
                                                                   "is not a known setting")))
         kwargs = dict(data)
-        if isinstance(kwargs.get("weights"), list):
-            kwargs["weights"] = tuple(kwargs["weights"])
+        for key in ("weights", "class_weights", "sample_weights", "ignore"):
+            if isinstance(kwargs.get(key), list):
+                kwargs[key] = tuple(kwargs[key])
         if "source" in kwargs and not isinstance(kwargs["source"], str):
             raise ConfigError("source", Message(QT_TRANSLATE_NOOP("messages", "must be text")))
         return cls(**kwargs)
@@ -254,6 +326,14 @@ class LabConfig:
             raise ConfigError("weights", Message(QT_TRANSLATE_NOOP(
                 "messages", "needs one weight per sample: {n} samples but {weights} weights"),
                 n=n_samples, weights=len(self.weights)))
+        if self.sample_weights is not None and len(self.sample_weights) != n_samples:
+            raise ConfigError("sample_weights", Message(QT_TRANSLATE_NOOP(
+                "messages", "needs one weight per sample: {n} samples but {weights} weights"),
+                n=n_samples, weights=len(self.sample_weights)))
+        if self.ignore and self.ignore[-1] >= n_samples:
+            raise ConfigError("ignore", Message(QT_TRANSLATE_NOOP(
+                "messages", "sample {index} is out of range: the dataset has {n} samples "
+                "(indices 0 to {last})"), index=self.ignore[-1], n=n_samples, last=n_samples - 1))
         if self.batch_size is not None and self.batch_size > n_samples:
             raise ConfigError("batch_size", Message(QT_TRANSLATE_NOOP(
                 "messages", "is {batch} but the dataset has only {n} samples"),
@@ -263,11 +343,25 @@ class LabConfig:
         """This config for a dataset of ``n_samples`` loaded or edited by hand: weights kept only
         if asked and they still fit, a batch size as large as the data becomes "all"."""
         fits = keep_weights and self.weights is not None and len(self.weights) == n_samples
+        sw = self.sample_weights
+        sw_fits = keep_weights and sw is not None and len(sw) == n_samples
+        ignore_fits = keep_weights and all(i < n_samples for i in self.ignore)
         batch = self.batch_size
         return self.replace(
             preset="csv", source=source, n_points=None, noise=None,
             weights=self.weights if fits else None,
+            sample_weights=sw if sw_fits else None,
+            ignore=self.ignore if ignore_fits else (),
             batch_size=None if batch is None or batch >= n_samples else batch)
+
+    def mean_denominator_kind(self) -> str:
+        """What ``mean`` divides by under these settings (the denominator's name)."""
+        if self.model == "logistic" and self.loss == "cross-entropy":
+            if self.class_weights is not None:
+                return "class-weights"
+            if self.ignore:
+                return "not-ignored"
+        return "batch"
 
     def effective_batch_size(self, n_samples: int) -> int:
         return n_samples if self.batch_size is None else min(self.batch_size, n_samples)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gradlab.core.config import PRESETS, LabConfig
+from gradlab.core.config import CLASSIFICATION_PRESETS, PRESETS, ConfigError, LabConfig
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 
 #: Refuse CSV files larger than this many data rows (the lab is for teaching, not for big data).
@@ -99,6 +99,8 @@ class PresetInfo:
     default_noise: float | None
     suggested_lr: float
     suggested_batch: int | None = None
+    # The model the preset is made for: its labels are 0/1 for "logistic".
+    model: str = "line"
 
 
 PRESET_INFO: dict[str, PresetInfo] = {
@@ -117,6 +119,18 @@ PRESET_INFO: dict[str, PresetInfo] = {
     ),
     "large": PresetInfo(
         "large", "A noisy line with a million points", 1_000_000, 0.5, 0.05, 1000
+    ),
+    "pass-fail": PresetInfo(
+        "pass-fail", "Hours studied -> passed (1) or failed (0): the classes overlap, so the "
+        "logistic loss has a finite minimum", 40, 1.0, 0.05, model="logistic",
+    ),
+    "separable": PresetInfo(
+        "separable", "Two classes a gap apart: no mistake is left to correct, so every step makes "
+        "the curve steeper and w grows without bound", 20, None, 0.1, model="logistic",
+    ),
+    "imbalanced": PresetInfo(
+        "imbalanced", "About one positive in ten: an unweighted mean is ruled by the majority; "
+        "class weights rebalance it", 40, 1.5, 0.05, model="logistic",
     ),
 }
 assert tuple(PRESET_INFO) == PRESETS
@@ -139,7 +153,9 @@ def make_preset(
         raise DataError(Message(QT_TRANSLATE_NOOP("messages",
                                                   "a dataset needs at least one sample")))
     rng = np.random.default_rng([seed, 7919])
-    if name in ("noisy-line", "large"):
+    if name in CLASSIFICATION_PRESETS:
+        x, y = _classification(name, n, noise, rng)
+    elif name in ("noisy-line", "large"):
         x = rng.uniform(-3.0, 3.0, n)
         y = 2.0 * x + 1.0 + rng.normal(0.0, noise, n)
     elif name == "outlier":
@@ -150,6 +166,63 @@ def make_preset(
         x = rng.uniform(100.0, 500.0, n)
         y = 0.5 * x + 3.0 + rng.normal(0.0, noise, n)
     return Dataset(x, y, name)
+
+
+def _classification(name: str, n: int, noise: float | None,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """0/1 labels. pass-fail: P(pass) = σ(1.5·(hours − 5)) with hours in [0, 10] (``noise``
+    scales how soft the border is); imbalanced: the same with the border at 9.5 (about 1 in 10
+    pass); separable: class 0 at x < 4, class 1 at x > 6 (no overlap at all)."""
+    if name == "separable":
+        x = np.sort(rng.uniform(0.0, 10.0, n))
+        x = np.where(x < 5.0, x * 0.8, 6.0 + (x - 5.0) * 0.8)
+        y = (x > 5.0).astype(np.float64)
+        return x, y
+    x = np.sort(rng.uniform(0.0, 10.0, n))
+    border = 5.0 if name == "pass-fail" else 9.5
+    slope = 1.5 / max(float(noise or 0.0), 1e-3)
+    p = 1.0 / (1.0 + np.exp(-slope * (x - border)))
+    y = (rng.uniform(0.0, 1.0, n) < p).astype(np.float64)
+    if n >= 3:  # the classes overlap (the point of these presets), whatever the seed drew
+        y[-1] = 1.0
+        k = int(np.flatnonzero(y)[0])
+        if k == n - 1 or y[k:].all():  # separable: one positive moves left of a negative
+            k = max(k, 2)
+            y[k - 2], y[k - 1], y[k] = 1.0, 0.0, 1.0
+    return x, y
+
+
+def label_problem(dataset: Dataset) -> Message | None:
+    """Why ``dataset`` cannot be the logistic model's data (its labels must be 0 or 1), or None."""
+    bad = np.flatnonzero((dataset.y != 0.0) & (dataset.y != 1.0))
+    if bad.size == 0:
+        return None
+    k = int(bad[0])
+    return Message(QT_TRANSLATE_NOOP(
+        "messages", "sample {index} has the label y = {value!r}: the logistic model needs labels "
+        "0 or 1"), index=k, value=float(dataset.y[k]))
+
+
+def check_model_data(config: LabConfig, dataset: Dataset) -> None:
+    """ConfigError("model") if ``dataset`` cannot be ``config``'s model's data."""
+    if config.model == "logistic":
+        problem = label_problem(dataset)
+        if problem is not None:
+            raise ConfigError("model", problem)
+
+
+def is_separable(dataset: Dataset) -> bool:
+    """True if a threshold on x splits the two classes with no overlap: then the logistic loss
+    has no minimum (it keeps falling as |w| grows) and w grows without bound."""
+    zero, one = dataset.x[dataset.y == 0.0], dataset.x[dataset.y == 1.0]
+    if zero.size == 0 or one.size == 0:
+        return False
+    return bool(zero.max() < one.min() or one.max() < zero.min())
+
+
+SEPARABLE_NOTE = QT_TRANSLATE_NOOP(
+    "messages", "The classes do not overlap: a steeper curve always fits them a little better, "
+    "so the loss has no minimum and w grows without bound (the loss only creeps towards 0).")
 
 
 def dataset_for(config: LabConfig) -> Dataset:
@@ -182,8 +255,9 @@ def _parse_number(cell: str, line: int, column: str) -> float:
     return value
 
 
-def parse_csv(text: str, name: str = "csv") -> Dataset:
-    """Parse CSV text: two numeric columns x, y; an optional header row; ``#`` comments."""
+def parse_csv(text: str, name: str = "csv", binary: bool = False) -> Dataset:
+    """Parse CSV text: two numeric columns x, y; an optional header row; ``#`` comments.
+    ``binary``: the labels y must be 0 or 1 (the logistic model's data)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     xs: list[float] = []
@@ -216,6 +290,10 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
                     continue
         xs.append(_parse_number(cells[0], lineno, "x"))
         ys.append(_parse_number(cells[1], lineno, "y"))
+        if binary and ys[-1] not in (0.0, 1.0):
+            raise DataError(Message(QT_TRANSLATE_NOOP(
+                "messages", "the label y = {text!r} is not 0 or 1 (the logistic model needs "
+                "0/1 labels)"), text=cells[1].strip()[:40]), lineno)
         if len(xs) > MAX_ROWS:
             raise DataError(Message(QT_TRANSLATE_NOOP(
                 "messages", "more than {rows} rows; the lab is for small data"), rows=MAX_ROWS),
@@ -241,7 +319,7 @@ def _looks_numeric(cell: str) -> bool:
     return True
 
 
-def read_csv(path: str | os.PathLike[str]) -> Dataset:
+def read_csv(path: str | os.PathLike[str], binary: bool = False) -> Dataset:
     """Read a CSV file; every problem is a DataError naming the file (and line)."""
     p = Path(path)
     try:
@@ -267,7 +345,7 @@ def read_csv(path: str | os.PathLike[str]) -> Dataset:
         line = _line_of(text, text.index("\x00"))
         raise DataError(Message(QT_TRANSLATE_NOOP("messages", "the file is binary, not CSV text")),
                         line)
-    return parse_csv(text, name=p.stem or "csv")
+    return parse_csv(text, name=p.stem or "csv", binary=binary)
 
 
 def write_csv(dataset: Dataset, path: str | os.PathLike[str]) -> None:

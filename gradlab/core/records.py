@@ -43,6 +43,14 @@ class StepRecord:
     reduction: str
     applied: bool = True
     diverged: str | None = None
+    #: "line" or "logistic" (then the loss is over the logits w·x + b, labels 0/1).
+    model: str = "line"
+    #: What the reduced loss was divided by: mean's denominator (the batch size, or for
+    #: cross-entropy the sum of the class weights of the samples not ignored), 1 for sum,
+    #: None for a weighted sum or no reduction.
+    denominator: float | None = None
+    #: A teaching message about this step (a mean over nothing), not a divergence.
+    note: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "batch", _frozen(np.asarray(self.batch, dtype=np.int64)))
@@ -60,7 +68,7 @@ class StepRecord:
 
     def to_json_dict(self) -> dict:
         """The headless ``--json`` line (see DESIGN.md)."""
-        return {
+        out = {
             "step": self.step,
             "batch": self.batch.tolist(),
             "loss": self.loss,
@@ -69,7 +77,11 @@ class StepRecord:
             "grad_b": self.grad_b,
             "w": self.w_after,
             "b": self.b_after,
+            "denominator": self.denominator,
         }
+        if self.note is not None:
+            out["note"] = str(self.note)
+        return out
 
 
 HISTORY_FIELDS = ("step", "loss", "grad_w", "grad_b", "w", "b")

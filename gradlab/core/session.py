@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gradlab.core.config import ConfigError, LabConfig, brief
-from gradlab.core.data import MAX_ROWS, DataError, Dataset
+from gradlab.core.config import LATER_FIELDS, ConfigError, LabConfig, brief
+from gradlab.core.data import MAX_ROWS, DataError, Dataset, check_model_data
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message, error_message
 from gradlab.core.records import HISTORY_FIELDS, MAX_HISTORY, HistoryChunk
 from gradlab.core.splitting import SplitSettings
@@ -355,7 +355,8 @@ def parse_session(text: str) -> Session:
             value=version, version=VERSION), "version")
     _keys(doc, "session", _TOP_KEYS, _OPTIONAL_KEYS)
 
-    cfg = _keys(doc["config"], "config", {f for f in LabConfig.__dataclass_fields__})
+    cfg = _keys(doc["config"], "config", set(LabConfig.__dataclass_fields__) - LATER_FIELDS,
+                LATER_FIELDS)  # a session saved before the logistic model has none of them
     try:
         config = LabConfig.from_dict(cfg)
     except ConfigError as exc:
@@ -376,6 +377,7 @@ def parse_session(text: str) -> Session:
         raise SessionError(error_message(exc), "dataset") from None
     try:
         config.check_against(len(dataset))
+        check_model_data(config, dataset)
     except ConfigError as exc:
         raise SessionError(exc.reason, f"config.{exc.field}") from None
 

@@ -7,6 +7,7 @@ of each step and builds a full record for the last one.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,8 +20,17 @@ import torch.nn.functional as F
 import torch.optim.optimizer as _optim
 
 from gradlab.core.batches import epoch_order
+from gradlab.core.classify import (
+    LossOptions,
+    denominator,
+    empty_mean_note,
+    logistic_loss,
+    mean_denominator,
+    options_for,
+    per_sample_at,
+)
 from gradlab.core.config import HUBER_DELTA, ConfigError, LabConfig, needs_reset
-from gradlab.core.data import Dataset
+from gradlab.core.data import Dataset, check_model_data
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 from gradlab.core.optimizer_state import (
     check_optimizer_state,
@@ -68,6 +78,8 @@ def per_sample_loss(pred: torch.Tensor, target: torch.Tensor, loss: str) -> torc
         return (pred - target) ** 2
     if loss == "mae":
         return (pred - target).abs()
+    if loss != "huber":  # the logistic losses need their weights: classify.logistic_loss
+        raise ValueError(f"{loss!r} is not a loss of the line model")
     return F.huber_loss(pred, target, reduction="none", delta=HUBER_DELTA)
 
 
@@ -135,12 +147,36 @@ def reduce_and_backward(per: torch.Tensor, reduction: str, v: torch.Tensor | Non
     return total.detach()
 
 
+def logistic_reduce_and_backward(z: torch.Tensor, y: torch.Tensor, loss: str, opts: LossOptions,
+                                 reduction: str, v: torch.Tensor | None, want_per: bool = True
+                                 ) -> tuple[torch.Tensor | None, torch.Tensor]:
+    """The logistic model's loss and backward; returns (per-sample losses, reduced loss).
+
+    For mean and sum the reduced loss *is* PyTorch's own function called with that reduction
+    (so its mean divides by what PyTorch divides by), and the per-sample vector is the same
+    function with reduction='none', shown next to it. Weighted and none go through
+    ``reduce_and_backward`` on the per-sample vector, as for the line. ``want_per`` False: for
+    mean and sum the vector is not computed (None; a running step needs only the reduced loss).
+    """
+    if reduction in ("mean", "sum"):
+        total = logistic_loss(z, y, loss, opts, reduction)
+        total.backward()
+        per = None
+        if want_per:
+            with torch.no_grad():
+                per = logistic_loss(z.detach(), y, loss, opts, "none")
+        return per, total.detach()
+    per = logistic_loss(z, y, loss, opts, "none")
+    return per.detach(), reduce_and_backward(per, reduction, v)
+
+
 @dataclass
 class _Batch:
     index: np.ndarray
     x: torch.Tensor
     y: torch.Tensor
     v: torch.Tensor | None  # weights, for the weighted reduction
+    opts: LossOptions | None = None  # the logistic loss's weights and ignored samples
 
 
 class Trainer:
@@ -148,6 +184,7 @@ class Trainer:
 
     def __init__(self, config: LabConfig, dataset: Dataset) -> None:
         config.check_against(len(dataset))
+        check_model_data(config, dataset)
         self.config = config
         self.dataset = dataset
         self._x = torch.tensor(dataset.x, dtype=DTYPE)
@@ -169,6 +206,9 @@ class Trainer:
         self.epoch = 0
         self.position = 0  # index into the current epoch's order
         self.diverged: str | None = None
+        # The last teaching note (step, message): a batch whose mean divided by 0.
+        self.last_note: tuple[int, str] | None = None
+        self._note: str | None = None
         self._w_now = cfg.init_w
         self._b_now = cfg.init_b
         self._set_weights()
@@ -186,6 +226,7 @@ class Trainer:
     def _set_weights(self) -> None:
         w = self.config.weights
         self._weights = None if w is None else torch.tensor(w, dtype=DTYPE)
+        self._opts = options_for(self.config, len(self.dataset), DTYPE)
 
     @property
     def params(self) -> tuple[float, float]:
@@ -198,6 +239,7 @@ class Trainer:
         the parameters; a new optimizer kind keeps the parameters but starts a fresh optimizer.
         """
         config.check_against(len(self.dataset))
+        check_model_data(config, self.dataset)
         old, self.config = self.config, config
         if needs_reset(old, config):
             self.reset()
@@ -237,6 +279,7 @@ class Trainer:
     def _next_batch(self, advance: bool) -> _Batch:
         n = len(self.dataset)
         bs = self.config.effective_batch_size(n)
+        t = None
         if bs == n:
             index = self._all
             x, y = self._x, self._y
@@ -257,7 +300,8 @@ class Trainer:
                 v = self._weights if index.size == n and bs == n else self._weights[index]
         if advance:
             self.epoch, self.position = epoch, position
-        return _Batch(index, x, y, v)
+        opts = self._opts.batch(t) if self.config.model == "logistic" else None
+        return _Batch(index, x, y, v, opts)
 
     def next_batch_indices(self) -> np.ndarray:
         """Dataset indices of the batch the next step will use (nothing advances)."""
@@ -268,8 +312,12 @@ class Trainer:
     def _loss_and_grad(self, batch: _Batch) -> tuple[torch.Tensor, torch.Tensor]:
         """Forward and backward; returns (per-sample losses, reduced loss), grads in w/b.grad."""
         self._clear_grads()
-        per = per_sample_loss(self.w * batch.x + self.b, batch.y, self.config.loss)
-        total = reduce_and_backward(per, self.config.reduction, batch.v)
+        cfg = self.config
+        if batch.opts is not None:
+            return logistic_reduce_and_backward(self.w * batch.x + self.b, batch.y, cfg.loss,
+                                                batch.opts, cfg.reduction, batch.v, False)
+        per = per_sample_loss(self.w * batch.x + self.b, batch.y, cfg.loss)
+        total = reduce_and_backward(per, cfg.reduction, batch.v)
         return per.detach(), total
 
     def _advance(self, batch: _Batch) -> tuple[list[float], torch.Tensor, str | None]:
@@ -278,6 +326,14 @@ class Trainer:
         # .item() per scalar is several times cheaper than one stack().tolist() for 0-d tensors.
         loss, gw, gb = total.item(), self.w.grad.item(), self.b.grad.item()
         diverged = None
+        self._note = None
+        if not (isfinite(loss) and isfinite(gw) and isfinite(gb)) and self._empty_mean(batch):
+            # A mean over nothing: PyTorch's NaN, a teaching note and no step (not a divergence).
+            self._note = empty_mean_note(batch.y, batch.opts)
+            self.last_note = (self.step_count + 1, self._note)
+            gw, gb = (gw if isfinite(gw) else 0.0), (gb if isfinite(gb) else 0.0)
+            self.step_count += 1
+            return [loss, gw, gb, self._w_now, self._b_now], per, None
         if not (isfinite(loss) and isfinite(gw) and isfinite(gb)):
             for name, value in ((QT_TRANSLATE_NOOP("messages", "loss"), loss),
                                 (QT_TRANSLATE_NOOP("messages", "gradient dL/dw"), gw),
@@ -300,9 +356,20 @@ class Trainer:
         self.step_count += 1
         return [loss, gw, gb, wa, ba], per, diverged
 
-    def _record(self, batch: _Batch, values: list[float], per: torch.Tensor, diverged: str | None,
+    def _empty_mean(self, batch: _Batch) -> bool:
+        """True if this batch's cross-entropy mean divided by 0 (all ignored, or zero weights)."""
+        cfg = self.config
+        return (batch.opts is not None and cfg.loss == "cross-entropy"
+                and cfg.reduction == "mean"
+                and mean_denominator(batch.y, cfg.loss, batch.opts) == 0.0)
+
+    def _record(self, batch: _Batch, values: list[float], per: torch.Tensor | None,
+                diverged: str | None,
                 w_before: float, b_before: float, applied: bool = True) -> StepRecord:
         loss, gw, gb, wa, ba = values
+        if per is None:  # the logistic mean/sum: the per-sample vector only for records
+            per = per_sample_at(w_before, b_before, batch.x, batch.y, self.config.loss,
+                                batch.opts or LossOptions())
         return StepRecord(
             step=self.step_count if applied else self.step_count + 1,
             epoch=self.epoch,
@@ -311,7 +378,9 @@ class Trainer:
             loss=loss, grad_w=gw, grad_b=gb,
             w_before=w_before, b_before=b_before, w_after=wa, b_after=ba,
             lr=self.config.lr, loss_name=self.config.loss, reduction=self.config.reduction,
-            applied=applied, diverged=diverged,
+            applied=applied, diverged=diverged, model=self.config.model,
+            denominator=denominator(self.config, batch.y, batch.opts),
+            note=self._note if applied else None,
         )
 
     def step(self) -> StepRecord:
@@ -337,7 +406,13 @@ class Trainer:
         w, b = self._w_now, self._b_now
         finite = all(map(math.isfinite, (loss, gw, gb)))
         diverged = None if finite else "loss or gradient is not finite"
-        return self._record(batch, [loss, gw, gb, w, b], per, diverged, w, b, applied=False)
+        if not finite and self._empty_mean(batch):
+            diverged = None
+            gw, gb = (gw if isfinite(gw) else 0.0), (gb if isfinite(gb) else 0.0)
+        record = self._record(batch, [loss, gw, gb, w, b], per, diverged, w, b, applied=False)
+        if not finite and diverged is None:  # the note of a mean over nothing, previewed
+            record = dataclasses.replace(record, note=empty_mean_note(batch.y, batch.opts))
+        return record
 
     def run(self, n: int) -> tuple[StepRecord | None, HistoryChunk]:
         """Take up to ``n`` steps; stop early at divergence. Returns (last record, scalars)."""

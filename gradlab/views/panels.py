@@ -117,11 +117,26 @@ def unreduced_record(step: int, epoch: int, batch: np.ndarray, w: float, b: floa
     loss L and no gradient (NaN) — only the per-sample losses at (w, b) of the batch the next
     step would use (a preview: ``applied`` False, nothing moves)."""
     batch = np.asarray(batch, dtype=np.int64)
-    per = losses(dataset.x[batch], dataset.y[batch], w, b, config.loss)
+    per = _losses(dataset.x, dataset.y, w, b, config, batch)
     return StepRecord(
         step=step, epoch=epoch, batch=batch, per_sample_loss=per, loss=math.nan,
         grad_w=math.nan, grad_b=math.nan, w_before=w, b_before=b, w_after=w, b_after=b,
-        lr=config.lr, loss_name=config.loss, reduction=config.reduction, applied=False)
+        lr=config.lr, loss_name=config.loss, reduction=config.reduction, applied=False,
+        model=config.model)
+
+
+def _losses(x: np.ndarray, y: np.ndarray, w: float, b: float, config: LabConfig,
+            index: np.ndarray | None = None, loss_name: str | None = None) -> np.ndarray:
+    """Per-sample losses of the samples ``index`` (None: all) for the config's model (the
+    line's loss ``loss_name``, by default the config's)."""
+    if config.model == "logistic":
+        from gradlab.core.logistic_explain import logistic_losses
+
+        return logistic_losses(x, y, w, b, config, index)
+    loss_name = loss_name or config.loss
+    if index is None:
+        return losses(x, y, w, b, loss_name)
+    return losses(x[index], y[index], w, b, loss_name)
 
 
 def build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
@@ -138,7 +153,13 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     batch = record.batch
     weights = None if config.weights is None else np.asarray(config.weights)
     reduced = record.reduction != "none" or batch.size == 1
-    if reduced:
+    if reduced and config.model == "logistic":
+        from gradlab.core.logistic_explain import logistic_contributions
+
+        c = logistic_contributions(dataset.x, dataset.y, batch, wb, bb,
+                                   config.replace(reduction=record.reduction))
+        share_w, share_b = c.grad_w, c.grad_b
+    elif reduced:
         c = contributions(dataset.x, dataset.y, batch, wb, bb, loss_name, record.reduction,
                           weights)
         share_w, share_b = c.grad_w, c.grad_b
@@ -146,7 +167,7 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         share_w = share_b = np.zeros(batch.size)
     n = layout.n
     if layout.group_size == 1:
-        bar_loss = losses(dataset.x, dataset.y, wb, bb, loss_name)
+        bar_loss = _losses(dataset.x, dataset.y, wb, bb, config, loss_name=loss_name)
         bar_loss[batch] = record.per_sample_loss  # PyTorch's own numbers for the batch
         in_batch = np.zeros(n, dtype=bool)
         in_batch[batch] = True
@@ -156,7 +177,7 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         np.add.at(cb, batch, share_b)
         pos = np.arange(1, n + 1, dtype=np.float64)
     else:
-        all_loss = losses(dataset.x, dataset.y, wb, bb, loss_name)
+        all_loss = _losses(dataset.x, dataset.y, wb, bb, config, loss_name=loss_name)
         starts = layout.group_starts
         bar_loss = np.add.reduceat(all_loss, starts) / layout.group_counts
         group_of = batch // layout.group_size
@@ -168,7 +189,8 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         if batch.size < n:
             in_batch[np.unique(group_of)] = batch.size * 4 <= starts.size
         pos = starts + (layout.group_counts - 1) / 2.0 + 1.0
-    point_loss = losses(layout.x, layout.y, wb, bb, loss_name)
+    point_loss = _losses(dataset.x, dataset.y, wb, bb, config, layout.shown) \
+        if config.model == "logistic" else losses(layout.x, layout.y, wb, bb, loss_name)
     resid = np.arange(layout.shown.size)
     if resid.size > MAX_RESIDUALS:
         resid = np.linspace(0, resid.size - 1, MAX_RESIDUALS).astype(np.int64)
@@ -187,7 +209,7 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     clipped = clipped or not all(math.isfinite(v) and abs(v) <= LIMIT for v in scalars.values())
     return PanelView(
         layout=layout,
-        loss_after=loss_after(record, dataset, weights) if reduced and record.applied
+        loss_after=loss_after(record, dataset, weights, config) if reduced and record.applied
         else math.nan,
         resid_index=resid,
         bar_pos=pos,
@@ -202,10 +224,19 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     )
 
 
-def loss_after(record: StepRecord, dataset: Dataset, weights: object = None) -> float:
+def loss_after(record: StepRecord, dataset: Dataset, weights: object = None,
+               config: LabConfig | None = None) -> float:
     """The step's reduced loss again, at (w_after, b_after): what the step did to its loss.
-    ``weights``: the config's, per dataset sample (None: 1/B for 'weighted')."""
+    ``weights``: the config's, per dataset sample (None: 1/B for 'weighted'). The logistic
+    model needs ``config`` (its class weights and ignored samples); without it: NaN."""
     batch = record.batch
+    if record.model == "logistic":
+        if config is None or config.model != "logistic":
+            return math.nan
+        from gradlab.core.logistic_explain import logistic_reduced_loss
+
+        return logistic_reduced_loss(dataset.x, dataset.y, batch, record.w_after,
+                                     record.b_after, config.replace(reduction=record.reduction))
     weights = None if weights is None else np.asarray(weights, dtype=np.float64)
     if batch.size == len(dataset.x):  # every sample once, in some order: no copies by index
         x, y, v = dataset.x, dataset.y, weights

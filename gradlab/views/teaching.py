@@ -44,6 +44,10 @@ class TeachingView:
     reductions: dict[str, ReductionOutcome] | None = None
     graph: list[GraphNode] | None = None
     landscape: LossGrid | None = None  # None: unchanged since the last view (or not asked for)
+    #: What mean divides this batch's summed loss by (the logistic model's cross-entropy: the
+    #: class weights of the samples not ignored), and why; None for the line model.
+    denominator: float | None = None
+    denominator_text: str | None = None
 
 
 class LandscapeCache:
@@ -73,10 +77,18 @@ class LandscapeCache:
             start = (config.init_w, config.init_b)
             self.range = default_range(dataset.x, dataset.y, [start, (w, b)])
         reduction = "mean" if config.reduction == "none" else config.reduction
-        key = (dataset.token, config.loss, reduction, config.weights, self.range)
+        key = (dataset.token, config.loss, reduction, config.weights, self.range, config.model,
+               config.class_weights, config.sample_weights, config.pos_weight, config.ignore)
         if key == self.key:
             return None
         weights = None if config.weights is None else np.asarray(config.weights)
+        if config.model == "logistic":
+            from gradlab.core.logistic_explain import logistic_loss_grid
+
+            self.grid = logistic_loss_grid(dataset.x, dataset.y, config, self.range[0],
+                                           self.range[1], n=LANDSCAPE_CELLS)
+            self.key = key
+            return self.grid
         self.grid = loss_grid(dataset.x, dataset.y, config.loss, reduction, weights,
                               self.range[0], self.range[1], n=LANDSCAPE_CELLS)
         self.key = key
@@ -90,6 +102,9 @@ def build_teaching(
     """Compute what the visible teaching panels need for the step at (w, b) on ``batch``."""
     weights = None if config.weights is None else np.asarray(config.weights)
     batch = np.asarray(batch, dtype=np.int64)
+    if config.model == "logistic":
+        return _logistic_teaching(generation, step, dataset, config, w, b, batch, wanted,
+                                  landscape)
     cr = reductions = graph = grid = None
     if "chain_rule" in wanted:
         cr = chain_rule(dataset.x, dataset.y, batch, w, b, config.loss, config.reduction,
@@ -105,4 +120,37 @@ def build_teaching(
         generation=generation, step=step, w=w, b=b, batch=batch, config=config,
         is_seed=config.preset == "seed", chain_rule=cr, reductions=reductions, graph=graph,
         landscape=grid,
+    )
+
+
+def _logistic_teaching(
+    generation: int, step: int, dataset: Dataset, config: LabConfig, w: float, b: float,
+    batch: np.ndarray, wanted: frozenset[str], landscape: LandscapeCache,
+) -> TeachingView:
+    """The same panels for the logistic model: ``chain_rule.pred`` holds the logits zᵢ,
+    ``residual`` pᵢ − yᵢ and ``dl_dpred`` ∂lᵢ/∂zᵢ; the denominator of mean comes along."""
+    from gradlab.core.logistic_explain import (
+        denominator_text,
+        hand_terms,
+        logistic_chain_rule,
+        logistic_graph,
+        logistic_reduction_demo,
+    )
+
+    x, y = dataset.x, dataset.y
+    denominator = hand_terms(x, y, batch, w, b, config).denominator
+    cr = reductions = graph = grid = None
+    if "chain_rule" in wanted:
+        cr = logistic_chain_rule(x, y, batch, w, b, config).rule
+    if "reduction" in wanted:
+        reductions, _ = logistic_reduction_demo(x, y, batch, w, b, config)
+    if "graph" in wanted:
+        graph = logistic_graph(x, y, batch, w, b, config)
+    if "landscape" in wanted:
+        grid = landscape.get(dataset, config, w, b)
+    return TeachingView(
+        generation=generation, step=step, w=w, b=b, batch=batch, config=config, is_seed=False,
+        chain_rule=cr, reductions=reductions, graph=graph, landscape=grid,
+        denominator=denominator,
+        denominator_text=denominator_text(config, denominator, int(batch.size)),
     )

@@ -1760,6 +1760,14 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <translation>必须 &gt;= 0，实际为 {value!r}</translation>
     </message>
     <message>
+        <source>must be a list of sample indices, got {value!r}</source>
+        <translation>必须是样本序号的列表，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <source>sample indices are whole numbers &gt;= 0 (0-based), got {value!r}</source>
+        <translation>样本序号是 &gt;= 0 的整数（从 0 开始），实际为 {value!r}</translation>
+    </message>
+    <message>
         <source>must be in [0, 1), got {value!r}</source>
         <translation>必须在 [0, 1) 内，实际为 {value!r}</translation>
     </message>
@@ -1774,6 +1782,14 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     <message>
         <source>must be a whole number &gt;= 0, got {value!r}</source>
         <translation>必须是 &gt;= 0 的整数，实际为 {value!r}</translation>
+    </message>
+    <message>
+        <source>{value!r} is not a loss of the {model} model; use one of {options}</source>
+        <translation>{value!r} 不是 {model} 模型的损失；请使用 {options} 之一</translation>
+    </message>
+    <message>
+        <source>needs two weights, one per class (w0,w1), got {n}</source>
+        <translation>需要两个权重，每个类别一个 (w0,w1)，实际为 {n} 个</translation>
     </message>
     <message>
         <source>must be an object, got {kind}</source>
@@ -1794,6 +1810,10 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     <message>
         <source>needs one weight per sample: {n} samples but {weights} weights</source>
         <translation>每个样本需要一个权重：有 {n} 个样本，却有 {weights} 个权重</translation>
+    </message>
+    <message>
+        <source>sample {index} is out of range: the dataset has {n} samples (indices 0 to {last})</source>
+        <translation>样本 {index} 超出范围：数据集有 {n} 个样本（序号 0 到 {last}）</translation>
     </message>
     <message>
         <source>is {batch} but the dataset has only {n} samples</source>
@@ -1830,6 +1850,14 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <translation>数据集至少需要一个样本</translation>
     </message>
     <message>
+        <source>sample {index} has the label y = {value!r}: the logistic model needs labels 0 or 1</source>
+        <translation>样本 {index} 的标签是 y = {value!r}：逻辑回归模型需要 0 或 1 的标签</translation>
+    </message>
+    <message>
+        <source>The classes do not overlap: a steeper curve always fits them a little better, so the loss has no minimum and w grows without bound (the loss only creeps towards 0).</source>
+        <translation>两个类别没有重叠：曲线越陡总能拟合得更好一点，所以损失没有最小值，w 会无限增大（损失只是慢慢趋近 0）。</translation>
+    </message>
+    <message>
         <source>a CSV dataset has to be loaded from its file</source>
         <translation>CSV 数据集必须从文件加载</translation>
     </message>
@@ -1860,6 +1888,10 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     <message>
         <source>expected 2 columns (x, y), found {found}</source>
         <translation>应为 2 列 (x, y)，实际有 {found} 列</translation>
+    </message>
+    <message>
+        <source>the label y = {text!r} is not 0 or 1 (the logistic model needs 0/1 labels)</source>
+        <translation>标签 y = {text!r} 不是 0 或 1（逻辑回归模型需要 0/1 标签）</translation>
     </message>
     <message>
         <source>more than {rows} rows; the lab is for small data</source>
@@ -2317,6 +2349,30 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     <message>
         <source>the samples are weighted {weights} instead of {full}, so the gradient is {got} instead of {want}</source>
         <translation>样本的权重是 {weights} 而不是 {full}，所以梯度是 {got} 而不是 {want}</translation>
+    </message>
+    <message>
+        <source>every sample of this batch is ignored: the mean of nothing is NaN (PyTorch&apos;s behaviour); the gradient is zero and the step changes nothing</source>
+        <translation>这一批的每个样本都被忽略了：对空集求平均得到 NaN（PyTorch 的行为）；梯度为零，这一步什么也不改变</translation>
+    </message>
+    <message>
+        <source>the class weights of this batch&apos;s samples add up to 0: the mean divides by 0 and is NaN (PyTorch&apos;s behaviour, its gradient NaN too); the lab skips this step and goes on</source>
+        <translation>这一批样本的类别权重之和为 0：平均值除以 0，结果是 NaN（PyTorch 的行为，梯度也是 NaN）；实验室跳过这一步并继续</translation>
+    </message>
+    <message>
+        <source>{d} = Σ of the class weights of the batch&apos;s samples not ignored (not B)</source>
+        <translation>{d} = 本批未被忽略样本的类别权重之和 Σ（不是 B）</translation>
+    </message>
+    <message>
+        <source>{d} = the number of samples not ignored (B = {B})</source>
+        <translation>{d} = 未被忽略的样本数（B = {B}）</translation>
+    </message>
+    <message>
+        <source>{d} = the batch size B (BCE&apos;s per-sample weights do not change it)</source>
+        <translation>{d} = 批大小 B（BCE 的逐样本权重不改变它）</translation>
+    </message>
+    <message>
+        <source>{d} = the batch size B</source>
+        <translation>{d} = 批大小 B</translation>
     </message>
 </context>
 </TS>
