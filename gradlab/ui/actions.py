@@ -145,13 +145,17 @@ TOOLBAR_COMMANDS = (
      QT_TRANSLATE_NOOP("MainWindow", "Run or pause (Enter)"), "lab.toggle_run"),
     (QT_TRANSLATE_NOOP("MainWindow", "Reset"),
      QT_TRANSLATE_NOOP("MainWindow", "Back to step 0 (R)"), "lab.reset"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Phases"),
+     QT_TRANSLATE_NOOP("MainWindow", "The next step one phase per press: forward, losses, "
+                       "reduce, backward, update (P)"), "phases.advance"),
 )
 
 ENTER = "enter"  # Enter: see ``enter``
 #: Window-wide keys; text boxes still get their own keys (Qt lets them override shortcuts),
 #: except Enter, which the shortcut takes before the box sees it (see ``enter``).
 KEYS = ((Qt.Key.Key_Space, "lab.step"), (Qt.Key.Key_Return, ENTER),
-        (Qt.Key.Key_Enter, ENTER), (Qt.Key.Key_R, "lab.reset"))
+        (Qt.Key.Key_Enter, ENTER), (Qt.Key.Key_R, "lab.reset"),
+        (Qt.Key.Key_P, "phases.advance"))
 
 
 def unique_keys(*keys: Key) -> list[QKeySequence]:
@@ -323,7 +327,7 @@ class Actions:
                                  else translate("MainWindow", "Run"))
 
     def show_toolbar_buttons(self) -> None:
-        """Step / Run / Reset in the toolbar exactly when the controls are hidden."""
+        """Step / Run / Reset / Phases in the toolbar exactly when the controls are hidden."""
         hidden = not self.controls_action.isChecked()
         for action in self.toolbar_buttons:
             action.setVisible(hidden)
