@@ -35,7 +35,7 @@ class PhaseSlots:
 
     _walk: _Walk | None = None
     #: the per-sample tab's clipping norm C and its v (a preset name or one number per sample)
-    per_sample_clip: float = 1.0
+    per_sample_clip: float = 10.0
     per_sample_v: Any = "mean"
 
     _config: Any

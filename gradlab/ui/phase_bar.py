@@ -34,8 +34,9 @@ PHASE_TITLES = {
     "backward": QT_TRANSLATE_NOOP("PhaseBar", "4 backward"),
     "update": QT_TRANSLATE_NOOP("PhaseBar", "5 update"),
 }
-#: how much an untouched panel is dimmed while a phase is shown
-DIM = 0.3
+#: the opacity of a panel a phase already touched, and of one no phase so far has touched
+DIM = 0.45
+NOT_YET = 0.12
 #: entries of a vector shown before "…"
 SHOWN = 6
 
@@ -75,6 +76,15 @@ def phase_text(view: PhaseView) -> str:
                      "moves and the step is taken").format(
         opt=v["optimizer"], lr=fmt(v["lr"]), w0=fmt(v["w_before"]), w1=fmt(v["w"]),
         b0=fmt(v["b_before"]), b1=fmt(v["b"]))
+
+
+def opacity(panel: str, index: int) -> float:
+    """A Training panel at phase ``index``: bright if the phase touches it, dimmed if an earlier
+    phase did, nearly hidden if none has yet (the bars appear at *per-sample losses*)."""
+    if panel in PHASE_PANELS[PHASES[index]]:
+        return 1.0
+    first = next(k for k, name in enumerate(PHASES) if panel in PHASE_PANELS[name])
+    return DIM if first < index else NOT_YET
 
 
 class PhaseBar(QWidget):
@@ -177,10 +187,8 @@ class PhaseControls:
         theme = self.window.options.theme
         self.bar.show_phase(view, theme)
         active = view is not None and not view.last
-        touched = PHASE_PANELS[view.name] if active and view is not None \
-            else tuple(self.window.training.panels)
         for name, panel in self.window.training.panels.items():
-            panel.ci.setOpacity(1.0 if name in touched else DIM)
+            panel.ci.setOpacity(1.0 if view is None or not active else opacity(name, view.index))
         pred = view.values["forward"] if active and view is not None else None
         if pred is not None and view is not None and view.index < PHASES.index("backward"):
             size = th.px(22)

@@ -23,9 +23,10 @@ from gradlab.core.explain import (
     reduction_demo,
 )
 from gradlab.core.landscape import LossGrid, default_range, loss_grid
+from gradlab.views.per_sample import PerSampleView, build_per_sample
 
 #: The teaching panels a window can ask for.
-TEACHING_PANELS = frozenset({"reduction", "chain_rule", "graph", "landscape"})
+TEACHING_PANELS = frozenset({"reduction", "chain_rule", "graph", "landscape", "per_sample"})
 LANDSCAPE_CELLS = 80
 
 
@@ -44,6 +45,7 @@ class TeachingView:
     reductions: dict[str, ReductionOutcome] | None = None
     graph: list[GraphNode] | None = None
     landscape: LossGrid | None = None  # None: unchanged since the last view (or not asked for)
+    per_sample: PerSampleView | None = None
 
 
 class LandscapeCache:
@@ -86,8 +88,10 @@ class LandscapeCache:
 def build_teaching(
     generation: int, step: int, dataset: Dataset, config: LabConfig, w: float, b: float,
     batch: np.ndarray, wanted: frozenset[str], landscape: LandscapeCache,
+    per_sample: tuple[float, object] = (10.0, "mean"),
 ) -> TeachingView:
-    """Compute what the visible teaching panels need for the step at (w, b) on ``batch``."""
+    """Compute what the visible teaching panels need for the step at (w, b) on ``batch``
+    (``per_sample``: the per-sample tab's clipping norm and v)."""
     weights = None if config.weights is None else np.asarray(config.weights)
     batch = np.asarray(batch, dtype=np.int64)
     cr = reductions = graph = grid = None
@@ -101,8 +105,11 @@ def build_teaching(
                                config.reduction)
     if "landscape" in wanted:
         grid = landscape.get(dataset, config, w, b)
+    ps = None
+    if "per_sample" in wanted:
+        ps = build_per_sample(dataset, config, w, b, batch, *per_sample)
     return TeachingView(
         generation=generation, step=step, w=w, b=b, batch=batch, config=config,
         is_seed=config.preset == "seed", chain_rule=cr, reductions=reductions, graph=graph,
-        landscape=grid,
+        landscape=grid, per_sample=ps,
     )
