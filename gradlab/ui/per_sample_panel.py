@@ -228,7 +228,7 @@ class PerSamplePanel(GrowingTextPanel):
     def _v_edited(self, item: QTableWidgetItem) -> None:
         """A typed vᵢ: the whole v (from the view on screen) with that entry changed."""
         shown = self._shown
-        if shown is None or item.column() != V_COLUMN:
+        if shown is None or item.column() != V_COLUMN or not shown.v_full:
             return
         try:
             value = float(item.text().replace("−", "-"))
@@ -334,9 +334,13 @@ class PerSamplePanel(GrowingTextPanel):
         if view.v_reset:
             note += " " + tr("PerSamplePanel", "The v typed earlier does not fit this batch: "
                              "v is 1/B each again.")
+        if not view.v_full:
+            note += " " + tr("PerSamplePanel", "With this many rows, v is chosen by the buttons "
+                             "only.")
         set_text(self.j_note, note)
         _fill(self.jacobian, [[str(i + 1), fmt(jw), fmt(jb), fmt(v)] for i, (jw, jb), v in zip(
-            j["batch"], j["J"], j["v"], strict=True)], editable=V_COLUMN)
+            j["batch"], j["J"], j["v"], strict=True)],
+            editable=V_COLUMN if view.v_full else None)
         self.vjp.set_row(0, tr("PerSamplePanel", "vᵀJ = v @ J (a matrix product)"),
                          fmt(j["vTJ"][0]), fmt(j["vTJ"][1]))
         self.vjp.set_row(1, tr("PerSamplePanel", "w.grad, b.grad after "

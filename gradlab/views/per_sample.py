@@ -28,9 +28,10 @@ V_PRESETS = ("sum", "mean", "weights")
 class PerSampleView:
     """``grads``: PerSampleGrads.to_json_dict() (rows, sums, means, autograd's gradients);
     ``clip``: the Clipping's fields, or None under 'none' (no reduced gradient to clip);
-    ``jacobian``: JacobianVJP.to_json_dict() with J and v cut to JACOBIAN_ROWS rows
-    (``rows`` says how many there are). ``v_reset``: the custom v asked for did not fit this
-    batch, so 1/B each was used."""
+    ``jacobian``: JacobianVJP's numbers with J and v cut to JACOBIAN_ROWS rows (``rows`` says
+    how many there are); ``v_full`` the whole v when every row is listed (then v can be edited
+    entry by entry), else empty. ``v_reset``: the custom v asked for did not fit this batch, so
+    1/B each was used."""
 
     grads: dict[str, Any]
     clip: dict[str, Any] | None
@@ -61,11 +62,12 @@ def build_per_sample(dataset: Dataset, config: LabConfig, w: float, b: float,
     if not isinstance(v, str) and (len(v) != batch.size or not np.isfinite(v).all()):
         v, reset = "mean", True
     jv = jacobian_vjp(dataset.x, dataset.y, batch, w, b, config.loss, v, weights)
-    jac = jv.to_json_dict()
-    rows = len(jac["J"])
-    v_full = tuple(jac["v"])
-    jac["J"], jac["v"] = jac["J"][:JACOBIAN_ROWS], jac["v"][:JACOBIAN_ROWS]
-    jac["batch"] = jac["batch"][:JACOBIAN_ROWS]
-    jac["per_sample_loss"] = jac["per_sample_loss"][:JACOBIAN_ROWS]
+    k = JACOBIAN_ROWS
+    jac = {"batch": jv.index[:k].tolist(), "J": jv.jacobian[:k].tolist(),
+           "v": jv.v[:k].tolist(), "v_preset": jv.v_preset, "vTJ": jv.vjp.tolist(),
+           "backward_grad_w": jv.backward_grad_w, "backward_grad_b": jv.backward_grad_b,
+           "agrees": jv.agrees}
+    rows = int(jv.index.size)
+    v_full = tuple(jv.v.tolist()) if rows <= k else ()
     return PerSampleView(grads=grads.to_json_dict(), clip=clip_values, jacobian=jac,
                          rows=rows, v_full=v_full, v_reset=reset)
