@@ -198,6 +198,10 @@ class PhaseControls:
             self.marks.show()
         else:
             self.marks.hide()
+        graph = self.window.teaching_tabs.panel("graph")
+        if view is not None and view.graph is not None and graph is not None:
+            graph.show_graph(list(view.graph.nodes), view.values["reduce"]["reduction"])
+            graph.show_values(view.graph, animate=view.name == "backward")
 
     def shown_text(self) -> str:
         """The indicator's numbers as shown (for tests)."""

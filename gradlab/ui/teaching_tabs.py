@@ -32,7 +32,7 @@ TEACHING_TABS = {
     "graph": (QT_TRANSLATE_NOOP("MainWindow", "Autograd graph"),
               QT_TRANSLATE_NOOP("MainWindow", "The graph PyTorch builds for the loss; "
                                               "backward() walks it"),
-              "graph_panel.GraphPanel"),
+              "graph_values_panel.ValuedGraphPanel"),
     "landscape": (QT_TRANSLATE_NOOP("MainWindow", "Landscape"),
                   QT_TRANSLATE_NOOP("MainWindow", "L(w, b) over the data, the path of (w, b) "
                                                   "and this step's arrow; click to start from "
@@ -137,6 +137,7 @@ class TeachingTabs(QObject):
                                             taken)
         if tv.graph is not None and "graph" in p:
             p["graph"].show_graph(tv.graph, cfg.reduction)
+            p["graph"].show_values(tv.graph_values)
         if tv.per_sample is not None and "per_sample" in p:
             p["per_sample"].show_per_sample(tv.per_sample, where)
         if self.current() == "landscape" and "landscape" in p:

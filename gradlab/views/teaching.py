@@ -18,11 +18,11 @@ from gradlab.core.explain import (
     ChainRule,
     GraphNode,
     ReductionOutcome,
-    autograd_graph,
     chain_rule,
     reduction_demo,
 )
 from gradlab.core.landscape import LossGrid, default_range, loss_grid
+from gradlab.views.graph_values import GraphValues, graph_values
 from gradlab.views.per_sample import PerSampleView, build_per_sample
 
 #: The teaching panels a window can ask for.
@@ -46,6 +46,7 @@ class TeachingView:
     graph: list[GraphNode] | None = None
     landscape: LossGrid | None = None  # None: unchanged since the last view (or not asked for)
     per_sample: PerSampleView | None = None
+    graph_values: GraphValues | None = None  # the graph's values and gradients (graph tab)
 
 
 class LandscapeCache:
@@ -100,9 +101,14 @@ def build_teaching(
                         weights, lr=config.lr)
     if "reduction" in wanted:
         reductions = reduction_demo(dataset.x, dataset.y, batch, w, b, config.loss, weights)
-    if "graph" in wanted:
-        graph = autograd_graph(dataset.x[batch], dataset.y[batch], w, b, config.loss,
-                               config.reduction)
+    gv = None
+    if "graph" in wanted:  # the real graph, hooked: values, gradients and autograd's order
+        from gradlab.core.graphvalues import valued_graph
+
+        gv = graph_values(valued_graph(dataset.x[batch], dataset.y[batch], w, b, config.loss,
+                                       config.reduction,
+                                       None if weights is None else weights[batch]))
+        graph = list(gv.nodes)
     if "landscape" in wanted:
         grid = landscape.get(dataset, config, w, b)
     ps = None
@@ -111,5 +117,5 @@ def build_teaching(
     return TeachingView(
         generation=generation, step=step, w=w, b=b, batch=batch, config=config,
         is_seed=config.preset == "seed", chain_rule=cr, reductions=reductions, graph=graph,
-        landscape=grid, per_sample=ps,
+        landscape=grid, per_sample=ps, graph_values=gv,
     )
