@@ -108,3 +108,17 @@ def test_each_loss_reduction_optimizer_shows_the_cores_numbers(make_lab, qtbot) 
         assert window.shown.record.b_after == record.b_after == expected["update"]["b"]
         window.lab.reset()
         qtbot.waitUntil(lambda: window.lab.latest is not None and window.lab.latest.step == 0)
+
+
+def test_phases_is_in_the_toolbar_in_presentation_mode(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig(), worker_mode="thread")
+    phases = next(a for a in window.actions.toolbar_buttons if a.text() == "Phases")
+    assert not phases.isVisible()  # the controls are shown: the bar's own button is enough
+    window.options.set_presentation(True, full_screen=False)
+    assert phases.isVisible()
+    assert not window.actions.toolbar_buttons[0].isVisible()  # Step: in the controls
+    with qtbot.waitSignal(window.lab.phase_ready, timeout=10_000) as blocker:
+        phases.trigger()
+    assert blocker.args[0].name == "forward"
+    window.options.set_presentation(False)
+    assert not phases.isVisible()
