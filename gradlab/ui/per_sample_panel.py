@@ -14,8 +14,10 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QDoubleSpinBox,
     QFrame,
     QGridLayout,
@@ -46,6 +48,8 @@ ROW_TIPS = (QT_TRANSLATE_NOOP("PerSamplePanel", "min(1, C/‖∇lᵢ‖): how mu
             QT_TRANSLATE_NOOP("PerSamplePanel", "∂L/∂lᵢ · ∂lᵢ/∂w: this sample's share of ∂L/∂w"),
             QT_TRANSLATE_NOOP("PerSamplePanel", "The same share after its row was clipped to "
                               "norm C"))
+#: the narrowest panel (in px at text scale 1) that shows the two halves side by side
+SIDE_BY_SIDE = 1250
 #: C at first (the worker's default too: worker_phases.PhaseSlots.per_sample_clip)
 DEFAULT_CLIP = 10.0
 J_COLUMNS = ("i", "∂lᵢ/∂w", "∂lᵢ/∂b", QT_TRANSLATE_NOOP("PerSamplePanel", "vᵢ (edit me)"))
@@ -165,7 +169,7 @@ class PerSamplePanel(GrowingTextPanel):
         (one page: the same rows twice)."""
         inner = self._page()
         inner.addWidget(self.heading)
-        columns = QHBoxLayout()
+        columns = self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         columns.setSpacing(16)
         left, right = QVBoxLayout(), QVBoxLayout()
         columns.addLayout(left, 3)
@@ -194,6 +198,19 @@ class PerSamplePanel(GrowingTextPanel):
         self.theme = theme
         self._restyle()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Side by side when the panel is wide enough for its text size, else one below the
+        other (a projector at 150 %, a small window): nothing is cut off."""
+        wide = self.width() >= SIDE_BY_SIDE * self._scale
+        direction = QBoxLayout.Direction.LeftToRight if wide else \
+            QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
+
     def _restyle(self) -> None:
         t, k = self.theme, self._scale
 
@@ -218,6 +235,7 @@ class PerSamplePanel(GrowingTextPanel):
         """)
         for table in (self.rows, self.jacobian):
             table.set_scale(k)
+        self._arrange()
 
     # ---- choices ---------------------------------------------------------------------------
 
