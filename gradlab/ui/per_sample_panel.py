@@ -129,17 +129,17 @@ class PerSamplePanel(GrowingTextPanel):
         self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for k, tip in enumerate(ROW_TIPS, start=4):
             self.rows.horizontalHeaderItem(k).setToolTip(translate("PerSamplePanel", tip))
-        tr = translate
         self.sums = _Sums(("", "∂L/∂w", "∂L/∂b", "w.grad", "b.grad"), 3)
-        self.sums.setToolTip(tr("PerSamplePanel", "∂L/∂w, ∂L/∂b: from the rows above; w.grad, "
-                                "b.grad: autograd's, from l.sum().backward(), "
-                                "l.mean().backward() and the step's own backward"))
+        self.sums.setToolTip(translate(
+            "PerSamplePanel", "∂L/∂w, ∂L/∂b: from the rows above; w.grad, b.grad: autograd's, "
+            "from l.sum().backward(), l.mean().backward() and the step's own backward"))
         self.clip_box = QDoubleSpinBox()
         self.clip_box.setRange(0.001, 1e6)
         self.clip_box.setDecimals(3)
         self.clip_box.setValue(DEFAULT_CLIP)
-        self.clip_box.setToolTip(tr("PerSamplePanel", "C: each sample's gradient is scaled down "
-                                    "to norm C at most before the reduction (DP-SGD's order)"))
+        self.clip_box.setToolTip(translate(
+            "PerSamplePanel", "C: each sample's gradient is scaled down to norm C at most "
+            "before the reduction (DP-SGD's order)"))
         self.clip_box.editingFinished.connect(self._send)
         self.clipping = _Sums(("", "∂L/∂w", "∂L/∂b"), 3)
         self.clip_note = role_label("body", wrap=True)
@@ -154,7 +154,7 @@ class PerSamplePanel(GrowingTextPanel):
         self.preset_buttons: dict[str, QPushButton] = {}
         presets = QGridLayout()
         for k, (name, text) in enumerate(PRESETS):
-            button = self.preset_buttons[name] = QPushButton(tr("PerSamplePanel", text))
+            button = self.preset_buttons[name] = QPushButton(translate("PerSamplePanel", text))
             button.clicked.connect(lambda _=False, n=name: self.choose_v(n))
             presets.addWidget(button, k // 2, k % 2)
         self.vjp = _Sums(("", "∂/∂w", "∂/∂b"), 2)
@@ -308,64 +308,64 @@ class PerSamplePanel(GrowingTextPanel):
         _fill(self.rows, rows)
 
     def _show_sums(self, g: dict[str, Any]) -> None:
-        tr = translate
-        self.sums.set_row(0, tr("PerSamplePanel", "Σ rows = sum"), fmt(g["sum_w"]),
+        self.sums.set_row(0, translate("PerSamplePanel", "Σ rows = sum"), fmt(g["sum_w"]),
                           fmt(g["sum_b"]), fmt(g["autograd_sum_w"]), fmt(g["autograd_sum_b"]))
-        self.sums.set_row(1, tr("PerSamplePanel", "mean = mean"), fmt(g["mean_w"]),
+        self.sums.set_row(1, translate("PerSamplePanel", "mean = mean"), fmt(g["mean_w"]),
                           fmt(g["mean_b"]), fmt(g["autograd_mean_w"]),
                           fmt(g["autograd_mean_b"]))
         red = g["reduced_w"] is not None
-        self.sums.set_row(2, tr("PerSamplePanel", "Σ ∂L/∂lᵢ·rowᵢ = {reduction}").format(
+        self.sums.set_row(2, translate("PerSamplePanel", "Σ ∂L/∂lᵢ·rowᵢ = {reduction}").format(
             reduction=g["reduction"]), *(fmt(g[k]) if red else "—" for k in (
                 "reduced_w", "reduced_b", "autograd_reduced_w", "autograd_reduced_b")))
 
     def _show_clipping(self, view: PerSampleView) -> None:
-        c, tr = view.clip, translate
+        c = view.clip
         self.clipping.setVisible(c is not None)
         self.clip_note.setVisible(c is not None)
         if c is None:
             return
-        self.clipping.set_row(0, tr("PerSamplePanel", "no clipping"), fmt(c["reduced_w"]),
+        self.clipping.set_row(0, translate("PerSamplePanel", "no clipping"), fmt(c["reduced_w"]),
                               fmt(c["reduced_b"]))
-        self.clipping.set_row(1, tr("PerSamplePanel", "clip rows to C, then reduce "
+        self.clipping.set_row(1, translate("PerSamplePanel", "clip rows to C, then reduce "
                                     "(DP-SGD)"), fmt(c["per_sample_w"]), fmt(c["per_sample_b"]))
-        self.clipping.set_row(2, tr("PerSamplePanel", "reduce, then clip_grad_norm_(C)"),
+        self.clipping.set_row(2, translate("PerSamplePanel", "reduce, then clip_grad_norm_(C)"),
                               fmt(c["reduce_then_clip_w"]), fmt(c["reduce_then_clip_b"]))
         clipped = sum(1 for s in c["scale"] if s < 1.0)
-        set_text(self.clip_note, tr(
+        set_text(self.clip_note, translate(
             "PerSamplePanel", "Per-sample clipping shrank {k} of the {n} rows listed (only those "
             "longer than C), so a sample far off loses its weight; clip_grad_norm_ scales the "
             "whole gradient, every share by the same {scale}, so it stays as dominant.").format(
             k=clipped, n=len(c["scale"]), scale=fmt(c["reduced_scale"])))
 
     def _show_jacobian(self, view: PerSampleView) -> None:
-        j, tr = view.jacobian, translate
-        set_text(self.j_heading, tr("PerSamplePanel", "The Jacobian J ({rows}×2) of the "
+        j = view.jacobian
+        set_text(self.j_heading, translate("PerSamplePanel", "The Jacobian J ({rows}×2) of the "
                                     "per-sample losses, and backward(gradient=v)").format(
             rows=view.rows))
         more = view.rows - len(j["J"])
-        note = tr("PerSamplePanel", "J's rows are the gradients above (torch.func.jacrev). "
+        note = translate("PerSamplePanel", "J's rows are the gradients above (torch.func.jacrev). "
                   "l.backward(gradient=v) computes vᵀJ without ever building J.")
         if more > 0:
-            note += " " + tr("PerSamplePanel", "The first {k} rows are listed, {more} more are "
-                             "not; vᵀJ uses them all.").format(k=len(j["J"]), more=more)
+            note += " " + translate("PerSamplePanel", "The first {k} rows are listed, {more} "
+                                    "more are not; vᵀJ uses them all.").format(
+                k=len(j["J"]), more=more)
         if view.v_reset:
-            note += " " + tr("PerSamplePanel", "The v typed earlier does not fit this batch: "
-                             "v is 1/B each again.")
+            note += " " + translate("PerSamplePanel", "The v typed earlier does not fit this "
+                                    "batch: v is 1/B each again.")
         if not view.v_full:
-            note += " " + tr("PerSamplePanel", "With this many rows, v is chosen by the buttons "
-                             "only.")
+            note += " " + translate("PerSamplePanel", "With this many rows, v is chosen by the "
+                                    "buttons only.")
         set_text(self.j_note, note)
         _fill(self.jacobian, [[str(i + 1), fmt(jw), fmt(jb), fmt(v)] for i, (jw, jb), v in zip(
             j["batch"], j["J"], j["v"], strict=True)],
             editable=V_COLUMN if view.v_full else None)
-        self.vjp.set_row(0, tr("PerSamplePanel", "vᵀJ = v @ J (a matrix product)"),
+        self.vjp.set_row(0, translate("PerSamplePanel", "vᵀJ = v @ J (a matrix product)"),
                          fmt(j["vTJ"][0]), fmt(j["vTJ"][1]))
-        self.vjp.set_row(1, tr("PerSamplePanel", "w.grad, b.grad after "
+        self.vjp.set_row(1, translate("PerSamplePanel", "w.grad, b.grad after "
                                "l.backward(gradient=v)"), fmt(j["backward_grad_w"]),
                          fmt(j["backward_grad_b"]))
-        set_text(self.verdict, tr("PerSamplePanel", "equal ✓") if j["agrees"]
-                 else tr("PerSamplePanel", "different ✗"))
+        set_text(self.verdict, translate("PerSamplePanel", "equal ✓") if j["agrees"]
+                 else translate("PerSamplePanel", "different ✗"))
 
     # ---- for tests ---------------------------------------------------------------------------
 
