@@ -260,7 +260,9 @@ class GraphPanel(QWidget):
         box_w = max(max(name_fm.horizontalAdvance(n.name), _width(detail_fm, d))
                     for n, d in zip(nodes, details, strict=True)) + 2 * PAD_X
         lines = max(d.count("\n") + 1 for d in details)  # a subclass may add lines (values)
-        box_h = name_fm.height() + lines * detail_fm.height() + 2 * PAD_Y + 2
+        # Several lines: room for a fallback font's taller glyphs (Chinese) between them.
+        box_h = name_fm.height() + detail_fm.height() * (1 if lines == 1 else 1.25 * lines) \
+            + 2 * PAD_Y + 2
         lay = layered_layout(nodes)
         slot_w, slot_h = box_w + H_GAP, box_h + V_GAP
 

@@ -76,8 +76,7 @@ class ValuedGraphPanel(GraphPanel):
         in autograd's order (the backward phase), else all at once."""
         self.timer.stop()
         self.values = gv
-        self._lit = 0 if animate and gv is not None and gv.backward_ran else len(
-            gv.order if gv else ())
+        self._lit = 0  # lit up only while the backward phase is being shown
         if gv is not None and list(gv.nodes) != self._nodes:
             self._nodes = list(gv.nodes)
         self._build(self._nodes)
@@ -88,7 +87,7 @@ class ValuedGraphPanel(GraphPanel):
     def _light_next(self) -> None:
         gv = self.values
         if gv is None or self._lit >= len(gv.order):
-            self.timer.stop()
+            self.timer.stop()  # the last node stays lit until the next phase
             return
         self._lit += 1
         self._colour_boxes()
@@ -123,25 +122,23 @@ class ValuedGraphPanel(GraphPanel):
         box.setToolTip("\n".join(tip))
 
     def _detail(self, node: GraphNode) -> str:
+        """GraphPanel's line, then one more: the value and (after backward) the gradient that
+        arrived, or for a leaf its .grad. One line, not two: the graph is tall, not wide."""
         text = super()._detail(node)
         gv = self.values
         if gv is None or node.id not in gv.values:
             return text
         nv = gv.values[node.id]
+        parts = [translate("GraphValuesPanel", "= {v}").format(v=elide(nv.value))
+                 ] if nv.value is not None else []
         if node.name == "AccumulateGrad" and node.label in ("w", "b"):
             grad = gv.leaf_grad.get(node.label)
-            if grad is None:
-                return text + "\n" + translate("GraphValuesPanel", "= {v}").format(
-                    v=elide(nv.value)) + "\n" + translate(
-                    "GraphValuesPanel", ".grad = None (nothing written yet)")
-            return text + "\n" + translate("GraphValuesPanel", "= {v}").format(
-                v=elide(nv.value)) + "\n" + translate("GraphValuesPanel", ".grad = {g}").format(
-                g=fmt(grad))
-        lines = [text, translate("GraphValuesPanel", "= {v}").format(v=elide(nv.value))
-                 if nv.value is not None else ""]
-        if nv.grad_in is not None:
-            lines.append(f"{_grad_symbol(quantity(node) or '·')} = {elide(nv.grad_in)}")
-        return "\n".join(lines)
+            parts.append(translate("GraphValuesPanel", ".grad = None (nothing written yet)")
+                         if grad is None else
+                         translate("GraphValuesPanel", ".grad = {g}").format(g=fmt(grad)))
+        elif nv.grad_in is not None:
+            parts.append(f"{_grad_symbol(quantity(node) or '·')} = {elide(nv.grad_in)}")
+        return text + "\n" + "    ".join(parts) if parts else text
 
     def _show_sends(self) -> None:
         """What the reduction node sends back to each per-sample loss."""

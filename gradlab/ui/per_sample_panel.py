@@ -49,7 +49,7 @@ ROW_TIPS = (QT_TRANSLATE_NOOP("PerSamplePanel", "min(1, C/‖∇lᵢ‖): how mu
             QT_TRANSLATE_NOOP("PerSamplePanel", "The same share after its row was clipped to "
                               "norm C"))
 #: the narrowest panel (in px at text scale 1) that shows the two halves side by side
-SIDE_BY_SIDE = 1250
+SIDE_BY_SIDE = 1050
 #: C at first (the worker's default too: worker_phases.PhaseSlots.per_sample_clip)
 DEFAULT_CLIP = 10.0
 J_COLUMNS = ("i", "∂lᵢ/∂w", "∂lᵢ/∂b", QT_TRANSLATE_NOOP("PerSamplePanel", "vᵢ (edit me)"))
