@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QPen
-from PySide6.QtWidgets import QLabel
+from PySide6.QtGui import QFontMetricsF, QPen
+from PySide6.QtWidgets import QGraphicsSimpleTextItem, QLabel
 
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
-from gradlab.ui.graph_panel import GraphPanel, _grad_symbol, quantity
+from gradlab.ui.graph_panel import PAD_X, GraphPanel, _grad_symbol, quantity
 from gradlab.ui.text import fmt
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class ValuedGraphPanel(GraphPanel):
 
     #: the values on the boxes (class defaults: GraphPanel.__init__ already draws)
     values: GraphValues | None = None
+    _texts: dict[int, Any] = {}  # node id -> its detail text item (see _build)
     _lit = 0  # how many nodes of autograd's order are lit (the animation)
 
     def __init__(self, theme: th.Theme = th.LIGHT) -> None:
@@ -79,7 +80,9 @@ class ValuedGraphPanel(GraphPanel):
         self._lit = 0  # lit up only while the backward phase is being shown
         if gv is not None and list(gv.nodes) != self._nodes:
             self._nodes = list(gv.nodes)
-        self._build(self._nodes)
+        if not self._retext():  # new numbers in the same boxes: no new scene (while running)
+            self._build(self._nodes)
+        self._colour_boxes()
         self._show_sends()
         if animate and gv is not None and gv.backward_ran:
             self.timer.start()
@@ -95,22 +98,51 @@ class ValuedGraphPanel(GraphPanel):
     def _build(self, nodes: list[GraphNode]) -> None:
         self._boxes = {}
         super()._build(nodes)
+        # each box's detail text item, found by its text (None: two boxes say the same)
+        items = [i for i in self.scene.items() if isinstance(i, QGraphicsSimpleTextItem)]
+        self._texts = {}
+        for n in nodes:
+            found = [i for i in items if i.text() == self._detail(n)]
+            self._texts[n.id] = found[0] if len(found) == 1 else None
         self._colour_boxes()
+
+    def _retext(self) -> bool:
+        """Put the new detail texts into the boxes drawn, if each still fits its box (same
+        number of lines, no wider); False: the scene must be built again."""
+        texts = getattr(self, "_texts", {})
+        if not self._nodes or set(texts) != {n.id for n in self._nodes}:
+            return False
+        updates = []
+        for n in self._nodes:
+            item, (box, _pen) = texts[n.id], self._boxes.get(n.id, (None, None))
+            new = self._detail(n)
+            if item is None or box is None or new.count("\n") != item.text().count("\n"):
+                return False
+            fm = QFontMetricsF(item.font())
+            width = max(fm.horizontalAdvance(line) for line in new.split("\n"))
+            if width > box.boundingRect().width() - 2 * PAD_X:
+                return False
+            updates.append((item, box, new, width))
+        for item, box, new, width in updates:
+            item.setText(new)
+            item.setX(box.boundingRect().center().x() - width / 2)
+        for n in self._nodes:
+            self._decorate(n, self._boxes[n.id][0])
+        return True
 
     def _colour_boxes(self) -> None:
         """The nodes autograd has run so far (in the animation) get a thick outline."""
         gv = self.values
-        if gv is None or not gv.backward_ran:
-            return
-        lit = set(gv.order[: self._lit])
+        lit = set(gv.order[: self._lit]) if gv is not None and gv.backward_ran else set()
         pen = QPen(self.theme.color("reduced"), 6.0)
-        for k, node in enumerate(gv.nodes):
+        for k, node in enumerate(self._nodes):
             if node.id in self._boxes:
                 box, normal = self._boxes[node.id]
                 box.setPen(pen if k in lit else normal)
 
     def _decorate(self, node: GraphNode, box: Any) -> None:
-        self._boxes[node.id] = (box, box.pen())
+        if node.id not in self._boxes or self._boxes[node.id][0] is not box:
+            self._boxes[node.id] = (box, box.pen())
         gv = self.values
         if gv is None or node.id not in gv.values:
             return
