@@ -27,6 +27,7 @@ from gradlab.worker import TrainerWorker, start_worker
 if TYPE_CHECKING:
     from gradlab.core.data import Dataset
     from gradlab.core.records import HistoryChunk
+    from gradlab.views.phases import PhaseView
     from gradlab.views.teaching import TeachingView
     from gradlab.views.update import Update
 
@@ -64,6 +65,8 @@ class LabController(QObject):
     _session_save_sent = Signal(str)
     _session_open_sent = Signal(str, int)
     _history_export_sent = Signal(str)
+    _phase_sent = Signal(bool)  # finish: straight to the end of the step
+    _per_sample_sent = Signal(float, object)  # clipping norm, v
 
     # ---- for the widgets ----
     #: the worker has loaded PyTorch and serves commands
@@ -99,6 +102,8 @@ class LabController(QObject):
     #: a session was read: (path, accepted); not accepted if something newer came first
     session_opened = Signal(str, bool)
     session_failed = Signal(str, object)
+    #: a PhaseView of the current generation: the next step at one phase
+    phase_ready = Signal(object)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
                  worker_mode: str = "process", parent: QObject | None = None) -> None:
@@ -120,6 +125,7 @@ class LabController(QObject):
         self._answer_pending = False
         self.latest: Update | None = None
         self.teaching: TeachingView | None = None
+        self.phase: PhaseView | None = None  # the phase on screen, while a step is walked
         self.run_step = 0  # the run's latest step (the timeline may show an earlier one)
         #: steps up to this one cannot be replayed; None: the step of the next update (an
         #: opened session, whose earlier steps the worker never took)
@@ -148,7 +154,9 @@ class LabController(QObject):
                 (self._landscape_range_sent, worker.set_landscape_range),
                 (self._session_save_sent, worker.save_session),
                 (self._session_open_sent, worker.load_session),
-                (self._history_export_sent, worker.export_history)):
+                (self._history_export_sent, worker.export_history),
+                (self._phase_sent, worker.step_phase),
+                (self._per_sample_sent, worker.set_per_sample)):
             signal.connect(slot)
         # Methods, never lambdas: a lambda has no thread, so Qt would call it in the worker's.
         for signal, slot in (
@@ -162,7 +170,8 @@ class LabController(QObject):
                 (worker.file_failed, self.file_failed), (worker.file_written, self.file_written),
                 (worker.code_generated, self.code_ready),
                 (worker.session_saved, self.session_saved),
-                (worker.session_failed, self.session_failed)):
+                (worker.session_failed, self.session_failed),
+                (worker.phased, self._on_phased)):
             signal.connect(slot)
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -200,8 +209,25 @@ class LabController(QObject):
         return self.state not in (RunState.LOADING, RunState.LOAD_FAILED)
 
     def step(self, n: int = 1) -> None:
-        if self.serving:
+        if self.serving and n == 1 and self.phase_open:
+            self._phase_sent.emit(True)  # Step during the phases finishes the step walked
+        elif self.serving:
             self._step_sent.emit(int(n) if isinstance(n, int) and n > 0 else 1)
+
+    @property
+    def phase_open(self) -> bool:
+        """A step is being walked phase by phase and has phases left."""
+        p = self.phase
+        return p is not None and not p.last and p.step == self.run_step + 1
+
+    def step_phase(self) -> None:
+        """The next phase of the next step (see worker_phases)."""
+        if self.serving:
+            self._phase_sent.emit(False)
+
+    def set_per_sample(self, clip: float, v: object) -> None:
+        """The per-sample tab's clipping norm and v (a preset name or numbers)."""
+        self._per_sample_sent.emit(float(clip), v)
 
     def run(self) -> None:
         if self.serving:
@@ -291,6 +317,7 @@ class LabController(QObject):
             else generation
         self.latest = None
         self.teaching = None
+        self.phase = None
         self._diverged = False
         if not keep_history:
             self.timeline_floor = 0
@@ -352,6 +379,12 @@ class LabController(QObject):
             return
         self.teaching = teaching
         self.teaching_ready.emit(teaching)
+
+    def _on_phased(self, view: PhaseView) -> None:
+        if view.generation < self.generation:
+            return
+        self.phase = view
+        self.phase_ready.emit(view)
 
     def _on_diverged(self, generation: int, message: object) -> None:
         if generation < self.generation:

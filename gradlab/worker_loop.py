@@ -222,7 +222,8 @@ class RunLoop:
         from gradlab.views.teaching import build_teaching
 
         self.taught.emit(build_teaching(self._generation, step, dataset, config, w, b, batch,
-                                        self._teach_wanted, self._landscape))
+                                        self._teach_wanted, self._landscape,
+                                        (self.per_sample_clip, self.per_sample_v)))
 
     # ---- timeline --------------------------------------------------------------------------
 

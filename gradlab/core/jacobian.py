@@ -1,8 +1,9 @@
 """The Jacobian behind ``backward(gradient=v)``: vᵀJ, as a matrix product and as autograd does it.
 
 J is the B×2 Jacobian of the per-sample losses l(w, b) with respect to (w, b), by
-``torch.func.jacrev``. ``l.backward(gradient=v)`` computes the vector-Jacobian product vᵀJ without
-ever building J; here both stand side by side. v = all 1 is ``l.sum().backward()``, v = all 1/B is
+``torch.func.jacrev`` (by ``vmap(grad)`` rows for a batch above JACREV_MAX).
+``l.backward(gradient=v)`` computes the vector-Jacobian product vᵀJ without ever building J;
+here both stand side by side. v = all 1 is ``l.sum().backward()``, v = all 1/B is
 ``l.mean().backward()``, v = the lab's weights is the 'weighted' reduction.
 """
 
@@ -15,10 +16,15 @@ import torch
 from torch.func import jacrev
 
 from gradlab.core.persample import _batch, _frozen, _frozen_index
+from gradlab.core.persample import rows as sample_rows
 from gradlab.core.trainer import DTYPE, per_sample_loss
 
 #: The named choices of v; anything else is a custom vector.
 V_PRESETS = ("sum", "mean", "weights")
+#: Above this batch size J comes from ``vmap(grad)`` row by row: ``jacrev`` pushes B basis
+#: vectors of length B through backward (B² numbers: 8 TB for a batch of a million). It is the
+#: same matrix: lᵢ depends on sample i only, so row i of J is that sample's gradient.
+JACREV_MAX = 2048
 
 
 def preset_v(preset: str, batch_size: int, batch_weights: np.ndarray | None = None
@@ -99,7 +105,10 @@ def jacobian_vjp(
     def losses(wt: torch.Tensor, bt: torch.Tensor) -> torch.Tensor:
         return per_sample_loss(wt * xb + bt, yb, loss)
 
-    jw, jb = jacrev(losses, argnums=(0, 1))(w0, b0)
+    if n <= JACREV_MAX:
+        jw, jb = jacrev(losses, argnums=(0, 1))(w0, b0)
+    else:
+        jw, jb = sample_rows(xb, yb, float(w), float(b), loss)
     J = torch.stack((jw, jb), dim=1)
     vjp = vt @ J
     wt, bt = w0.clone().requires_grad_(True), b0.clone().requires_grad_(True)

@@ -137,6 +137,7 @@ HELP_MENU = (
           "show_about"),
 )
 
+PHASES_PATH = "phases.advance"  # Step in phases (ui/phase_bar.py)
 #: Step / Run / Reset in the toolbar (shown when the controls are hidden)
 TOOLBAR_COMMANDS = (
     (QT_TRANSLATE_NOOP("MainWindow", "Step"),
@@ -145,13 +146,17 @@ TOOLBAR_COMMANDS = (
      QT_TRANSLATE_NOOP("MainWindow", "Run or pause (Enter)"), "lab.toggle_run"),
     (QT_TRANSLATE_NOOP("MainWindow", "Reset"),
      QT_TRANSLATE_NOOP("MainWindow", "Back to step 0 (R)"), "lab.reset"),
+    (QT_TRANSLATE_NOOP("MainWindow", "Phases"),
+     QT_TRANSLATE_NOOP("MainWindow", "The next step one phase per press: forward, losses, "
+                       "reduce, backward, update (P)"), PHASES_PATH),
 )
 
 ENTER = "enter"  # Enter: see ``enter``
 #: Window-wide keys; text boxes still get their own keys (Qt lets them override shortcuts),
 #: except Enter, which the shortcut takes before the box sees it (see ``enter``).
 KEYS = ((Qt.Key.Key_Space, "lab.step"), (Qt.Key.Key_Return, ENTER),
-        (Qt.Key.Key_Enter, ENTER), (Qt.Key.Key_R, "lab.reset"))
+        (Qt.Key.Key_Enter, ENTER), (Qt.Key.Key_R, "lab.reset"),
+        (Qt.Key.Key_P, PHASES_PATH))
 
 
 def unique_keys(*keys: Key) -> list[QKeySequence]:
@@ -323,7 +328,9 @@ class Actions:
                                  else translate("MainWindow", "Run"))
 
     def show_toolbar_buttons(self) -> None:
-        """Step / Run / Reset in the toolbar exactly when the controls are hidden."""
+        """Step / Run / Reset / Phases in the toolbar exactly when the controls are hidden;
+        Phases in presentation mode too (stepping a phase at a time is for the lecture)."""
         hidden = not self.controls_action.isChecked()
-        for action in self.toolbar_buttons:
-            action.setVisible(hidden)
+        presenting = getattr(getattr(self.window, "options", None), "presenting", False)
+        for action, (_, _, path) in zip(self.toolbar_buttons, TOOLBAR_COMMANDS, strict=True):
+            action.setVisible(hidden or (presenting and path == PHASES_PATH))

@@ -257,9 +257,12 @@ class GraphPanel(QWidget):
         name_font, detail_font, edge_font = _font(NAME_PX, True), _font(DETAIL_PX), _font(EDGE_PX)
         name_fm, detail_fm = QFontMetricsF(name_font), QFontMetricsF(detail_font)
         details = [self._detail(n) for n in nodes]
-        box_w = max(max(name_fm.horizontalAdvance(n.name), detail_fm.horizontalAdvance(d))
+        box_w = max(max(name_fm.horizontalAdvance(n.name), _width(detail_fm, d))
                     for n, d in zip(nodes, details, strict=True)) + 2 * PAD_X
-        box_h = name_fm.height() + detail_fm.height() + 2 * PAD_Y + 2
+        lines = max(d.count("\n") + 1 for d in details)  # a subclass may add lines (values)
+        # Several lines: room for a fallback font's taller glyphs (Chinese) between them.
+        box_h = name_fm.height() + detail_fm.height() * (1 if lines == 1 else 1.25 * lines) \
+            + 2 * PAD_Y + 2
         lay = layered_layout(nodes)
         slot_w, slot_h = box_w + H_GAP, box_h + V_GAP
 
@@ -287,6 +290,7 @@ class GraphPanel(QWidget):
             path.addRoundedRect(rect, 10, 10)
             box = self.scene.addPath(path, QPen(border, width), QBrush(fill))
             box.setZValue(1)
+            self._decorate(n, box)
             name = QGraphicsSimpleTextItem(n.name)
             name.setFont(name_font)
             name.setBrush(QBrush(text_color))
@@ -298,7 +302,7 @@ class GraphPanel(QWidget):
             sub.setBrush(QBrush(text_color if n.name == "AccumulateGrad" else muted))
             if n is root and vector_loss:
                 sub.setBrush(QBrush(QColor(theme.banner_text)))
-            sub.setPos(c.x() - detail_fm.horizontalAdvance(detail) / 2,
+            sub.setPos(c.x() - _width(detail_fm, detail) / 2,
                        rect.top() + PAD_Y + name_fm.height() + 2)
             sub.setZValue(2)
             self.scene.addItem(sub)
@@ -342,6 +346,9 @@ class GraphPanel(QWidget):
             if q and reduction != "none":  # 'none': no scalar, so no ∂L/∂… flows anywhere
                 self._edge_label(_grad_symbol(q), QPointF(end.x(), (seg_top + end.y()) / 2),
                                  edge_font)
+
+    def _decorate(self, node: GraphNode, box: Any) -> None:
+        """A hook for a subclass (a tooltip, a highlight) on each node's box as it is drawn."""
 
     def _edge_label(self, text: str, at: QPointF, font: QFont) -> None:
         """The gradient carried by an edge, just right of its last vertical segment."""
@@ -404,6 +411,11 @@ def _font(px: int, bold: bool = False) -> QFont:
     f.setPixelSize(px)
     f.setBold(bold)
     return f
+
+
+def _width(fm: QFontMetricsF, text: str) -> float:
+    """The width of the widest line of ``text``."""
+    return max(fm.horizontalAdvance(line) for line in text.split("\n"))
 
 
 def _grad_symbol(q: str) -> str:

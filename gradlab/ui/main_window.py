@@ -39,6 +39,7 @@ from gradlab.ui.controls import ControlsPanel
 from gradlab.ui.file_commands import FileCommands, replace_box
 from gradlab.ui.help import PANEL_HELP, TourDialog, about_box
 from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
+from gradlab.ui.phase_bar import PhaseControls
 from gradlab.ui.presentation import release_plot_menus
 from gradlab.ui.status_bar import StatusFields
 from gradlab.ui.teaching_tabs import TeachingTabs
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.lab = LabController(config, dataset, worker_mode, parent=self)
         self._layout_widgets(theme)
         self.actions = Actions(self)
+        self.phases = PhaseControls(self)
         self.files = FileCommands(self)
         self._help_texts()
         self.options.finish()

@@ -32,12 +32,17 @@ TEACHING_TABS = {
     "graph": (QT_TRANSLATE_NOOP("MainWindow", "Autograd graph"),
               QT_TRANSLATE_NOOP("MainWindow", "The graph PyTorch builds for the loss; "
                                               "backward() walks it"),
-              "graph_panel.GraphPanel"),
+              "graph_values_panel.ValuedGraphPanel"),
     "landscape": (QT_TRANSLATE_NOOP("MainWindow", "Landscape"),
                   QT_TRANSLATE_NOOP("MainWindow", "L(w, b) over the data, the path of (w, b) "
                                                   "and this step's arrow; click to start from "
                                                   "another point"),
                   "landscape_panel.LandscapePanel"),
+    "per_sample": (QT_TRANSLATE_NOOP("MainWindow", "Per-sample"),
+                   QT_TRANSLATE_NOOP("MainWindow", "Each sample's own gradient (torch.func), "
+                                                   "clipping it, and the Jacobian behind "
+                                                   "backward(gradient=v)"),
+                   "per_sample_panel.PerSamplePanel"),
 }
 
 
@@ -102,6 +107,8 @@ class TeachingTabs(QObject):
         elif name == "landscape":
             panel.start_point_chosen.connect(self.start_from)
             panel.range_requested.connect(self.lab.set_landscape_range)
+        elif name == "per_sample":
+            panel.options_changed.connect(self.lab.set_per_sample)
         self._pages[name].layout().addWidget(panel)
         self.window.options.scaler.rescale([panel], th.FONT_SCALE)  # markers set from literals
 
@@ -130,6 +137,9 @@ class TeachingTabs(QObject):
                                             taken)
         if tv.graph is not None and "graph" in p:
             p["graph"].show_graph(tv.graph, cfg.reduction)
+            p["graph"].show_values(tv.graph_values)
+        if tv.per_sample is not None and "per_sample" in p:
+            p["per_sample"].show_per_sample(tv.per_sample, where)
         if self.current() == "landscape" and "landscape" in p:
             if tv.landscape is not None:
                 p["landscape"].show_grid(tv.landscape, cfg.loss, cfg.reduction)

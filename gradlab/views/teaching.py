@@ -18,14 +18,15 @@ from gradlab.core.explain import (
     ChainRule,
     GraphNode,
     ReductionOutcome,
-    autograd_graph,
     chain_rule,
     reduction_demo,
 )
 from gradlab.core.landscape import LossGrid, default_range, loss_grid
+from gradlab.views.graph_values import GraphValues, graph_values
+from gradlab.views.per_sample import PerSampleView, build_per_sample
 
 #: The teaching panels a window can ask for.
-TEACHING_PANELS = frozenset({"reduction", "chain_rule", "graph", "landscape"})
+TEACHING_PANELS = frozenset({"reduction", "chain_rule", "graph", "landscape", "per_sample"})
 LANDSCAPE_CELLS = 80
 
 
@@ -48,6 +49,8 @@ class TeachingView:
     #: class weights of the samples not ignored), and why; None for the line model.
     denominator: float | None = None
     denominator_text: str | None = None
+    per_sample: PerSampleView | None = None
+    graph_values: GraphValues | None = None  # the graph's values and gradients (graph tab)
 
 
 class LandscapeCache:
@@ -98,8 +101,10 @@ class LandscapeCache:
 def build_teaching(
     generation: int, step: int, dataset: Dataset, config: LabConfig, w: float, b: float,
     batch: np.ndarray, wanted: frozenset[str], landscape: LandscapeCache,
+    per_sample: tuple[float, object] = (10.0, "mean"),
 ) -> TeachingView:
-    """Compute what the visible teaching panels need for the step at (w, b) on ``batch``."""
+    """Compute what the visible teaching panels need for the step at (w, b) on ``batch``
+    (``per_sample``: the per-sample tab's clipping norm and v)."""
     weights = None if config.weights is None else np.asarray(config.weights)
     batch = np.asarray(batch, dtype=np.int64)
     if config.model == "logistic":
@@ -111,15 +116,23 @@ def build_teaching(
                         weights, lr=config.lr)
     if "reduction" in wanted:
         reductions = reduction_demo(dataset.x, dataset.y, batch, w, b, config.loss, weights)
-    if "graph" in wanted:
-        graph = autograd_graph(dataset.x[batch], dataset.y[batch], w, b, config.loss,
-                               config.reduction)
+    gv = None
+    if "graph" in wanted:  # the real graph, hooked: values, gradients and autograd's order
+        from gradlab.core.graphvalues import valued_graph
+
+        gv = graph_values(valued_graph(dataset.x[batch], dataset.y[batch], w, b, config.loss,
+                                       config.reduction,
+                                       None if weights is None else weights[batch]))
+        graph = list(gv.nodes)
     if "landscape" in wanted:
         grid = landscape.get(dataset, config, w, b)
+    ps = None
+    if "per_sample" in wanted:
+        ps = build_per_sample(dataset, config, w, b, batch, *per_sample)
     return TeachingView(
         generation=generation, step=step, w=w, b=b, batch=batch, config=config,
         is_seed=config.preset == "seed", chain_rule=cr, reductions=reductions, graph=graph,
-        landscape=grid,
+        landscape=grid, per_sample=ps, graph_values=gv,
     )
 
 

@@ -623,6 +623,50 @@
     </message>
 </context>
 <context>
+    <name>GraphValuesPanel</name>
+    <message>
+        <source>value: {v}</source>
+        <extracomment>entries of a vector written in a box before &quot;…&quot; milliseconds between two nodes lighting up in the backward phase the values on the boxes (class defaults: GraphPanel.__init__ already draws)</extracomment>
+        <translation>值：{v}</translation>
+    </message>
+    <message>
+        <source>gradient arriving: {g}</source>
+        <translation>传到此处的梯度：{g}</translation>
+    </message>
+    <message>
+        <source>= {v}</source>
+        <translation>= {v}</translation>
+    </message>
+    <message>
+        <source>.grad = None (nothing written yet)</source>
+        <translation>.grad = None（尚未写入）</translation>
+    </message>
+    <message>
+        <source>.grad = {g}</source>
+        <translation>.grad = {g}</translation>
+    </message>
+    <message>
+        <source>backward() refused: the loss is a vector, so nothing is sent back and w.grad, b.grad stay None.</source>
+        <translation>backward() 被拒绝：损失是一个向量，因此没有梯度传回，w.grad、b.grad 仍为 None。</translation>
+    </message>
+    <message>
+        <source>backward() has not run yet: the leaves&apos; .grad is None, not 0 (nothing has been written to it).</source>
+        <translation>backward() 还没有运行：叶子节点的 .grad 是 None，而不是 0（还没有写入任何值）。</translation>
+    </message>
+    <message>
+        <source>{node} sends 1/B = {v} back to each of the {n} per-sample losses.</source>
+        <translation>{node} 向 {n} 个逐样本损失中的每一个传回 1/B = {v}。</translation>
+    </message>
+    <message>
+        <source>{node} sends 1 back to each of the {n} per-sample losses.</source>
+        <translation>{node} 向 {n} 个逐样本损失中的每一个传回 1。</translation>
+    </message>
+    <message>
+        <source>backward(gradient=v) sends vᵢ back to each per-sample loss: v = {v}.</source>
+        <translation>backward(gradient=v) 向每个逐样本损失传回 vᵢ：v = {v}。</translation>
+    </message>
+</context>
+<context>
     <name>Help</name>
     <message>
         <source>The data, the fitted line and each sample&apos;s residual</source>
@@ -998,6 +1042,14 @@
         <translation>把当前数据保存为 CSV</translation>
     </message>
     <message>
+        <source>Phases</source>
+        <translation>分阶段</translation>
+    </message>
+    <message>
+        <source>The next step one phase per press: forward, losses, reduce, backward, update (P)</source>
+        <translation>每按一次执行下一步的一个阶段：前向、损失、归约、反向、更新（P）</translation>
+    </message>
+    <message>
         <source>E&amp;xport picture</source>
         <translation>导出图片(&amp;X)</translation>
     </message>
@@ -1260,6 +1312,14 @@
         <translation>数据上的 L(w, b)、(w, b) 的轨迹和这一步的箭头；单击可从另一个点开始</translation>
     </message>
     <message>
+        <source>Per-sample</source>
+        <translation>逐样本</translation>
+    </message>
+    <message>
+        <source>Each sample&apos;s own gradient (torch.func), clipping it, and the Jacobian behind backward(gradient=v)</source>
+        <translation>每个样本自己的梯度（torch.func）、对它的裁剪，以及 backward(gradient=v) 背后的雅可比矩阵</translation>
+    </message>
+    <message>
         <source>Import data</source>
         <extracomment>a session was saved or opened (its path) a session could not be opened or saved (the message shown) starts the new gradlab of a restart: (program, arguments) -&gt; started?</extracomment>
         <translation>导入数据</translation>
@@ -1445,6 +1505,209 @@ The session you have open is unchanged.</source>
     <message>
         <source>About gradlab</source>
         <translation>关于 gradlab</translation>
+    </message>
+</context>
+<context>
+    <name>PerSamplePanel</name>
+    <message>
+        <source>clip ×</source>
+        <translation>裁剪 ×</translation>
+    </message>
+    <message>
+        <source>share in w</source>
+        <translation>w 中的份额</translation>
+    </message>
+    <message>
+        <source>clipped</source>
+        <translation>裁剪后</translation>
+    </message>
+    <message>
+        <source>min(1, C/‖∇lᵢ‖): how much clipping to norm C scales this sample&apos;s gradient</source>
+        <extracomment>the tooltips of the columns after ‖∇lᵢ‖</extracomment>
+        <translation>min(1, C/‖∇lᵢ‖)：裁剪到范数 C 时该样本梯度的缩放倍数</translation>
+    </message>
+    <message>
+        <source>∂L/∂lᵢ · ∂lᵢ/∂w: this sample&apos;s share of ∂L/∂w</source>
+        <translation>∂L/∂lᵢ · ∂lᵢ/∂w：该样本在 ∂L/∂w 中的份额</translation>
+    </message>
+    <message>
+        <source>The same share after its row was clipped to norm C</source>
+        <translation>该行裁剪到范数 C 之后的同一份额</translation>
+    </message>
+    <message>
+        <source>vᵢ (edit me)</source>
+        <extracomment>the narrowest panel (in px at text scale 1) that shows the two halves side by side C at first (the worker&apos;s default too: worker_phases.PhaseSlots.per_sample_clip)</extracomment>
+        <translation>vᵢ（可编辑）</translation>
+    </message>
+    <message>
+        <source>v = all 1 (sum)</source>
+        <translation>v = 全 1（sum）</translation>
+    </message>
+    <message>
+        <source>v = all 1/B (mean)</source>
+        <translation>v = 全 1/B（mean）</translation>
+    </message>
+    <message>
+        <source>v = the lab&apos;s weights</source>
+        <translation>v = 实验室的权重</translation>
+    </message>
+    <message>
+        <source>∂L/∂w, ∂L/∂b: from the rows above; w.grad, b.grad: autograd&apos;s, from l.sum().backward(), l.mean().backward() and the step&apos;s own backward</source>
+        <extracomment>(clipping norm C, v: a preset name or one number per batch sample)</extracomment>
+        <translation>∂L/∂w、∂L/∂b：由上面各行算出；w.grad、b.grad：autograd 的结果，分别来自 l.sum().backward()、l.mean().backward() 和这一步自己的 backward</translation>
+    </message>
+    <message>
+        <source>C: each sample&apos;s gradient is scaled down to norm C at most before the reduction (DP-SGD&apos;s order)</source>
+        <translation>C：在归约之前，把每个样本的梯度缩小到范数至多为 C（DP-SGD 的顺序）</translation>
+    </message>
+    <message>
+        <source>Clip each sample&apos;s gradient to norm C =</source>
+        <translation>把每个样本的梯度裁剪到范数 C =</translation>
+    </message>
+    <message>
+        <source>vᵢ must be a number; v is unchanged</source>
+        <translation>vᵢ 必须是一个数；v 保持不变</translation>
+    </message>
+    <message>
+        <source>Each sample&apos;s own gradient, torch.func.vmap(torch.func.grad(lᵢ)), {where}</source>
+        <translation>每个样本自己的梯度，torch.func.vmap(torch.func.grad(lᵢ))，{where}</translation>
+    </message>
+    <message>
+        <source>The {shown} samples of the batch&apos;s {n} with the largest gradient norm, largest first; the sums and means cover all {n}.</source>
+        <translation>本批 {n} 个样本中梯度范数最大的 {shown} 个，从大到小排列；求和与平均涵盖全部 {n} 个。</translation>
+    </message>
+    <message>
+        <source>All {n} samples of the batch, in batch order.</source>
+        <translation>本批全部 {n} 个样本，按批内顺序。</translation>
+    </message>
+    <message>
+        <source>Reduction none: PyTorch refuses backward() on the vector (RuntimeError: {error}); there is no reduced gradient to clip.</source>
+        <translation>归约为 none：PyTorch 拒绝对向量调用 backward()（RuntimeError: {error}）；没有可供裁剪的归约梯度。</translation>
+    </message>
+    <message>
+        <source>Σ rows = sum</source>
+        <translation>Σ 各行 = sum</translation>
+    </message>
+    <message>
+        <source>mean = mean</source>
+        <translation>各行平均 = mean</translation>
+    </message>
+    <message>
+        <source>Σ ∂L/∂lᵢ·rowᵢ = {reduction}</source>
+        <translation>Σ ∂L/∂lᵢ·（第 i 行） = {reduction}</translation>
+    </message>
+    <message>
+        <source>no clipping</source>
+        <translation>不裁剪</translation>
+    </message>
+    <message>
+        <source>clip rows to C, then reduce (DP-SGD)</source>
+        <translation>先把各行裁剪到 C，再归约（DP-SGD）</translation>
+    </message>
+    <message>
+        <source>reduce, then clip_grad_norm_(C)</source>
+        <translation>先归约，再 clip_grad_norm_(C)</translation>
+    </message>
+    <message>
+        <source>Per-sample clipping shrank {k} of the {n} rows listed (only those longer than C), so a sample far off loses its weight; clip_grad_norm_ scales the whole gradient, every share by the same {scale}, so it stays as dominant.</source>
+        <translation>逐样本裁剪缩小了所列 {n} 行中的 {k} 行（只有比 C 长的那些），所以远离的样本失去了它的分量；clip_grad_norm_ 缩放整个梯度，每一份额都乘以同一个 {scale}，所以它依然同样占主导。</translation>
+    </message>
+    <message>
+        <source>The Jacobian J ({rows}×2) of the per-sample losses, and backward(gradient=v)</source>
+        <translation>逐样本损失的雅可比矩阵 J（{rows}×2）与 backward(gradient=v)</translation>
+    </message>
+    <message>
+        <source>J&apos;s rows are the gradients above (torch.func.jacrev). l.backward(gradient=v) computes vᵀJ without ever building J.</source>
+        <translation>J 的各行就是上面的梯度（torch.func.jacrev）。l.backward(gradient=v) 计算 vᵀJ，却从不构造 J。</translation>
+    </message>
+    <message>
+        <source>The first {k} rows are listed, {more} more are not; vᵀJ uses them all.</source>
+        <translation>列出了前 {k} 行，另有 {more} 行未列出；vᵀJ 用到全部各行。</translation>
+    </message>
+    <message>
+        <source>The v typed earlier does not fit this batch: v is 1/B each again.</source>
+        <translation>先前输入的 v 与这一批不匹配：v 又变回每项 1/B。</translation>
+    </message>
+    <message>
+        <source>With this many rows, v is chosen by the buttons only.</source>
+        <translation>行数这么多时，v 只能用按钮选择。</translation>
+    </message>
+    <message>
+        <source>vᵀJ = v @ J (a matrix product)</source>
+        <translation>vᵀJ = v @ J（矩阵乘积）</translation>
+    </message>
+    <message>
+        <source>w.grad, b.grad after l.backward(gradient=v)</source>
+        <translation>l.backward(gradient=v) 之后的 w.grad、b.grad</translation>
+    </message>
+    <message>
+        <source>equal ✓</source>
+        <translation>相等 ✓</translation>
+    </message>
+    <message>
+        <source>different ✗</source>
+        <translation>不相等 ✗</translation>
+    </message>
+</context>
+<context>
+    <name>PhaseBar</name>
+    <message>
+        <source>1 forward</source>
+        <extracomment>the indicator&apos;s words for the phases, in order</extracomment>
+        <translation>1 前向</translation>
+    </message>
+    <message>
+        <source>2 per-sample losses</source>
+        <translation>2 逐样本损失</translation>
+    </message>
+    <message>
+        <source>3 reduce</source>
+        <translation>3 归约</translation>
+    </message>
+    <message>
+        <source>4 backward</source>
+        <translation>4 反向</translation>
+    </message>
+    <message>
+        <source>5 update</source>
+        <translation>5 更新</translation>
+    </message>
+    <message>
+        <source>ŷᵢ = w·xᵢ + b at w = {w}, b = {b}: ŷ = {pred} (the diamonds on the fit)</source>
+        <extracomment>the opacity of a panel a phase already touched, and of one no phase so far has touched entries of a vector shown before &quot;…&quot;</extracomment>
+        <translation>在 w = {w}、b = {b} 处 ŷᵢ = w·xᵢ + b：ŷ = {pred}（拟合图上的菱形）</translation>
+    </message>
+    <message>
+        <source>Each sample&apos;s loss ({loss}): l = {l}, one bar per sample; still a vector</source>
+        <translation>每个样本的损失（{loss}）：l = {l}，每个样本一根柱；仍然是一个向量</translation>
+    </message>
+    <message>
+        <source>&lt;code&gt;{call}&lt;/code&gt;: PyTorch refuses: &lt;i&gt;RuntimeError: {error}&lt;/i&gt;. Backward and update do not run; choose a reduction.</source>
+        <translation>&lt;code&gt;{call}&lt;/code&gt;：PyTorch 拒绝：&lt;i&gt;RuntimeError: {error}&lt;/i&gt;。反向和更新都不会运行；请选择一种归约。</translation>
+    </message>
+    <message>
+        <source>&lt;code&gt;{call}&lt;/code&gt;: L = {L}, one number; backward will start from ∂L/∂lᵢ = {weight}</source>
+        <translation>&lt;code&gt;{call}&lt;/code&gt;：L = {L}，一个数；反向传播将从 ∂L/∂lᵢ = {weight} 开始</translation>
+    </message>
+    <message>
+        <source>Autograd sends the gradient back: ∂L/∂ŷᵢ = {gp}; w.grad = {gw}, b.grad = {gb}</source>
+        <translation>Autograd 把梯度传回：∂L/∂ŷᵢ = {gp}；w.grad = {gw}，b.grad = {gb}</translation>
+    </message>
+    <message>
+        <source>{opt}, lr {lr}: w {w0} → {w1}, b {b0} → {b1}; the line moves and the step is taken</source>
+        <translation>{opt}，lr {lr}：w {w0} → {w1}，b {b0} → {b1}；直线移动，这一步完成</translation>
+    </message>
+    <message>
+        <source>Step in phases</source>
+        <translation>分阶段单步</translation>
+    </message>
+    <message>
+        <source>Take the next step one phase per press (P): forward, per-sample losses, reduce, backward, update. Step (Space) finishes it.</source>
+        <translation>每按一次（P）执行下一步的一个阶段：前向、逐样本损失、归约、反向、更新。按“单步”（空格）完成这一步。</translation>
+    </message>
+    <message>
+        <source>Step {step}, {phase}: {text}</source>
+        <translation>第 {step} 步，{phase}：{text}</translation>
     </message>
 </context>
 <context>
