@@ -64,6 +64,7 @@ class LabController(QObject):
     _session_save_sent = Signal(str)
     _session_open_sent = Signal(str, int)
     _history_export_sent = Signal(str)
+    _double_sent = Signal()
 
     # ---- for the widgets ----
     #: the worker has loaded PyTorch and serves commands
@@ -99,6 +100,8 @@ class LabController(QObject):
     #: a session was read: (path, accepted); not accepted if something newer came first
     session_opened = Signal(str, bool)
     session_failed = Signal(str, object)
+    #: the learning-rate limit of the settings in force (a views.stability.StabilityNote)
+    stability_ready = Signal(object)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
                  worker_mode: str = "process", parent: QObject | None = None) -> None:
@@ -120,6 +123,7 @@ class LabController(QObject):
         self._answer_pending = False
         self.latest: Update | None = None
         self.teaching: TeachingView | None = None
+        self.stability: Any = None  # the newest views.stability.StabilityNote
         self.run_step = 0  # the run's latest step (the timeline may show an earlier one)
         #: steps up to this one cannot be replayed; None: the step of the next update (an
         #: opened session, whose earlier steps the worker never took)
@@ -148,7 +152,8 @@ class LabController(QObject):
                 (self._landscape_range_sent, worker.set_landscape_range),
                 (self._session_save_sent, worker.save_session),
                 (self._session_open_sent, worker.load_session),
-                (self._history_export_sent, worker.export_history)):
+                (self._history_export_sent, worker.export_history),
+                (self._double_sent, worker.double_data)):
             signal.connect(slot)
         # Methods, never lambdas: a lambda has no thread, so Qt would call it in the worker's.
         for signal, slot in (
@@ -162,7 +167,8 @@ class LabController(QObject):
                 (worker.file_failed, self.file_failed), (worker.file_written, self.file_written),
                 (worker.code_generated, self.code_ready),
                 (worker.session_saved, self.session_saved),
-                (worker.session_failed, self.session_failed)):
+                (worker.session_failed, self.session_failed),
+                (worker.stability_changed, self._on_stability)):
             signal.connect(slot)
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -275,6 +281,11 @@ class LabController(QObject):
     def save_session(self, path: str) -> None:
         self._session_save_sent.emit(str(path))
 
+    def double_data(self) -> None:
+        """"×2 the data": every point twice; w, b and the step stay."""
+        if self.serving:
+            self._double_sent.emit()
+
     def open_session(self, path: str) -> None:
         """Open a session in the worker; the run goes on from it only if it is valid."""
         self._session_open_sent.emit(str(path), self._reserve())
@@ -352,6 +363,11 @@ class LabController(QObject):
             return
         self.teaching = teaching
         self.teaching_ready.emit(teaching)
+
+    def _on_stability(self, generation: int, note: object) -> None:
+        if generation >= self.generation:
+            self.stability = note
+            self.stability_ready.emit(note)
 
     def _on_diverged(self, generation: int, message: object) -> None:
         if generation < self.generation:

@@ -40,6 +40,7 @@ from gradlab.ui.file_commands import FileCommands, replace_box
 from gradlab.ui.help import PANEL_HELP, TourDialog, about_box
 from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
 from gradlab.ui.presentation import release_plot_menus
+from gradlab.ui.stability_display import StabilityDisplay
 from gradlab.ui.status_bar import StatusFields
 from gradlab.ui.teaching_tabs import TeachingTabs
 from gradlab.ui.timeline_bar import TimelineBar
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.controls.set_ready(False)
         self.pacer = FramePacer(PROCESS_DUTY if worker_mode == "process" else THREAD_DUTY)
         self._wire()
+        self.stability_display = StabilityDisplay(self)
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self._frame)
