@@ -65,6 +65,9 @@ class LabController(QObject):
     _session_open_sent = Signal(str, int)
     _history_export_sent = Signal(str)
     _double_sent = Signal()
+    _compare_sent = Signal(str, int)  # ready-made comparison, new generation
+    _compare_stop_sent = Signal(int)
+    _compare_runs_sent = Signal(object, int)  # overrides of up to three runs, new generation
 
     # ---- for the widgets ----
     #: the worker has loaded PyTorch and serves commands
@@ -102,6 +105,8 @@ class LabController(QObject):
     session_failed = Signal(str, object)
     #: the learning-rate limit of the settings in force (a views.stability.StabilityNote)
     stability_ready = Signal(object)
+    #: the runs side by side (a views.compare.CompareView; no runs: comparing ended)
+    compare_ready = Signal(object)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
                  worker_mode: str = "process", parent: QObject | None = None) -> None:
@@ -124,6 +129,7 @@ class LabController(QObject):
         self.latest: Update | None = None
         self.teaching: TeachingView | None = None
         self.stability: Any = None  # the newest views.stability.StabilityNote
+        self.comparison: Any = None  # the newest views.compare.CompareView, while comparing
         self.run_step = 0  # the run's latest step (the timeline may show an earlier one)
         #: steps up to this one cannot be replayed; None: the step of the next update (an
         #: opened session, whose earlier steps the worker never took)
@@ -153,7 +159,10 @@ class LabController(QObject):
                 (self._session_save_sent, worker.save_session),
                 (self._session_open_sent, worker.load_session),
                 (self._history_export_sent, worker.export_history),
-                (self._double_sent, worker.double_data)):
+                (self._double_sent, worker.double_data),
+                (self._compare_sent, worker.start_compare),
+                (self._compare_stop_sent, worker.stop_compare),
+                (self._compare_runs_sent, worker.start_compare_runs)):
             signal.connect(slot)
         # Methods, never lambdas: a lambda has no thread, so Qt would call it in the worker's.
         for signal, slot in (
@@ -168,7 +177,8 @@ class LabController(QObject):
                 (worker.code_generated, self.code_ready),
                 (worker.session_saved, self.session_saved),
                 (worker.session_failed, self.session_failed),
-                (worker.stability_changed, self._on_stability)):
+                (worker.stability_changed, self._on_stability),
+                (worker.compared, self._on_compared)):
             signal.connect(slot)
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -286,6 +296,22 @@ class LabController(QObject):
         if self.serving:
             self._double_sent.emit()
 
+    def start_compare(self, key: str) -> None:
+        """Run the ready-made comparison ``key`` (core.compare.READY_MADE) from step 0."""
+        if self.serving:
+            self._new_generation()
+            self._compare_sent.emit(str(key), self.generation)
+
+    def compare_runs(self, specs: list[dict[str, Any]]) -> None:
+        """Compare the run as it is set with up to three that override some settings."""
+        if self.serving:
+            self._new_generation()
+            self._compare_runs_sent.emit([dict(s) for s in specs], self.generation)
+
+    def stop_compare(self) -> None:
+        if self.serving:
+            self._compare_stop_sent.emit(self.generation)
+
     def open_session(self, path: str) -> None:
         """Open a session in the worker; the run goes on from it only if it is valid."""
         self._session_open_sent.emit(str(path), self._reserve())
@@ -368,6 +394,11 @@ class LabController(QObject):
         if generation >= self.generation:
             self.stability = note
             self.stability_ready.emit(note)
+
+    def _on_compared(self, generation: int, view: Any) -> None:
+        if generation >= self.generation:
+            self.comparison = view if view.active else None
+            self.compare_ready.emit(view)
 
     def _on_diverged(self, generation: int, message: object) -> None:
         if generation < self.generation:

@@ -35,6 +35,7 @@ from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import settings as st
 from gradlab.ui import theme as th
 from gradlab.ui.actions import Actions
+from gradlab.ui.compare_display import CompareDisplay
 from gradlab.ui.controls import ControlsPanel
 from gradlab.ui.file_commands import FileCommands, replace_box
 from gradlab.ui.help import PANEL_HELP, TourDialog, about_box
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.pacer = FramePacer(PROCESS_DUTY if worker_mode == "process" else THREAD_DUTY)
         self._wire()
         self.stability_display = StabilityDisplay(self)
+        self.compare_display = CompareDisplay(self)
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self._frame)
