@@ -37,6 +37,7 @@ from gradlab.ui import theme as th
 from gradlab.ui.actions import Actions
 from gradlab.ui.compare_display import CompareDisplay
 from gradlab.ui.controls import ControlsPanel
+from gradlab.ui.eigen_display import EigenDisplay
 from gradlab.ui.file_commands import FileCommands, replace_box
 from gradlab.ui.help import PANEL_HELP, TourDialog, about_box
 from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self.stability_display = StabilityDisplay(self)
         self.compare_display = CompareDisplay(self)
+        self.eigen_display = EigenDisplay(self)
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self._frame)

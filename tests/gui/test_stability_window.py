@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from gradlab.core.config import LabConfig
@@ -120,3 +121,35 @@ def test_no_prediction_below_the_limit_and_a_plain_divergence_message(make_lab, 
     note = _note(window, qtbot, lr=0.2)
     assert note.prediction is not None
     assert window.stability_display.prediction_text().startswith("lr 0.2 > 2/λ_max = 0.12")
+
+
+def test_the_eigen_directions_and_the_errors_along_them(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Above lr·λ_max = 1 (here 0.115 · 16.7006 = 1.92) the error along the fast direction flips
+    sign every step while the slow one keeps its sign: the Distill picture."""
+    from gradlab.core.stability import eigen_errors
+
+    window = make_lab(LabConfig(lr=0.115), worker_mode="thread")
+    _note(window, qtbot, reduction="mean", lr=0.115)
+    window.show_tab("landscape")
+    window.lab.step(30)
+    qtbot.waitUntil(lambda: window.shown is not None and window.shown.step == 30
+                    and not window.lab.running, timeout=10_000)
+    window.draw_now()
+    eig = window.eigen_display
+    eig.draw()
+    s = window.stability_display.note.stability
+    assert s.minimum == pytest.approx((2.0, 0.0), abs=1e-12)  # y = 2x exactly
+    for (xs, ys), (dw, db) in zip(eig.line_points(), s.directions, strict=True):
+        assert len(xs) == 2
+        # through the minimum, along the direction
+        np.testing.assert_allclose((xs[0] + xs[1]) / 2, 2.0, atol=1e-12)
+        np.testing.assert_allclose((ys[0] + ys[1]) / 2, 0.0, atol=1e-12)
+        assert (xs[1] - xs[0]) * db == pytest.approx((ys[1] - ys[0]) * dw, abs=1e-9)
+    buf = window.history_panel.buffer
+    want = eigen_errors(s, buf.column("w"), buf.column("b"))
+    (x0, slow), (x1, fast) = eig.error_data()
+    np.testing.assert_array_equal(x0, np.arange(1, 31))
+    np.testing.assert_array_equal(slow, want[:, 0])
+    np.testing.assert_array_equal(fast, want[:, 1])
+    assert (np.sign(fast[1:]) != np.sign(fast[:-1])).all()
+    assert (np.sign(slow) == np.sign(slow[0])).all()
