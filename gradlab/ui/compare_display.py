@@ -9,6 +9,7 @@ window's own: they drive the main run, and the worker keeps the others in lockst
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,6 +41,8 @@ PATH_WIDTH = 3
 CURVE_WIDTH = 2
 LOG_FLOOR = 1e-16
 MAX_PATH = 4000
+#: While running, the curves are redrawn at most this often (seconds), as the history's are.
+DRAW_INTERVAL = 0.25
 
 
 class CompareDisplay:
@@ -53,6 +56,9 @@ class CompareDisplay:
         self.fates: list[str] = []
         self.largest_difference: float | None = None
         self._upto: int | None = None  # the step the timeline shows (None: the latest)
+        self._legend_texts: list[str] | None = None  # what the legends hold now
+        self._dirty = False
+        self._last_draw = 0.0
         self._menu(window)
         hist = window.history_panel.loss_plot
         self.curves = [hist.plot(np.zeros(0), np.zeros(0),
@@ -140,13 +146,22 @@ class CompareDisplay:
         self.fates = ["" if run.diverged is None else tr_message(run.diverged)
                       for run in view.runs]
         self.largest_difference = view.largest_difference
-        self.draw()
+        self._dirty = True
+        self._draw_soon(view.fresh)
+
+    def _draw_soon(self, now: bool = False) -> None:
+        """Draw now when paused (or asked), at most every DRAW_INTERVAL while running."""
+        if now or not self.window.lab.running or \
+                time.perf_counter() - self._last_draw >= DRAW_INTERVAL:
+            self.draw()
 
     def _on_update_shown(self, update: Update) -> None:
         upto = update.step if update.scrubbed else None
         if upto != self._upto:
             self._upto = upto
             self.draw()
+        elif self._dirty:
+            self._draw_soon()
         elif self.buffers:  # the main run's history may have re-framed the loss plot
             self._extend_history_range()
 
@@ -175,13 +190,19 @@ class CompareDisplay:
                 buf.column("b")[keep])
 
     def draw(self) -> None:
+        self._dirty = False
+        self._last_draw = time.perf_counter()
         n = len(self.buffers)
         texts = self.legend_texts()
+        fresh_paths = self.path_legend is None
         panel = self._landscape()
-        for legend in (self.legend, self.path_legend):
-            if legend is not None:
-                legend.clear()
-                legend.setVisible(n > 0)
+        relabel = texts != self._legend_texts or (fresh_paths and self.path_legend is not None)
+        if relabel:  # rebuilding a legend costs tens of milliseconds: only when it changes
+            self._legend_texts = texts
+            for legend in (self.legend, self.path_legend):
+                if legend is not None:
+                    legend.clear()
+                    legend.setVisible(n > 0)
         for i, curve in enumerate(self.curves):
             path = self.paths[i] if self.paths else None
             if i >= n:
@@ -191,14 +212,16 @@ class CompareDisplay:
                 continue
             step, loss, w, b = self.run_columns(i)
             curve.setData(step, np.log10(np.maximum(loss, LOG_FLOOR)))
-            self.legend.addItem(curve, texts[i])
+            if relabel:
+                self.legend.addItem(curve, texts[i])
             if path is not None and panel is not None:
                 start = self._start_point()
                 pw = np.concatenate([[start[0]], w])[-MAX_PATH:]
                 pb = np.concatenate([[start[1]], b])[-MAX_PATH:]
                 path.setData(*self._clip(panel, pw, pb))
-                assert self.path_legend is not None
-                self.path_legend.addItem(path, texts[i])
+                if relabel:
+                    assert self.path_legend is not None
+                    self.path_legend.addItem(path, texts[i])
         if n:
             self._extend_history_range()
 
