@@ -238,7 +238,7 @@ class CompareSlots:
                 history = finite_history(HistoryChunk.concat(self._compare_pending[i]))
             (w, b), step = run.trainer.params, run.trainer.step_count
             fate = None if run.diverged is None else stopped(run.diverged_at, run.diverged)
-            runs.append(RunView(i, run.label, history, w, b, step, fate))
+            runs.append(RunView(i, run.label, history, w, b, step, fate, run.diverged_at))
         self._compare_pending = [[] for _ in c.runs]
         view = CompareView(self._generation, self._compare_key, self._compare_title,
                            tuple(runs), self._compare_fresh, self._compare_diff)

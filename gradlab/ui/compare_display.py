@@ -53,7 +53,8 @@ class CompareDisplay:
         self.view: CompareView | None = None
         self.buffers: list[HistoryBuffer] = []
         self.labels: list[str] = []
-        self.fates: list[str] = []
+        self.fates: list[str] = []  # why a run stopped (its whole message)
+        self.stopped_at: list[int | None] = []
         self.largest_difference: float | None = None
         self._upto: int | None = None  # the step the timeline shows (None: the latest)
         self._legend_texts: list[str] | None = None  # what the legends hold now
@@ -100,8 +101,8 @@ class CompareDisplay:
 
     @staticmethod
     def _legend(plot: pg.PlotItem) -> pg.LegendItem:
-        legend = pg.LegendItem(offset=(-10, 10), labelTextSize="11pt", labelTextColor="#000000",
-                               brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen("#888888"))
+        legend = pg.LegendItem(offset=(10, -10), labelTextSize="11pt", labelTextColor="#000000",
+                               brush=pg.mkBrush(255, 255, 255, 200), pen=pg.mkPen("#888888"))
         legend.setParentItem(plot.vb)
         legend.setZValue(30)
         legend.setVisible(False)
@@ -126,7 +127,7 @@ class CompareDisplay:
             self._clear()
 
     def _clear(self) -> None:
-        self.buffers, self.labels, self.fates = [], [], []
+        self.buffers, self.labels, self.fates, self.stopped_at = [], [], [], []
         self.largest_difference = None
         self.draw()
 
@@ -145,6 +146,8 @@ class CompareDisplay:
         self.labels = [run.label for run in view.runs]
         self.fates = ["" if run.diverged is None else tr_message(run.diverged)
                       for run in view.runs]
+        self.stopped_at = [run.diverged_at if run.diverged is not None else None
+                           for run in view.runs]
         self.largest_difference = view.largest_difference
         self._dirty = True
         self._draw_soon(view.fresh)
@@ -172,8 +175,9 @@ class CompareDisplay:
         out = []
         for i, label in enumerate(self.labels):
             text = label
-            if self.fates[i]:
-                text += " — " + self.fates[i]
+            if self.fates[i]:  # short: the legend must not hide the curves (tooltip: all)
+                text += " — " + translate("Compare", "diverged at step {step}, stopped").format(
+                    step=self.stopped_at[i])
             elif i == 1 and self.largest_difference is not None:
                 text += " — " + translate("Compare", "largest |Δw|, |Δb| from the first: "
                                                      "{diff}").format(

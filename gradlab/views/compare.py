@@ -22,7 +22,8 @@ class RunView:
     w: float  # where it stands now
     b: float
     step: int
-    diverged: Message | None  # "diverged at step 416: loss became inf (stopped)"
+    diverged: Message | None  # "diverged at step 416: loss became inf (stopped; ...)"
+    diverged_at: int | None = None  # the step it stopped at
 
 
 @dataclass(frozen=True, eq=False)

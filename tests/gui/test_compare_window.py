@@ -83,8 +83,12 @@ def test_a_run_that_diverges_stops_and_says_so_the_others_go_on(make_lab, qtbot)
     _steps(window, qtbot, 600)
     texts = d.legend_texts()
     assert texts[0] == "mean, lr 0.05"
-    assert texts[1].startswith("sum, lr 0.05 — diverged at step ")
-    assert "stopped" in texts[1]
+    solo = Trainer(LabConfig(lr=0.05, reduction="sum"), make_preset("seed"))
+    record, _chunk = solo.run(600)  # alone, the same run stops at the same step
+    assert record.diverged is not None
+    assert texts[1] == f"sum, lr 0.05 — diverged at step {record.step}, stopped"
+    assert d.fates[1] == f"diverged at step {record.step}: {record.diverged} (stopped; the " \
+                         "others go on)"
     assert window.lab.state.value == "paused"  # the main run went on: not diverged
     assert d.run_columns(0)[0][-1] == 600
     assert d.run_columns(1)[0][-1] < 600
