@@ -168,6 +168,10 @@
         <translation>停止对比(&amp;S)</translation>
     </message>
     <message>
+        <source>diverged at step {step}, stopped</source>
+        <translation>在第 {step} 步发散，已停止</translation>
+    </message>
+    <message>
         <source>largest |Δw|, |Δb| from the first: {diff}</source>
         <translation>与第一个的最大 |Δw|、|Δb|：{diff}</translation>
     </message>
