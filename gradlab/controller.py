@@ -67,6 +67,10 @@ class LabController(QObject):
     _history_export_sent = Signal(str)
     _phase_sent = Signal(bool)  # finish: straight to the end of the step
     _per_sample_sent = Signal(float, object)  # clipping norm, v
+    _double_sent = Signal()
+    _compare_sent = Signal(str, int)  # ready-made comparison, new generation
+    _compare_stop_sent = Signal(int)
+    _compare_runs_sent = Signal(object, int)  # overrides of up to three runs, new generation
 
     # ---- for the widgets ----
     #: the worker has loaded PyTorch and serves commands
@@ -104,6 +108,10 @@ class LabController(QObject):
     session_failed = Signal(str, object)
     #: a PhaseView of the current generation: the next step at one phase
     phase_ready = Signal(object)
+    #: the learning-rate limit of the settings in force (a views.stability.StabilityNote)
+    stability_ready = Signal(object)
+    #: the runs side by side (a views.compare.CompareView; no runs: comparing ended)
+    compare_ready = Signal(object)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
                  worker_mode: str = "process", parent: QObject | None = None) -> None:
@@ -126,6 +134,8 @@ class LabController(QObject):
         self.latest: Update | None = None
         self.teaching: TeachingView | None = None
         self.phase: PhaseView | None = None  # the phase on screen, while a step is walked
+        self.stability: Any = None  # the newest views.stability.StabilityNote
+        self.comparison: Any = None  # the newest views.compare.CompareView, while comparing
         self.run_step = 0  # the run's latest step (the timeline may show an earlier one)
         #: steps up to this one cannot be replayed; None: the step of the next update (an
         #: opened session, whose earlier steps the worker never took)
@@ -156,7 +166,11 @@ class LabController(QObject):
                 (self._session_open_sent, worker.load_session),
                 (self._history_export_sent, worker.export_history),
                 (self._phase_sent, worker.step_phase),
-                (self._per_sample_sent, worker.set_per_sample)):
+                (self._per_sample_sent, worker.set_per_sample),
+                (self._double_sent, worker.double_data),
+                (self._compare_sent, worker.start_compare),
+                (self._compare_stop_sent, worker.stop_compare),
+                (self._compare_runs_sent, worker.start_compare_runs)):
             signal.connect(slot)
         # Methods, never lambdas: a lambda has no thread, so Qt would call it in the worker's.
         for signal, slot in (
@@ -171,7 +185,9 @@ class LabController(QObject):
                 (worker.code_generated, self.code_ready),
                 (worker.session_saved, self.session_saved),
                 (worker.session_failed, self.session_failed),
-                (worker.phased, self._on_phased)):
+                (worker.phased, self._on_phased),
+                (worker.stability_changed, self._on_stability),
+                (worker.compared, self._on_compared)):
             signal.connect(slot)
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -301,6 +317,27 @@ class LabController(QObject):
     def save_session(self, path: str) -> None:
         self._session_save_sent.emit(str(path))
 
+    def double_data(self) -> None:
+        """"×2 the data": every point twice; w, b and the step stay."""
+        if self.serving:
+            self._double_sent.emit()
+
+    def start_compare(self, key: str) -> None:
+        """Run the ready-made comparison ``key`` (core.compare.READY_MADE) from step 0."""
+        if self.serving:
+            self._new_generation()
+            self._compare_sent.emit(str(key), self.generation)
+
+    def compare_runs(self, specs: list[dict[str, Any]]) -> None:
+        """Compare the run as it is set with up to three that override some settings."""
+        if self.serving:
+            self._new_generation()
+            self._compare_runs_sent.emit([dict(s) for s in specs], self.generation)
+
+    def stop_compare(self) -> None:
+        if self.serving:
+            self._compare_stop_sent.emit(self.generation)
+
     def open_session(self, path: str) -> None:
         """Open a session in the worker; the run goes on from it only if it is valid."""
         self._session_open_sent.emit(str(path), self._reserve())
@@ -385,6 +422,16 @@ class LabController(QObject):
             return
         self.phase = view
         self.phase_ready.emit(view)
+
+    def _on_stability(self, generation: int, note: object) -> None:
+        if generation >= self.generation:
+            self.stability = note
+            self.stability_ready.emit(note)
+
+    def _on_compared(self, generation: int, view: Any) -> None:
+        if generation >= self.generation:
+            self.comparison = view if view.active else None
+            self.compare_ready.emit(view)
 
     def _on_diverged(self, generation: int, message: object) -> None:
         if generation < self.generation:

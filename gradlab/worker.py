@@ -25,9 +25,11 @@ from gradlab.core.data import Dataset
 from gradlab.core.records import HistoryBuffer, HistoryChunk, StepRecord
 from gradlab.views import messages as msg
 from gradlab.views.timeline import Timeline
+from gradlab.worker_compare import CompareSlots
 from gradlab.worker_files import FileSlots
 from gradlab.worker_loop import RunLoop, guarded
 from gradlab.worker_phases import PhaseSlots
+from gradlab.worker_stability import StabilitySlots
 
 if TYPE_CHECKING:
     from gradlab.views.panels import DataLayout
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 # they are used: the window's process imports this module for the signals before its first
 # paint, and trains (and so builds views) only in a training process or after that paint.
 
-class TrainerWorker(FileSlots, PhaseSlots, RunLoop, QObject):
+class TrainerWorker(FileSlots, PhaseSlots, CompareSlots, StabilitySlots, RunLoop, QObject):
     """Owns the Trainer. Lives in its own QThread; talk to it only through queued signals."""
 
     #: torch is imported and warmed up; commands are served from now on.
@@ -181,6 +183,7 @@ class TrainerWorker(FileSlots, PhaseSlots, RunLoop, QObject):
         except Exception:
             self._config = old  # the trainer kept the old config: stay consistent with it
             raise
+        self._configure_compared(config)
         if reset:
             self._landscape.invalidate()  # the new path is framed afresh
             self._mixed = False
@@ -216,7 +219,7 @@ class TrainerWorker(FileSlots, PhaseSlots, RunLoop, QObject):
             return
         if n <= 1:
             self._pause()
-            record, chunk = self._trainer.run(1)
+            record, chunk = self._run_main(1)
             self._pending_chunks.append(chunk)
             self._pending_record = record
             self._mark_rate()

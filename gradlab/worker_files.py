@@ -131,7 +131,7 @@ class FileSlots:
         self._flush()  # steps still waiting to go out belong to the history saved
         try:
             save_session(path, self._config, self._dataset, self._trainer.state_dict(),
-                         self._log.chunk())
+                         self._log.chunk(), compare=self._compared_saved())
         except SessionError as exc:
             self.session_failed.emit(path, error_message(exc))
             return
@@ -166,6 +166,7 @@ class FileSlots:
         self._config, self._dataset = config, session.dataset
         self._start_run(trainer, history, resumed=trainer.step_count > 0)
         self._step_loss = self._saved_step_loss(history)
+        self._resume_compared(session)
         self.session_loaded.emit(path, config, session.dataset, history, generation)
         self._show_preview()
 

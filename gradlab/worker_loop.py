@@ -111,7 +111,7 @@ class RunLoop:
         k, wait_ms = self._steps_this_slice(now)
         if k > 0:
             t0 = time.perf_counter()
-            record, chunk = self._trainer.run(k)
+            record, chunk = self._run_main(k)
             dt = time.perf_counter() - t0
             self._pace_done += len(chunk)
             per_step = dt / max(1, len(chunk))
@@ -136,6 +136,21 @@ class RunLoop:
         if self._running and not self._abort:
             assert self._timer is not None
             self._timer.start(wait_ms)
+
+    def _run_main(self, k: int) -> tuple[StepRecord | None, HistoryChunk]:
+        """Up to ``k`` steps of the run (worker_compare.py steps the compared runs with it)."""
+        return self._trainer.run(k)
+
+    # Hooks for the runs side by side (worker_compare.py overrides them).
+    def _configure_compared(self, config: LabConfig) -> None:
+        """The main run took ``config`` (no new data)."""
+
+    def _compared_saved(self) -> list[dict[str, Any]]:
+        """What a saved session keeps of the compared runs."""
+        return []
+
+    def _resume_compared(self, session: Any) -> None:
+        """An opened session is the run now: its compared runs (if any) with it."""
 
     def _report_divergence(self, record: StepRecord) -> None:
         self.diverged.emit(self._generation,

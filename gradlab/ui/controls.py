@@ -103,9 +103,17 @@ class ControlsPanel(QWidget):
         self.seed.setRange(0, 999_999)
         self.seed.setToolTip(tip("seed"))
         self.seed.setWhatsThis(whats_this("seed"))
-        outer.addWidget(self._group(translate("Controls", "Data"),
-                                    (labels["preset"], self.preset), (labels["n"], self.n),
-                                    (labels["noise"], self.noise), (labels["seed"], self.seed)))
+        # "×2 the data": sum's learning-rate limit halves, mean's stays (issue 17)
+        self.double_button = QPushButton(translate("Controls", "×2 the data"))
+        self.double_button.setToolTip(translate(
+            "Controls", "Duplicate every point: under sum the largest curvature doubles and the "
+                        "learning-rate limit halves; under mean it stays where it is"))
+        self.double_button.setWhatsThis(self.double_button.toolTip())
+        data = self._group(translate("Controls", "Data"), (labels["preset"], self.preset),
+                           (labels["n"], self.n), (labels["noise"], self.noise),
+                           (labels["seed"], self.seed))
+        data.layout().addRow(self.double_button)
+        outer.addWidget(data)
 
         self.init_w = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, tip("init_w"),
                                   whats_this("init_w"))
@@ -125,10 +133,16 @@ class ControlsPanel(QWidget):
                               whats_this("lr"))
         self.batch = ValueSlider(Scale(1, 4, integer=True, steps=3, all_at_top=True), 4,
                                  tip("batch"), whats_this("batch"))
-        outer.addWidget(self._group(translate("Controls", "Optimizer"),
-                                    (labels["optimizer"], self.optimizer),
-                                    (labels["momentum"], self.momentum), (labels["lr"], self.lr),
-                                    (labels["batch"], self.batch)))
+        # The stability limit of the settings in force (ui/stability_display.py fills it in).
+        self.lr_limit = QLabel()
+        self.lr_limit.setWordWrap(True)
+        self.lr_limit.hide()
+        optimizer = self._group(translate("Controls", "Optimizer"),
+                                (labels["optimizer"], self.optimizer),
+                                (labels["momentum"], self.momentum), (labels["lr"], self.lr))
+        optimizer.layout().addRow(self.lr_limit)
+        optimizer.layout().addRow(self._form_label(labels["batch"], self.batch), self.batch)
+        outer.addWidget(optimizer)
 
         self.theme_choice = self._combo(THEME_LABELS, "theme", theme=True)
         outer.addLayout(self._form((labels["theme"], self.theme_choice)))
@@ -184,11 +198,15 @@ class ControlsPanel(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for label, widget in rows:
-            lab = QLabel(label)
-            lab.setToolTip(widget.toolTip())
-            lab.setWhatsThis(widget.whatsThis())
-            form.addRow(lab, widget)
+            form.addRow(ControlsPanel._form_label(label, widget), widget)
         return form
+
+    @staticmethod
+    def _form_label(label: str, widget: QWidget) -> QLabel:
+        lab = QLabel(label)
+        lab.setToolTip(widget.toolTip())
+        lab.setWhatsThis(widget.whatsThis())
+        return lab
 
     def _group(self, title: str, *rows: tuple[str, QWidget]) -> QGroupBox:
         box = QGroupBox(title)
@@ -308,7 +326,7 @@ class ControlsPanel(QWidget):
         self.speed_changed.emit(value)
 
     def set_ready(self, ready: bool) -> None:
-        for button in (self.step_button, self.run_button, self.reset_button):
+        for button in (self.step_button, self.run_button, self.reset_button, self.double_button):
             button.setEnabled(ready)
 
     def set_running(self, running: bool) -> None:

@@ -35,12 +35,15 @@ from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import settings as st
 from gradlab.ui import theme as th
 from gradlab.ui.actions import Actions
+from gradlab.ui.compare_display import CompareDisplay
 from gradlab.ui.controls import ControlsPanel
+from gradlab.ui.eigen_display import EigenDisplay
 from gradlab.ui.file_commands import FileCommands, replace_box
 from gradlab.ui.help import PANEL_HELP, TourDialog, about_box
 from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
 from gradlab.ui.phase_bar import PhaseControls
 from gradlab.ui.presentation import release_plot_menus
+from gradlab.ui.stability_display import StabilityDisplay
 from gradlab.ui.status_bar import StatusFields
 from gradlab.ui.teaching_tabs import TeachingTabs
 from gradlab.ui.timeline_bar import TimelineBar
@@ -116,6 +119,9 @@ class MainWindow(QMainWindow):
         self.controls.set_ready(False)
         self.pacer = FramePacer(PROCESS_DUTY if worker_mode == "process" else THREAD_DUTY)
         self._wire()
+        self.stability_display = StabilityDisplay(self)
+        self.compare_display = CompareDisplay(self)
+        self.eigen_display = EigenDisplay(self)
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self._frame)

@@ -7,8 +7,9 @@ import math
 import re
 import unicodedata
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QWidget
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QStyle, QStyleOptionSlider, QWidget
 
 from gradlab.i18n import translate
 from gradlab.ui.control_texts import TYPE_HINT, all_word, max_word
@@ -132,6 +133,50 @@ class Scale:
         return value
 
 
+class LimitSlider(QSlider):
+    """A horizontal slider that can shade the part of its range above a limit red (the learning
+    rates at which gradient descent diverges)."""
+
+    LIMIT_COLOR = QColor(220, 40, 40, 120)
+
+    def __init__(self) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.limit_fraction: float | None = None  # where the red zone starts, 0..1 of the range
+
+    def set_limit_fraction(self, fraction: float | None) -> None:
+        self.limit_fraction = None if fraction is None else min(max(fraction, 0.0), 1.0)
+        self.update()
+
+    def limit_x(self) -> float | None:
+        """The x (pixels) where the red zone starts: the handle's centre at the limit."""
+        if self.limit_fraction is None:
+            return None
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        style = self.style()
+        groove = style.subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                      QStyle.SubControl.SC_SliderGroove, self)
+        handle = style.subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                      QStyle.SubControl.SC_SliderHandle, self)
+        span = groove.width() - handle.width()
+        steps = max(1, self.maximum() - self.minimum())
+        # The limit is a fraction of the scale's steps, not of the slider's range ("max" slot).
+        top = self.property("scale_steps") or steps
+        return groove.left() + handle.width() / 2 + span * self.limit_fraction * top / steps
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        x = self.limit_x()
+        if x is None:
+            return
+        painter = QPainter(self)
+        h = self.height()
+        painter.fillRect(QRectF(x, h * 0.2, self.width() - x, h * 0.6), self.LIMIT_COLOR)
+        painter.setPen(QColor(200, 0, 0))
+        painter.drawLine(round(x), 0, round(x), h)
+        painter.end()
+
+
 class ValueSlider(QWidget):
     """A slider and a typeable box showing its value."""
 
@@ -149,7 +194,8 @@ class ValueSlider(QWidget):
         super().__init__()
         self.scale = scale
         self._value = value
-        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider = LimitSlider()
+        self._limit: float | None = None
         self.slider.setRange(0, scale.top)
         self.slider.setMinimumWidth(self.SLIDER_WIDTH)
         self.edit = QLineEdit()
@@ -170,6 +216,20 @@ class ValueSlider(QWidget):
 
     def value(self) -> float:
         return self._value
+
+    def limit(self) -> float | None:
+        """The value above which the slider is shaded red (None: no limit shown)."""
+        return self._limit
+
+    def set_limit(self, limit: float | None) -> None:
+        """Shade the values above ``limit`` red (log scales only; None: no red zone)."""
+        self._limit = limit
+        sc = self.scale
+        if limit is None or not sc.log or not (limit > 0 and math.isfinite(limit)):
+            self.slider.set_limit_fraction(None)
+            return
+        self.slider.setProperty("scale_steps", sc.steps)
+        self.slider.set_limit_fraction(math.log(limit / sc.lo) / math.log(sc.hi / sc.lo))
 
     def set_scale_factor(self, factor: float) -> None:
         """Text size changed: the value box keeps room for its longest value."""

@@ -153,6 +153,30 @@
     </message>
 </context>
 <context>
+    <name>Compare</name>
+    <message>
+        <source>&amp;Compare</source>
+        <extracomment>One colour per run (the main run first): distinct on white, dark and the landscape&apos;s viridis. Pen widths: the landscape&apos;s paths are short (MAX_PATH points), the history&apos;s may be long. While running, the curves are redrawn at most this often (seconds), as the history&apos;s are.</extracomment>
+        <translation>对比(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Up to four runs from the same start on the same data, in lockstep: Step, Run, Reset and the timeline drive them all</source>
+        <translation>最多四个训练从同一起点、在同一份数据上同步进行：单步、运行、重置和时间轴同时控制它们</translation>
+    </message>
+    <message>
+        <source>&amp;Stop comparing</source>
+        <translation>停止对比(&amp;S)</translation>
+    </message>
+    <message>
+        <source>diverged at step {step}, stopped</source>
+        <translation>在第 {step} 步发散，已停止</translation>
+    </message>
+    <message>
+        <source>largest |Δw|, |Δb| from the first: {diff}</source>
+        <translation>与第一个的最大 |Δw|、|Δb|：{diff}</translation>
+    </message>
+</context>
+<context>
     <name>Controls</name>
     <message>
         <source>Which data to fit: each preset shows a different lesson (scale, outliers, noise, size).</source>
@@ -397,6 +421,14 @@
         <translation>重置</translation>
     </message>
     <message>
+        <source>×2 the data</source>
+        <translation>数据 ×2</translation>
+    </message>
+    <message>
+        <source>Duplicate every point: under sum the largest curvature doubles and the learning-rate limit halves; under mean it stays where it is</source>
+        <translation>每个点复制一份：sum 下最大曲率加倍、学习率上限减半；mean 下上限不变</translation>
+    </message>
+    <message>
         <source>Data</source>
         <translation>数据</translation>
     </message>
@@ -510,6 +542,34 @@
     <message>
         <source>gradlab session (*.gradlab)</source>
         <translation>gradlab 会话 (*.gradlab)</translation>
+    </message>
+</context>
+<context>
+    <name>Eigen</name>
+    <message>
+        <source>step</source>
+        <extracomment>The steps the small plot shows (the newest): every step, so the oscillation is not aliased.</extracomment>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>误差</translation>
+    </message>
+    <message>
+        <source>Distance from the minimum along each eigen-direction: &lt;span style=&apos;color:{slow}&apos;&gt;slow (λ_min)&lt;/span&gt;, &lt;span style=&apos;color:{fast}&apos;&gt;fast (λ_max)&lt;/span&gt;</source>
+        <translation>沿各特征方向到最小值的距离：&lt;span style=&apos;color:{slow}&apos;&gt;慢（λ_min）&lt;/span&gt;，&lt;span style=&apos;color:{fast}&apos;&gt;快（λ_max）&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>No single quadratic minimum here (MAE, Huber or no minimum): no eigen-directions</source>
+        <translation>这里没有唯一的二次最小值（MAE、Huber 或无最小值）：不画特征方向</translation>
+    </message>
+    <message>
+        <source>slow: λ_min</source>
+        <translation>慢：λ_min</translation>
+    </message>
+    <message>
+        <source>fast: λ_max</source>
+        <translation>快：λ_max</translation>
     </message>
 </context>
 <context>
@@ -1865,6 +1925,38 @@ The session you have open is unchanged.</source>
     </message>
 </context>
 <context>
+    <name>Stability</name>
+    <message>
+        <source>no fixed limit: MAE is not quadratic (each step is lr·x whatever the error)</source>
+        <extracomment>Significant digits of the limit under the slider.</extracomment>
+        <translation>没有固定上限：MAE 不是二次的（无论误差多大，每步都是 lr·x）</translation>
+    </message>
+    <message>
+        <source>no fixed limit: Adam scales each step itself</source>
+        <translation>没有固定上限：Adam 自己缩放每一步</translation>
+    </message>
+    <message>
+        <source>no limit: reduction &apos;none&apos; gives no scalar loss</source>
+        <translation>没有上限：归约 &apos;none&apos; 不给出标量损失</translation>
+    </message>
+    <message>
+        <source>no limit (see the tooltip)</source>
+        <translation>没有上限（见提示）</translation>
+    </message>
+    <message>
+        <source>stable for lr &lt; {limit} … {top} = {formula} per batch (the epoch&apos;s {n} batches)</source>
+        <translation>lr &lt; {limit} … {top} = {formula}（每个批次，本轮 {n} 个批次）时稳定</translation>
+    </message>
+    <message>
+        <source>stable for lr &lt; {formula} = {limit}</source>
+        <translation>lr &lt; {formula} = {limit} 时稳定</translation>
+    </message>
+    <message>
+        <source>{text} (Huber&apos;s quadratic region)</source>
+        <translation>{text}（Huber 的二次区域）</translation>
+    </message>
+</context>
+<context>
     <name>Text</name>
     <message>
         <source>mean</source>
@@ -1980,6 +2072,7 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     </message>
     <message>
         <source>mean vs sum</source>
+        <extracomment>The ready-made comparisons of core.compare.READY_MADE (key, title), spelled here because core.compare imports torch, which the window&apos;s process must not (a test keeps them equal).</extracomment>
         <translation>mean 对比 sum</translation>
     </message>
     <message>
@@ -2636,6 +2729,10 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     <message>
         <source>{d} = the batch size B</source>
         <translation>{d} = 批大小 B</translation>
+    </message>
+    <message>
+        <source>diverged at step {step}: {reason} (stopped; the others go on)</source>
+        <translation>在第 {step} 步发散：{reason}（已停止；其余继续）</translation>
     </message>
 </context>
 </TS>

@@ -41,6 +41,7 @@ BUDGETS = {  # key: (comparison, budget) — printed next to each figure
     "frame_ms_n1000000": ("<=", 50.0),
     "rss_growth_mb_100k_steps": ("<=", 10.0),
     "close_mid_run_s": ("<=", 1.0),
+    "compare_ratio_4runs_n1000": (">=", 0.9),
 }
 
 
@@ -211,6 +212,43 @@ def measure_throughput(app, n: int, s: Settings, out: dict) -> None:
         lab.close()
 
 
+#: The runs beside the main one in ``compare_ratio_4runs_n1000``: plain SGD, like the bare loop.
+COMPARED = [{"reduction": "sum", "lr": "lr/N"}, {"lr": 0.005}, {"lr": 0.02}]
+
+
+def measure_compare(app, s: Settings, out: dict) -> None:
+    """Four runs side by side (the main one and COMPARED) at N = 1000, in lockstep, against four
+    bare loops run one after the other for the same time: lockstep steps/s over a quarter of
+    the bare loop's rate, interleaved A/B/A/B."""
+    import torch
+
+    n = 1000
+    ds = dataset_for_n(n)
+    x, y = torch.tensor(ds.x), torch.tensor(ds.y)
+    lab = Lab(app, n)
+    try:
+        lab.window.lab.compare_runs(COMPARED)
+        display = lab.window.compare_display
+        if not wait_until(app, lambda: len(display.labels) == 4, 30):
+            raise RuntimeError("the comparison did not start within 30 s")
+        lab_rates, bare_rates = [], []
+        for _ in range(s.pairs):
+            lab_rates.append(lab.running_rate(s.slice_s))
+            four = [bare_loop_rate(x, y, s.slice_s / 4) for _ in range(4)]
+            bare_rates.append(statistics.mean(four) / 4)  # lockstep steps/s of 4 loops in turn
+        if not all(b.size for b in display.buffers):
+            raise RuntimeError("a compared run took no steps")
+        out["compare_ratio_4runs_n1000"] = statistics.mean(lab_rates) / statistics.mean(bare_rates)
+        s.extras["lockstep_steps_per_s_lab_4runs_n1000"] = statistics.mean(lab_rates)
+        s.extras["lockstep_steps_per_s_bare_4runs_n1000"] = statistics.mean(bare_rates)
+    finally:
+        lab.close()
+
+
+#: ``--only KEY``: the measurement that gives KEY, run alone.
+ONLY = {"compare_ratio_4runs_n1000": measure_compare}
+
+
 def measure_close(app, lab: Lab, out: dict) -> None:
     """Closing the window while it runs: the worker stops, its process ends, the thread joins."""
     lab.window.lab.run()
@@ -369,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a reduced run (under 2 minutes)")
     parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
+    parser.add_argument("--only", metavar="KEY", choices=sorted(ONLY),
+                        help="measure only this figure")
     args = parser.parse_args(argv)
     s = (Settings(True, 0.5, 1, 3, 20_000, 8) if args.quick
          else Settings(False, 2.0, 3, 7, 100_000, 30))
@@ -384,10 +424,14 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([])
     out: dict[str, float] = {}
     t_start = time.perf_counter()
-    for n in (4, 1000, 100_000, 1_000_000):
-        measure_throughput(app, n, s, out)
-    measure_rss(app, s, out)
-    measure_startup(s, out)
+    if args.only:
+        ONLY[args.only](app, s, out)
+    else:
+        for n in (4, 1000, 100_000, 1_000_000):
+            measure_throughput(app, n, s, out)
+        measure_compare(app, s, out)
+        measure_rss(app, s, out)
+        measure_startup(s, out)
     wall = time.perf_counter() - t_start
 
     import numpy
@@ -399,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
                f"pyqtgraph {pg.__version__}, numpy {numpy.__version__}")
     print(f"gradlab benchmark ({'quick' if s.quick else 'full'}, {wall:.0f} s) on {machine}")
     print(f"{'figure':28s} {'value':>10s}  budget")
-    for key in BUDGETS:
+    for key in (k for k in BUDGETS if k in out):
         print(f"{key:28s} {out[key]:10.3f}  {verdict(key, out[key])}")
     print("details: " + ", ".join(f"{k} {v:.4g}" for k, v in s.extras.items()))
     if args.json:
