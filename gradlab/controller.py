@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from gradlab.core.config import LabConfig, needs_reset
+from gradlab.core.splitting import SplitSettings
 from gradlab.views.messages import process_crashed
 from gradlab.views.timeline import TIMELINE_STEPS
 from gradlab.worker import TrainerWorker, start_worker
@@ -64,6 +65,9 @@ class LabController(QObject):
     _session_save_sent = Signal(str)
     _session_open_sent = Signal(str, int)
     _history_export_sent = Signal(str)
+    _split_sent = Signal(object)  # SplitSettings
+    _split_backward_sent = Signal()
+    _drop_last_sent = Signal(bool)
 
     # ---- for the widgets ----
     #: the worker has loaded PyTorch and serves commands
@@ -99,6 +103,10 @@ class LabController(QObject):
     #: a session was read: (path, accepted); not accepted if something newer came first
     session_opened = Signal(str, bool)
     session_failed = Signal(str, object)
+    #: the split in force changed (a SplitSettings: micro-batches, workers, or none)
+    split_changed = Signal(object)
+    #: a split setting was refused, or the workers ended (the message, for the tab)
+    split_failed = Signal(object)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
                  worker_mode: str = "process", parent: QObject | None = None) -> None:
@@ -119,6 +127,7 @@ class LabController(QObject):
         self._error = False
         self._answer_pending = False
         self.latest: Update | None = None
+        self.split = SplitSettings()  # the split in force, as the worker last said
         self.teaching: TeachingView | None = None
         self.run_step = 0  # the run's latest step (the timeline may show an earlier one)
         #: steps up to this one cannot be replayed; None: the step of the next update (an
@@ -148,7 +157,10 @@ class LabController(QObject):
                 (self._landscape_range_sent, worker.set_landscape_range),
                 (self._session_save_sent, worker.save_session),
                 (self._session_open_sent, worker.load_session),
-                (self._history_export_sent, worker.export_history)):
+                (self._history_export_sent, worker.export_history),
+                (self._split_sent, worker.set_split),
+                (self._split_backward_sent, worker.split_backward),
+                (self._drop_last_sent, worker.set_drop_last)):
             signal.connect(slot)
         # Methods, never lambdas: a lambda has no thread, so Qt would call it in the worker's.
         for signal, slot in (
@@ -162,7 +174,9 @@ class LabController(QObject):
                 (worker.file_failed, self.file_failed), (worker.file_written, self.file_written),
                 (worker.code_generated, self.code_ready),
                 (worker.session_saved, self.session_saved),
-                (worker.session_failed, self.session_failed)):
+                (worker.session_failed, self.session_failed),
+                (worker.split_changed, self._on_split_changed),
+                (worker.split_failed, self.split_failed)):
             signal.connect(slot)
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -190,6 +204,8 @@ class LabController(QObject):
             self.worker.request_stop()
             thread.quit()
             thread.wait()
+            if self.worker_mode == "thread":  # its thread has ended: end its DDP workers here
+                self.worker.close_split()
 
     # ---- commands --------------------------------------------------------------------------
 
@@ -274,6 +290,22 @@ class LabController(QObject):
 
     def save_session(self, path: str) -> None:
         self._session_save_sent.emit(str(path))
+
+    def set_split(self, split: SplitSettings) -> None:
+        """Split each step's batch: micro-batches, DDP workers, or not (all None)."""
+        if self.serving:
+            self._split_sent.emit(split)
+
+    def split_backward(self) -> None:
+        """One more micro-batch's backward() on the Batches & workers tab."""
+        self._split_backward_sent.emit()
+
+    def set_drop_last(self, drop: bool) -> None:
+        self._drop_last_sent.emit(bool(drop))
+
+    def _on_split_changed(self, split: SplitSettings) -> None:
+        self.split = split
+        self.split_changed.emit(split)
 
     def open_session(self, path: str) -> None:
         """Open a session in the worker; the run goes on from it only if it is valid."""

@@ -27,6 +27,7 @@ from gradlab.views import messages as msg
 from gradlab.views.timeline import Timeline
 from gradlab.worker_files import FileSlots
 from gradlab.worker_loop import RunLoop, guarded
+from gradlab.worker_split import SplitSlots
 
 if TYPE_CHECKING:
     from gradlab.views.panels import DataLayout
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 # they are used: the window's process imports this module for the signals before its first
 # paint, and trains (and so builds views) only in a training process or after that paint.
 
-class TrainerWorker(FileSlots, RunLoop, QObject):
+class TrainerWorker(SplitSlots, FileSlots, RunLoop, QObject):
     """Owns the Trainer. Lives in its own QThread; talk to it only through queued signals."""
 
     #: torch is imported and warmed up; commands are served from now on.
@@ -157,6 +158,7 @@ class TrainerWorker(FileSlots, RunLoop, QObject):
         self._running = False
         if self._timer is not None:
             self._timer.stop()
+        self.close_split()  # no DDP worker process outlives the window
         self.finished.emit()
 
     # ---- commands (queued calls from the window) ---------------------------------------------
@@ -268,6 +270,7 @@ class TrainerWorker(FileSlots, RunLoop, QObject):
         if replayed is None:
             return
         record, trainer, snap = replayed
+        trainer = self._adopt(trainer)
         self._pause()
         self._drop_pending()
         self._generation = generation

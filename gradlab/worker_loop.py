@@ -221,8 +221,9 @@ class RunLoop:
                        config: LabConfig) -> None:
         from gradlab.views.teaching import build_teaching
 
+        batches = self._batches_view() if "batches" in self._teach_wanted else None
         self.taught.emit(build_teaching(self._generation, step, dataset, config, w, b, batch,
-                                        self._teach_wanted, self._landscape))
+                                        self._teach_wanted, self._landscape, batches))
 
     # ---- timeline --------------------------------------------------------------------------
 
@@ -233,7 +234,7 @@ class RunLoop:
         """Step ``step`` re-run from the nearest snapshot before it (see views.timeline)."""
         if self._trainer is None:
             return None
-        return self._timeline.replay(step, self._trainer.step_count, self._mod.Trainer)
+        return self._timeline.replay(step, self._trainer.step_count, self._replay_trainer)
 
     def _scrub(self) -> None:
         from gradlab.views.panels import build_view, layout_for
@@ -287,7 +288,7 @@ class RunLoop:
         self._trainer = None
         if self._dataset is None:
             self._dataset = dataset_for(self._config)
-        self._start_run(self._mod.Trainer(self._config, self._dataset), HistoryChunk.empty(),
+        self._start_run(self._new_trainer(self._config, self._dataset), HistoryChunk.empty(),
                         resumed=False)
         self._show_preview()
 

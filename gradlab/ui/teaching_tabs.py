@@ -38,6 +38,11 @@ TEACHING_TABS = {
                                                   "and this step's arrow; click to start from "
                                                   "another point"),
                   "landscape_panel.LandscapePanel"),
+    "batches": (QT_TRANSLATE_NOOP("MainWindow", "Batches & workers"),
+                QT_TRANSLATE_NOOP("MainWindow", "Where the mean is taken when the batch is "
+                                                "split: micro-batches, DDP workers, the last "
+                                                "batch"),
+                "batches_panel.BatchesPanel"),
 }
 
 
@@ -102,8 +107,21 @@ class TeachingTabs(QObject):
         elif name == "landscape":
             panel.start_point_chosen.connect(self.start_from)
             panel.range_requested.connect(self.lab.set_landscape_range)
+        elif name == "batches":
+            self._wire_batches(panel)
         self._pages[name].layout().addWidget(panel)
         self.window.options.scaler.rescale([panel], th.FONT_SCALE)  # markers set from literals
+
+    def _wire_batches(self, panel: Any) -> None:
+        lab = self.lab
+        panel.split_requested.connect(lab.set_split)
+        panel.backward_requested.connect(lab.split_backward)
+        panel.step_requested.connect(lambda: lab.step(1))
+        panel.drop_last_changed.connect(lab.set_drop_last)
+        panel.reduction_chosen.connect(self.choose_reduction)
+        lab.split_changed.connect(panel.set_split)
+        lab.split_failed.connect(panel.show_message)
+        panel.set_split(lab.split)
 
     # ---- what they show ------------------------------------------------------------------------
 
@@ -128,6 +146,8 @@ class TeachingTabs(QObject):
         if tv.chain_rule is not None and "chain_rule" in p:
             p["chain_rule"].show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed, tv.step,
                                             taken)
+        if tv.batches is not None and "batches" in p:
+            p["batches"].show_batches(tv.batches, cfg.reduction)
         if tv.graph is not None and "graph" in p:
             p["graph"].show_graph(tv.graph, cfg.reduction)
         if self.current() == "landscape" and "landscape" in p:

@@ -9,6 +9,7 @@ while running, never once per step. The loss landscape is recomputed only when w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from gradlab.core.explain import (
 from gradlab.core.landscape import LossGrid, default_range, loss_grid
 
 #: The teaching panels a window can ask for.
-TEACHING_PANELS = frozenset({"reduction", "chain_rule", "graph", "landscape"})
+TEACHING_PANELS = frozenset({"reduction", "chain_rule", "graph", "landscape", "batches"})
 LANDSCAPE_CELLS = 80
 
 
@@ -44,6 +45,7 @@ class TeachingView:
     reductions: dict[str, ReductionOutcome] | None = None
     graph: list[GraphNode] | None = None
     landscape: LossGrid | None = None  # None: unchanged since the last view (or not asked for)
+    batches: Any = None  # views.batches.BatchesView (the worker builds it: it needs the run)
 
 
 class LandscapeCache:
@@ -85,7 +87,7 @@ class LandscapeCache:
 
 def build_teaching(
     generation: int, step: int, dataset: Dataset, config: LabConfig, w: float, b: float,
-    batch: np.ndarray, wanted: frozenset[str], landscape: LandscapeCache,
+    batch: np.ndarray, wanted: frozenset[str], landscape: LandscapeCache, batches: Any = None,
 ) -> TeachingView:
     """Compute what the visible teaching panels need for the step at (w, b) on ``batch``."""
     weights = None if config.weights is None else np.asarray(config.weights)
@@ -104,5 +106,5 @@ def build_teaching(
     return TeachingView(
         generation=generation, step=step, w=w, b=b, batch=batch, config=config,
         is_seed=config.preset == "seed", chain_rule=cr, reductions=reductions, graph=graph,
-        landscape=grid,
+        landscape=grid, batches=batches,
     )
