@@ -131,8 +131,14 @@ class SplitSlots:
     def _prepare_workers(self) -> None:
         """Start the fork server (it imports torch once) so that a group starts in ~0.1 s."""
         if not self._prepared:
+            import multiprocessing
+
             from gradlab.core.distributed import prepare
 
+            # The training process is a daemon (the window's process ends it), and a daemon may
+            # not start processes: this one ends its workers itself (close_split, and a worker
+            # whose pipe closes leaves), so it may.
+            multiprocessing.current_process().daemon = False
             prepare()
             self._prepared = True
 
