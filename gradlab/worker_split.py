@@ -67,6 +67,7 @@ class SplitSlots:
 
     def _new_trainer(self, config: Any, dataset: Any) -> Any:
         """A trainer at step 0 for ``config`` and the split in force (sharing the group)."""
+        self._last_parallel = None  # a step of the run before
         return self._split_trainer(self._split, config, dataset, None)
 
     def _replay_trainer(self, config: Any, dataset: Any) -> Any:
@@ -278,8 +279,10 @@ def _parallel_class() -> Any:
         def run(self, n: int) -> tuple[Any, HistoryChunk]:
             if n != 1 or self.config.reduction == "none":
                 return super().run(n)
+            from gradlab.views.batches import parallel_view
+
             step = self.step_split()
-            self._owner._last_parallel = step
+            self._owner._last_parallel = parallel_view(step)
             return step.record, _record_chunk(step.record)
 
         def preview(self) -> Any:

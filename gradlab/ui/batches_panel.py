@@ -337,18 +337,19 @@ class BatchesPanel(GrowingTextPanel):
                 set_text(label, "")
             self.bars.show_blocks((0.0, 0.0), [], None)
             return
-        step, k, pressed = accum.step, accum.k, accum.pressed
-        c = step.comparison
+        k, pressed = accum.k, accum.pressed
+        c = accum.comparison
         set_text(self.accum_title, translate(
             "BatchesPanel", "Step {step}: the batch {batch} in K = {k} micro-batches of {sizes}; "
             "backward() {pressed} of {k} done").format(
-                step=accum.step_number, batch=indices(step.record.batch, 12), k=k,
-                sizes=", ".join(map(str, step.sizes)), pressed=pressed))
+                step=accum.step_number, batch=indices(accum.batch, 12), k=k,
+                sizes=", ".join(map(str, accum.sizes)), pressed=pressed))
         lines = []
-        if step.carried_w or step.carried_b:
+        carried = (accum.carried_w, accum.carried_b)
+        if any(carried):
             lines.append(translate("BatchesPanel", "■ carried from earlier steps: .grad = {g}")
-                         .format(g=pair(step.carried_w, step.carried_b)))
-        for j, m in enumerate(step.micro_batches):
+                         .format(g=pair(*carried)))
+        for j, m in enumerate(accum.micro):
             mark = f"<span style='color:{BLOCK_COLOURS[j % len(BLOCK_COLOURS)]}'>■</span>"
             done = j < pressed
             text = translate("BatchesPanel", "{j}. samples {samples}: {red}() = {loss} × {scale}"
@@ -358,10 +359,9 @@ class BatchesPanel(GrowingTextPanel):
                 text += " → .grad += " + pair(m.grad_w, m.grad_b)
             lines.append(f"{mark} {text}" if done else f"<span style='color:gray'>{text}</span>")
         set_text(self.micro_text, "<br>".join(lines))
-        total = (step.micro_batches[pressed - 1].total_w, step.micro_batches[pressed - 1].total_b) \
-            if pressed else (step.carried_w, step.carried_b)
-        self.bars.show_blocks((step.carried_w, step.carried_b),
-                              stack_parts(step.micro_batches, pressed),
+        total = (accum.micro[pressed - 1].total_w, accum.micro[pressed - 1].total_b) \
+            if pressed else carried
+        self.bars.show_blocks(carried, stack_parts(accum.micro, pressed),
                               (c.full_grad_w, c.full_grad_b))
         set_text(self.accum_grad, translate("BatchesPanel", ".grad now (w, b) = {g}").format(
             g=pair(*total)))
@@ -404,7 +404,7 @@ class BatchesPanel(GrowingTextPanel):
         c = last.comparison
         set_text(self.workers_agree, translate(
             "BatchesPanel", "Step {step}: {agree}").format(
-                step=last.record.step, agree=translate("BatchesPanel", "✓ every worker holds the "
+                step=last.step, agree=translate("BatchesPanel", "✓ every worker holds the "
                                                        "same .grad and the same w, b")
                 if last.grads_agree and last.params_agree else
                 translate("BatchesPanel", "✗ the workers' .grad or w, b differ")))

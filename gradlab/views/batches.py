@@ -12,12 +12,14 @@ Three parts, each next to the gradient of the same batch in one ordinary ``backw
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
+
+import numpy as np
 
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
-from gradlab.core.splitting import SplitSettings
+from gradlab.core.splitting import Comparison, SplitSettings
 
 #: The last-batch epoch is trained only up to this many batches (it is a teaching view, and the
 #: tab must stay responsive on a million samples).
@@ -25,24 +27,74 @@ MAX_EPOCH_BATCHES = 2000
 
 
 @dataclass(frozen=True, eq=False)
-class AccumulationView:
-    """The next step accumulated over micro-batches (``step``: an ``AccumulationStep``);
-    ``pressed`` of its ``backward()`` calls are on screen (all of them while running)."""
+class Micro:
+    """One micro-batch's backward(): what it added to ``.grad`` and what ``.grad`` held after
+    (plain numbers: the window's process never imports torch, so no core object of the
+    torch-importing modules crosses to it)."""
 
-    step: Any
+    batch: np.ndarray
+    loss: float
+    scale: float
+    grad_w: float
+    grad_b: float
+    total_w: float
+    total_b: float
+
+
+@dataclass(frozen=True, eq=False)
+class AccumulationView:
+    """The next step accumulated over micro-batches; ``pressed`` of its ``backward()`` calls
+    are on screen (all of them while running)."""
+
+    batch: np.ndarray
+    micro: tuple[Micro, ...]
+    carried_w: float
+    carried_b: float
+    comparison: Comparison
     pressed: int
     settings: SplitSettings
     step_number: int
 
     @property
     def k(self) -> int:
-        return len(self.step.micro_batches)
+        return len(self.micro)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return tuple(int(m.batch.size) for m in self.micro)
+
+
+@dataclass(frozen=True, eq=False)
+class WorkerCardView:
+    """One worker in one step (core.distributed.WorkerReport's numbers)."""
+
+    rank: int
+    pid: int
+    batch: np.ndarray
+    loss: float
+    local_grad_w: float
+    local_grad_b: float
+    grad_w: float
+    grad_b: float
+    w: float
+    b: float
+
+
+@dataclass(frozen=True, eq=False)
+class ParallelView:
+    """A step the workers took, with every worker's card and the comparison."""
+
+    step: int
+    workers: tuple[WorkerCardView, ...]
+    grads_agree: bool
+    params_agree: bool
+    comparison: Comparison
 
 
 @dataclass(frozen=True, eq=False)
 class WorkersView:
     """The group (world size, pids, seconds it took to start) and its last detailed step
-    (``last``: a ``ParallelStep``, or None before the first), the next batch's shard sizes."""
+    (None before the first), the next batch's shard sizes."""
 
     settings: SplitSettings
     world_size: int
@@ -50,7 +102,31 @@ class WorkersView:
     start_seconds: float
     start_method: str
     next_sizes: tuple[int, ...]
-    last: Any = None
+    last: ParallelView | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class LastBatchView:
+    """core.lastbatch.LastBatch's numbers (one epoch, its loss three ways)."""
+
+    n: int
+    batch_size: int
+    drop_last: bool
+    sizes: tuple[int, ...]
+    last_size: int
+    dropped: np.ndarray
+    weight_last: float
+    weight_full: float
+    batch_losses: np.ndarray
+    mean_of_means: float
+    sample_weighted: float
+    full_loss_end: float
+    notes: tuple[str, ...]
+
+
+def _copy(cls: type, obj: Any) -> Any:
+    """``cls`` with the fields of the same names taken from ``obj``."""
+    return cls(**{f.name: getattr(obj, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,7 +137,7 @@ class BatchesView:
     split: SplitSettings
     accumulation: AccumulationView | None
     workers: WorkersView | None
-    last_batch: Any  # core.lastbatch.LastBatch, or None when an epoch is too long to show
+    last_batch: LastBatchView | None  # None when an epoch is too long to show
     drop_last: bool
     message: object = None
 
@@ -83,7 +159,7 @@ class LastBatchCache:
                     or config.reduction == "none":
                 self.value = None
             else:
-                self.value = epoch_losses(config, dataset, drop_last)
+                self.value = _copy(LastBatchView, epoch_losses(config, dataset, drop_last))
             self.key = key
         return self.value
 
@@ -97,11 +173,19 @@ def accumulation_view(trainer: Any, config: LabConfig, dataset: Dataset,
     copy.load_state_dict(trainer.state_dict())
     step = copy.step_split()
     k = len(step.micro_batches)
-    return AccumulationView(step, k if running else max(0, min(pressed, k)), split,
+    return AccumulationView(step.record.batch, tuple(_copy(Micro, m) for m in step.micro_batches),
+                            step.carried_w, step.carried_b, step.comparison,
+                            k if running else max(0, min(pressed, k)), split,
                             trainer.step_count + 1)
 
 
-def workers_view(trainer: Any, split: SplitSettings, last: Any) -> WorkersView:
+def parallel_view(step: Any) -> ParallelView:
+    """A ParallelStep's numbers."""
+    return ParallelView(step.record.step, tuple(_copy(WorkerCardView, r) for r in step.workers),
+                        step.grads_agree, step.params_agree, step.comparison)
+
+
+def workers_view(trainer: Any, split: SplitSettings, last: ParallelView | None) -> WorkersView:
     """The group of ``trainer`` (a ParallelTrainer) and its last detailed step."""
     group = trainer.group
     n = int(trainer.next_batch_indices().size)

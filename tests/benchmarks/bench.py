@@ -41,7 +41,12 @@ BUDGETS = {  # key: (comparison, budget) — printed next to each figure
     "frame_ms_n1000000": ("<=", 50.0),
     "rss_growth_mb_100k_steps": ("<=", 10.0),
     "close_mid_run_s": ("<=", 1.0),
+    "ddp_ready_s_w4": ("<=", 1.5),
+    "ddp_step_ratio_w2_n1000": (">=", 0.8),
+    "accum_step_ratio_k4_n1000": (">=", 0.9),
 }
+#: Keys ``--only`` can run by themselves (bench_split.py: a split batch, issue 16).
+SPLIT_KEYS = ("ddp_ready_s_w4", "ddp_step_ratio_w2_n1000", "accum_step_ratio_k4_n1000")
 
 
 @dataclass
@@ -369,7 +374,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a reduced run (under 2 minutes)")
     parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
+    parser.add_argument("--only", metavar="KEY,...", help="measure only these keys, from: "
+                        + ", ".join(SPLIT_KEYS))
     args = parser.parse_args(argv)
+    only = None if args.only is None else set(args.only.split(","))
+    if only is not None and not only <= set(SPLIT_KEYS):
+        parser.error(f"argument --only: choose from {', '.join(SPLIT_KEYS)}")
     s = (Settings(True, 0.5, 1, 3, 20_000, 8) if args.quick
          else Settings(False, 2.0, 3, 7, 100_000, 30))
 
@@ -384,10 +394,14 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([])
     out: dict[str, float] = {}
     t_start = time.perf_counter()
-    for n in (4, 1000, 100_000, 1_000_000):
-        measure_throughput(app, n, s, out)
-    measure_rss(app, s, out)
-    measure_startup(s, out)
+    from bench_split import measure_split
+
+    if only is None:
+        for n in (4, 1000, 100_000, 1_000_000):
+            measure_throughput(app, n, s, out)
+        measure_rss(app, s, out)
+        measure_startup(s, out)
+    measure_split(app, s, out, sys.modules[__name__], only)
     wall = time.perf_counter() - t_start
 
     import numpy
@@ -399,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
                f"pyqtgraph {pg.__version__}, numpy {numpy.__version__}")
     print(f"gradlab benchmark ({'quick' if s.quick else 'full'}, {wall:.0f} s) on {machine}")
     print(f"{'figure':28s} {'value':>10s}  budget")
-    for key in BUDGETS:
+    for key in (k for k in BUDGETS if k in out):
         print(f"{key:28s} {out[key]:10.3f}  {verdict(key, out[key])}")
     print("details: " + ", ".join(f"{k} {v:.4g}" for k, v in s.extras.items()))
     if args.json:

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gradlab.core.config import LabConfig
+from gradlab.core.splitting import SplitSettings
 from gradlab.ui.batches_parts import pair
 
 
@@ -40,10 +41,12 @@ def step_at_zero(window, panel, qtbot) -> dict:  # noqa: ANN001
     """Back to w = b = 0 (the same workers), one Step through them; the tab's numbers."""
     with qtbot.waitSignal(window.lab.update_ready, timeout=30_000):
         window.lab.reset()
+    qtbot.waitUntil(lambda: panel.view.workers is not None and panel.view.workers.last is None,
+                    timeout=30_000)
     step = window.lab.run_step
     qtbot.mouseClick(panel.workers_step, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.view.workers.last is not None
-                    and panel.view.workers.last.record.step == step + 1, timeout=30_000)
+                    and panel.view.workers.last.step == step + 1, timeout=30_000)
     return panel.values()["workers"]
 
 
@@ -64,7 +67,10 @@ def test_worker_rows_of_the_worked_table_and_a_killed_worker(make_lab, qtbot) ->
         panel.shard_sizes.setText(shards)
         panel.world_scale.setChecked(world)
         panel.shard_sizes.editingFinished.emit()
-        qtbot.waitUntil(lambda r=reduction: window.lab.config.reduction == r, timeout=5_000)
+        want = SplitSettings(workers=2, shard_sizes=tuple(map(int, shards.split(",")))
+                             if shards else None, ddp_loss_scale="world" if world else "none")
+        qtbot.waitUntil(lambda r=reduction, s=want: window.lab.config.reduction == r
+                        and window.lab.split == s, timeout=10_000)
         shown = step_at_zero(window, panel, qtbot)
         last = panel.view.workers.last
         assert panel.view.workers.pids == first  # the same processes all along
@@ -94,9 +100,8 @@ def test_worker_rows_of_the_worked_table_and_a_killed_worker(make_lab, qtbot) ->
     assert "worker 1" in panel.values()["workers"]["message"]
     qtbot.waitUntil(lambda: not panel.workers_on.isChecked() and gone(first), timeout=10_000)
     before = window.lab.run_step
-    with qtbot.waitSignal(window.lab.update_ready, timeout=10_000):
-        window.lab.step(1)
-    assert window.lab.run_step == before + 1
+    window.lab.step(1)  # in one process now
+    qtbot.waitUntil(lambda: window.lab.run_step == before + 1, timeout=10_000)
     panel.workers_on.setChecked(True)
     qtbot.waitUntil(lambda: panel.view.workers is not None, timeout=120_000)
     again = panel.view.workers.pids
