@@ -117,7 +117,8 @@ class RunLoop:
             per_step = dt / max(1, len(chunk))
             smooth = self._step_cost or per_step
             self._step_cost = 0.7 * smooth + 0.3 * per_step
-            self._slice_steps = max(1, min(10_000, int(SLICE_SECONDS / max(self._step_cost, 1e-7))))
+            slice_s = getattr(self._trainer, "slice_seconds", SLICE_SECONDS)  # DDP: longer
+            self._slice_steps = max(1, min(10_000, int(slice_s / max(self._step_cost, 1e-7))))
             self._pending_chunks.append(chunk)
             self._pending_record = record
             self._mark_rate()

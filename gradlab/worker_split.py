@@ -271,14 +271,18 @@ def _parallel_class() -> Any:
     from gradlab.core.dataparallel import ParallelTrainer
 
     class Recording(ParallelTrainer):
+        #: Running, each slice of steps is one round trip to every worker: longer slices
+        #: (commands are still served within ~50 ms) keep the pipes from setting the pace.
+        slice_seconds = 0.05
+
         def __init__(self, owner: SplitSlots, config: Any, dataset: Any,
                      split: SplitSettings, group: Any) -> None:
             self._owner = owner
             super().__init__(config, dataset, split, group)
 
         def run(self, n: int) -> tuple[Any, HistoryChunk]:
-            if n != 1 or self.config.reduction == "none":
-                return super().run(n)
+            if n != 1 or self.config.reduction == "none" or self._owner._running:
+                return super().run(n)  # running: no details (the tab shows the last Step's)
             from gradlab.views.batches import parallel_view
 
             step = self.step_split()

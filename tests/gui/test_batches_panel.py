@@ -133,3 +133,38 @@ def test_last_batch_three_ways_and_drop_last(make_lab, qtbot) -> None:  # noqa: 
     assert "drop_last leaves out 1" in shown["weight"]
     assert "drop_last left out 1 samples" in shown["notes"]
     assert shown["losses"][0][1] == fmt(dropped.mean_of_means, 6)
+
+
+def test_sessions_keep_the_split_and_the_code_is_the_split_script(make_lab, qtbot, tmp_path) -> None:  # noqa: ANN001, E501
+    window = make_lab(LabConfig(), worker_mode="thread")
+    panel = open_tab(window, qtbot)
+    choose_accumulation(panel, qtbot, "1,3", "n/N")
+    with qtbot.waitSignal(window.lab.code_ready, timeout=10_000) as blocker:
+        window.lab.request_code()
+    script = blocker.args[0]
+    assert "micro" in script and "backward()" in script  # the accumulation loop
+    path = str(tmp_path / "split.gradlab")
+    with qtbot.waitSignal(window.lab.session_saved, timeout=10_000):
+        window.lab.save_session(path)
+    panel.accum_on.setChecked(False)
+    qtbot.waitUntil(lambda: not window.lab.split.active, timeout=10_000)
+    with qtbot.waitSignal(window.lab.session_opened, timeout=10_000):
+        window.lab.open_session(path)
+    want = SplitSettings(micro_sizes=(1, 3), accum_scale="n/N")
+    qtbot.waitUntil(lambda: window.lab.split == want, timeout=10_000)
+    assert panel.accum_on.isChecked() and panel.accum_sizes.text() == "1,3"
+    assert panel.accum_scale.currentData() == "n/N"
+
+
+def test_sizes_that_do_not_fit_are_refused_in_the_tab(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig(), worker_mode="thread")
+    panel = open_tab(window, qtbot)
+    choose_accumulation(panel, qtbot, "2,2", "1/K")
+    panel.accum_sizes.setText("1,2")  # adds up to 3; the batch has 4
+    panel.accum_sizes.editingFinished.emit()
+    qtbot.waitUntil(panel.accum_message.isVisible, timeout=10_000)
+    assert "micro_sizes" in panel.accum_message.text() and "4" in panel.accum_message.text()
+    assert window.lab.split == SplitSettings(micro_sizes=(2, 2))  # nothing changed
+    panel.accum_sizes.setText("1,x")
+    panel.accum_sizes.editingFinished.emit()
+    assert "micro_sizes" in panel.accum_message.text()
