@@ -40,6 +40,7 @@ from gradlab.ui.batches_parts import (
     loss_boxes,
     page,
     pair,
+    panel_values,
     stack_parts,
     three_losses,
 )
@@ -110,6 +111,7 @@ class BatchesPanel(GrowingTextPanel):
         self.accum_k.setPrefix("K = ")
         self.accum_sizes = QLineEdit()
         self.accum_sizes.setPlaceholderText(translate("BatchesPanel", "sizes, e.g. 1,3"))
+        self.accum_sizes.setMinimumWidth(190)
         self.accum_sizes.setToolTip(translate("BatchesPanel", "Type the micro-batch sizes "
                                               "(they add up to the batch); empty: K equal sizes"))
         self.accum_scale = QComboBox()
@@ -166,6 +168,7 @@ class BatchesPanel(GrowingTextPanel):
         self.workers_w.setPrefix("W = ")
         self.shard_sizes = QLineEdit()
         self.shard_sizes.setPlaceholderText(translate("BatchesPanel", "shards, e.g. 1,3"))
+        self.shard_sizes.setMinimumWidth(190)
         self.shard_sizes.setToolTip(translate("BatchesPanel", "Each worker's share of the batch; "
                                               "empty: even shards"))
         self.world_scale = QCheckBox(translate("BatchesPanel", "local loss × world size"))
@@ -296,6 +299,9 @@ class BatchesPanel(GrowingTextPanel):
                 if split.micro_batches is not None:
                     self.accum_k.setValue(split.micro_batches)
                 self.accum_sizes.setText(",".join(map(str, split.micro_sizes or ())))
+                self.accum_k.setEnabled(split.micro_sizes is None)  # typed sizes decide K
+                if split.micro_sizes is not None:
+                    self.accum_k.setValue(len(split.micro_sizes))
                 self.accum_scale.setCurrentIndex(ACCUM_SCALES.index(split.accum_scale))
                 self.forget.setChecked(split.forget_zero_grad)
                 self.accum_message.setVisible(False)
@@ -366,7 +372,7 @@ class BatchesPanel(GrowingTextPanel):
         set_text(self.accum_grad, translate("BatchesPanel", ".grad now (w, b) = {g}").format(
             g=pair(*total)))
         set_text(self.accum_full, translate(
-            "BatchesPanel", "one backward() over the whole batch = {g}").format(
+            "BatchesPanel", "- - - one backward() over the whole batch = {g}").format(
                 g=pair(c.full_grad_w, c.full_grad_b)))
         set_text(self.accum_check, check_text(c) if pressed == k else translate(
             "BatchesPanel", "press backward() {n} more times to compare").format(n=k - pressed))
@@ -447,25 +453,8 @@ class BatchesPanel(GrowingTextPanel):
     # ---- reading it back (tests) ---------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
-        from gradlab.ui.text import plain
-
-        def t(label: QLabel) -> str:
-            return plain(label.text())
-
-        return {
-            "accum": {"title": t(self.accum_title), "grad": t(self.accum_grad),
-                      "full": t(self.accum_full), "check": t(self.accum_check),
-                      "micro": t(self.micro_text), "blocks": list(self.bars.blocks)},
-            "workers": {"status": t(self.workers_status), "agree": t(self.workers_agree),
-                        "grad": t(self.workers_grad), "full": t(self.workers_full),
-                        "check": t(self.workers_check), "message": t(self.workers_message)
-                        if self.workers_message.isVisible() else "",
-                        "cards": [{"shard": t(c.shard), "loss": t(c.loss), "local": t(c.local),
-                                   "reduced": t(c.reduced)} for c in self.cards
-                                  if c.frame.isVisibleTo(self)]},
-            "last": {"weight": t(self.last_weight), "losses": [
-                (t(a), t(b)) for a, b in self.last_boxes], "notes": t(self.last_notes)},
-        }
+        """What the tab shows, as text (tests read it)."""
+        return panel_values(self)
 
     # ---- looks -------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from gradlab.i18n import tr_message, translate
 from gradlab.ui import theme as th
-from gradlab.ui.text import fmt
+from gradlab.ui.text import fmt, plain
 from gradlab.ui.text_panel import role_label, set_text
 
 #: One colour per micro-batch (or worker), then again.
@@ -198,3 +198,25 @@ def page(owner: QWidget) -> QVBoxLayout:
     inner.setSpacing(8)
     th.scroll_page(owner, content)
     return inner
+
+
+def panel_values(panel: Any) -> dict[str, Any]:
+    """The texts a BatchesPanel shows, part by part (tests read them)."""
+
+    def t(label: QLabel) -> str:
+        return plain(label.text())
+
+    return {
+        "accum": {"title": t(panel.accum_title), "grad": t(panel.accum_grad),
+                  "full": t(panel.accum_full), "check": t(panel.accum_check),
+                  "micro": t(panel.micro_text), "blocks": list(panel.bars.blocks)},
+        "workers": {"status": t(panel.workers_status), "agree": t(panel.workers_agree),
+                    "grad": t(panel.workers_grad), "full": t(panel.workers_full),
+                    "check": t(panel.workers_check), "message": t(panel.workers_message)
+                    if panel.workers_message.isVisible() else "",
+                    "cards": [{"shard": t(c.shard), "loss": t(c.loss), "local": t(c.local),
+                               "reduced": t(c.reduced)} for c in panel.cards
+                              if c.frame.isVisibleTo(panel)]},
+        "last": {"weight": t(panel.last_weight), "losses": [
+            (t(a), t(b)) for a, b in panel.last_boxes], "notes": t(panel.last_notes)},
+    }

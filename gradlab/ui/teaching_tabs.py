@@ -62,7 +62,8 @@ class TeachingTabs(QObject):
             page = QWidget()
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
             self._pages[name] = page
-            index = tabs.addTab(page, translate("MainWindow", title))
+            # "&" would be a mnemonic in a tab's title ("Batches & workers"): doubled, it shows
+            index = tabs.addTab(page, translate("MainWindow", title).replace("&", "&&"))
             tabs.setTabToolTip(index, translate("MainWindow", tip))
             self.names[index] = name
         tabs.currentChanged.connect(self._tab_changed)

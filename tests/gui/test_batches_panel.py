@@ -73,7 +73,7 @@ def test_accumulation_rows_of_the_worked_table(make_lab, qtbot) -> None:  # noqa
         assert (c.grad_w, c.grad_b) == pytest.approx(expected, rel=1e-12)
         assert c.matches is matches
         assert shown["grad"] == f".grad now (w, b) = {pair(*expected)}"
-        assert shown["full"] == "one backward() over the whole batch = (−30, −10)"
+        assert shown["full"] == "- - - one backward() over the whole batch = (−30, −10)"
         assert shown["check"].startswith("✓" if matches else "✗")
         assert why in shown["check"]
         if not matches:  # the live numbers are in the sentence
