@@ -117,8 +117,8 @@
         <translation>当前 .grad (w, b) = {g}</translation>
     </message>
     <message>
-        <source>one backward() over the whole batch = {g}</source>
-        <translation>整个批次一次 backward() = {g}</translation>
+        <source>- - - one backward() over the whole batch = {g}</source>
+        <translation>- - - 整个批次一次 backward() = {g}</translation>
     </message>
     <message>
         <source>press backward() {n} more times to compare</source>
