@@ -168,3 +168,16 @@ def test_sizes_that_do_not_fit_are_refused_in_the_tab(make_lab, qtbot) -> None: 
     panel.accum_sizes.setText("1,x")
     panel.accum_sizes.editingFinished.emit()
     assert "micro_sizes" in panel.accum_message.text()
+
+
+def test_the_timeline_replays_accumulated_steps(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(LabConfig(), worker_mode="thread")
+    panel = open_tab(window, qtbot)
+    choose_accumulation(panel, qtbot, "2,2", "none")  # ×K: not what one backward() gives
+    window.lab.step(2)
+    qtbot.waitUntil(lambda: window.lab.run_step == 2, timeout=10_000)
+    with qtbot.waitSignal(window.lab.update_ready, timeout=10_000,
+                          check_params_cb=lambda u, _: u.scrubbed) as blocker:
+        window.lab.show_step(1)
+    record = blocker.args[0].record
+    assert (record.grad_w, record.grad_b) == (-60.0, -20.0)  # replayed with the micro-batches
