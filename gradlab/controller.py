@@ -107,6 +107,8 @@ class LabController(QObject):
     split_changed = Signal(object)
     #: a split setting was refused, or the workers ended (the message, for the tab)
     split_failed = Signal(object)
+    #: DDP workers starting: (ready, world size)
+    split_progress = Signal(int, int)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
                  worker_mode: str = "process", parent: QObject | None = None) -> None:
@@ -176,7 +178,8 @@ class LabController(QObject):
                 (worker.session_saved, self.session_saved),
                 (worker.session_failed, self.session_failed),
                 (worker.split_changed, self._on_split_changed),
-                (worker.split_failed, self.split_failed)):
+                (worker.split_failed, self.split_failed),
+                (worker.split_progress, self.split_progress)):
             signal.connect(slot)
 
     # ---- lifecycle -------------------------------------------------------------------------

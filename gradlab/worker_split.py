@@ -45,6 +45,8 @@ class SplitSlots:
     split_changed = Signal(object)
     #: a split setting was refused, or the workers ended: the message for the tab
     split_failed = Signal(object)
+    #: workers starting: (ready, world size); spawned ones (Windows, macOS) take seconds each
+    split_progress = Signal(int, int)
 
     _config: Any
     _dataset: Any
@@ -125,7 +127,8 @@ class SplitSlots:
             self._close_group()
             self._prepare_workers()
             group = WorkerGroup(split.workers or 1)
-            group.start()
+            self.split_progress.emit(0, group.world_size)
+            group.start(progress=self.split_progress.emit)
             self._group = group
         return _parallel_class()(self, config, dataset, split, group)
 

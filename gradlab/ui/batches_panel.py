@@ -289,6 +289,11 @@ class BatchesPanel(GrowingTextPanel):
         set_text(label, tr_message(text))
         label.setVisible(True)
 
+    def show_progress(self, ready: int, world: int) -> None:
+        """Workers starting (spawned ones import torch: seconds each)."""
+        set_text(self.workers_status, translate(
+            "BatchesPanel", "starting {w} workers: {r} ready…").format(w=world, r=ready))
+
     def set_split(self, split: SplitSettings) -> None:
         """The split in force (from the worker): the switches follow it."""
         self.split = split

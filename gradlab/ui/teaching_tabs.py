@@ -122,6 +122,7 @@ class TeachingTabs(QObject):
         panel.reduction_chosen.connect(self.choose_reduction)
         lab.split_changed.connect(panel.set_split)
         lab.split_failed.connect(panel.show_message)
+        lab.split_progress.connect(panel.show_progress)
         panel.set_split(lab.split)
 
     # ---- what they show ------------------------------------------------------------------------

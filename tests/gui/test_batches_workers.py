@@ -113,8 +113,11 @@ def test_worker_rows_of_the_worked_table_and_a_killed_worker(make_lab, qtbot) ->
 def test_closing_the_window_in_process_mode_leaves_no_worker(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(), worker_mode="process", wait_ready=False)
     qtbot.waitUntil(lambda: window.shown is not None, timeout=120_000)  # a shared machine
+    progress: list[tuple[int, int]] = []
+    window.lab.split_progress.connect(lambda r, w: progress.append((r, w)))
     panel = open_workers(window, qtbot, w=2)
     pids = panel.view.workers.pids
+    assert progress[0] == (0, 2) and progress[-1] == (2, 2)  # the tab said how far it got
     assert len(pids) == 2 and os.getpid() not in pids
     window.close()
     qtbot.waitUntil(lambda: gone(pids), timeout=10_000)
