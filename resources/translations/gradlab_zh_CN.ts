@@ -97,6 +97,10 @@
         <translation>{name}：必须是用逗号分隔的整数，收到的是 {text!r}</translation>
     </message>
     <message>
+        <source>starting {w} workers: {r} ready…</source>
+        <translation>正在启动 {w} 个进程：{r} 个已就绪…</translation>
+    </message>
+    <message>
         <source>Switch on micro-batches: the batch is split into K parts, each reduced with the lab&apos;s reduction, scaled, and given its own backward().</source>
         <translation>打开微批次：批次被分成 K 份，每份按实验室的归约方式归约、缩放，并各自调用一次 backward()。</translation>
     </message>
@@ -2333,7 +2337,7 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     </message>
     <message>
         <source>PyTorch is still loading: try again in a moment</source>
-        <extracomment>the split now in force (a SplitSettings; all None: one ordinary backward() per step) a split setting was refused, or the workers ended: the message for the tab</extracomment>
+        <extracomment>the split now in force (a SplitSettings; all None: one ordinary backward() per step) a split setting was refused, or the workers ended: the message for the tab workers starting: (ready, world size); spawned ones (Windows, macOS) take seconds each</extracomment>
         <translation>PyTorch 仍在加载：请稍后再试</translation>
     </message>
     <message>
