@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from gradlab.controller_teaching import TeachingCommands
 from gradlab.core.config import LabConfig, needs_reset
 from gradlab.views.messages import process_crashed
 from gradlab.views.timeline import TIMELINE_STEPS
@@ -27,7 +28,6 @@ from gradlab.worker import TrainerWorker, start_worker
 if TYPE_CHECKING:
     from gradlab.core.data import Dataset
     from gradlab.core.records import HistoryChunk
-    from gradlab.views.phases import PhaseView
     from gradlab.views.teaching import TeachingView
     from gradlab.views.update import Update
 
@@ -44,7 +44,7 @@ class RunState(str, enum.Enum):
     LOAD_FAILED = "PyTorch failed to load"
 
 
-class LabController(QObject):
+class LabController(TeachingCommands, QObject):
     """Commands in, signals out; talks to the worker only through queued signals."""
 
     # ---- to the worker (queued: it lives in another thread or process) ----
@@ -65,12 +65,6 @@ class LabController(QObject):
     _session_save_sent = Signal(str)
     _session_open_sent = Signal(str, int)
     _history_export_sent = Signal(str)
-    _phase_sent = Signal(bool)  # finish: straight to the end of the step
-    _per_sample_sent = Signal(float, object)  # clipping norm, v
-    _double_sent = Signal()
-    _compare_sent = Signal(str, int)  # ready-made comparison, new generation
-    _compare_stop_sent = Signal(int)
-    _compare_runs_sent = Signal(object, int)  # overrides of up to three runs, new generation
 
     # ---- for the widgets ----
     #: the worker has loaded PyTorch and serves commands
@@ -106,12 +100,6 @@ class LabController(QObject):
     #: a session was read: (path, accepted); not accepted if something newer came first
     session_opened = Signal(str, bool)
     session_failed = Signal(str, object)
-    #: a PhaseView of the current generation: the next step at one phase
-    phase_ready = Signal(object)
-    #: the learning-rate limit of the settings in force (a views.stability.StabilityNote)
-    stability_ready = Signal(object)
-    #: the runs side by side (a views.compare.CompareView; no runs: comparing ended)
-    compare_ready = Signal(object)
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
                  worker_mode: str = "process", parent: QObject | None = None) -> None:
@@ -132,10 +120,8 @@ class LabController(QObject):
         self._error = False
         self._answer_pending = False
         self.latest: Update | None = None
+        self._init_teaching()
         self.teaching: TeachingView | None = None
-        self.phase: PhaseView | None = None  # the phase on screen, while a step is walked
-        self.stability: Any = None  # the newest views.stability.StabilityNote
-        self.comparison: Any = None  # the newest views.compare.CompareView, while comparing
         self.run_step = 0  # the run's latest step (the timeline may show an earlier one)
         #: steps up to this one cannot be replayed; None: the step of the next update (an
         #: opened session, whose earlier steps the worker never took)
@@ -164,13 +150,7 @@ class LabController(QObject):
                 (self._landscape_range_sent, worker.set_landscape_range),
                 (self._session_save_sent, worker.save_session),
                 (self._session_open_sent, worker.load_session),
-                (self._history_export_sent, worker.export_history),
-                (self._phase_sent, worker.step_phase),
-                (self._per_sample_sent, worker.set_per_sample),
-                (self._double_sent, worker.double_data),
-                (self._compare_sent, worker.start_compare),
-                (self._compare_stop_sent, worker.stop_compare),
-                (self._compare_runs_sent, worker.start_compare_runs)):
+                (self._history_export_sent, worker.export_history)):
             signal.connect(slot)
         # Methods, never lambdas: a lambda has no thread, so Qt would call it in the worker's.
         for signal, slot in (
@@ -184,11 +164,9 @@ class LabController(QObject):
                 (worker.file_failed, self.file_failed), (worker.file_written, self.file_written),
                 (worker.code_generated, self.code_ready),
                 (worker.session_saved, self.session_saved),
-                (worker.session_failed, self.session_failed),
-                (worker.phased, self._on_phased),
-                (worker.stability_changed, self._on_stability),
-                (worker.compared, self._on_compared)):
+                (worker.session_failed, self.session_failed)):
             signal.connect(slot)
+        self._wire_teaching(worker)
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -215,6 +193,8 @@ class LabController(QObject):
             self.worker.request_stop()
             thread.quit()
             thread.wait()
+            if self.worker_mode == "thread":  # its thread has ended: end its DDP workers here
+                self.worker.close_split()
 
     # ---- commands --------------------------------------------------------------------------
 
@@ -229,21 +209,6 @@ class LabController(QObject):
             self._phase_sent.emit(True)  # Step during the phases finishes the step walked
         elif self.serving:
             self._step_sent.emit(int(n) if isinstance(n, int) and n > 0 else 1)
-
-    @property
-    def phase_open(self) -> bool:
-        """A step is being walked phase by phase and has phases left."""
-        p = self.phase
-        return p is not None and not p.last and p.step == self.run_step + 1
-
-    def step_phase(self) -> None:
-        """The next phase of the next step (see worker_phases)."""
-        if self.serving:
-            self._phase_sent.emit(False)
-
-    def set_per_sample(self, clip: float, v: object) -> None:
-        """The per-sample tab's clipping norm and v (a preset name or numbers)."""
-        self._per_sample_sent.emit(float(clip), v)
 
     def run(self) -> None:
         if self.serving:
@@ -316,27 +281,6 @@ class LabController(QObject):
 
     def save_session(self, path: str) -> None:
         self._session_save_sent.emit(str(path))
-
-    def double_data(self) -> None:
-        """"×2 the data": every point twice; w, b and the step stay."""
-        if self.serving:
-            self._double_sent.emit()
-
-    def start_compare(self, key: str) -> None:
-        """Run the ready-made comparison ``key`` (core.compare.READY_MADE) from step 0."""
-        if self.serving:
-            self._new_generation()
-            self._compare_sent.emit(str(key), self.generation)
-
-    def compare_runs(self, specs: list[dict[str, Any]]) -> None:
-        """Compare the run as it is set with up to three that override some settings."""
-        if self.serving:
-            self._new_generation()
-            self._compare_runs_sent.emit([dict(s) for s in specs], self.generation)
-
-    def stop_compare(self) -> None:
-        if self.serving:
-            self._compare_stop_sent.emit(self.generation)
 
     def open_session(self, path: str) -> None:
         """Open a session in the worker; the run goes on from it only if it is valid."""
@@ -416,22 +360,6 @@ class LabController(QObject):
             return
         self.teaching = teaching
         self.teaching_ready.emit(teaching)
-
-    def _on_phased(self, view: PhaseView) -> None:
-        if view.generation < self.generation:
-            return
-        self.phase = view
-        self.phase_ready.emit(view)
-
-    def _on_stability(self, generation: int, note: object) -> None:
-        if generation >= self.generation:
-            self.stability = note
-            self.stability_ready.emit(note)
-
-    def _on_compared(self, generation: int, view: Any) -> None:
-        if generation >= self.generation:
-            self.comparison = view if view.active else None
-            self.compare_ready.emit(view)
 
     def _on_diverged(self, generation: int, message: object) -> None:
         if generation < self.generation:

@@ -29,6 +29,7 @@ from gradlab.worker_compare import CompareSlots
 from gradlab.worker_files import FileSlots
 from gradlab.worker_loop import RunLoop, guarded
 from gradlab.worker_phases import PhaseSlots
+from gradlab.worker_split import SplitSlots
 from gradlab.worker_stability import StabilitySlots
 
 if TYPE_CHECKING:
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
 # they are used: the window's process imports this module for the signals before its first
 # paint, and trains (and so builds views) only in a training process or after that paint.
 
-class TrainerWorker(FileSlots, PhaseSlots, CompareSlots, StabilitySlots, RunLoop, QObject):
+class TrainerWorker(SplitSlots, FileSlots, PhaseSlots, CompareSlots, StabilitySlots, RunLoop,
+                    QObject):
     """Owns the Trainer. Lives in its own QThread; talk to it only through queued signals."""
 
     #: torch is imported and warmed up; commands are served from now on.
@@ -160,6 +162,7 @@ class TrainerWorker(FileSlots, PhaseSlots, CompareSlots, StabilitySlots, RunLoop
         self._running = False
         if self._timer is not None:
             self._timer.stop()
+        self.close_split()  # no DDP worker process outlives the window
         self.finished.emit()
 
     # ---- commands (queued calls from the window) ---------------------------------------------
@@ -272,6 +275,7 @@ class TrainerWorker(FileSlots, PhaseSlots, CompareSlots, StabilitySlots, RunLoop
         if replayed is None:
             return
         record, trainer, snap = replayed
+        trainer = self._adopt(trainer)
         self._pause()
         self._drop_pending()
         self._generation = generation

@@ -80,7 +80,7 @@ class FileSlots:
         n = len(new)
         config = cfg.for_data(n, cfg.source or f"{cfg.preset} (edited)")
         (w, b), steps = self._trainer.params, self._trainer.step_count
-        trainer = self._mod.Trainer(config, new)
+        trainer = self._new_trainer(config, new)
         trainer.set_params(w, b)
         trainer.step_count = steps
         self._config, self._dataset, self._trainer = config, new, trainer
@@ -110,13 +110,18 @@ class FileSlots:
     @guarded
     def export_code(self) -> None:
         from gradlab.core.codegen import generate_script
+        from gradlab.core.codegen_split import generate_split_script
 
         if self._trainer is None or self._dataset is None:
             self.file_failed.emit(msg.still_loading())
             return
         steps = self._trainer.step_count
         note = msg.code_note(steps, self._mixed, self._resumed)  # the file says what it says
-        self.code_generated.emit(generate_script(self._config, self._dataset, steps, note), note)
+        if self._split.active:  # the accumulation loop, or the DDP script
+            script = generate_split_script(self._config, self._dataset, steps, self._split)
+        else:
+            script = generate_script(self._config, self._dataset, steps, note)
+        self.code_generated.emit(script, note)
 
     @Slot(str)
     @guarded
@@ -131,7 +136,7 @@ class FileSlots:
         self._flush()  # steps still waiting to go out belong to the history saved
         try:
             save_session(path, self._config, self._dataset, self._trainer.state_dict(),
-                         self._log.chunk(), compare=self._compared_saved())
+                         self._log.chunk(), compare=self._compared_saved(), split=self._split)
         except SessionError as exc:
             self.session_failed.emit(path, error_message(exc))
             return
@@ -164,6 +169,7 @@ class FileSlots:
         self._drop_pending()
         self._generation = generation
         self._config, self._dataset = config, session.dataset
+        trainer = self._adopt_session_split(session.split, trainer)
         self._start_run(trainer, history, resumed=trainer.step_count > 0)
         self._step_loss = self._saved_step_loss(history)
         self._resume_compared(session)

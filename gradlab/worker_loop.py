@@ -117,7 +117,8 @@ class RunLoop:
             per_step = dt / max(1, len(chunk))
             smooth = self._step_cost or per_step
             self._step_cost = 0.7 * smooth + 0.3 * per_step
-            self._slice_steps = max(1, min(10_000, int(SLICE_SECONDS / max(self._step_cost, 1e-7))))
+            slice_s = getattr(self._trainer, "slice_seconds", SLICE_SECONDS)  # DDP: longer
+            self._slice_steps = max(1, min(10_000, int(slice_s / max(self._step_cost, 1e-7))))
             self._pending_chunks.append(chunk)
             self._pending_record = record
             self._mark_rate()
@@ -236,9 +237,10 @@ class RunLoop:
                        config: LabConfig) -> None:
         from gradlab.views.teaching import build_teaching
 
+        batches = self._batches_view() if "batches" in self._teach_wanted else None
         self.taught.emit(build_teaching(self._generation, step, dataset, config, w, b, batch,
                                         self._teach_wanted, self._landscape,
-                                        (self.per_sample_clip, self.per_sample_v)))
+                                        (self.per_sample_clip, self.per_sample_v), batches))
 
     # ---- timeline --------------------------------------------------------------------------
 
@@ -249,7 +251,7 @@ class RunLoop:
         """Step ``step`` re-run from the nearest snapshot before it (see views.timeline)."""
         if self._trainer is None:
             return None
-        return self._timeline.replay(step, self._trainer.step_count, self._mod.Trainer)
+        return self._timeline.replay(step, self._trainer.step_count, self._replay_trainer)
 
     def _scrub(self) -> None:
         from gradlab.views.panels import build_view, layout_for
@@ -303,7 +305,7 @@ class RunLoop:
         self._trainer = None
         if self._dataset is None:
             self._dataset = dataset_for(self._config)
-        self._start_run(self._mod.Trainer(self._config, self._dataset), HistoryChunk.empty(),
+        self._start_run(self._new_trainer(self._config, self._dataset), HistoryChunk.empty(),
                         resumed=False)
         self._show_preview()
 

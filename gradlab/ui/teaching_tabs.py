@@ -43,6 +43,11 @@ TEACHING_TABS = {
                                                    "clipping it, and the Jacobian behind "
                                                    "backward(gradient=v)"),
                    "per_sample_panel.PerSamplePanel"),
+    "batches": (QT_TRANSLATE_NOOP("MainWindow", "Batches & workers"),
+                QT_TRANSLATE_NOOP("MainWindow", "Where the mean is taken when the batch is "
+                                                "split: micro-batches, DDP workers, the last "
+                                                "batch"),
+                "batches_panel.BatchesPanel"),
 }
 
 
@@ -62,7 +67,8 @@ class TeachingTabs(QObject):
             page = QWidget()
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
             self._pages[name] = page
-            index = tabs.addTab(page, translate("MainWindow", title))
+            # "&" would be a mnemonic in a tab's title ("Batches & workers"): doubled, it shows
+            index = tabs.addTab(page, translate("MainWindow", title).replace("&", "&&"))
             tabs.setTabToolTip(index, translate("MainWindow", tip))
             self.names[index] = name
         tabs.currentChanged.connect(self._tab_changed)
@@ -109,8 +115,22 @@ class TeachingTabs(QObject):
             panel.range_requested.connect(self.lab.set_landscape_range)
         elif name == "per_sample":
             panel.options_changed.connect(self.lab.set_per_sample)
+        elif name == "batches":
+            self._wire_batches(panel)
         self._pages[name].layout().addWidget(panel)
         self.window.options.scaler.rescale([panel], th.FONT_SCALE)  # markers set from literals
+
+    def _wire_batches(self, panel: Any) -> None:
+        lab = self.lab
+        panel.split_requested.connect(lab.set_split)
+        panel.backward_requested.connect(lab.split_backward)
+        panel.step_requested.connect(lambda: lab.step(1))
+        panel.drop_last_changed.connect(lab.set_drop_last)
+        panel.reduction_chosen.connect(self.choose_reduction)
+        lab.split_changed.connect(panel.set_split)
+        lab.split_failed.connect(panel.show_message)
+        lab.split_progress.connect(panel.show_progress)
+        panel.set_split(lab.split)
 
     # ---- what they show ------------------------------------------------------------------------
 
@@ -135,6 +155,8 @@ class TeachingTabs(QObject):
         if tv.chain_rule is not None and "chain_rule" in p:
             p["chain_rule"].show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed, tv.step,
                                             taken)
+        if tv.batches is not None and "batches" in p:
+            p["batches"].show_batches(tv.batches, cfg.reduction)
         if tv.graph is not None and "graph" in p:
             p["graph"].show_graph(tv.graph, cfg.reduction)
             p["graph"].show_values(tv.graph_values)

@@ -9,6 +9,7 @@ while running, never once per step. The loss landscape is recomputed only when w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,8 @@ from gradlab.views.graph_values import GraphValues, graph_values
 from gradlab.views.per_sample import PerSampleView, build_per_sample
 
 #: The teaching panels a window can ask for.
-TEACHING_PANELS = frozenset({"reduction", "chain_rule", "graph", "landscape", "per_sample"})
+TEACHING_PANELS = frozenset({"reduction", "chain_rule", "graph", "landscape", "per_sample",
+                             "batches"})
 LANDSCAPE_CELLS = 80
 
 
@@ -51,6 +53,7 @@ class TeachingView:
     denominator_text: str | None = None
     per_sample: PerSampleView | None = None
     graph_values: GraphValues | None = None  # the graph's values and gradients (graph tab)
+    batches: Any = None  # views.batches.BatchesView (the worker builds it: it needs the run)
 
 
 class LandscapeCache:
@@ -101,7 +104,7 @@ class LandscapeCache:
 def build_teaching(
     generation: int, step: int, dataset: Dataset, config: LabConfig, w: float, b: float,
     batch: np.ndarray, wanted: frozenset[str], landscape: LandscapeCache,
-    per_sample: tuple[float, object] = (10.0, "mean"),
+    per_sample: tuple[float, object] = (10.0, "mean"), batches: Any = None,
 ) -> TeachingView:
     """Compute what the visible teaching panels need for the step at (w, b) on ``batch``
     (``per_sample``: the per-sample tab's clipping norm and v)."""
@@ -132,7 +135,7 @@ def build_teaching(
     return TeachingView(
         generation=generation, step=step, w=w, b=b, batch=batch, config=config,
         is_seed=config.preset == "seed", chain_rule=cr, reductions=reductions, graph=graph,
-        landscape=grid, per_sample=ps, graph_values=gv,
+        landscape=grid, per_sample=ps, graph_values=gv, batches=batches,
     )
 
 

@@ -2,6 +2,243 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>BatchesPanel</name>
+    <message>
+        <source>none (add the losses)</source>
+        <translation>不缩放（直接相加）</translation>
+    </message>
+    <message>
+        <source>× 1/K</source>
+        <translation>× 1/K</translation>
+    </message>
+    <message>
+        <source>× nᵢ/n (share of the samples)</source>
+        <translation>× nᵢ/n（样本占比）</translation>
+    </message>
+    <message>
+        <source>Gradient accumulation</source>
+        <extracomment>the student chose a split (a SplitSettings; all None: one ordinary backward()) one more micro-batch&apos;s backward() take the step (optimizer.step() on what .grad holds) the last batch part&apos;s drop_last switch the workers&apos; local reduction (&quot;mean&quot; or &quot;sum&quot;: the lab&apos;s reduction)</extracomment>
+        <translation>梯度累积</translation>
+    </message>
+    <message>
+        <source>Data-parallel workers</source>
+        <translation>数据并行进程</translation>
+    </message>
+    <message>
+        <source>The last batch</source>
+        <translation>最后一个批次</translation>
+    </message>
+    <message>
+        <source>Accumulate every step over micro-batches</source>
+        <translation>每一步在微批次上累积梯度</translation>
+    </message>
+    <message>
+        <source>sizes, e.g. 1,3</source>
+        <translation>大小，例如 1,3</translation>
+    </message>
+    <message>
+        <source>Type the micro-batch sizes (they add up to the batch); empty: K equal sizes</source>
+        <translation>输入各微批次的大小（加起来等于批次大小）；留空：K 个相等的大小</translation>
+    </message>
+    <message>
+        <source>forget zero_grad()</source>
+        <translation>忘记 zero_grad()</translation>
+    </message>
+    <message>
+        <source>Never clear .grad: the previous step&apos;s gradient is carried into this one</source>
+        <translation>从不清空 .grad：上一步的梯度被带进这一步</translation>
+    </message>
+    <message>
+        <source>backward() on the next micro-batch: its gradient is added to .grad</source>
+        <translation>对下一个微批次调用 backward()：它的梯度被加到 .grad 上</translation>
+    </message>
+    <message>
+        <source>Step: optimizer.step()</source>
+        <translation>单步：optimizer.step()</translation>
+    </message>
+    <message>
+        <source>Take the step: every micro-batch&apos;s backward(), then the optimizer on .grad</source>
+        <translation>走这一步：每个微批次先 backward()，再由优化器按 .grad 更新</translation>
+    </message>
+    <message>
+        <source>Train with data-parallel workers (DDP, gloo on 127.0.0.1)</source>
+        <translation>用数据并行进程训练（DDP，gloo，127.0.0.1）</translation>
+    </message>
+    <message>
+        <source>shards, e.g. 1,3</source>
+        <translation>分片，例如 1,3</translation>
+    </message>
+    <message>
+        <source>Each worker&apos;s share of the batch; empty: even shards</source>
+        <translation>每个进程分到的批次样本数；留空：平均分片</translation>
+    </message>
+    <message>
+        <source>local loss × world size</source>
+        <translation>本地损失 × 进程数</translation>
+    </message>
+    <message>
+        <source>The usual workaround for sum semantics: DDP averages, so multiply by W</source>
+        <translation>求和语义的常用补救：DDP 会取平均，所以乘以 W</translation>
+    </message>
+    <message>
+        <source>local {reduction}</source>
+        <translation>本地 {reduction}</translation>
+    </message>
+    <message>
+        <source>Step through the workers</source>
+        <translation>通过各进程走一步</translation>
+    </message>
+    <message>
+        <source>Leave out the smaller last batch, as DataLoader(drop_last=True) does</source>
+        <translation>丢弃较小的最后一个批次，和 DataLoader(drop_last=True) 一样</translation>
+    </message>
+    <message>
+        <source>{name}: must be whole numbers separated by commas, got {text!r}</source>
+        <translation>{name}：必须是用逗号分隔的整数，收到的是 {text!r}</translation>
+    </message>
+    <message>
+        <source>starting {w} workers: {r} ready…</source>
+        <translation>正在启动 {w} 个进程：{r} 个已就绪…</translation>
+    </message>
+    <message>
+        <source>Switch on micro-batches: the batch is split into K parts, each reduced with the lab&apos;s reduction, scaled, and given its own backward().</source>
+        <translation>打开微批次：批次被分成 K 份，每份按实验室的归约方式归约、缩放，并各自调用一次 backward()。</translation>
+    </message>
+    <message>
+        <source>Step {step}: the batch {batch} in K = {k} micro-batches of {sizes}; backward() {pressed} of {k} done</source>
+        <translation>第 {step} 步：批次 {batch} 分成 K = {k} 个微批次，大小为 {sizes}；已完成 {pressed}/{k} 次 backward()</translation>
+    </message>
+    <message>
+        <source>■ carried from earlier steps: .grad = {g}</source>
+        <translation>■ 从之前的步带过来的：.grad = {g}</translation>
+    </message>
+    <message>
+        <source>{j}. samples {samples}: {red}() = {loss} × {scale}</source>
+        <translation>{j}. 样本 {samples}：{red}() = {loss} × {scale}</translation>
+    </message>
+    <message>
+        <source>.grad now (w, b) = {g}</source>
+        <translation>当前 .grad (w, b) = {g}</translation>
+    </message>
+    <message>
+        <source>- - - one backward() over the whole batch = {g}</source>
+        <translation>- - - 整个批次一次 backward() = {g}</translation>
+    </message>
+    <message>
+        <source>press backward() {n} more times to compare</source>
+        <translation>再按 {n} 次 backward() 即可比较</translation>
+    </message>
+    <message>
+        <source>Switch on workers: W processes join a gloo process group on 127.0.0.1, each wraps the model in DistributedDataParallel.</source>
+        <translation>打开多进程：W 个进程在 127.0.0.1 上加入一个 gloo 进程组，每个进程用 DistributedDataParallel 包装模型。</translation>
+    </message>
+    <message>
+        <source>{w} workers ready ({method}, started in {s} s)</source>
+        <translation>{w} 个进程已就绪（{method}，启动用时 {s} 秒）</translation>
+    </message>
+    <message>
+        <source>Press Step: every worker runs forward and backward on its shard; DDP&apos;s all-reduce averages the gradients.</source>
+        <translation>按“单步”：每个进程在自己的分片上做前向和反向传播；DDP 的 all-reduce 对梯度取平均。</translation>
+    </message>
+    <message>
+        <source>Step {step}: {agree}</source>
+        <translation>第 {step} 步：{agree}</translation>
+    </message>
+    <message>
+        <source>✓ every worker holds the same .grad and the same w, b</source>
+        <translation>✓ 每个进程的 .grad 和 w、b 都相同</translation>
+    </message>
+    <message>
+        <source>✗ the workers&apos; .grad or w, b differ</source>
+        <translation>✗ 各进程的 .grad 或 w、b 不同</translation>
+    </message>
+    <message>
+        <source>all-reduced .grad (w, b) = {g}</source>
+        <translation>all-reduce 之后的 .grad (w, b) = {g}</translation>
+    </message>
+    <message>
+        <source>single process, one backward() = {g}</source>
+        <translation>单进程，一次 backward() = {g}</translation>
+    </message>
+    <message>
+        <source>An epoch here has too many batches to replay (or no reduction is chosen).</source>
+        <translation>这里一个轮次的批次太多，无法重放（或者没有选择归约方式）。</translation>
+    </message>
+    <message>
+        <source>N = {n} samples in batches of B = {b}: {sizes}</source>
+        <translation>N = {n} 个样本，批次大小 B = {b}：{sizes}</translation>
+    </message>
+    <message>
+        <source>Under mean, a sample of the last batch weighs 1/{bl} = {wl} in its batch&apos;s loss, a sample of a full batch 1/{b} = {wf}.</source>
+        <translation>用 mean 时，最后一个批次中每个样本在本批损失中的权重是 1/{bl} = {wl}，完整批次中的样本是 1/{b} = {wf}。</translation>
+    </message>
+    <message>
+        <source>drop_last leaves out {d}: {samples}</source>
+        <translation>drop_last 丢弃了 {d} 个：{samples}</translation>
+    </message>
+    <message>
+        <source>N is a multiple of B: every batch has {b} samples.</source>
+        <translation>N 是 B 的整数倍：每个批次都有 {b} 个样本。</translation>
+    </message>
+    <message>
+        <source>✓ the same gradient as one backward() over the whole batch (relative 1e-9)</source>
+        <extracomment>One colour per micro-batch (or worker), then again.</extracomment>
+        <translation>✓ 与整个批次一次 backward() 的梯度相同（相对误差 1e-9）</translation>
+    </message>
+    <message>
+        <source>worker {rank}</source>
+        <translation>进程 {rank}</translation>
+    </message>
+    <message>
+        <source>shard of {n} samples</source>
+        <translation>{n} 个样本的分片</translation>
+    </message>
+    <message>
+        <source>shard {samples}</source>
+        <translation>分片 {samples}</translation>
+    </message>
+    <message>
+        <source>local loss = {loss}</source>
+        <translation>本地损失 = {loss}</translation>
+    </message>
+    <message>
+        <source>local gradient {grad}</source>
+        <translation>本地梯度 {grad}</translation>
+    </message>
+    <message>
+        <source>.grad after all-reduce {grad}</source>
+        <translation>all-reduce 之后的 .grad {grad}</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>weight of a sample</source>
+        <translation>每个样本的权重</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>mean of the batch means</source>
+        <translation>各批次均值的平均</translation>
+    </message>
+    <message>
+        <source>sample-weighted mean</source>
+        <translation>按样本加权的平均</translation>
+    </message>
+    <message>
+        <source>full-data loss at the epoch&apos;s end</source>
+        <translation>轮次结束时全体数据的损失</translation>
+    </message>
+</context>
+<context>
     <name>ChainRulePanel</name>
     <message>
         <source>The sample&apos;s number in the dataset (1 = the first)</source>
@@ -1380,6 +1617,14 @@
         <translation>每个样本自己的梯度（torch.func）、对它的裁剪，以及 backward(gradient=v) 背后的雅可比矩阵</translation>
     </message>
     <message>
+        <source>Batches &amp; workers</source>
+        <translation>批次与多进程</translation>
+    </message>
+    <message>
+        <source>Where the mean is taken when the batch is split: micro-batches, DDP workers, the last batch</source>
+        <translation>批次被拆分时平均在哪里取：微批次、DDP 多进程、最后一个批次</translation>
+    </message>
+    <message>
         <source>Import data</source>
         <extracomment>a session was saved or opened (its path) a session could not be opened or saved (the message shown) starts the new gradlab of a restart: (program, arguments) -&gt; started?</extracomment>
         <translation>导入数据</translation>
@@ -2480,6 +2725,7 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     </message>
     <message>
         <source>PyTorch is still loading: try again in a moment</source>
+        <extracomment>the split now in force (a SplitSettings; all None: one ordinary backward() per step) a split setting was refused, or the workers ended: the message for the tab workers starting: (ready, world size); spawned ones (Windows, macOS) take seconds each</extracomment>
         <translation>PyTorch 仍在加载：请稍后再试</translation>
     </message>
     <message>

@@ -42,7 +42,12 @@ BUDGETS = {  # key: (comparison, budget) — printed next to each figure
     "rss_growth_mb_100k_steps": ("<=", 10.0),
     "close_mid_run_s": ("<=", 1.0),
     "compare_ratio_4runs_n1000": (">=", 0.9),
+    "ddp_ready_s_w4": ("<=", 1.5),
+    "ddp_step_ratio_w2_n1000": (">=", 0.8),
+    "accum_step_ratio_k4_n1000": (">=", 0.9),
 }
+#: Keys ``--only`` can run by themselves (bench_split.py: a split batch, issue 16).
+SPLIT_KEYS = ("ddp_ready_s_w4", "ddp_step_ratio_w2_n1000", "accum_step_ratio_k4_n1000")
 
 
 @dataclass
@@ -407,9 +412,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a reduced run (under 2 minutes)")
     parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
-    parser.add_argument("--only", metavar="KEY", choices=sorted(ONLY),
-                        help="measure only this figure")
+    parser.add_argument("--only", metavar="KEY,...", help="measure only these keys, from: "
+                        + ", ".join([*sorted(ONLY), *SPLIT_KEYS]))
     args = parser.parse_args(argv)
+    only = None if args.only is None else set(args.only.split(","))
+    if only is not None and not only <= {*ONLY, *SPLIT_KEYS}:
+        parser.error(f"argument --only: choose from {', '.join([*sorted(ONLY), *SPLIT_KEYS])}")
     s = (Settings(True, 0.5, 1, 3, 20_000, 8) if args.quick
          else Settings(False, 2.0, 3, 7, 100_000, 30))
 
@@ -424,14 +432,19 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([])
     out: dict[str, float] = {}
     t_start = time.perf_counter()
-    if args.only:
-        ONLY[args.only](app, s, out)
-    else:
+    from bench_split import measure_split
+
+    if only is None:
         for n in (4, 1000, 100_000, 1_000_000):
             measure_throughput(app, n, s, out)
         measure_compare(app, s, out)
         measure_rss(app, s, out)
         measure_startup(s, out)
+    for key in sorted((only or set()) & set(ONLY)):
+        ONLY[key](app, s, out)
+    if only is None or only & set(SPLIT_KEYS):
+        measure_split(app, s, out, sys.modules[__name__],
+                      None if only is None else only & set(SPLIT_KEYS))
     wall = time.perf_counter() - t_start
 
     import numpy
