@@ -156,6 +156,8 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.legend.setBrush(pg.mkBrush(theme.color("background", 210)))
         self.legend.setPen(pg.mkPen(theme.color("foreground", 80)))
         self.legend.setLabelTextColor(theme.foreground)
+        for _sample, label in self.legend.items:  # the colour above reaches only new entries
+            label.setText(label.text)
         if hasattr(self, "note"):
             self.note.setColor(theme.foreground)
         self._style_points()
