@@ -40,6 +40,11 @@ def finite_scalar(v: float) -> float:
     return float(finite(v))
 
 
+def beyond(v: float) -> bool:
+    """``v`` is not drawn where it is: beyond ±LIMIT or not finite (a drawn item says so)."""
+    return not (math.isfinite(v) and abs(v) <= LIMIT)
+
+
 @dataclass(frozen=True, eq=False)
 class DataLayout:
     """Per-dataset constants: the shown subset of points, bar groups and axis ranges."""
@@ -117,6 +122,9 @@ class PanelView:
     #: False for reduction 'none' on more than one sample: no scalar L, so no reduced loss and no
     #: gradient (``loss``, ``grad_w``, ``grad_b`` are 0 then, and meaningless)
     reduced: bool = True
+    #: w, b, w_before, b_before, loss, grad_w, grad_b as they are (the fields above are clipped
+    #: to ±LIMIT for drawing): what the panels write. Clip what is drawn, never what is written.
+    written: dict[str, float] = field(default_factory=dict)
 
 
 def unreduced_record(step: int, epoch: int, batch: np.ndarray, w: float, b: float,
@@ -190,6 +198,7 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         batch_size=record.batch_size,
         clipped=clipped,
         reduced=reduced,
+        written={k: float(v) for k, v in scalars.items()},
         **{k: finite(v) for k, v in arrays.items()},
         **{k: finite_scalar(v) for k, v in scalars.items()},
     )
