@@ -42,9 +42,9 @@ from gradlab.worker import TrainerWorker
 
 #: Seconds the child gets to stop on its own before it is terminated.
 STOP_TIMEOUT = 0.6
-#: Seconds the child gives its worker to stop by itself (a slice ends at once, but a teaching
-#: view or a landscape at N = 10^6 takes seconds and cannot be interrupted) before it leaves
-#: anyway: it has nothing to save, and Ctrl+Q must end everything within a second.
+# Seconds the child gives its worker to stop by itself (a slice ends at once, but a teaching
+# view or a landscape at N = 10^6 takes seconds and cannot be interrupted) before it leaves
+# anyway: it has nothing to save, and Ctrl+Q must end everything within a second.
 CHILD_GRACE = 0.1
 #: Slots of TrainerWorker that are lifecycle, not commands.
 _LIFECYCLE = {"start", "stop"}

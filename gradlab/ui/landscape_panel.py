@@ -156,7 +156,7 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
         self.current = pg.ScatterPlotItem(antialias=True, size=18, symbol="o")
         self.step_line = pg.PlotCurveItem(antialias=True)
         self.step_head = pg.ArrowItem(pxMode=True, headLen=22, tipAngle=36, tailLen=None)
-        #: where the current point is when it is off the chart: at the view's edge, pointing to it
+        # Where the current point is when it is off the chart: at the view's edge, pointing to it.
         self.away = pg.ArrowItem(pxMode=True, headLen=26, tipAngle=50, tailLen=18, tailWidth=6)
         self.away.setVisible(False)
         self._away_at: tuple[float, float] | None = None

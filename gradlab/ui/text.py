@@ -21,7 +21,7 @@ def fmt(value: float, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
-#: The plots' clip (views.panels.LIMIT; that module loads after the first paint).
+# The plots' clip (views.panels.LIMIT; that module loads after the first paint).
 DRAW_LIMIT = 1e15
 
 
