@@ -388,6 +388,11 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
         w, b, dw, db = values
         self._arrow = ((w, b), (w + dw, b + db))
         xs, ys = self._clip(np.array([w, w + dw]), np.array([b, b + db]))
+        if xs[0] != w or ys[0] != b:  # it starts off the chart (the away arrow points there)
+            self.step_line.setData([], [])
+            self.step_head.setVisible(False)
+            self._head_at = (0.0, 0.0, 0.0, 0.0)
+            return
         self.step_line.setData(xs, ys)
         self._head_at = (float(xs[1]), float(ys[1]), float(xs[0]), float(ys[0]))
         self.step_head.setVisible(True)

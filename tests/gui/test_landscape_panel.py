@@ -220,5 +220,9 @@ def test_a_point_off_the_chart_is_not_drawn_at_its_edge(panel: LandscapePanel) -
     # grows downwards).
     angle = panel.away.opts["angle"] % 360
     assert 90 < angle < 180
+    panel.set_step_arrow(ws[-1], bs[-1], -1e150, -1e150)  # a step from off the chart
+    lx, _ly = panel.step_line.getData()
+    assert lx is None or len(lx) == 0
+    assert not panel.step_head.isVisible()
     panel.set_trajectory(ws[:3], bs[:3])  # back in view: marker, no arrow
     assert panel.current.data.size == 1 and not panel.away.isVisible()
