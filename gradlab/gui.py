@@ -267,6 +267,8 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
     window.start()
     code = app.exec()
     window.shutdown()
+    if "gradlab.remote" in sys.modules:  # training ran in a child process: its server goes too
+        sys.modules["gradlab.remote"].end_fork_server()
     return outcome["code"] if screenshot else code
 
 

@@ -28,6 +28,7 @@ import dataclasses
 import functools
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -41,6 +42,10 @@ from gradlab.worker import TrainerWorker
 
 #: Seconds the child gets to stop on its own before it is terminated.
 STOP_TIMEOUT = 0.6
+# Seconds the child gives its worker to stop by itself (a slice ends at once, but a teaching
+# view or a landscape at N = 10^6 takes seconds and cannot be interrupted) before it leaves
+# anyway: it has nothing to save, and Ctrl+Q must end everything within a second.
+CHILD_GRACE = 0.1
 #: Slots of TrainerWorker that are lifecycle, not commands.
 _LIFECYCLE = {"start", "stop"}
 _PY_TYPES: dict[str, type] = {"PyObject": object, "int": int, "double": float, "bool": bool,
@@ -110,8 +115,6 @@ def slim(update: Any) -> Any:
 
 def child_main(conn: Any, config: Any, dataset: Any) -> None:
     """Entry point of the training process (must be importable: multiprocessing spawns it)."""
-    import signal
-
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
     # Ctrl+C in the terminal reaches the whole process group: the window decides what happens
@@ -159,6 +162,9 @@ def child_main(conn: Any, config: Any, dataset: Any) -> None:
                 worker.request_stop()  # thread-safe: a slice in progress ends early
             inbox.call.emit(name, args)
             if name == "stop":
+                leave = threading.Timer(CHILD_GRACE, _leave)
+                leave.daemon = True
+                leave.start()
                 return
 
     worker.finished.connect(app.quit, Qt.ConnectionType.QueuedConnection)
@@ -169,10 +175,30 @@ def child_main(conn: Any, config: Any, dataset: Any) -> None:
         with send_lock:
             conn.close()
     finally:
-        # Skip the interpreter's teardown of torch (slow, and nothing is left to save).
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+        _leave()
+
+
+def _leave() -> None:
+    """End the training process now, from any thread: skip the interpreter's teardown of torch
+    (slow, and nothing is left to save)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def end_fork_server() -> None:
+    """At the application's exit: end the fork server now. Left alone it would finish importing
+    torch (when the window closes while it loads) or tear torch down, for seconds after the
+    window's process has gone. Not waited for: freeing its memory takes the kernel a while, and
+    once this process has gone the system reaps it."""
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:  # already gone
+            pass
 
 
 # ---- the window's side ---------------------------------------------------------------------

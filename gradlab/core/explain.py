@@ -35,9 +35,11 @@ def predictions(x: np.ndarray, w: float, b: float) -> np.ndarray:
 
 
 @overflow_is_data
-def losses(x: np.ndarray, y: np.ndarray, w: float, b: float, loss: str) -> np.ndarray:
-    """Per-sample losses by hand (numpy), the same formulas as the trainer's torch ops."""
-    r = predictions(x, w, b) - np.asarray(y, dtype=np.float64)
+def losses(x: np.ndarray, y: np.ndarray, w: float, b: float, loss: str,
+           r: np.ndarray | None = None) -> np.ndarray:
+    """Per-sample losses by hand (numpy), the same formulas as the trainer's torch ops
+    (``r``: the residuals ŷ − y when they are known already)."""
+    r = predictions(x, w, b) - np.asarray(y, dtype=np.float64) if r is None else r
     if loss == "mse":
         return r * r
     if loss == "mae":
@@ -106,9 +108,7 @@ def contributions(
     loss: str, reduction: str, weights: np.ndarray | None = None,
 ) -> Contributions:
     """The chain rule by hand for the batch ``index`` of (x, y) at parameters (w, b).
-
-    ``weights`` are per *dataset* sample (as in ``LabConfig.weights``); the batch's are taken.
-    """
+    ``weights`` are per *dataset* sample (as in ``LabConfig.weights``); the batch's are taken."""
     index = np.asarray(index, dtype=np.int64)
     xb = np.asarray(x, dtype=np.float64)[index]
     yb = np.asarray(y, dtype=np.float64)[index]

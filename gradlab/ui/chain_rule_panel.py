@@ -367,7 +367,8 @@ class ChainRulePanel(GrowingTextPanel):
                 item.setText(text)
             if bool(item.data(BOLD_ROLE)) != bold:
                 item.setData(BOLD_ROLE, bold)
-                item.setFont(self.table.bold_font() if bold else self.table.font())
+                # An ordinary row has no font of its own: it follows the table's as it steps.
+                item.setData(Qt.ItemDataRole.FontRole, self.table.bold_font() if bold else None)
             item.setToolTip(tip)
             if col in (COL_PROD_W, COL_PROD_B):  # the shares, in the gradient panel's colours
                 item.setForeground(self.theme.color("grad_w" if col == COL_PROD_W else "grad_b"))

@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeyEvent
 
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
-from gradlab.ui.text import count, fmt
+from gradlab.ui.text import beyond, count, fmt
 
 if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
     from gradlab.views.panels import DataLayout, PanelView
@@ -156,6 +156,8 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.legend.setBrush(pg.mkBrush(theme.color("background", 210)))
         self.legend.setPen(pg.mkPen(theme.color("foreground", 80)))
         self.legend.setLabelTextColor(theme.foreground)
+        for _sample, label in self.legend.items:  # the colour above reaches only new entries
+            label.setText(label.text)
         if hasattr(self, "note"):
             self.note.setColor(theme.foreground)
         self._style_points()
@@ -293,14 +295,18 @@ class FitPanel(pg.GraphicsLayoutWidget):
     def _set_title(self, view: PanelView, step: int, applied: bool) -> None:
         n = view.layout.n
         shown = view.layout.shown.size
-        eq = f"ŷ = {fmt(view.w)}·x {'−' if view.b < 0 else '+'} {fmt(abs(view.b))}"
+        w, b = view.written.get("w", view.w), view.written.get("b", view.b)
+        eq = f"ŷ = {fmt(w)}·x {'−' if b < 0 else '+'} {fmt(abs(b))}"
         if applied or step > 0:  # a preview after a control change: still after step `step`
             title = translate("FitPanel", "Fit after step {step}: {line}")
         else:
             title = translate("FitPanel", "Fit at step {step}: {line}")
         title = title.format(step=step, line=eq)
         note = translate("FitPanel", "{shown} of {n} points shown") if shown < n else ""
-        self.note.setText(note.format(shown=count(shown), n=count(n)))
+        note = note.format(shown=count(shown), n=count(n))
+        if beyond(w) or beyond(b):  # the line drawn is clipped: it is not where the title says
+            note = "\n".join(filter(None, (translate("FitPanel", "line off the chart"), note)))
+        self.note.setText(note)
         (x0, x1), (y0, _y1) = self._box
         self.note.setPos(x1, y0)
         if title != self._title:

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.loss_panel import bar_ticks, sticky
-from gradlab.ui.text import count, fmt
+from gradlab.ui.text import beyond, count, fmt
 
 if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
     from gradlab.views.panels import PanelView
@@ -54,8 +54,10 @@ class _GradPlot:
         self.x_label = ""
 
     def show(self, pos: np.ndarray, shares: np.ndarray, total: float | None, group: int,
-             x_label: str) -> None:
-        """``total`` None: there is no gradient (reduction none): no Σ bar, the title says why."""
+             x_label: str, written: float | None = None) -> None:
+        """``total`` None: there is no gradient (reduction none): no Σ bar, the title says why.
+        ``written``: the gradient as it is (``total`` is clipped to ±1e15 for the bar)."""
+        written = total if written is None else written
         width = 0.7 * group
         span = float(pos[-1] - pos[0]) + group
         # The Σ bar stays visible next to hundreds of bars: at least 4% of the axis wide.
@@ -82,8 +84,10 @@ class _GradPlot:
             value = f"∂L/∂{self.symbol}"
             sum_note = translate("GradientPanel", "no gradient: backward() needs a scalar")
         else:
-            value = f"∂L/∂{self.symbol} = {fmt(total)}"
+            value = f"∂L/∂{self.symbol} = {fmt(written)}"
             sum_note = translate("GradientPanel", "= Σ of the shares")
+            if beyond(written):
+                sum_note += " · " + translate("GradientPanel", "Σ bar off the chart")
         title = (f"<span style='color:{color};font-size:{th.LABEL_PX}px;font-weight:700'>"
                  f"{value}</span>"
                  f"<span style='color:{self.theme.foreground};font-size:{th.AXIS_PX}px'>"
@@ -120,10 +124,11 @@ class GradientPanel(pg.GraphicsLayoutWidget):
             note = translate("GradientPanel", "sample (outside the batch: no share)")
         else:
             note = translate("GradientPanel", "sample")
+        written = view.written
         self.w.show(view.bar_pos, view.contrib_w, view.grad_w if view.reduced else None,
-                    group, "")
+                    group, "", written.get("grad_w"))
         self.b.show(view.bar_pos, view.contrib_b, view.grad_b if view.reduced else None,
-                    group, note)
+                    group, note, written.get("grad_b"))
 
     # ---- for tests ---------------------------------------------------------------------------
 

@@ -156,8 +156,12 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
         self.current = pg.ScatterPlotItem(antialias=True, size=18, symbol="o")
         self.step_line = pg.PlotCurveItem(antialias=True)
         self.step_head = pg.ArrowItem(pxMode=True, headLen=22, tipAngle=36, tailLen=None)
+        # Where the current point is when it is off the chart: at the view's edge, pointing to it.
+        self.away = pg.ArrowItem(pxMode=True, headLen=26, tipAngle=50, tailLen=18, tailWidth=6)
+        self.away.setVisible(False)
+        self._away_at: tuple[float, float] | None = None
         for z, item in enumerate((self.path, self.dots, self.step_line, self.start,
-                                  self.current, self.step_head), start=10):
+                                  self.current, self.step_head, self.away), start=10):
             item.setZValue(z)  # above the contours; the arrow's head above the marker
             self.plot.addItem(item, ignoreBounds=True)
         self.step_head.setVisible(False)
@@ -179,6 +183,8 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
         self._what = ""
         self.plot.vb.sigResized.connect(self._place_head)
         self.plot.vb.sigRangeChanged.connect(self._place_head)
+        self.plot.vb.sigResized.connect(self._place_away)
+        self.plot.vb.sigRangeChanged.connect(self._place_away)
         self.scene().sigMouseClicked.connect(self._scene_clicked)
         self.set_theme(theme)
 
@@ -208,6 +214,7 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
         self.current.setBrush(pg.mkBrush(MARKER_COLOR))
         self.step_line.setPen(pg.mkPen(ARROW_COLOR, width=th.THICK))
         self.step_head.setStyle(pen=pg.mkPen(ARROW_COLOR), brush=pg.mkBrush(ARROW_COLOR))
+        self.away.setStyle(pen=pg.mkPen("#000000", width=2), brush=pg.mkBrush(MARKER_COLOR))
         self._title = ""
         self._set_title()
         self._set_note()
@@ -307,18 +314,46 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
             pick = np.unique(np.linspace(0, ws.size - 1, MAX_PATH).round().astype(np.int64))
             ws, bs = ws[pick], bs[pick]
         cw, cb = self._clip(ws, bs)
-        self.path.setData(cw, cb)
+        # Only what is in view is drawn where it is: a point beyond the clip box is not drawn at
+        # the box's edge (that would be a corner it never visited), nor joined to its neighbours.
+        inside = (cw == ws) & (cb == bs)
+        # pyqtgraph's connect array: one entry per point (point i joins point i + 1).
+        self.path.setData(cw, cb, connect=np.append(inside[:-1] & inside[1:], False))
         if cw.size <= DOTS_UP_TO:
-            self.dots.setData(cw, cb)
+            self.dots.setData(cw[inside], cb[inside])
         else:
             self.dots.setData([], [])
-        if cw.size:
-            self.start.setData([cw[0]], [cb[0]])
-            self.current.setData([cw[-1]], [cb[-1]])
-        else:
-            self.start.setData([], [])
-            self.current.setData([], [])
+        for marker, k in ((self.start, 0), (self.current, -1)):
+            if cw.size and inside[k]:
+                marker.setData([cw[k]], [cb[k]])
+            else:
+                marker.setData([], [])
+        self._away_at = None if not cw.size or inside[-1] else (float(ws[-1]), float(bs[-1]))
+        self._place_away()
         self._follow()
+
+    def _place_away(self, *_: object) -> None:
+        """The arrow at the view's edge pointing to the current point when it is off the chart
+        (the angle in screen pixels, as the step's head)."""
+        if self._away_at is None:
+            self.away.setVisible(False)
+            return
+        (x0, x1), (y0, y1) = self._box
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        w, b = self._away_at
+        # Scale the direction down into the box: the arrow's tip sits 5% inside its edge.
+        k = min(0.45 * (x1 - x0) / abs(w - cx) if w != cx else math.inf,
+                0.45 * (y1 - y0) / abs(b - cy) if b != cy else math.inf)
+        tx, ty = cx + (w - cx) * k, cy + (b - cy) * k
+        vb = self.plot.vb
+        tip, mid = vb.mapViewToScene(QPointF(tx, ty)), vb.mapViewToScene(QPointF(cx, cy))
+        dx, dy = tip.x() - mid.x(), tip.y() - mid.y()
+        if not (math.isfinite(k) and math.hypot(dx, dy) > 0):
+            self.away.setVisible(False)
+            return
+        self.away.setStyle(angle=180.0 + math.degrees(math.atan2(dy, dx)))
+        self.away.setPos(tx, ty)
+        self.away.setVisible(True)
 
     def _follow(self) -> None:
         ws, bs = self._traj
@@ -353,6 +388,11 @@ class LandscapePanel(pg.GraphicsLayoutWidget):
         w, b, dw, db = values
         self._arrow = ((w, b), (w + dw, b + db))
         xs, ys = self._clip(np.array([w, w + dw]), np.array([b, b + db]))
+        if xs[0] != w or ys[0] != b:  # it starts off the chart (the away arrow points there)
+            self.step_line.setData([], [])
+            self.step_head.setVisible(False)
+            self._head_at = (0.0, 0.0, 0.0, 0.0)
+            return
         self.step_line.setData(xs, ys)
         self._head_at = (float(xs[1]), float(ys[1]), float(xs[0]), float(ys[0]))
         self.step_head.setVisible(True)

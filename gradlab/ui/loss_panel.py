@@ -125,7 +125,8 @@ class LossPanel(pg.GraphicsLayoutWidget):
         top = max(tallest, reduced if on_scale else 0.0)
         top = top * 1.22 if top > 0 else 1.0
         x_lo, x_hi = float(pos[0]) - 0.6 * group, float(pos[-1]) + 0.6 * group
-        text = f" {word} = {fmt(reduced)} " if view.reduced else ""
+        written = view.written.get("loss", reduced)  # ``reduced`` is clipped for the line
+        text = f" {word} = {fmt(written)} " if view.reduced else ""
         if not on_scale:
             text += translate("LossPanel", "↑ above the plot") + " "
         if text != self.reduced_label.toPlainText():

@@ -21,6 +21,16 @@ def fmt(value: float, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
+# The plots' clip (views.panels.LIMIT; that module loads after the first paint).
+DRAW_LIMIT = 1e15
+
+
+def beyond(value: float) -> bool:
+    """``value`` cannot be drawn where it is (beyond ±1e15, or not finite): the item drawn for
+    it is clipped, and the panel says so; the number written is ``value`` itself."""
+    return not (math.isfinite(value) and abs(value) <= DRAW_LIMIT)
+
+
 def paren(value: float) -> str:
     """Negative factors in parentheses, as on a blackboard: 4 × (−30)."""
     text = fmt(value, 6)

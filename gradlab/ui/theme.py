@@ -275,6 +275,13 @@ def apply_app_theme(app: QApplication, theme: Theme) -> None:
         pal.setColor(QPalette.ColorRole.ToolTipText, QColor(theme.foreground))
         pal.setColor(QPalette.ColorRole.Highlight, QColor(theme.bars_batch))
         pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
+        # setColor(role, …) set every group: without these a disabled field looks enabled.
+        disabled = QPalette.ColorGroup.Disabled
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                     QPalette.ColorRole.ButtonText):
+            pal.setColor(disabled, role, QColor("#7a7a7a"))
+        pal.setColor(disabled, QPalette.ColorRole.Base, QColor("#222222"))
+        pal.setColor(disabled, QPalette.ColorRole.Button, QColor("#2a2a2a"))
     else:
         pal = app.style().standardPalette()
     if app.palette() != pal:

@@ -15,8 +15,9 @@ import numpy as np
 
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
-from gradlab.core.explain import contributions, losses
+from gradlab.core.explain import contributions, dloss_dpred, losses, predictions
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk, StepRecord
+from gradlab.views.groups import GroupSums
 
 #: Above this many samples the bar panels show groups of consecutive samples instead.
 MAX_BARS = 200
@@ -39,6 +40,11 @@ def finite_scalar(v: float) -> float:
     return float(finite(v))
 
 
+def beyond(v: float) -> bool:
+    """``v`` is not drawn where it is: beyond ±LIMIT or not finite (a drawn item says so)."""
+    return not (math.isfinite(v) and abs(v) <= LIMIT)
+
+
 @dataclass(frozen=True, eq=False)
 class DataLayout:
     """Per-dataset constants: the shown subset of points, bar groups and axis ranges."""
@@ -56,6 +62,12 @@ class DataLayout:
     #: per-dataset work (points, ranges, styles) only when it changes.
     #: (os.urandom rather than the secrets module: that one loads OpenSSL's hashlib, ~4 ms.)
     token: int = field(default_factory=lambda: int.from_bytes(os.urandom(8), "little") >> 1)
+    #: The groups' sums for the squared error (None: one bar per sample). The worker's alone:
+    #: they stay out of the pipe, the window draws from the views.
+    sums: GroupSums | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "sums": None}
 
 
 def layout_for(dataset: Dataset, seed: int = 0) -> DataLayout:
@@ -72,6 +84,7 @@ def layout_for(dataset: Dataset, seed: int = 0) -> DataLayout:
         n=n, shown=shown, x=np.array(x[shown]), y=np.array(y[shown]),
         x_range=(float(x.min()), float(x.max())), y_range=(float(y.min()), float(y.max())),
         group_size=group, group_starts=starts, group_counts=counts,
+        sums=None if group == 1 else GroupSums.of(x, y, starts),
     )
 
 
@@ -109,6 +122,9 @@ class PanelView:
     #: False for reduction 'none' on more than one sample: no scalar L, so no reduced loss and no
     #: gradient (``loss``, ``grad_w``, ``grad_b`` are 0 then, and meaningless)
     reduced: bool = True
+    #: w, b, w_before, b_before, loss, grad_w, grad_b as they are (the fields above are clipped
+    #: to ±LIMIT for drawing): what the panels write. Clip what is drawn, never what is written.
+    written: dict[str, float] = field(default_factory=dict)
 
 
 def unreduced_record(step: int, epoch: int, batch: np.ndarray, w: float, b: float,
@@ -153,20 +169,12 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     batch = record.batch
     weights = None if config.weights is None else np.asarray(config.weights)
     reduced = record.reduction != "none" or batch.size == 1
-    if reduced and config.model == "logistic":
-        from gradlab.core.logistic_explain import logistic_contributions
-
-        c = logistic_contributions(dataset.x, dataset.y, batch, wb, bb,
-                                   config.replace(reduction=record.reduction))
-        share_w, share_b = c.grad_w, c.grad_b
-    elif reduced:
-        c = contributions(dataset.x, dataset.y, batch, wb, bb, loss_name, record.reduction,
-                          weights)
-        share_w, share_b = c.grad_w, c.grad_b
-    else:  # no scalar L: nobody has a share of a gradient that does not exist
-        share_w = share_b = np.zeros(batch.size)
     n = layout.n
-    if layout.group_size == 1:
+    if layout.group_size > 1:
+        bar_loss, cw, cb, in_batch = _grouped(record, dataset, layout, weights, reduced, config)
+        pos = layout.group_starts + (layout.group_counts - 1) / 2.0 + 1.0
+    else:
+        share_w, share_b = _shares(record, dataset, weights, reduced, config)
         bar_loss = _losses(dataset.x, dataset.y, wb, bb, config, loss_name=loss_name)
         bar_loss[batch] = record.per_sample_loss  # PyTorch's own numbers for the batch
         in_batch = np.zeros(n, dtype=bool)
@@ -176,19 +184,6 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         np.add.at(cw, batch, share_w)
         np.add.at(cb, batch, share_b)
         pos = np.arange(1, n + 1, dtype=np.float64)
-    else:
-        all_loss = _losses(dataset.x, dataset.y, wb, bb, config, loss_name=loss_name)
-        starts = layout.group_starts
-        bar_loss = np.add.reduceat(all_loss, starts) / layout.group_counts
-        group_of = batch // layout.group_size
-        cw = np.bincount(group_of, weights=share_w, minlength=starts.size)
-        cb = np.bincount(group_of, weights=share_b, minlength=starts.size)
-        # A group is "in the batch" only when the batch is a small part of the data; otherwise
-        # nearly every group holds a batch sample and highlighting says nothing.
-        in_batch = np.zeros(starts.size, dtype=bool)
-        if batch.size < n:
-            in_batch[np.unique(group_of)] = batch.size * 4 <= starts.size
-        pos = starts + (layout.group_counts - 1) / 2.0 + 1.0
     point_loss = _losses(dataset.x, dataset.y, wb, bb, config, layout.shown) \
         if config.model == "logistic" else losses(layout.x, layout.y, wb, bb, loss_name)
     resid = np.arange(layout.shown.size)
@@ -209,8 +204,8 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     clipped = clipped or not all(math.isfinite(v) and abs(v) <= LIMIT for v in scalars.values())
     return PanelView(
         layout=layout,
-        loss_after=loss_after(record, dataset, weights, config) if reduced and record.applied
-        else math.nan,
+        loss_after=loss_after(record, dataset, weights, config, layout.sums)
+        if reduced and record.applied else math.nan,
         resid_index=resid,
         bar_pos=pos,
         bar_in_batch=in_batch,
@@ -219,16 +214,86 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         batch_size=record.batch_size,
         clipped=clipped,
         reduced=reduced,
+        written={k: float(v) for k, v in scalars.items()},
         **{k: finite(v) for k, v in arrays.items()},
         **{k: finite_scalar(v) for k, v in scalars.items()},
     )
 
 
+def _shares(record: StepRecord, dataset: Dataset, weights: np.ndarray | None,
+            reduced: bool, config: LabConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Each batch sample's share of ∂L/∂w and ∂L/∂b, in batch order."""
+    if not reduced:  # no scalar L: nobody has a share of a gradient that does not exist
+        return np.zeros(record.batch.size), np.zeros(record.batch.size)
+    if config.model == "logistic":
+        from gradlab.core.logistic_explain import logistic_contributions
+
+        c = logistic_contributions(dataset.x, dataset.y, record.batch, record.w_before,
+                                   record.b_before, config.replace(reduction=record.reduction))
+        return c.grad_w, c.grad_b
+    c = contributions(dataset.x, dataset.y, record.batch, record.w_before, record.b_before,
+                      record.loss_name, record.reduction, weights)
+    return c.grad_w, c.grad_b
+
+
+def _same_weight(record: StepRecord, weights: np.ndarray | None) -> float | None:
+    """∂L/∂lᵢ when it is the same for every batch sample (None: per-sample weights)."""
+    if record.reduction == "sum" or record.reduction == "none":
+        return 1.0
+    if record.reduction == "mean" or weights is None:
+        return 1.0 / record.batch.size
+    return None
+
+
+def _grouped(record: StepRecord, dataset: Dataset, layout: DataLayout,
+             weights: np.ndarray | None, reduced: bool, config: LabConfig
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(mean loss, Σ share of ∂L/∂w, of ∂L/∂b, in batch) per bar group at the step's (w, b).
+
+    Passes over every sample only where the step itself used them all (a full batch) and the
+    loss has no closed form; the squared error's groups come from the layout's sums."""
+    wb, bb, batch, n = record.w_before, record.b_before, record.batch, layout.n
+    starts, counts, x, y = layout.group_starts, layout.group_counts, dataset.x, dataset.y
+    full = batch.size == n  # every sample once, in some order: work in dataset order
+    same = _same_weight(record, weights)
+    cw = cb = None
+    if config.model == "logistic":  # no closed form here: the samples, as the step saw them
+        bar_loss = np.add.reduceat(_losses(x, y, wb, bb, config), starts) / counts
+    elif record.loss_name == "mse" and layout.sums is not None:
+        s_r, s_rx, s_rr = layout.sums.residual_sums(wb, bb, x, y)
+        bar_loss = s_rr / counts
+        if full and reduced and same is not None:
+            cw, cb = 2.0 * same * s_rx, 2.0 * same * s_r
+    elif full:
+        r = predictions(x, wb, bb) - y
+        bar_loss = np.add.reduceat(losses(x, y, wb, bb, record.loss_name, r), starts) / counts
+        if reduced:
+            dl = dloss_dpred(r, record.loss_name)
+            dl *= same if same is not None else weights
+            cb = np.add.reduceat(dl, starts)
+            dl *= x
+            cw = np.add.reduceat(dl, starts)
+    else:
+        bar_loss = np.add.reduceat(losses(x, y, wb, bb, record.loss_name), starts) / counts
+    group_of = batch // layout.group_size if cw is None or not full else None
+    if cw is None:
+        share_w, share_b = _shares(record, dataset, weights, reduced, config)
+        cw = np.bincount(group_of, weights=share_w, minlength=starts.size)
+        cb = np.bincount(group_of, weights=share_b, minlength=starts.size)
+    # A group is "in the batch" only when the batch is a small part of the data; otherwise
+    # nearly every group holds a batch sample and highlighting says nothing.
+    in_batch = np.zeros(starts.size, dtype=bool)
+    if group_of is not None and not full:
+        in_batch[np.unique(group_of)] = batch.size * 4 <= starts.size
+    return bar_loss, cw, cb, in_batch
+
+
 def loss_after(record: StepRecord, dataset: Dataset, weights: object = None,
-               config: LabConfig | None = None) -> float:
+               config: LabConfig | None = None, sums: GroupSums | None = None) -> float:
     """The step's reduced loss again, at (w_after, b_after): what the step did to its loss.
     ``weights``: the config's, per dataset sample (None: 1/B for 'weighted'). The logistic
-    model needs ``config`` (its class weights and ignored samples); without it: NaN."""
+    model needs ``config`` (its class weights and ignored samples); without it: NaN.
+    ``sums``: the layout's, for a full batch's squared error without a pass over the samples."""
     batch = record.batch
     if record.model == "logistic":
         if config is None or config.model != "logistic":
@@ -238,6 +303,13 @@ def loss_after(record: StepRecord, dataset: Dataset, weights: object = None,
         return logistic_reduced_loss(dataset.x, dataset.y, batch, record.w_after,
                                      record.b_after, config.replace(reduction=record.reduction))
     weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+    same = _same_weight(record, weights)
+    if (sums is not None and batch.size == len(dataset.x) and record.loss_name == "mse"
+            and same is not None):
+        with np.errstate(all="ignore"):
+            total = sums.total().residual_sums(record.w_after, record.b_after,
+                                               dataset.x, dataset.y)[2]
+            return float(same * total[0])
     if batch.size == len(dataset.x):  # every sample once, in some order: no copies by index
         x, y, v = dataset.x, dataset.y, weights
     else:

@@ -859,6 +859,10 @@
         <source>{shown} of {n} points shown</source>
         <translation>显示了 {n} 个点中的 {shown} 个</translation>
     </message>
+    <message>
+        <source>line off the chart</source>
+        <translation>直线在图外</translation>
+    </message>
 </context>
 <context>
     <name>GradientPanel</name>
@@ -873,6 +877,10 @@
     <message>
         <source>= Σ of the shares</source>
         <translation>= 各样本贡献之和 Σ</translation>
+    </message>
+    <message>
+        <source>Σ bar off the chart</source>
+        <translation>Σ 柱超出图表</translation>
     </message>
     <message>
         <source>sample (each bar: a group of {group})</source>

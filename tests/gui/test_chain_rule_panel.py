@@ -201,3 +201,29 @@ def test_text_grows_with_the_panel_for_a_projector(make_panel, qtbot) -> None:  
     panel.resize(1600, 900)
     qtbot.waitUntil(lambda: panel.table.font().pixelSize() == 27)
     check_table(panel, cr)
+
+
+def test_every_row_follows_the_tables_font_after_the_sum_row_moves(make_panel) -> None:  # noqa: ANN001
+    """Issue 15, item 15: the Σ row of a batch of 4 becomes an ordinary row of a larger batch;
+    when the table's font then steps (MSE → MAE widens the numbers; here the text size), that
+    row was left at the old size."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFont
+
+    panel = make_panel()
+    panel.show_chain_rule(chain_rule(X, Y, INDEX, 0.3, 0.1, "mse", "mean"))
+    ds = make_preset("noisy-line", n=50, noise=0.5, seed=0)
+    index = np.arange(10)
+    panel.show_chain_rule(chain_rule(ds.x, ds.y, index, 0.3, 0.1, "mse", "mean"))
+    table = panel.table
+    table.set_scale(1.4)
+    panel.show_chain_rule(chain_rule(ds.x, ds.y, index, 0.3, 0.1, "mae", "mean"))
+    px = table.font().pixelSize()
+    for row in range(table.rowCount() - 1):  # the Σ row is bold, at the same size
+        for col in range(table.columnCount()):
+            item = table.item(row, col)
+            font = item.data(Qt.ItemDataRole.FontRole)
+            shown = QFont(font) if font is not None else table.font()
+            assert (shown.pixelSize(), shown.bold()) == (px, False), (row, col)
+    last = table.item(table.rowCount() - 1, 0).font()
+    assert (last.pixelSize(), last.bold()) == (px, True)

@@ -195,3 +195,34 @@ def test_panels_import_without_torch() -> None:
             "sys.exit('torch' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr.decode()
+
+
+def test_a_point_off_the_chart_is_not_drawn_at_its_edge(panel: LandscapePanel) -> None:
+    """Issue 15, item 8: a diverging path is drawn where it is in view; the current point off
+    the chart is marked by an arrow at the view's edge pointing its way, not drawn at a corner
+    of the clip box with a segment it never travelled."""
+    panel.show_grid(seed_grid())
+    ws = np.array([0.0, 1.0, 2.0, 8.1e157])
+    bs = np.array([0.0, 0.5, 1.0, 6.0e157])
+    panel.set_trajectory(ws, bs)
+    assert panel.current.data.size == 0  # no current marker at the clip box's corner
+    assert panel.start.data.size == 1
+    dx, dy = panel.dots.getData()
+    np.testing.assert_array_equal(dx, ws[:3])
+    connect = panel.path.opts["connect"]
+    assert list(connect) == [True, True, False, False]  # no segment to the clip box
+    assert panel.away.isVisible()
+    (x0, x1), (y0, y1) = (W_RANGE, B_RANGE)
+    pos = panel.away.pos()
+    assert x0 <= pos.x() <= x1 and y0 <= pos.y() <= y1  # in view
+    assert pos.x() > (x0 + x1) / 2 and pos.y() > (y0 + y1) / 2  # towards +w, +b
+    # Pointing right and up on screen (as the step's head: 180 + the screen angle, whose y
+    # grows downwards).
+    angle = panel.away.opts["angle"] % 360
+    assert 90 < angle < 180
+    panel.set_step_arrow(ws[-1], bs[-1], -1e150, -1e150)  # a step from off the chart
+    lx, _ly = panel.step_line.getData()
+    assert lx is None or len(lx) == 0
+    assert not panel.step_head.isVisible()
+    panel.set_trajectory(ws[:3], bs[:3])  # back in view: marker, no arrow
+    assert panel.current.data.size == 1 and not panel.away.isVisible()
