@@ -17,7 +17,7 @@ from gradlab.views.phases import PHASES
 
 def _press(window, qtbot, how: str = "key"):  # noqa: ANN001, ANN202
     """One press of Step in phases (the P key, the button, or Step); the PhaseView shown."""
-    with qtbot.waitSignal(window.lab.phase_ready, timeout=10_000) as blocker:
+    with qtbot.waitSignal(window.lab.phase_ready, timeout=30_000) as blocker:
         if how == "key":
             qtbot.keyClick(window.tabs.currentWidget(), "p")
         elif how == "button":
@@ -87,7 +87,7 @@ def test_each_loss_reduction_optimizer_shows_the_cores_numbers(make_lab, qtbot) 
                                         lr=0.05)
         window.apply_config(cfg)
         qtbot.waitUntil(lambda c=cfg: window.lab.latest is not None
-                        and window.lab.latest.config == c, timeout=10_000)
+                        and window.lab.latest.config == c, timeout=30_000)
         twin = Trainer(cfg, make_preset("seed"))
         expected = {p.name: p.values for p in step_phases(twin).phases()}
         first = _press(window, qtbot)
@@ -117,7 +117,7 @@ def test_phases_is_in_the_toolbar_in_presentation_mode(make_lab, qtbot) -> None:
     window.options.set_presentation(True, full_screen=False)
     assert phases.isVisible()
     assert not window.actions.toolbar_buttons[0].isVisible()  # Step: in the controls
-    with qtbot.waitSignal(window.lab.phase_ready, timeout=10_000) as blocker:
+    with qtbot.waitSignal(window.lab.phase_ready, timeout=30_000) as blocker:
         phases.trigger()
     assert blocker.args[0].name == "forward"
     window.options.set_presentation(False)
