@@ -68,6 +68,7 @@ def test_none_stops_at_reduce_with_pytorchs_error(make_lab, qtbot) -> None:  # n
     assert [v.name for v in views] == ["forward", "losses", "reduce"]
     assert views[-1].refused and views[-1].last
     assert "grad can be implicitly created only for scalar outputs" in window.phases.shown_text()
+    assert _opacity(window) == {"fit": DIM, "loss": 1.0, "gradient": NOT_YET, "history": NOT_YET}
     assert _press(window, qtbot).name == "forward"  # the same step, walked again
     assert window.lab.run_step == 0
 
