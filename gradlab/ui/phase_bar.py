@@ -186,7 +186,7 @@ class PhaseControls:
         self.view = view
         theme = self.window.options.theme
         self.bar.show_phase(view, theme)
-        active = view is not None and not view.last
+        active = view is not None and (not view.last or view.refused)  # refused: stays
         for name, panel in self.window.training.panels.items():
             panel.ci.setOpacity(1.0 if view is None or not active else opacity(name, view.index))
         pred = view.values["forward"] if active and view is not None else None

@@ -11,7 +11,7 @@ from gradlab.core.config import LabConfig
 
 def _graph(window, qtbot):  # noqa: ANN001, ANN202
     index = next(i for i, n in window.teaching_tabs.names.items() if n == "graph")
-    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000):
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=30_000):
         window.tabs.setCurrentIndex(index)
     return window.teaching_tabs.panels["graph"]
 
@@ -63,7 +63,7 @@ def test_phases_show_none_before_backward_and_light_nodes_in_autograds_order(
     panel.timer.setInterval(1)
     views = []
     for _ in range(4):
-        with qtbot.waitSignal(window.lab.phase_ready, timeout=10_000) as blocker:
+        with qtbot.waitSignal(window.lab.phase_ready, timeout=30_000) as blocker:
             window.phases.advance()
         views.append(blocker.args[0])
         if views[-1].name == "reduce":

@@ -17,13 +17,13 @@ def _number(text: str) -> float:
 
 def _open(window, qtbot):  # noqa: ANN001, ANN202
     index = next(i for i, n in window.teaching_tabs.names.items() if n == "per_sample")
-    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000):
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=30_000):
         window.tabs.setCurrentIndex(index)
     return window.teaching_tabs.panels["per_sample"]
 
 
 def _teach(window, qtbot, action) -> None:  # noqa: ANN001
-    with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000):
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=30_000):
         action()
 
 

@@ -17,7 +17,7 @@ from gradlab.views.phases import PHASES
 
 def _press(window, qtbot, how: str = "key"):  # noqa: ANN001, ANN202
     """One press of Step in phases (the P key, the button, or Step); the PhaseView shown."""
-    with qtbot.waitSignal(window.lab.phase_ready, timeout=10_000) as blocker:
+    with qtbot.waitSignal(window.lab.phase_ready, timeout=30_000) as blocker:
         if how == "key":
             qtbot.keyClick(window.tabs.currentWidget(), "p")
         elif how == "button":
@@ -68,6 +68,7 @@ def test_none_stops_at_reduce_with_pytorchs_error(make_lab, qtbot) -> None:  # n
     assert [v.name for v in views] == ["forward", "losses", "reduce"]
     assert views[-1].refused and views[-1].last
     assert "grad can be implicitly created only for scalar outputs" in window.phases.shown_text()
+    assert _opacity(window) == {"fit": DIM, "loss": 1.0, "gradient": NOT_YET, "history": NOT_YET}
     assert _press(window, qtbot).name == "forward"  # the same step, walked again
     assert window.lab.run_step == 0
 
@@ -87,7 +88,7 @@ def test_each_loss_reduction_optimizer_shows_the_cores_numbers(make_lab, qtbot) 
                                         lr=0.05)
         window.apply_config(cfg)
         qtbot.waitUntil(lambda c=cfg: window.lab.latest is not None
-                        and window.lab.latest.config == c, timeout=10_000)
+                        and window.lab.latest.config == c, timeout=30_000)
         twin = Trainer(cfg, make_preset("seed"))
         expected = {p.name: p.values for p in step_phases(twin).phases()}
         first = _press(window, qtbot)
@@ -117,7 +118,7 @@ def test_phases_is_in_the_toolbar_in_presentation_mode(make_lab, qtbot) -> None:
     window.options.set_presentation(True, full_screen=False)
     assert phases.isVisible()
     assert not window.actions.toolbar_buttons[0].isVisible()  # Step: in the controls
-    with qtbot.waitSignal(window.lab.phase_ready, timeout=10_000) as blocker:
+    with qtbot.waitSignal(window.lab.phase_ready, timeout=30_000) as blocker:
         phases.trigger()
     assert blocker.args[0].name == "forward"
     window.options.set_presentation(False)
