@@ -121,11 +121,13 @@ class BatchesPanel(GrowingTextPanel):
         self.forget = QCheckBox(translate("BatchesPanel", "forget zero_grad()"))
         self.forget.setToolTip(translate("BatchesPanel", "Never clear .grad: the previous step's "
                                          "gradient is carried into this one"))
-        row = QHBoxLayout()
-        for widget in (self.accum_on, self.accum_k, self.accum_sizes, self.accum_scale,
-                       self.forget):
+        row, row2 = QHBoxLayout(), QHBoxLayout()  # two rows: nothing is cut off at 1920
+        for widget in (self.accum_on, self.accum_k, self.accum_sizes):
             row.addWidget(widget)
+        for widget in (self.accum_scale, self.forget):
+            row2.addWidget(widget)
         row.addStretch(1)
+        row2.addStretch(1)
         self.accum_on.toggled.connect(self._accum_changed)
         self.accum_k.valueChanged.connect(self._accum_changed)
         self.accum_sizes.editingFinished.connect(self._accum_changed)
@@ -154,8 +156,8 @@ class BatchesPanel(GrowingTextPanel):
         self.accum_grad = role_label("grad_w", wrap=True)
         self.accum_full = role_label("grad_b", wrap=True)
         self.accum_check = role_label("relation", wrap=True)
-        for item in (row, self.accum_message, self.accum_title, buttons, body, self.accum_grad,
-                     self.accum_full, self.accum_check):
+        for item in (row, row2, self.accum_message, self.accum_title, buttons, body,
+                     self.accum_grad, self.accum_full, self.accum_check):
             (inner.addLayout if isinstance(item, QHBoxLayout) else inner.addWidget)(item)
         inner.addStretch(1)
 
@@ -178,11 +180,13 @@ class BatchesPanel(GrowingTextPanel):
         for name in ("mean", "sum"):
             self.local_reduction.addItem(translate("BatchesPanel", "local {reduction}").format(
                 reduction=name), name)
-        row = QHBoxLayout()
-        for widget in (self.workers_on, self.workers_w, self.shard_sizes, self.local_reduction,
-                       self.world_scale):
+        row, row2 = QHBoxLayout(), QHBoxLayout()
+        for widget in (self.workers_on, self.workers_w):
             row.addWidget(widget)
+        for widget in (self.shard_sizes, self.local_reduction, self.world_scale):
+            row2.addWidget(widget)
         row.addStretch(1)
+        row2.addStretch(1)
         self.workers_on.toggled.connect(self._workers_changed)
         self.workers_w.valueChanged.connect(self._workers_changed)
         self.shard_sizes.editingFinished.connect(self._workers_changed)
@@ -204,7 +208,7 @@ class BatchesPanel(GrowingTextPanel):
         step_row = QHBoxLayout()
         step_row.addWidget(self.workers_step)
         step_row.addWidget(self.workers_status, 1)
-        for item in (row, self.workers_message, step_row, cards, self.workers_agree,
+        for item in (row, row2, self.workers_message, step_row, cards, self.workers_agree,
                      self.workers_grad, self.workers_full, self.workers_check):
             (inner.addLayout if isinstance(item, QHBoxLayout) else inner.addWidget)(item)
         inner.addStretch(1)

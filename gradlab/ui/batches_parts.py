@@ -48,7 +48,8 @@ class GradBars(pg.PlotWidget):
 
     def __init__(self, theme: th.Theme) -> None:
         super().__init__()
-        self.setMinimumHeight(260)
+        self.setMinimumHeight(220)
+        self.setMaximumHeight(360)  # the sentences under it stay on screen at 1080
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()

@@ -195,7 +195,7 @@ def test_the_window_in_chinese_with_the_seed_step_numbers(make_lab, qtbot) -> No
         assert window.menuBar().actions()[0].text() == "文件(&F)"
         assert window.dock.windowTitle() == "控制"
         assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-            "训练", "归约", "链式法则", "计算图", "损失曲面", "逐样本"]
+            "训练", "归约", "链式法则", "计算图", "损失曲面", "逐样本", "批次与多进程"]
         c = window.controls
         assert (c.step_button.text(), c.run_button.text(), c.reset_button.text()) == (
             "单步", "运行", "重置")
