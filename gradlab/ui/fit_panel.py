@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
+from gradlab.ui.plot_fit import headroom, place_legend
 from gradlab.ui.text import count, fmt
 
 if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
@@ -131,6 +132,8 @@ class FitPanel(pg.GraphicsLayoutWidget):
         ]
         for item, name in self._legend_entries:
             self.legend.addItem(item, name)
+        self._legend_state: tuple | None = None
+        self.plot.vb.sigResized.connect(lambda _vb: self.place_legend())
         self._trail: deque[tuple[float, float]] = deque(maxlen=TRAIL)
         self._layout: DataLayout | None = None
         self._box: tuple[tuple[float, float], tuple[float, float]] = ((0, 1), (0, 1))
@@ -276,6 +279,33 @@ class FitPanel(pg.GraphicsLayoutWidget):
         if not full:  # hidden otherwise: a scatter's setData costs ~1 µs per point in Python
             self.batch.setData(view.batch_x, view.batch_y)
         self._set_title(view, step, applied)
+        self.place_legend()
+
+    def place_legend(self) -> None:
+        """The legend in a corner free of data points; if none is free, the view makes room
+        for it above the data (never on a point)."""
+        layout = self._layout
+        if layout is None:
+            return
+        rect = self.legend.boundingRect()
+        state = (layout.token, rect.width(), rect.height(), self.plot.vb.width(),
+                 self.plot.vb.height(), len(self.legend.items), self._box)
+        if state == self._legend_state:
+            return
+        self._legend_state = state
+        x_box, y_box = self._box
+        if tuple(self.plot.vb.viewRange()[1]) != y_box:
+            self.plot.setRange(xRange=x_box, yRange=y_box, padding=0)
+        vb = self.plot.vb
+        # A legend larger than a small plot can hold would hide it: then the plot goes without
+        # (the tooltips and Help say what each item is).
+        fits = rect.width() <= 0.8 * vb.width() and rect.height() <= 0.45 * vb.height()
+        self.legend.setVisible(fits)
+        points = (layout.x, layout.y)
+        if fits and not place_legend(self.legend, vb, lambda: points):
+            self.plot.setRange(xRange=x_box, yRange=(y_box[0], headroom(vb, self.legend, y_box)),
+                               padding=0)
+            place_legend(self.legend, vb, lambda: points)
 
     def _draw_residuals(self, view: PanelView, big_y: tuple[float, float]) -> None:
         layout = view.layout

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetricsF
 
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
@@ -37,11 +38,19 @@ def bar_ticks(pos: np.ndarray, group_size: int, extra: list[tuple[float, str]] |
         ticks = [(float(p), str(int(p))) for p in pos]
     else:
         last = float(pos[-1]) + 0.5 * group_size
-        raw = last / 6
+        # As many labels as fit side by side, a space apart ("200,000400,000" never).
+        most, need = 6, 0.0
+        if room_px > 0:
+            need = QFontMetricsF(th.axis_font()).horizontalAdvance(count(int(last))) \
+                + 1.2 * th.AXIS_PX
+            most = int(max(1, min(6, room_px / need)))
+        raw = last / most
         mag = 10 ** np.floor(np.log10(raw))
         step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw * 0.999)
         values = [k * step for k in range(1, 8) if k * step <= last - 0.3 * step]
-        if group_size == 1:
+        # Sample 1 is labelled too when its label keeps clear of the first round number.
+        gap = (values[0] - 1.0) * room_px / last if values and room_px > 0 else np.inf
+        if group_size == 1 and gap >= need:
             values.insert(0, 1.0)
         ticks = [(v, count(int(v))) for v in values]
     return ticks + (extra or [])
@@ -85,6 +94,11 @@ class LossPanel(pg.GraphicsLayoutWidget):
         # Until the first step arrives (PyTorch may still be loading) the axes show a plain
         # 0..1, not auto-ranged rounding noise around nothing (ticks like −3e-13).
         self.plot.setRange(xRange=(0.5, 4.5), yRange=(0.0, 1.0), padding=0)
+        self._view: PanelView | None = None
+        # The room kept for the reduced value's label and the sample numbers depend on the
+        # plot's width: a resized window lays them out again.
+        self.plot.vb.sigResized.connect(
+            lambda _vb: self._view is not None and self.show_view(self._view))
         self.set_theme(theme)
 
     def set_theme(self, theme: th.Theme) -> None:
@@ -113,6 +127,7 @@ class LossPanel(pg.GraphicsLayoutWidget):
         return (x_hi - f * x_lo) / (1.0 - f)
 
     def show_view(self, view: PanelView) -> None:
+        self._view = view
         pos, height, in_batch = view.bar_pos, view.bar_loss, view.bar_in_batch
         group = view.layout.group_size
         width = 0.7 * group
