@@ -137,9 +137,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self._trail: deque[tuple[float, float]] = deque(maxlen=TRAIL)
         self._layout: DataLayout | None = None
         self._box: tuple[tuple[float, float], tuple[float, float]] = ((0, 1), (0, 1))
-        self.note = pg.TextItem(anchor=(1, 1))
-        self.note.setFont(th.label_font(14, bold=False))
-        self.plot.addItem(self.note, ignoreBounds=True)
+        self._note = ""  # "4,000 of 1,000,000 points shown", after the x axis' name
         self._title = ""
         self._full_batch = False
         self._edited = False
@@ -159,8 +157,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.legend.setBrush(pg.mkBrush(theme.color("background", 210)))
         self.legend.setPen(pg.mkPen(theme.color("foreground", 80)))
         self.legend.setLabelTextColor(theme.foreground)
-        if hasattr(self, "note"):
-            self.note.setColor(theme.foreground)
+        self._note = ""  # style_plot set the plain label again
         self._style_points()
         self._title = ""
 
@@ -297,8 +294,8 @@ class FitPanel(pg.GraphicsLayoutWidget):
         if tuple(self.plot.vb.viewRange()[1]) != y_box:
             self.plot.setRange(xRange=x_box, yRange=y_box, padding=0)
         vb = self.plot.vb
-        # A legend larger than a small plot can hold would hide it: then the plot goes without
-        # (the tooltips and Help say what each item is).
+        # A legend larger than a small plot can hold would hide the data: then the plot goes
+        # without (the tooltips and Help say what each item is).
         fits = rect.width() <= 0.8 * vb.width() and rect.height() <= 0.45 * vb.height()
         self.legend.setVisible(fits)
         points = (layout.x, layout.y)
@@ -330,9 +327,11 @@ class FitPanel(pg.GraphicsLayoutWidget):
             title = translate("FitPanel", "Fit at step {step}: {line}")
         title = title.format(step=step, line=eq)
         note = translate("FitPanel", "{shown} of {n} points shown") if shown < n else ""
-        self.note.setText(note.format(shown=count(shown), n=count(n)))
-        (x0, x1), (y0, _y1) = self._box
-        self.note.setPos(x1, y0)
+        note = note.format(shown=count(shown), n=count(n))
+        if note != self._note:  # under the x axis, not on the data
+            self._note = note
+            self.plot.setLabel("bottom", f"x &nbsp;&nbsp; ({note})" if note else "x",
+                               color=self.theme.foreground, **{"font-size": f"{th.AXIS_PX}px"})
         if title != self._title:
             self._title = title
             th.set_title(self.plot, th.title_html(title, self.theme))

@@ -126,6 +126,38 @@ class LossPanel(pg.GraphicsLayoutWidget):
         f = min(0.45, label_px / view_px)
         return (x_hi - f * x_lo) / (1.0 - f)
 
+    @staticmethod
+    def _notes(view: PanelView) -> str:
+        notes = []
+        group = view.layout.group_size
+        if group > 1:
+            notes.append(translate("LossPanel", "{n} samples in groups of {group}: mean loss per "
+                                   "group").format(n=count(view.layout.n), group=count(group)))
+        if view.batch_size < view.layout.n:
+            notes.append(translate("LossPanel", "batch: {batch} of {n}").format(
+                batch=count(view.batch_size), n=count(view.layout.n)))
+        if view.clipped:
+            notes.append(translate("LossPanel", "values beyond ±1e15 are clipped"))
+        return "\n".join(notes)
+
+    def _headroom(self, top: float, note: str) -> float:
+        """A y range whose top band holds the notes (wrapped to the plot's width) and the reduced
+        value's label above its line, clear of the bars."""
+        vb = self.plot.vb
+        if note != self.note.toPlainText():
+            self.note.setText(note)
+        self.note.setTextWidth(-1)  # wrapped only where it would leave the plot
+        if 0 < vb.width() - 12 < self.note.boundingRect().width():
+            self.note.setTextWidth(max(50.0, vb.width() - 12))
+        if not note:
+            return top
+        band = self.note.boundingRect().height() + self.reduced_label.boundingRect().height() + 6
+        height = vb.height()
+        if height <= 2.5 * band or top <= 0:  # a plot too short for the notes goes without
+            self.note.setText("")  # (the gradient panel's axis still says "a group of ...")
+            return top
+        return top * height / (height - band)
+
     def show_view(self, view: PanelView) -> None:
         self._view = view
         pos, height, in_batch = view.bar_pos, view.bar_loss, view.bar_in_batch
@@ -146,32 +178,23 @@ class LossPanel(pg.GraphicsLayoutWidget):
         if text != self.reduced_label.toPlainText():
             self.reduced_label.setText(text)
         x_hi = self._room_for_label(x_lo, x_hi)
+        note = self._notes(view)
+        top = self._headroom(top, note)
         y_range = sticky(self._y_range, 0.0, top)
         if (x_lo, x_hi) != self._x_range or y_range != self._y_range:
             self._x_range, self._y_range = (x_lo, x_hi), y_range
             self.plot.setRange(xRange=(x_lo, x_hi), yRange=y_range, padding=0)
         top = y_range[1]
         label_y = reduced if on_scale else top
-        notes = []
-        if group > 1:
-            notes.append(translate("LossPanel", "{n} samples in groups of {group}: mean loss per "
-                                   "group").format(n=count(view.layout.n), group=count(group)))
-        if view.batch_size < view.layout.n:
-            notes.append(translate("LossPanel", "batch: {batch} of {n}").format(
-                batch=count(view.batch_size), n=count(view.layout.n)))
-        if view.clipped:
-            notes.append(translate("LossPanel", "values beyond ±1e15 are clipped"))
-        note = "\n".join(notes)
         # Only touch what changed: every setter schedules another repaint of the panel.
-        state = (label_y, on_scale, text, x_hi, note, x_lo, top, view.reduced)
+        state = (label_y, on_scale, text, x_hi, self.note.toPlainText(), x_lo, top, view.reduced)
         if state != self._label_state:
             self._label_state = state
             self.reduced_line.setValue(label_y)
             self.reduced_line.setVisible(on_scale and view.reduced)
             self.reduced_label.setVisible(view.reduced)
             self.reduced_label.setPos(x_hi, label_y)
-            self.note.setText(note)
-            self.note.setPos(x_lo, top)
+            self.note.setPos(x_lo, top)  # (its text: _headroom)
         bars = float(pos[-1] - pos[0]) + group
         ticks = bar_ticks(pos, group, room_px=self.plot.vb.width() * bars / (x_hi - x_lo))
         if ticks != self._ticks:

@@ -15,6 +15,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 
+from gradlab.ui import theme as th
+
+#: An axis label may shrink to this share of the axis text size to fit its axis.
+MIN_LABEL = 0.6
 #: Space kept between a legend and the plot's edges (px).
 LEGEND_MARGIN = 6.0
 
@@ -112,9 +116,27 @@ def _fit_labels(plot: pg.PlotItem) -> None:
             axis.resizeEvent()
         along = axis.label.boundingRect().width() - 2 * m  # the text's length along the axis
         room = plot.vb.height() if side == "left" else plot.vb.width()
-        fits = along <= room
+        # Full size if it fits, else smaller down to MIN_LABEL of it (the history's coloured
+        # "loss", "∂w ∂b" name its curves), else left out.
+        shown = _label_px(axis)
+        full = th.AXIS_PX
+        want = min(full, int(full * room / (along * full / shown))) if along > 0 else full
+        fits = want >= MIN_LABEL * full
+        if fits and want != shown:
+            axis.labelStyle["font-size"] = f"{want}px"
+            axis._updateLabel()
+            changed = True
         if fits != axis.label.isVisible() or changed:
             axis.showLabel(fits)  # (also makes the axis as wide or tall as it needs now)
+
+
+def _label_px(axis: pg.AxisItem) -> int:
+    """The pixel size of an axis label's text (style_plot sets it as "font-size: Npx")."""
+    text = str(axis.labelStyle.get("font-size", ""))
+    try:
+        return int(float(text.removesuffix("px")))
+    except ValueError:
+        return th.AXIS_PX
 
 
 def place_legend(legend: pg.LegendItem, vb: pg.ViewBox,

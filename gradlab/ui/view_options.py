@@ -16,10 +16,10 @@ from gradlab.ui.presentation import PRESENTATION_LINES, PlotScaler
 
 #: The window's size at first and after Reset layout (shrunk to the screen if it is smaller).
 DEFAULT_SIZE = (1600, 1000)
-#: The largest text size whose plots lay out at DEFAULT_SIZE (normal, presentation mode: no
-#: controls). A window of another size gets the text size that fits it in proportion (its
-#: smaller side's share of DEFAULT_SIZE), one of the steps of Ctrl+= / Ctrl+-: 2.5 on a 4K
-#: screen, less on a 1024×768 projector, where a larger one would push the plots' text off them.
+# The largest text size whose plots lay out at DEFAULT_SIZE (normal, presentation mode: no
+# controls). A window of another size gets the text size that fits it in proportion (its
+# smaller side's share of DEFAULT_SIZE), one of the steps of Ctrl+= / Ctrl+-: 2.5 on a 4K
+# screen, less on a 1024×768 projector, where a larger one would push the plots' text off them.
 FITS_DEFAULT_SIZE = {False: 1.75, True: 2.0}
 
 

@@ -142,6 +142,14 @@ def _view_problems(view: pg.GraphicsView, where: str) -> list[str]:
         for item in plot.vb.addedItems:
             for p in _points(item):
                 points.append(QPointF(view.mapFromScene(p)))
+    for k, legend in enumerate(i for i in view.scene().items() if isinstance(i, pg.LegendItem)
+                               and i.isVisible() and i.items
+                               and not isinstance(i.parentItem(), pg.ViewBox)):
+        rect = view.mapFromScene(legend.sceneBoundingRect()).boundingRect()
+        label = f"{where}{type(view).__name__} legend outside the plots [{k}]"
+        if not box.contains(QRectF(rect)):
+            problems.append(f"{label} leaves its widget: {_fmt(rect)}")
+        texts.append((label, QRectF(rect)))
     for i, (a_label, a) in enumerate(texts):
         for b_label, b in texts[i + 1:]:
             if _overlap(a, b):

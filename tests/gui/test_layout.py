@@ -86,3 +86,27 @@ def test_every_tab_lays_out_at_every_size_text_size_and_mode(make_lab, qtbot,  #
     tabs = ["training", *TEACHING_TABS]
     problems = walk(window, qtbot, tabs)
     assert not problems, report(problems)
+
+
+def test_a_million_samples_lay_out(make_lab, qtbot) -> None:  # noqa: ANN001
+    """N = 10⁶, full batch (issue 15, item 4): the sample numbers under the loss bars never run
+    together ("200,000400,000"), the batch box shows "all (1,000,000)" whole, the notes and the
+    reduced value do not overlap."""
+    window = make_lab(LabConfig(preset="large", n_points=1_000_000, batch_size=None),
+                      worker_mode="thread")
+    window.lab.step(1)
+    qtbot.waitUntil(lambda: window.shown.step == 1 and not window.shown.running,
+                    timeout=30_000)
+    assert window.controls.batch.edit.text() == "all (1,000,000)"
+    problems: list[str] = []
+    window.setUpdatesEnabled(False)
+    for presenting in (False, True):
+        window.options.set_presentation(presenting, full_screen=False)
+        for scale in SCALES:
+            window.options.set_font_scale(scale)
+            for w, h in ((1024, 768), (1280, 720), (1600, 1000)):
+                window.resize(w, h)
+                settle(window)
+                problems += layout_problems(window, f"[{w}x{h} {presenting} {scale:g}] ")
+    window.setUpdatesEnabled(True)
+    assert not problems, report(problems)
