@@ -153,7 +153,9 @@ class LossPanel(pg.GraphicsLayoutWidget):
             return top
         band = self.note.boundingRect().height() + self.reduced_label.boundingRect().height() + 6
         height = vb.height()
-        if height <= 2.5 * band or top <= 0:  # a plot too short for the notes goes without
+        if height <= 0 or top <= 0:  # not laid out yet
+            return top
+        if height <= 2 * band:  # a plot too short for the notes goes without
             self.note.setText("")  # (the gradient panel's axis still says "a group of ...")
             return top
         return top * height / (height - band)

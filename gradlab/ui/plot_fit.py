@@ -15,8 +15,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 
-from gradlab.ui import theme as th
-
 #: An axis label may shrink to this share of the axis text size to fit its axis.
 MIN_LABEL = 0.6
 #: Space kept between a legend and the plot's edges (px).
@@ -119,7 +117,7 @@ def _fit_labels(plot: pg.PlotItem) -> None:
         # Full size if it fits, else smaller down to MIN_LABEL of it (the history's coloured
         # "loss", "∂w ∂b" name its curves), else left out.
         shown = _label_px(axis)
-        full = th.AXIS_PX
+        full = _tick_px(axis)  # a label's full size is the axis' text size (theme.style_plot)
         want = min(full, int(full * room / (along * full / shown))) if along > 0 else full
         fits = want >= MIN_LABEL * full
         if fits and want != shown:
@@ -136,7 +134,12 @@ def _label_px(axis: pg.AxisItem) -> int:
     try:
         return int(float(text.removesuffix("px")))
     except ValueError:
-        return th.AXIS_PX
+        return _tick_px(axis)
+
+
+def _tick_px(axis: pg.AxisItem) -> int:
+    font = axis.style.get("tickFont")
+    return font.pixelSize() if font is not None and font.pixelSize() > 0 else 15
 
 
 def place_legend(legend: pg.LegendItem, vb: pg.ViewBox,
