@@ -190,7 +190,7 @@ class ChainRulePanel(GrowingTextPanel):
                  translate("ChainRulePanel", "within {tolerance}?").format(
                      tolerance=fmt(AGREE_TOL)))
         for col, text in enumerate(heads):
-            head = role_label("head")
+            head = role_label("head", wrap=True)  # a narrow window: headings on two lines
             head.setText(text)
             grid.addWidget(head, 0, col)
         self.cells: dict[str, tuple[QLabel, QLabel, QLabel]] = {}

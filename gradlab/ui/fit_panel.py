@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
+from gradlab.ui.plot_fit import headroom, place_legend
 from gradlab.ui.text import beyond, count, fmt
 
 if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
@@ -131,12 +132,12 @@ class FitPanel(pg.GraphicsLayoutWidget):
         ]
         for item, name in self._legend_entries:
             self.legend.addItem(item, name)
+        self._legend_state: tuple | None = None
+        self.plot.vb.sigResized.connect(lambda _vb: self.place_legend())
         self._trail: deque[tuple[float, float]] = deque(maxlen=TRAIL)
         self._layout: DataLayout | None = None
         self._box: tuple[tuple[float, float], tuple[float, float]] = ((0, 1), (0, 1))
-        self.note = pg.TextItem(anchor=(1, 1))
-        self.note.setFont(th.label_font(14, bold=False))
-        self.plot.addItem(self.note, ignoreBounds=True)
+        self._note = ""  # "4,000 of 1,000,000 points shown", after the x axis' name
         self._title = ""
         self._full_batch = False
         self._edited = False
@@ -158,8 +159,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.legend.setLabelTextColor(theme.foreground)
         for _sample, label in self.legend.items:  # the colour above reaches only new entries
             label.setText(label.text)
-        if hasattr(self, "note"):
-            self.note.setColor(theme.foreground)
+        self._note = ""  # style_plot set the plain label again
         self._style_points()
         self._title = ""
 
@@ -278,6 +278,33 @@ class FitPanel(pg.GraphicsLayoutWidget):
         if not full:  # hidden otherwise: a scatter's setData costs ~1 µs per point in Python
             self.batch.setData(view.batch_x, view.batch_y)
         self._set_title(view, step, applied)
+        self.place_legend()
+
+    def place_legend(self) -> None:
+        """The legend in a corner free of data points; if none is free, the view makes room
+        for it above the data (never on a point)."""
+        layout = self._layout
+        if layout is None:
+            return
+        rect = self.legend.boundingRect()
+        state = (layout.token, rect.width(), rect.height(), self.plot.vb.width(),
+                 self.plot.vb.height(), len(self.legend.items), self._box)
+        if state == self._legend_state:
+            return
+        self._legend_state = state
+        x_box, y_box = self._box
+        if tuple(self.plot.vb.viewRange()[1]) != y_box:
+            self.plot.setRange(xRange=x_box, yRange=y_box, padding=0)
+        vb = self.plot.vb
+        # A legend larger than a small plot can hold would hide the data: then the plot goes
+        # without (the tooltips and Help say what each item is).
+        fits = rect.width() <= 0.8 * vb.width() and rect.height() <= 0.45 * vb.height()
+        self.legend.setVisible(fits)
+        points = (layout.x, layout.y)
+        if fits and not place_legend(self.legend, vb, lambda: points):
+            self.plot.setRange(xRange=x_box, yRange=(y_box[0], headroom(vb, self.legend, y_box)),
+                               padding=0)
+            place_legend(self.legend, vb, lambda: points)
 
     def _draw_residuals(self, view: PanelView, big_y: tuple[float, float]) -> None:
         layout = view.layout
@@ -305,10 +332,11 @@ class FitPanel(pg.GraphicsLayoutWidget):
         note = translate("FitPanel", "{shown} of {n} points shown") if shown < n else ""
         note = note.format(shown=count(shown), n=count(n))
         if beyond(w) or beyond(b):  # the line drawn is clipped: it is not where the title says
-            note = "\n".join(filter(None, (translate("FitPanel", "line off the chart"), note)))
-        self.note.setText(note)
-        (x0, x1), (y0, _y1) = self._box
-        self.note.setPos(x1, y0)
+            note = ", ".join(filter(None, (translate("FitPanel", "line off the chart"), note)))
+        if note != self._note:  # under the x axis, not on the data
+            self._note = note
+            self.plot.setLabel("bottom", f"x &nbsp;&nbsp; ({note})" if note else "x",
+                               color=self.theme.foreground, **{"font-size": f"{th.AXIS_PX}px"})
         if title != self._title:
             self._title = title
             th.set_title(self.plot, th.title_html(title, self.theme))

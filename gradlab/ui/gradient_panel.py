@@ -107,6 +107,10 @@ class GradientPanel(pg.GraphicsLayoutWidget):
         self.w = _GradPlot(self.addPlot(row=0, col=0, enableMenu=False), "w", "grad_w")
         self.b = _GradPlot(self.addPlot(row=1, col=0, enableMenu=False), "b", "grad_b")
         self.b.plot.setXLink(self.w.plot)
+        self._view: PanelView | None = None
+        for plot in (self.w.plot, self.b.plot):  # the sample numbers fit the new width
+            plot.vb.sigResized.connect(
+                lambda _vb: self._view is not None and self.show_view(self._view))
         self.set_theme(theme)
 
     def set_theme(self, theme: th.Theme) -> None:
@@ -116,6 +120,7 @@ class GradientPanel(pg.GraphicsLayoutWidget):
         self.b.set_theme(theme)
 
     def show_view(self, view: PanelView) -> None:
+        self._view = view
         group = view.layout.group_size
         if group > 1:
             note = translate("GradientPanel", "sample (each bar: a group of {group})").format(

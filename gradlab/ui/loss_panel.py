@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetricsF
 
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
@@ -37,11 +38,19 @@ def bar_ticks(pos: np.ndarray, group_size: int, extra: list[tuple[float, str]] |
         ticks = [(float(p), str(int(p))) for p in pos]
     else:
         last = float(pos[-1]) + 0.5 * group_size
-        raw = last / 6
+        # As many labels as fit side by side, a space apart ("200,000400,000" never).
+        most, need = 6, 0.0
+        if room_px > 0:
+            need = QFontMetricsF(th.axis_font()).horizontalAdvance(count(int(last))) \
+                + 1.2 * th.AXIS_PX
+            most = int(max(1, min(6, room_px / need)))
+        raw = last / most
         mag = 10 ** np.floor(np.log10(raw))
         step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw * 0.999)
         values = [k * step for k in range(1, 8) if k * step <= last - 0.3 * step]
-        if group_size == 1:
+        # Sample 1 is labelled too when its label keeps clear of the first round number.
+        gap = (values[0] - 1.0) * room_px / last if values and room_px > 0 else np.inf
+        if group_size == 1 and gap >= need:
             values.insert(0, 1.0)
         ticks = [(v, count(int(v))) for v in values]
     return ticks + (extra or [])
@@ -85,6 +94,11 @@ class LossPanel(pg.GraphicsLayoutWidget):
         # Until the first step arrives (PyTorch may still be loading) the axes show a plain
         # 0..1, not auto-ranged rounding noise around nothing (ticks like −3e-13).
         self.plot.setRange(xRange=(0.5, 4.5), yRange=(0.0, 1.0), padding=0)
+        self._view: PanelView | None = None
+        # The room kept for the reduced value's label and the sample numbers depend on the
+        # plot's width: a resized window lays them out again.
+        self.plot.vb.sigResized.connect(
+            lambda _vb: self._view is not None and self.show_view(self._view))
         self.set_theme(theme)
 
     def set_theme(self, theme: th.Theme) -> None:
@@ -112,7 +126,42 @@ class LossPanel(pg.GraphicsLayoutWidget):
         f = min(0.45, label_px / view_px)
         return (x_hi - f * x_lo) / (1.0 - f)
 
+    @staticmethod
+    def _notes(view: PanelView) -> str:
+        notes = []
+        group = view.layout.group_size
+        if group > 1:
+            notes.append(translate("LossPanel", "{n} samples in groups of {group}: mean loss per "
+                                   "group").format(n=count(view.layout.n), group=count(group)))
+        if view.batch_size < view.layout.n:
+            notes.append(translate("LossPanel", "batch: {batch} of {n}").format(
+                batch=count(view.batch_size), n=count(view.layout.n)))
+        if view.clipped:
+            notes.append(translate("LossPanel", "values beyond ±1e15 are clipped"))
+        return "\n".join(notes)
+
+    def _headroom(self, top: float, note: str) -> float:
+        """A y range whose top band holds the notes (wrapped to the plot's width) and the reduced
+        value's label above its line, clear of the bars."""
+        vb = self.plot.vb
+        if note != self.note.toPlainText():
+            self.note.setText(note)
+        self.note.setTextWidth(-1)  # wrapped only where it would leave the plot
+        if 0 < vb.width() - 12 < self.note.boundingRect().width():
+            self.note.setTextWidth(max(50.0, vb.width() - 12))
+        if not note:
+            return top
+        band = self.note.boundingRect().height() + self.reduced_label.boundingRect().height() + 6
+        height = vb.height()
+        if height <= 0 or top <= 0:  # not laid out yet
+            return top
+        if height <= 2 * band:  # a plot too short for the notes goes without
+            self.note.setText("")  # (the gradient panel's axis still says "a group of ...")
+            return top
+        return top * height / (height - band)
+
     def show_view(self, view: PanelView) -> None:
+        self._view = view
         pos, height, in_batch = view.bar_pos, view.bar_loss, view.bar_in_batch
         group = view.layout.group_size
         width = 0.7 * group
@@ -132,32 +181,23 @@ class LossPanel(pg.GraphicsLayoutWidget):
         if text != self.reduced_label.toPlainText():
             self.reduced_label.setText(text)
         x_hi = self._room_for_label(x_lo, x_hi)
+        note = self._notes(view)
+        top = self._headroom(top, note)
         y_range = sticky(self._y_range, 0.0, top)
         if (x_lo, x_hi) != self._x_range or y_range != self._y_range:
             self._x_range, self._y_range = (x_lo, x_hi), y_range
             self.plot.setRange(xRange=(x_lo, x_hi), yRange=y_range, padding=0)
         top = y_range[1]
         label_y = reduced if on_scale else top
-        notes = []
-        if group > 1:
-            notes.append(translate("LossPanel", "{n} samples in groups of {group}: mean loss per "
-                                   "group").format(n=count(view.layout.n), group=count(group)))
-        if view.batch_size < view.layout.n:
-            notes.append(translate("LossPanel", "batch: {batch} of {n}").format(
-                batch=count(view.batch_size), n=count(view.layout.n)))
-        if view.clipped:
-            notes.append(translate("LossPanel", "values beyond ±1e15 are clipped"))
-        note = "\n".join(notes)
         # Only touch what changed: every setter schedules another repaint of the panel.
-        state = (label_y, on_scale, text, x_hi, note, x_lo, top, view.reduced)
+        state = (label_y, on_scale, text, x_hi, self.note.toPlainText(), x_lo, top, view.reduced)
         if state != self._label_state:
             self._label_state = state
             self.reduced_line.setValue(label_y)
             self.reduced_line.setVisible(on_scale and view.reduced)
             self.reduced_label.setVisible(view.reduced)
             self.reduced_label.setPos(x_hi, label_y)
-            self.note.setText(note)
-            self.note.setPos(x_lo, top)
+            self.note.setPos(x_lo, top)  # (its text: _headroom)
         bars = float(pos[-1] - pos[0]) + group
         ticks = bar_ticks(pos, group, room_px=self.plot.vb.width() * bars / (x_hi - x_lo))
         if ticks != self._ticks:

@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget, QWidgetAction
 
 from gradlab.ui import theme as th
+from gradlab.ui.plot_fit import fit_legend
 
 #: Thick pens in presentation mode are this much thicker.
 PRESENTATION_LINES = 1.5
@@ -75,7 +76,7 @@ def _legend(legend: pg.LegendItem, scale: float) -> None:
     legend.setLabelTextSize(size)
     for _sample, label in legend.items:
         label.setText(label.text, size=size)
-    legend.updateSize()
+    fit_legend(legend)
 
 
 def scale_items(items: Iterable[object], scale: float, text_scale: float | None = None) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
@@ -38,6 +38,7 @@ ORDER = ("none", "mean", "sum", "weighted")
 
 #: The weighted column lists at most this many samples' weights, then "…".
 MAX_WEIGHT_ROWS = 8
+WEIGHTS_PER_ROW = 4
 #: The none column prints at most this many per-sample losses of the vector, then "…".
 MAX_VECTOR_ITEMS = 4
 
@@ -150,10 +151,10 @@ class ReductionPanel(GrowingTextPanel):
 
         self._weights_strip()
 
-        row = QHBoxLayout()
+        row = self.cards = QGridLayout()
         row.setSpacing(8)
-        for name in ORDER:
-            row.addWidget(self.columns[name].frame, 1)
+        self._per_row = 0
+        self._flow(len(ORDER))
         self.relation = role_label("relation", "", wrap=True)
         self.lr_relation = role_label("relation", "", wrap=True)
 
@@ -176,7 +177,7 @@ class ReductionPanel(GrowingTextPanel):
         strip.setSpacing(4)
         top = QHBoxLayout()
         self.weights_title = role_label("small", translate(
-            "ReductionPanel", "<b>weighted</b>: type each sample's weight vᵢ"))
+            "ReductionPanel", "<b>weighted</b>: type each sample's weight vᵢ"), wrap=True)
         self.weights_more = role_label("small", "")
         self.mean_weights_button = QPushButton(translate("ReductionPanel", "all 1/B"))
         self.mean_weights_button.setToolTip(translate(
@@ -211,8 +212,9 @@ class ReductionPanel(GrowingTextPanel):
             box.setMinimumWidth(60)
             box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             box.valueChanged.connect(lambda value, k=k: self._typed(k, value))
-            grid.addWidget(name, 0, 2 * k)
-            grid.addWidget(box, 0, 2 * k + 1)
+            row, col = divmod(k, WEIGHTS_PER_ROW)  # two rows of four: a narrow window too
+            grid.addWidget(name, row, 2 * col)
+            grid.addWidget(box, row, 2 * col + 1)
             grid.setColumnStretch(2 * k + 1, 1)
             self.weight_names.append(name)
             self.weight_boxes.append(box)
@@ -223,6 +225,35 @@ class ReductionPanel(GrowingTextPanel):
     def set_theme(self, theme: th.Theme) -> None:
         self.theme = theme
         self._restyle()
+
+    # ---- the four cards: side by side, or two by two (or one above the other) in a narrow
+    # window, never cut off at the side (the page scrolls only up and down)
+
+    def _flow(self, per_row: int) -> None:
+        if per_row == self._per_row:
+            return
+        self._per_row = per_row
+        for name in ORDER:
+            self.cards.removeWidget(self.columns[name].frame)
+        for k, name in enumerate(ORDER):
+            self.cards.addWidget(self.columns[name].frame, k // per_row, k % per_row)
+        for k in range(len(ORDER)):
+            self.cards.setColumnStretch(k, 1 if k < per_row else 0)
+
+    def reflow(self) -> None:
+        """As many cards per row as fit the page's width at the current text size."""
+        # The page's width less its margins and a vertical scroll bar (which appears when the
+        # cards stack, without resizing this panel).
+        room = self.scroll.width() - self.scroll.verticalScrollBar().sizeHint().width() - 20
+        widest = max(self.columns[n].frame.minimumSizeHint().width() for n in ORDER)
+        spacing = self.cards.horizontalSpacing()
+        per_row = next((k for k in (len(ORDER), 2) if k * widest + (k - 1) * spacing <= room),
+                       1)
+        self._flow(per_row)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.reflow()
 
     def _restyle(self) -> None:
         t, k = self.theme, self._scale
@@ -256,6 +287,12 @@ class ReductionPanel(GrowingTextPanel):
                 font-weight: 700; }}
             QDoubleSpinBox {{ font-size: {px(18)}; }}
         """)
+        digits = QFont()
+        digits.setPixelSize(round(18 * k))
+        wide = QFontMetrics(digits).horizontalAdvance("−0.0000") + 10
+        for box in self.weight_boxes:  # "0.2500" whole at any text size
+            box.setMinimumWidth(wide)
+        QTimer.singleShot(0, self.reflow)  # once the new fonts have given the cards their size
 
     # ---- data --------------------------------------------------------------------------------
 

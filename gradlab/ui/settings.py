@@ -142,7 +142,9 @@ class Settings:
         self.set_value(PRESENTATION_FONT_SCALE if presenting else FONT_SCALE, float(scale))
 
     def presentation_controls(self) -> bool:
-        return self._text(PRESENTATION_CONTROLS, "shown") != "hidden"
+        """Whether presentation mode shows the controls: folded away unless the user showed them
+        there (the plots get the screen; Step / Run / Reset stay in the toolbar)."""
+        return self._text(PRESENTATION_CONTROLS, "hidden") == "shown"
 
     def set_presentation_controls(self, shown: bool) -> None:
         self.set_value(PRESENTATION_CONTROLS, "shown" if shown else "hidden")

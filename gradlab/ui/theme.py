@@ -160,16 +160,21 @@ def style_plot(plot, theme: Theme, x_label: str = "", y_label: str = "") -> None
         # (it starves the training thread); cache it as a pixmap until the ticks change.
         ax.setCacheMode(ax.CacheMode.DeviceCoordinateCache)
     uncrowd(plot.getAxis("left"))
+    uncrowd(plot.getAxis("bottom"))
     style = {"color": theme.foreground, "font-size": f"{AXIS_PX}px"}
     if x_label:
         plot.setLabel("bottom", x_label, **style)
     if y_label:
         plot.setLabel("left", y_label, **style)
     plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
+    from gradlab.ui.plot_fit import fit_axis_labels
+
+    fit_axis_labels(plot)
 
 
 def uncrowd(axis) -> None:  # noqa: ANN001 - a pyqtgraph AxisItem
-    """A vertical axis labels no more ticks than fit one above the other at its font size.
+    """An axis labels no more ticks than fit one above the other (a vertical axis) or side by
+    side (a horizontal one, by the width of its longest label) at its font size.
 
     pyqtgraph always labels every major tick and asks for at least two intervals, so on a short
     plot with large text (presentation mode) the labels would overlap; here the major spacing
@@ -188,7 +193,10 @@ def uncrowd(axis) -> None:  # noqa: ANN001 - a pyqtgraph AxisItem
         span = abs(hi - lo)
         if not levels or span <= 0 or size <= 0:
             return levels
-        raw = 1.15 * text_px * span / size  # the least spacing at which labels do not touch
+        room = 1.15 * text_px
+        if axis.orientation in ("bottom", "top"):  # the widest label, with a space each side
+            room = _widest_label(axis, lo, hi, levels[0][0]) + 1.2 * text_px
+        raw = room * span / size  # the least spacing at which labels do not touch
         if levels[0][0] >= raw:
             return levels
         mag = 10.0 ** math.floor(math.log10(raw))
@@ -199,11 +207,24 @@ def uncrowd(axis) -> None:  # noqa: ANN001 - a pyqtgraph AxisItem
     axis._uncrowded = True
 
 
+def _widest_label(axis, lo: float, hi: float, spacing: float) -> float:  # noqa: ANN001
+    """Pixel width of the widest tick label an axis would print between ``lo`` and ``hi``."""
+    from PySide6.QtGui import QFontMetricsF
+
+    font = axis.style.get("tickFont") or axis_font()
+    metrics = QFontMetricsF(font)
+    # The longest strings are at the ends (most digits) and next to them (most decimals).
+    values = [lo, hi, lo + spacing, hi - spacing]
+    strings = axis.tickStrings(values, axis.autoSIPrefixScale * axis.scale, spacing)
+    return max((metrics.horizontalAdvance(str(t)) for t in strings), default=0.0)
+
+
 def set_title(plot, html: str) -> None:  # noqa: ANN001 - a pyqtgraph PlotItem
     """A plot title that never widens the layout (a long title would push the plot off-screen
-    in a small window; pyqtgraph makes the label at least as wide as its text)."""
-    plot.setTitle(html)
-    plot.titleLabel.setMinimumWidth(0)
+    in a small window): it wraps onto more lines, its row as tall as they are."""
+    from gradlab.ui.plot_fit import set_title as wrap_title
+
+    wrap_title(plot, html)
 
 
 def disable_menus(plot) -> None:  # noqa: ANN001 - a pyqtgraph PlotItem

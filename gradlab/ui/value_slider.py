@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QStyle, QStyleOptionSlider, QWidget
 
@@ -233,8 +233,21 @@ class ValueSlider(QWidget):
 
     def set_scale_factor(self, factor: float) -> None:
         """Text size changed: the value box keeps room for its longest value."""
-        self.edit.setFixedWidth(round(self.EDIT_WIDTH * factor))
+        self._factor = factor
+        self._fit_edit()
         self.slider.setMinimumWidth(round(self.SLIDER_WIDTH * factor))
+
+    def _fit_edit(self) -> None:
+        """The value box as wide as usual, or as its text needs ("all (1,000,000)" whole)."""
+        need = self.edit.fontMetrics().horizontalAdvance(self.edit.text()) + 16
+        width = max(round(self.EDIT_WIDTH * getattr(self, "_factor", 1.0)), need)
+        if width != self.edit.width():
+            self.edit.setFixedWidth(width)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the text size arrives after set_scale
+            self._fit_edit()
 
     def set_value(self, value: float, emit: bool = False) -> None:
         self._value = value
@@ -242,6 +255,7 @@ class ValueSlider(QWidget):
         self.slider.setValue(self.scale.position(value))
         self.slider.blockSignals(False)
         self.edit.setText(self.scale.text(value))
+        self._fit_edit()
         if emit:
             self.value_changed.emit(value)
 

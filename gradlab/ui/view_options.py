@@ -3,7 +3,7 @@ layout (restored, reset, saved) and the language (which offers a restart)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStyle
 
@@ -16,6 +16,17 @@ from gradlab.ui.presentation import PRESENTATION_LINES, PlotScaler
 
 #: The window's size at first and after Reset layout (shrunk to the screen if it is smaller).
 DEFAULT_SIZE = (1600, 1000)
+# The largest text size whose plots lay out at DEFAULT_SIZE (normal, presentation mode: no
+# controls). A window of another size gets the text size that fits it in proportion (its
+# smaller side's share of DEFAULT_SIZE), one of the steps of Ctrl+= / Ctrl+-: 2.5 on a 4K
+# screen, less on a 1024×768 projector, where a larger one would push the plots' text off them.
+FITS_DEFAULT_SIZE = {False: 1.75, True: 2.0}
+
+
+def fitting_scale(width: int, height: int, presenting: bool) -> float:
+    """The largest text-size step that fits a window of ``width`` × ``height``."""
+    room = min(width / DEFAULT_SIZE[0], height / DEFAULT_SIZE[1]) * FITS_DEFAULT_SIZE[presenting]
+    return max((s for s in st.FONT_STEPS if s <= room + 1e-9), default=st.FONT_STEPS[0])
 
 
 class ViewOptions(QObject):
@@ -27,8 +38,10 @@ class ViewOptions(QObject):
         self.settings = window.settings
         self.theme = theme
         self.presenting = False
-        self.font_scale = self.settings.font_scale()
+        self.font_scale = self.settings.font_scale()  # the one chosen; see shown_scale
         th.set_scale(self.font_scale)  # the panels are built at this size
+        self._fit_pending = False
+        window.installEventFilter(self)  # a new window size may need a smaller text size
         self.scaler = PlotScaler()
         self._normal_layout: tuple | None = None  # geometry, state before presentation mode
         self._default_state = None  # the dock layout at first (for Reset layout)
@@ -95,10 +108,32 @@ class ViewOptions(QObject):
         self.settings.set_font_scale(scale, self.presenting)
         self._apply_scale(scale)
 
+    def shown_scale(self) -> float:
+        """The text size on screen: the one chosen, or the largest that fits the window."""
+        window = self.window
+        return min(self.font_scale, fitting_scale(window.width(), window.height(),
+                                                  self.presenting))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.window and event.type() == QEvent.Type.Resize and not self._fit_pending:
+            self._fit_pending = True  # once the resizes of this turn of the event loop are done
+            QTimer.singleShot(0, self._fit_scale)
+        return False
+
+    def _fit_scale(self) -> None:
+        self._fit_pending = False
+        if self.shown_scale() != th.FONT_SCALE:
+            self._show_scale(message=False)
+
     def _apply_scale(self, scale: float) -> None:
+        self.font_scale = scale
+        self._show_scale()
+
+    def _show_scale(self, message: bool = True) -> None:
+        """Bring every font, marker and thick line to ``shown_scale``."""
         window = self.window
         old = th.FONT_SCALE
-        self.font_scale = scale
+        scale = self.shown_scale()
         th.set_scale(scale, PRESENTATION_LINES if self.presenting else 1.0)
         self.scaler.rescale(window.plot_panels(), old)
         window.controls.set_scale(scale)
@@ -109,8 +144,14 @@ class ViewOptions(QObject):
                 rescale()
         self.fit_controls()
         QTimer.singleShot(0, self.fit_controls)  # again once the new fonts have settled
-        window.statusBar().showMessage(translate("MainWindow", "Text size {pct} %").format(
-            pct=round(scale * 100)), 2000)
+        if not message:
+            return
+        text = translate("MainWindow", "Text size {pct} %").format(
+            pct=round(self.font_scale * 100))
+        if scale < self.font_scale:
+            text = translate("MainWindow", "Text size {pct} % ({fits} % fits this window)").format(
+                pct=round(self.font_scale * 100), fits=round(scale * 100))
+        window.statusBar().showMessage(text, 4000)
 
     # ---- theme ---------------------------------------------------------------------------------
 
@@ -143,11 +184,18 @@ class ViewOptions(QObject):
         self.window.statusBar().setStyleSheet(f"QStatusBar QLabel {{ font-size: {th.px(17)}px; }}")
 
     def fit_controls(self) -> None:
-        """The controls' dock is as wide as the controls need at the current text size."""
-        self.window.controls.adjustSize()
-        scroll = self.window.controls_scroll
-        scroll.setMinimumWidth(self.window.controls.sizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width() + 6)
+        """The controls' dock is as wide as the controls need at the current text size: wider
+        after Ctrl+=, and narrow again after Ctrl+- or Ctrl+0 (a dock keeps its width unless
+        told)."""
+        window = self.window
+        window.controls.adjustSize()
+        scroll = window.controls_scroll
+        width = window.controls.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() \
+            + 6
+        scroll.setMinimumWidth(width)
+        dock = getattr(window, "dock", None)  # fit_controls runs once before the dock exists
+        if dock is not None and not dock.isHidden() and not dock.isFloating():
+            window.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
 
     # ---- layout --------------------------------------------------------------------------------
 

@@ -1800,6 +1800,10 @@ The session you have open is unchanged.</source>
         <translation>语言</translation>
     </message>
     <message>
+        <source>Text size {pct} % ({fits} % fits this window)</source>
+        <translation>文字大小 {pct} %（此窗口只容得下 {fits} %）</translation>
+    </message>
+    <message>
         <source>gradlab will be in {language} from its next start. Restart now? The run goes on where it is.</source>
         <translation>gradlab 下次启动时将使用 {language}。现在重新启动吗？训练会从当前位置继续。</translation>
     </message>

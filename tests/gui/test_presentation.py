@@ -45,8 +45,10 @@ def test_settings_are_the_tests_own(make_lab) -> None:  # noqa: ANN001
 
 def test_text_size_scales_every_font_and_marker_live(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(NOISY, worker_mode="thread")
+    window.resize(1600, 1000)  # the default size, where 150 % fits (see the cap test below)
     window.lab.step(2)
     qtbot.waitUntil(lambda: window.shown.step == 2 and not window.shown.running)
+    qtbot.waitUntil(lambda: window.width() == 1600)
     base = sizes(window)
     assert base["axis"] == th.BASE_SIZES["AXIS_PX"] and base["points"] == 14
     for _ in range(3):  # 1.0 -> 1.1 -> 1.25 -> 1.5
@@ -93,20 +95,24 @@ def test_presentation_mode_is_larger_thicker_and_comes_back(make_lab, qtbot) -> 
     window.actions.present_action.trigger()  # the toolbar button / F11
     assert window.options.presenting and window.isFullScreen()
     assert window.options.font_scale == st.PRESENTATION_FONT
-    assert axis_px(window) == round(th.BASE_SIZES["AXIS_PX"] * st.PRESENTATION_FONT)
+    qtbot.waitUntil(lambda: th.FONT_SCALE == window.options.shown_scale())  # the screen's size
+    assert axis_px(window) == round(th.BASE_SIZES["AXIS_PX"] * window.options.shown_scale())
     assert window.fit_panel.line.opts["pen"].widthF() > normal_line  # thicker lines
     # Its own text size, remembered apart from the normal one.
     window.options.set_font_scale(1.5)
     assert window.settings.font_scale(presenting=True) == 1.5
     assert window.settings.font_scale() == 1.0
-    # The controls fold away; Step / Run / Reset appear on the toolbar instead. Phases (Step
+    # The controls fold away at once; Step / Run / Reset are on the toolbar instead. Phases (Step
     # in phases) is on the toolbar throughout presentation mode.
-    assert not any(a.isVisible() for a in window.actions.toolbar_buttons[:3])
-    assert window.actions.toolbar_buttons[3].isVisible()
-    window.actions.controls_action.trigger()
     assert window.dock.isHidden()
     assert all(a.isVisible() for a in window.actions.toolbar_buttons)
-    assert window.settings.presentation_controls() is False
+    window.actions.controls_action.trigger()  # shown again on request, and remembered
+    assert not window.dock.isHidden()
+    assert not any(a.isVisible() for a in window.actions.toolbar_buttons[:3])
+    assert window.actions.toolbar_buttons[3].isVisible()  # Phases stays
+    assert window.settings.presentation_controls() is True
+    window.actions.controls_action.trigger()
+    assert window.dock.isHidden() and window.settings.presentation_controls() is False
     step_button = window.actions.toolbar.widgetForAction(window.actions.toolbar_buttons[0])
     qtbot.mouseClick(step_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.shown.step == 1)
@@ -227,3 +233,39 @@ def test_bar_numbers_and_axis_labels_never_overlap(qtbot) -> None:  # noqa: ANN0
     th.set_scale(1.0)
     (major, _), *_ = axis.tickValues(lo, hi, 400.0)
     assert major <= 20  # a tall plot keeps pyqtgraph's own spacing
+
+
+def test_the_text_size_shown_is_the_largest_that_fits_the_window(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Ctrl+= on a 1024×768 projector stops where the plots still fit; a 4K screen gets 250 %;
+    the size chosen is kept, and comes back on a larger window."""
+    from gradlab.ui.view_options import fitting_scale
+
+    assert fitting_scale(1024, 768, presenting=True) == 1.25
+    assert fitting_scale(1280, 720, presenting=True) == 1.25
+    assert fitting_scale(1920, 1080, presenting=True) == 2.0
+    assert fitting_scale(3840, 2160, presenting=True) == 2.5
+    assert fitting_scale(1024, 768, presenting=False) == 1.1
+    window = make_lab(NOISY, worker_mode="thread")
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    window.options.set_font_scale(2.5)
+    assert window.options.font_scale == 2.5 and th.FONT_SCALE == 1.1
+    assert "110 % fits this window" in window.statusBar().currentMessage()
+    window.resize(3840, 2160)
+    qtbot.waitUntil(lambda: th.FONT_SCALE == 2.5)
+    assert axis_px(window) == round(15 * 2.5)
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: th.FONT_SCALE == 1.25)
+    assert window.options.font_scale == 2.5 and window.settings.font_scale() == 2.5
+
+
+def test_ctrl_0_brings_the_controls_dock_back_to_its_width(make_lab, qtbot) -> None:  # noqa: ANN001
+    window = make_lab(NOISY, worker_mode="thread")
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: window.width() == 1600)
+    normal = window.dock.width()
+    for _ in range(3):  # Ctrl+= three times: 150 %, the controls widen
+        window.actions.larger_action.trigger()
+    qtbot.waitUntil(lambda: window.dock.width() > 1.3 * normal)
+    window.options.set_font_scale(1.0)  # Ctrl+0
+    qtbot.waitUntil(lambda: window.dock.width() <= normal + 2)
