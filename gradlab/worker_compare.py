@@ -112,6 +112,8 @@ class CompareSlots:
         self._sync_comparison()  # before the main run moves on from a rewind
         record, chunk = super()._run_main(k)  # type: ignore[misc]
         c = self._comparison
+        if c is not None and record is not None and record.diverged is not None:
+            c.main.diverged_at = record.step  # the main run stops the loop (worker_loop)
         if c is not None and len(chunk):
             for i, run in enumerate(c.runs[1:], start=1):
                 if run.diverged is None:
