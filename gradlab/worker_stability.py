@@ -73,7 +73,7 @@ class StabilitySlots:
         return note
 
     def _report_divergence(self, record: StepRecord) -> None:
-        """A divergence the limit foretold says so ("…, press Reset — as predicted: lr 0.05 > …")."""
+        """A divergence the limit foretold says so ("… — as predicted: lr 0.05 > …")."""
         from gradlab.views.stability import diverged_predicted
 
         note = self._check_stability()
