@@ -73,15 +73,15 @@ class StabilitySlots:
         return note
 
     def _report_divergence(self, record: StepRecord) -> None:
-        """A divergence the limit foretold says so ("…, as predicted (lr 0.05 > …)")."""
-        from gradlab.core.stability import diverged_as_predicted
+        """A divergence the limit foretold says so ("… — as predicted: lr 0.05 > …")."""
+        from gradlab.views.stability import diverged_predicted
 
         note = self._check_stability()
         if note is None or note.prediction is None:
             super()._report_divergence(record)  # type: ignore[misc]
             return
-        self.diverged.emit(self._generation, diverged_as_predicted(
-            note.stability, record.lr, record.step, str(record.diverged)))
+        self.diverged.emit(self._generation, diverged_predicted(
+            record.step, str(record.diverged), record.lr, note.prediction))
 
     @Slot()
     @guarded

@@ -60,6 +60,8 @@ class CompareDisplay:
         self._legend_texts: list[str] | None = None  # what the legends hold now
         self._dirty = False
         self._last_draw = 0.0
+        #: (last step, lowest and highest log10 loss) of every run's steps, kept as they come
+        self._extent: tuple[float, float, float] | None = None
         self._menu(window)
         hist = window.history_panel.loss_plot
         self.curves = [hist.plot(np.zeros(0), np.zeros(0),
@@ -128,6 +130,7 @@ class CompareDisplay:
 
     def _clear(self) -> None:
         self.buffers, self.labels, self.fates, self.stopped_at = [], [], [], []
+        self._extent = None
         self.largest_difference = None
         self.draw()
 
@@ -140,9 +143,12 @@ class CompareDisplay:
         if view.fresh or len(self.buffers) != len(view.runs):
             self.buffers = [HistoryBuffer() for _ in view.runs]
         self.view = view
+        if view.fresh:
+            self._extent = None
         for buf, run in zip(self.buffers, view.runs, strict=True):
             if len(run.history):
                 buf.append(run.history)
+                self._grow_extent(run.history)
         self.labels = [run.label for run in view.runs]
         self.fates = ["" if run.diverged is None else tr_message(run.diverged)
                       for run in view.runs]
@@ -240,17 +246,21 @@ class CompareDisplay:
         dw, db = 1000 * (w1 - w0), 1000 * (b1 - b0)
         return np.clip(w, w0 - dw, w1 + dw), np.clip(b, b0 - db, b1 + db)
 
+    def _grow_extent(self, chunk: Any) -> None:
+        logs = np.log10(np.maximum(chunk.loss, LOG_FLOOR))
+        top, lo, hi = float(chunk.step[-1]), float(logs.min()), float(logs.max())
+        if self._extent is not None:
+            t0, l0, h0 = self._extent
+            top, lo, hi = max(top, t0), min(lo, l0), max(hi, h0)
+        self._extent = (top, lo, hi)
+
     def _extend_history_range(self) -> None:
         """The overlaid losses may reach beyond the main run's: widen the loss plot to them."""
+        if self._extent is None:
+            return
         plot = self.window.history_panel.loss_plot
         (x0, x1), (y0, y1) = plot.vb.viewRange()
-        steps = [b.column("step") for b in self.buffers if b.size]
-        logs = [np.log10(np.maximum(b.column("loss"), LOG_FLOOR)) for b in self.buffers if b.size]
-        if not steps:
-            return
-        top = max(float(s[-1]) for s in steps)
-        lo = min(float(v.min()) for v in logs)
-        hi = max(float(v.max()) for v in logs)
+        top, lo, hi = self._extent
         if top > x1:
             plot.setXRange(0, top * 1.2, padding=0.02)
         if lo < y0 or hi > y1:

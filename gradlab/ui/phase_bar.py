@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget
 
 from gradlab.i18n import QT_TRANSLATE_NOOP, translate
@@ -104,12 +105,17 @@ class PhaseBar(QWidget):
         self.button.setWhatsThis(self.button.toolTip())
         row.addWidget(self.button)
         self.chips: dict[str, QLabel] = {}
+        self.arrows: list[QLabel] = []
         for i, name in enumerate(PHASES):
             if i:
-                row.addWidget(QLabel("→"))
-            chip = self.chips[name] = QLabel(translate("PhaseBar", PHASE_TITLES[name]))
+                self.arrows.append(QLabel("→"))
+                row.addWidget(self.arrows[-1])
+            title = translate("PhaseBar", PHASE_TITLES[name])
+            chip = self.chips[name] = QLabel(title)
+            chip.setToolTip(title)
             row.addWidget(chip)
         row.addStretch(1)
+        self._row = row
         outer.addLayout(row)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
@@ -135,6 +141,31 @@ class PhaseBar(QWidget):
                 f"color: {theme.background if on else theme.foreground}; "
                 f"font-weight: {700 if on else 400}; }}")
         self.detail.setStyleSheet(f"QLabel {{ font-size: {th.px(17)}px; }}")
+        self._fit_chips()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_chips()
+
+    def _fit_chips(self) -> None:
+        """Every phase's name when the row has room; else the current phase's name and the
+        others' numbers (their names on hover); else numbers only (the line below names the
+        phase). A large text size on a projector must not push the row off the window."""
+        font = QFont(self.chips["forward"].font())
+        font.setPixelSize(th.px(16))
+        metrics = QFontMetrics(font)
+        titles = {n: translate("PhaseBar", PHASE_TITLES[n]) for n in PHASES}
+        short = {n: t.split(" ", 1)[0] for n, t in titles.items()}
+        chrome = 2 * 8 + 2 * 2 + 6  # padding, border, spacing
+        fixed = self.button.sizeHint().width() + sum(a.sizeHint().width() + 6 for a in self.arrows)
+        room = self.width() - fixed - 12
+        for choice in (titles, {n: titles[n] if n == self.current else short[n] for n in PHASES},
+                       short):
+            if sum(metrics.horizontalAdvance(t) + chrome for t in choice.values()) <= room:
+                break
+        for name, chip in self.chips.items():
+            if chip.text() != choice[name]:
+                chip.setText(choice[name])
 
     def show_phase(self, view: PhaseView | None, theme: th.Theme) -> None:
         """The indicator at ``view``'s phase with its numbers; None: no step is being walked."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
-from gradlab.core.messages import Message
+from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
 from gradlab.core.stability import Stability, prediction, stability
 
 
@@ -29,3 +29,12 @@ def stability_note(config: LabConfig, dataset: Dataset, epoch: int = 0) -> Stabi
     """The note for ``config`` on ``dataset`` (with minibatches: over ``epoch``'s batches)."""
     s = stability(config, dataset, epoch)
     return StabilityNote(s, config.lr, prediction(s, config.lr), len(dataset))
+
+
+def diverged_predicted(step: int, reason: str, lr: float, predicted: Message) -> Message:
+    """A divergence the limit foretold: the usual message (where, why, what to do) and the
+    prediction that came before it."""
+    from gradlab.views.messages import diverged_at
+
+    return Message(QT_TRANSLATE_NOOP("messages", "{diverged} — as predicted: {prediction}"),
+                   diverged=diverged_at(step, reason, lr), prediction=predicted)

@@ -393,7 +393,7 @@
     <name>Compare</name>
     <message>
         <source>&amp;Compare</source>
-        <extracomment>One colour per run (the main run first): distinct on white, dark and the landscape&apos;s viridis. Pen widths: the landscape&apos;s paths are short (MAX_PATH points), the history&apos;s may be long. While running, the curves are redrawn at most this often (seconds), as the history&apos;s are.</extracomment>
+        <extracomment>One colour per run (the main run first): distinct on white, dark and the landscape&apos;s viridis. Pen widths: the landscape&apos;s paths are short (MAX_PATH points), the history&apos;s may be long. While running, the curves are redrawn at most this often (seconds), as the history&apos;s are. (last step, lowest and highest log10 loss) of every run&apos;s steps, kept as they come</extracomment>
         <translation>对比(&amp;C)</translation>
     </message>
     <message>
@@ -2991,6 +2991,10 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     <message>
         <source>diverged at step {step}: {reason} (stopped; the others go on)</source>
         <translation>在第 {step} 步发散：{reason}（已停止；其余继续）</translation>
+    </message>
+    <message>
+        <source>{diverged} — as predicted: {prediction}</source>
+        <translation>{diverged}——正如预测：{prediction}</translation>
     </message>
 </context>
 </TS>

@@ -72,6 +72,19 @@ def test_the_limit_on_the_slider_is_the_cores_and_follows_the_settings(make_lab,
     _note(window, qtbot, optimizer="adam", loss="mse")
     assert "Adam" in window.controls.lr_limit.text()
     assert window.controls.lr.limit() is None
+    c.optimizer.setCurrentIndex(c.optimizer.findData("sgd"))
+    c.loss.setCurrentIndex(c.loss.findData("huber"))
+    note = _note(window, qtbot, optimizer="sgd", loss="huber")
+    assert window.controls.lr.limit() == note.lr_limit is not None
+    assert "quadratic region" in window.controls.lr_limit.text()
+    c.loss.setCurrentIndex(c.loss.findData("mse"))
+    c.reduction.setCurrentIndex(c.reduction.findData("sum"))
+    c.batch.set_value(2.0, emit=True)  # minibatches: the limit is per batch
+    config = LabConfig(reduction="sum", batch_size=2)
+    note = _note(window, qtbot, loss="mse", reduction="sum", batch_size=2)
+    core = stability(config, make_preset("seed"), 0)  # no step yet: the first epoch
+    assert window.controls.lr.limit() == core.lr_limit == core.lr_limit_range[0]
+    assert "per batch" in window.controls.lr_limit.text()
 
 
 def test_twice_the_data_halves_sums_limit_and_not_means(make_lab, qtbot) -> None:  # noqa: ANN001
