@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QMainWindow
 
 from gradlab.core.stability import eigen_errors
@@ -109,7 +109,8 @@ class EigenDisplay:
                 curve.setData(np.zeros(0), np.zeros(0))
 
     def _draw_lines(self, s: Any) -> None:
-        (w0, w1), (b0, b1) = self.panel.plot.vb.viewRange()
+        vb = self.panel.plot.vb
+        (w0, w1), (b0, b1) = vb.viewRange()
         reach = 2 * max(w1 - w0, b1 - b0)
         mw, mb = s.minimum
         lam = (s.lambda_min, s.lambda_max)
@@ -117,10 +118,37 @@ class EigenDisplay:
         for k, ((dw, db), line, label) in enumerate(zip(s.directions, self.lines,
                                                         self.line_labels, strict=True)):
             line.setData([mw - reach * dw, mw + reach * dw], [mb - reach * db, mb + reach * db])
-            t = 0.35 * min(w1 - w0, b1 - b0)
-            label.setPos(mw + t * dw, mb + t * db)
             value = "" if s.per_batch else f" = {lam[k]:.4g}"  # λ of the steepest batch
             label.setText(names[k] + value)
+        t = 0.35 * min(w1 - w0, b1 - b0)
+        options = [[(mw + k * t * dw, mb + k * t * db) for k in (1, -1, 0.5, -0.5)]
+                   for dw, db in s.directions]
+        for label, (point, anchor) in zip(self.line_labels, self._placement(vb, options),
+                                          strict=True):
+            label.setAnchor(anchor)
+            label.setPos(*point)
+
+    def _placement(self, vb: Any, options: list[list[tuple[float, float]]]
+                   ) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+        """A point on each line and an anchor for its label such that both labels lie inside
+        the plot and off each other (the first such, in order of preference); failing that,
+        the two labels as far apart as the lines allow."""
+        view = vb.sceneBoundingRect()
+        sizes = [label.boundingRect().size() for label in self.line_labels]
+        anchors = ((0.0, 1.0), (1.0, 1.0), (0.0, 0.0), (1.0, 0.0))
+
+        def rect(k: int, point: tuple[float, float], anchor: tuple[float, float]) -> QRectF:
+            at = vb.mapViewToScene(QPointF(*point))
+            w, h = sizes[k].width(), sizes[k].height()
+            return QRectF(at.x() - anchor[0] * w, at.y() - anchor[1] * h, w, h)
+
+        fits = [[(p, a, rect(k, p, a)) for p in options[k] for a in anchors
+                 if view.contains(rect(k, p, a))] for k in range(2)]
+        for p0, a0, r0 in fits[0]:
+            for p1, a1, r1 in fits[1]:
+                if not r0.intersects(r1):
+                    return [(p0, a0), (p1, a1)]
+        return [(options[0][0], anchors[0]), (options[1][1], anchors[3])]
 
     # ---- for tests ------------------------------------------------------------------------------
 

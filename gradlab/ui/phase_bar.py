@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget
 
 from gradlab.i18n import QT_TRANSLATE_NOOP, translate
@@ -151,21 +151,31 @@ class PhaseBar(QWidget):
         """Every phase's name when the row has room; else the current phase's name and the
         others' numbers (their names on hover); else numbers only (the line below names the
         phase). A large text size on a projector must not push the row off the window."""
-        font = QFont(self.chips["forward"].font())
-        font.setPixelSize(th.px(16))
-        metrics = QFontMetrics(font)
         titles = {n: translate("PhaseBar", PHASE_TITLES[n]) for n in PHASES}
         short = {n: t.split(" ", 1)[0] for n, t in titles.items()}
-        chrome = 2 * 8 + 2 * 2 + 6  # padding, border, spacing
-        fixed = self.button.sizeHint().width() + sum(a.sizeHint().width() + 6 for a in self.arrows)
-        room = self.width() - fixed - 12
-        for choice in (titles, {n: titles[n] if n == self.current else short[n] for n in PHASES},
-                       short):
-            if sum(metrics.horizontalAdvance(t) + chrome for t in choice.values()) <= room:
+        gaps = self._row.spacing() * (len(self.chips) + len(self.arrows))
+        fixed = self.button.sizeHint().width() + sum(a.sizeHint().width() for a in self.arrows)
+        room = self.width() - fixed - gaps - 4
+        choice = short
+        for candidate in (titles, {n: titles[n] if n == self.current else short[n]
+                                   for n in PHASES}):
+            if sum(self._width_of(self.chips[n], t) for n, t in candidate.items()) <= room:
+                choice = candidate
                 break
         for name, chip in self.chips.items():
             if chip.text() != choice[name]:
                 chip.setText(choice[name])
+
+    @staticmethod
+    def _width_of(chip: QLabel, text: str) -> int:
+        """The width ``chip`` asks for with ``text`` (its style's padding and border included)."""
+        if chip.text() == text:
+            return chip.sizeHint().width()
+        old = chip.text()
+        chip.setText(text)
+        width = chip.sizeHint().width()
+        chip.setText(old)
+        return width
 
     def show_phase(self, view: PhaseView | None, theme: th.Theme) -> None:
         """The indicator at ``view``'s phase with its numbers; None: no step is being walked."""

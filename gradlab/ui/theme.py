@@ -310,12 +310,13 @@ def apply_app_theme(app: QApplication, theme: Theme) -> None:
 
 
 def scroll_page(owner: QWidget, content: QWidget) -> QScrollArea:
-    """Put ``content`` in ``owner`` inside a vertical scroll area: a text-heavy panel scrolls
-    rather than clips in a small window (at 1920×1080 it all fits)."""
+    """Put ``content`` in ``owner`` inside a scroll area: a text-heavy panel scrolls rather
+    than clips in a small window. It reflows to the width first; only a table or a row of cards
+    that cannot get narrower (a large text size on a small projector) scrolls sideways too."""
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     scroll.setWidget(content)
     outer = QVBoxLayout(owner)
     outer.setContentsMargins(0, 0, 0, 0)

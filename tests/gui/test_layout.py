@@ -3,10 +3,12 @@ languages, at projector and monitor sizes from 1024×768 to 4K, at the smallest 
 text size, lays out with nothing cut off, nothing overlapping and no legend on the data.
 
 One window per language; the matrix is walked inside it (resize, then let Qt lay out), so the
-whole of it takes seconds, not a window per case."""
+whole of it takes seconds, not a window per case. GRADLAB_LAYOUT_DUMP=FILE appends every problem
+found to FILE (the failure message lists the first 40)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -73,6 +75,10 @@ def report(problems: list[str]) -> str:
         case = line[: line.index("]") + 1]
         cases[case] = cases.get(case, 0) + 1
     listed = "\n".join(f"{n:4d} {case}" for case, n in cases.items())
+    dump = os.environ.get("GRADLAB_LAYOUT_DUMP")  # every problem, for the one fixing them
+    if dump:
+        with open(dump, "a", encoding="utf-8") as f:
+            f.write("\n".join(problems) + "\n")
     return (f"{len(problems)} layout problems in {len(cases)} cases:\n{listed}\n"
             + "\n".join(problems[:40]))
 
