@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from gradlab.i18n import translate
+from gradlab.i18n import tr_message, translate
 from gradlab.ui import theme as th
 from gradlab.ui.text import count, fmt, reduction_word
 
@@ -58,6 +58,24 @@ def sticky(current: tuple[float, float] | None, lo: float, hi: float) -> tuple[f
         if c_lo <= lo and hi <= c_hi and (hi - lo) >= 0.5 * span:
             return current
     return lo, hi
+
+
+def _reduced_text(view: PanelView) -> str:
+    """The reduced value, with mean's denominator: "0.6931 ÷ 4"; a mean over nothing is NaN."""
+    value = "NaN" if view.note is not None else fmt(view.loss)
+    if view.reduction == "mean" and view.denominator is not None:
+        value += f" ÷ {fmt(view.denominator)}"
+    return value
+
+
+def denominator_notes(view: PanelView) -> list[str]:
+    """Why mean divided by what it did, and the note of a mean over nothing (translated)."""
+    notes = []
+    if view.denominator_text is not None:
+        notes.append("÷ " + tr_message(view.denominator_text))
+    if view.note is not None:
+        notes.append(tr_message(view.note))
+    return notes
 
 
 class LossPanel(pg.GraphicsLayoutWidget):
@@ -125,7 +143,7 @@ class LossPanel(pg.GraphicsLayoutWidget):
         top = max(tallest, reduced if on_scale else 0.0)
         top = top * 1.22 if top > 0 else 1.0
         x_lo, x_hi = float(pos[0]) - 0.6 * group, float(pos[-1]) + 0.6 * group
-        text = f" {word} = {fmt(reduced)} " if view.reduced else ""
+        text = f" {word} = {_reduced_text(view)} " if view.reduced else ""
         if not on_scale:
             text += translate("LossPanel", "↑ above the plot") + " "
         if text != self.reduced_label.toPlainText():
@@ -146,16 +164,18 @@ class LossPanel(pg.GraphicsLayoutWidget):
                 batch=count(view.batch_size), n=count(view.layout.n)))
         if view.clipped:
             notes.append(translate("LossPanel", "values beyond ±1e15 are clipped"))
+        notes.extend(denominator_notes(view))
         note = "\n".join(notes)
         # Only touch what changed: every setter schedules another repaint of the panel.
         state = (label_y, on_scale, text, x_hi, note, x_lo, top, view.reduced)
         if state != self._label_state:
             self._label_state = state
             self.reduced_line.setValue(label_y)
-            self.reduced_line.setVisible(on_scale and view.reduced)
+            self.reduced_line.setVisible(on_scale and view.reduced and view.note is None)
             self.reduced_label.setVisible(view.reduced)
             self.reduced_label.setPos(x_hi, label_y)
             self.note.setText(note)
+            self.note.textItem.setTextWidth(max(200.0, self.plot.vb.width() * 0.7))
             self.note.setPos(x_lo, top)
         bars = float(pos[-1] - pos[0]) + group
         ticks = bar_ticks(pos, group, room_px=self.plot.vb.width() * bars / (x_hi - x_lo))

@@ -44,7 +44,7 @@ from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
 from gradlab.ui.phase_bar import PhaseControls
 from gradlab.ui.presentation import release_plot_menus
 from gradlab.ui.stability_display import StabilityDisplay
-from gradlab.ui.status_bar import StatusFields
+from gradlab.ui.status_bar import StatusFields, model_problem
 from gradlab.ui.teaching_tabs import TeachingTabs
 from gradlab.ui.timeline_bar import TimelineBar
 from gradlab.ui.training_panels import TrainingPanels
@@ -262,6 +262,11 @@ class MainWindow(QMainWindow):
     def apply_config(self, config: LabConfig) -> None:
         """Send a config; the status bar says what it does beyond the value itself (typed
         weights switch the reduction; new data or a new start pause and restart the run)."""
+        problem = model_problem(self.lab.config, config, self.shown)
+        if problem is not None:  # refused here: the run, its data and settings stay as they are
+            self.controls.set_config(self.lab.config)
+            self._refuse(problem)
+            return
         self.status.note_config(self.lab.config, config, self.lab.running)
         self.lab.apply_config(config)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gradlab.core.config import LabConfig
-from gradlab.core.data import Dataset
+from gradlab.core.data import Dataset, is_separable, label_problem
 from gradlab.core.explain import contributions, losses
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk, StepRecord
 
@@ -52,6 +52,11 @@ class DataLayout:
     group_size: int  # 1: one bar per sample
     group_starts: np.ndarray  # first dataset index of each group
     group_counts: np.ndarray
+    #: Why this data cannot be the logistic model's (a label not 0/1), or None: the window
+    #: refuses the switch to logistic at once, and nothing is lost (issue 19)
+    label_problem: str | None = None
+    #: The classes do not overlap: the logistic loss has no minimum (SEPARABLE_NOTE)
+    separable: bool = False
     #: Identity that survives a process pipe (an unpickled copy is a new object): panels redo
     #: per-dataset work (points, ranges, styles) only when it changes.
     #: (os.urandom rather than the secrets module: that one loads OpenSSL's hashlib, ~4 ms.)
@@ -72,6 +77,8 @@ def layout_for(dataset: Dataset, seed: int = 0) -> DataLayout:
         n=n, shown=shown, x=np.array(x[shown]), y=np.array(y[shown]),
         x_range=(float(x.min()), float(x.max())), y_range=(float(y.min()), float(y.max())),
         group_size=group, group_starts=starts, group_counts=counts,
+        label_problem=label_problem(dataset),
+        separable=label_problem(dataset) is None and is_separable(dataset),
     )
 
 
@@ -109,6 +116,12 @@ class PanelView:
     #: False for reduction 'none' on more than one sample: no scalar L, so no reduced loss and no
     #: gradient (``loss``, ``grad_w``, ``grad_b`` are 0 then, and meaningless)
     reduced: bool = True
+    #: "line" or "logistic"; mean's denominator (record.denominator: ÷ what) and why, as a
+    #: Message; a teaching note of the step (a mean over nothing), none of them clipped
+    model: str = "line"
+    denominator: float | None = None
+    denominator_text: str | None = None
+    note: str | None = None
 
 
 def unreduced_record(step: int, epoch: int, batch: np.ndarray, w: float, b: float,
@@ -219,9 +232,22 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         batch_size=record.batch_size,
         clipped=clipped,
         reduced=reduced,
+        model=record.model,
+        denominator=record.denominator,
+        denominator_text=_denominator_text(record, config),
+        note=record.note,
         **{k: finite(v) for k, v in arrays.items()},
         **{k: finite_scalar(v) for k, v in scalars.items()},
     )
+
+
+def _denominator_text(record: StepRecord, config: LabConfig) -> str | None:
+    """Why mean divided by what it did (None for the other reductions)."""
+    if record.reduction != "mean" or record.denominator is None:
+        return None
+    from gradlab.core.logistic_explain import denominator_text
+
+    return denominator_text(config, record.denominator, record.batch_size)
 
 
 def loss_after(record: StepRecord, dataset: Dataset, weights: object = None,
