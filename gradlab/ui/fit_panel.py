@@ -10,7 +10,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 
+from gradlab.core.data import SEPARABLE_NOTE
 from gradlab.i18n import translate
+from gradlab.ui import fit_logistic
 from gradlab.ui import theme as th
 from gradlab.ui.text import count, fmt
 
@@ -139,8 +141,10 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.plot.addItem(self.note, ignoreBounds=True)
         self._title = ""
         self._full_batch = False
+        self._logistic = False
         self._edited = False
         self.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.logistic = fit_logistic.LogisticItems(self)  # the boundary x = −b/w (issue 19)
         self.set_theme(theme)
 
     # ---- theme -------------------------------------------------------------------------------
@@ -158,6 +162,9 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.legend.setLabelTextColor(theme.foreground)
         if hasattr(self, "note"):
             self.note.setColor(theme.foreground)
+            self.note.fill = pg.mkBrush(theme.color("background", 225))
+        if hasattr(self, "logistic"):
+            self.logistic.set_theme(theme)
         self._style_points()
         self._title = ""
 
@@ -232,7 +239,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self._layout = layout
         self._trail.clear()
         x_box = _box_range(*layout.x_range)
-        y_box = _box_range(*layout.y_range)
+        y_box = fit_logistic.Y_BOX if self._logistic else _box_range(*layout.y_range)
         if self._edited:  # a hand edit: keep the view still unless a point left it
             self._edited = False
             (ox0, ox1), (oy0, oy1) = self._box
@@ -245,25 +252,25 @@ class FitPanel(pg.GraphicsLayoutWidget):
 
     def show_view(self, view: PanelView, step: int, applied: bool) -> None:
         layout = view.layout
-        if self._layout is None or layout.token != self._layout.token:
+        logistic = view.model == "logistic"
+        if self._layout is None or layout.token != self._layout.token \
+                or logistic != self._logistic:
+            if logistic != self._logistic:
+                self._logistic = logistic
+                self._name_lines(logistic)
             self._set_layout(layout)
         (bx0, bx1), (by0, by1) = self._box
         # Lines are clipped to a box 10x the view, so zooming out a little still shows them.
         span_x, span_y = bx1 - bx0, by1 - by0
         big_x = (bx0 - 10 * span_x, bx1 + 10 * span_x)
         big_y = (by0 - 10 * span_y, by1 + 10 * span_y)
-        self.line.setData(*clip_line(view.w, view.b, big_x, big_y))
-        self.line_before.setData(*clip_line(view.w_before, view.b_before, big_x, big_y))
         if not self._trail or self._trail[-1] != (view.w, view.b):
             self._trail.append((view.w, view.b))
-        trail = list(self._trail)[:-1]
-        for i, item in enumerate(self.trail):
-            j = i - (TRAIL - len(trail))
-            if j >= 0:
-                item.setData(*clip_line(*trail[j], big_x, big_y))
-            else:
-                item.setData(np.zeros(0), np.zeros(0))
-        self._draw_residuals(view, big_y)
+        self.logistic.set_visible(False)
+        if logistic:  # points at 0 and 1, the curve σ(w·x + b), the boundary x = −b/w
+            fit_logistic.draw(self, view, big_x)
+        else:
+            self._draw_lines(view, big_x, big_y)
         full = view.batch_size >= view.layout.n
         if full != self._full_batch:  # every point is in the batch: rings would only add clutter
             self._full_batch = full
@@ -276,6 +283,30 @@ class FitPanel(pg.GraphicsLayoutWidget):
         if not full:  # hidden otherwise: a scatter's setData costs ~1 µs per point in Python
             self.batch.setData(view.batch_x, view.batch_y)
         self._set_title(view, step, applied)
+
+    def _name_lines(self, logistic: bool) -> None:
+        """The legend says curve for the logistic model, line for the line."""
+        names = ((translate("FitPanel", "curve the loss is measured at"),
+                  translate("FitPanel", "curve after the step")) if logistic else
+                 (translate("FitPanel", "line the loss is measured at"),
+                  translate("FitPanel", "line after the step")))
+        for item, name in zip((self.line_before, self.line), names, strict=True):
+            self.legend.removeItem(item)
+            self.legend.addItem(item, name)
+
+    def _draw_lines(self, view: PanelView, big_x: tuple[float, float],
+                    big_y: tuple[float, float]) -> None:
+        """The line before and after the step, its trail and the residuals."""
+        self.line.setData(*clip_line(view.w, view.b, big_x, big_y))
+        self.line_before.setData(*clip_line(view.w_before, view.b_before, big_x, big_y))
+        trail = list(self._trail)[:-1]
+        for i, item in enumerate(self.trail):
+            j = i - (TRAIL - len(trail))
+            if j >= 0:
+                item.setData(*clip_line(*trail[j], big_x, big_y))
+            else:
+                item.setData(np.zeros(0), np.zeros(0))
+        self._draw_residuals(view, big_y)
 
     def _draw_residuals(self, view: PanelView, big_y: tuple[float, float]) -> None:
         layout = view.layout
@@ -293,16 +324,22 @@ class FitPanel(pg.GraphicsLayoutWidget):
     def _set_title(self, view: PanelView, step: int, applied: bool) -> None:
         n = view.layout.n
         shown = view.layout.shown.size
-        eq = f"ŷ = {fmt(view.w)}·x {'−' if view.b < 0 else '+'} {fmt(abs(view.b))}"
+        eq = fit_logistic.equation(view) if view.model == "logistic" else \
+            f"ŷ = {fmt(view.w)}·x {'−' if view.b < 0 else '+'} {fmt(abs(view.b))}"
         if applied or step > 0:  # a preview after a control change: still after step `step`
             title = translate("FitPanel", "Fit after step {step}: {line}")
         else:
             title = translate("FitPanel", "Fit at step {step}: {line}")
         title = title.format(step=step, line=eq)
         note = translate("FitPanel", "{shown} of {n} points shown") if shown < n else ""
-        self.note.setText(note.format(shown=count(shown), n=count(n)))
+        note = note.format(shown=count(shown), n=count(n))
+        if view.model == "logistic" and view.layout.separable:  # why w grows without bound
+            note = "\n".join(t for t in (note, translate("messages", SEPARABLE_NOTE)) if t)
+        self.note.setText(note)
+        self.note.textItem.setTextWidth(max(240.0, self.plot.vb.width() * 0.5) if note else -1)
         (x0, x1), (y0, _y1) = self._box
-        self.note.setPos(x1, y0)
+        # the logistic model: above the labels 0 (the note's corner is empty for separable data)
+        self.note.setPos(x1, 0.08 if view.model == "logistic" else y0)
         if title != self._title:
             self._title = title
             th.set_title(self.plot, th.title_html(title, self.theme))
