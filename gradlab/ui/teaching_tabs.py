@@ -133,6 +133,7 @@ class TeachingTabs(QObject):
             p["reduction"].show_demo(tv.reductions, tv.batch.size, cfg.lr, cfg.reduction,
                                      tv.batch, run=tv.generation, where=where)
         if tv.chain_rule is not None and "chain_rule" in p:
+            p["chain_rule"].denominator = (tv.denominator, tv.denominator_text)
             p["chain_rule"].show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed, tv.step,
                                             taken)
         if tv.graph is not None and "graph" in p:

@@ -219,7 +219,10 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     }
     clipped = not all(np.isfinite(a).all() and np.abs(a).max(initial=0) <= LIMIT
                       for a in arrays.values())
+    if record.note is not None:  # a mean over nothing: its NaN is the note's, not clipping
+        scalars.pop("loss")
     clipped = clipped or not all(math.isfinite(v) and abs(v) <= LIMIT for v in scalars.values())
+    scalars.setdefault("loss", math.nan)
     return PanelView(
         layout=layout,
         loss_after=loss_after(record, dataset, weights, config) if reduced and record.applied
