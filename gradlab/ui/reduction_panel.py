@@ -123,6 +123,8 @@ class ReductionPanel(GrowingTextPanel):
         self.setObjectName("reductionPanel")
         self._outcomes: dict[str, ReductionOutcome] = {}
         self._batch_size = 0
+        #: mean's denominator and why (the window sets it from the teaching view, issue 19)
+        self.denominator: tuple[float | None, object] = (None, None)
         self._lr = 0.0
         self._chosen = ""
         self._weights: list[float] = []  # the weighted column's current v, whole batch
@@ -318,7 +320,11 @@ class ReductionPanel(GrowingTextPanel):
 
     def _show_reduced(self, col: _Column, out: ReductionOutcome) -> None:
         B = self._batch_size
-        if col.name == "mean":
+        d, why = self.denominator
+        if col.name == "mean" and d is not None and d != B:  # issue 19: not B (class weights,
+            weights = _keep("L = Σ lᵢ / d\n∂L/∂lᵢ = 1/d") + "\nd = " + (
+                tr_message(why) if why else fmt(d))
+        elif col.name == "mean":  # ignored samples)
             weights = _keep(f"L = (1/B)·Σ lᵢ\n∂L/∂lᵢ = 1/B = {fmt(1.0 / B)}")
         elif col.name == "sum":
             weights = "L = Σ lᵢ\n∂L/∂lᵢ = 1"
@@ -364,6 +370,13 @@ class ReductionPanel(GrowingTextPanel):
         if mean is None or total is None:
             return
         B = self._batch_size
+        d = self.denominator[0]
+        if d is not None and d != B:  # mean divided by d, not B (issue 19)
+            set_text(self.relation, translate("ReductionPanel", "<b>sum = d × mean</b>, d = "
+                                              "mean's denominator = {d}, not B = {B}").format(
+                d=fmt(d), B=B))
+            set_text(self.lr_relation, "")
+            return
         loss_rel = f"{fmt(num(total.loss), 6)} = {B} × {paren(num(mean.loss))}"
         gw_rel = f"{fmt(num(total.grad_w), 6)} = {B} × {paren(num(mean.grad_w))}"
         gb_rel = f"{fmt(num(total.grad_b), 6)} = {B} × {paren(num(mean.grad_b))}"

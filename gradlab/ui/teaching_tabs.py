@@ -130,6 +130,7 @@ class TeachingTabs(QObject):
                  else translate("ReductionPanel", "at w = {w}, b = {b} (before step {step}, "
                                 "not taken yet)")).format(w=fmt(tv.w), b=fmt(tv.b), step=tv.step)
         if tv.reductions is not None and "reduction" in p:
+            p["reduction"].denominator = (tv.denominator, tv.denominator_text)
             p["reduction"].show_demo(tv.reductions, tv.batch.size, cfg.lr, cfg.reduction,
                                      tv.batch, run=tv.generation, where=where)
         if tv.chain_rule is not None and "chain_rule" in p:
