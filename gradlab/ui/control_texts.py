@@ -164,7 +164,7 @@ WHATS_THIS = {
         "Controls",
         "<b>Class weights</b> (cross-entropy's weight=). Each sample's loss is multiplied by "
         "its class's weight, and mean divides by the sum of those weights over the batch "
-        "(PyTorch's rule), not by the batch size. Right-click a point to ignore it."),
+        "(PyTorch's rule), not by the batch size."),
 }
 
 #: Added to the "What's This?" text of every value box.
