@@ -2,12 +2,13 @@
 p = σ(w·x + b), the decision boundary x = −b/w (where p = 0.5) is marked, and each point's bar
 runs from its label to the curve, coloured by its loss.
 
-Kept apart from fit_panel.py (the line's drawing); FitPanel calls ``draw`` for a logistic view.
+Kept apart from fit_panel.py (the line's drawing); FitPanel calls ``draw`` for a logistic view
+(``panel`` is that FitPanel, untyped here: fit_panel imports this module).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -18,7 +19,6 @@ from gradlab.ui import theme as th
 from gradlab.ui.text import fmt
 
 if TYPE_CHECKING:
-    from gradlab.ui.fit_panel import FitPanel
     from gradlab.views.panels import PanelView
 
 #: Points along the curve: smooth at any window size, cheap to draw.
@@ -49,7 +49,7 @@ def boundary(w: float, b: float, x_box: tuple[float, float]) -> float | None:
 class LogisticItems:
     """The boundary line and its label, added to the fit panel's plot (hidden for the line)."""
 
-    def __init__(self, panel: FitPanel) -> None:
+    def __init__(self, panel: Any) -> None:
         self.boundary = pg.InfiniteLine(angle=90, movable=False)
         self.label = pg.TextItem(anchor=(0, 1))  # under the points at 0, right of the line
         self.label.setFont(th.label_font(14, bold=False))
@@ -67,7 +67,7 @@ class LogisticItems:
         self.label.setVisible(on)
 
 
-def draw(panel: FitPanel, view: PanelView, big_x: tuple[float, float]) -> None:
+def draw(panel: Any, view: PanelView, big_x: tuple[float, float]) -> None:
     """The curve before and after the step, its trail, the boundary and the loss bars."""
     panel.line.setData(*curve(view.w, view.b, big_x))
     panel.line_before.setData(*curve(view.w_before, view.b_before, big_x))

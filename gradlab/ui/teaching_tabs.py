@@ -46,6 +46,13 @@ TEACHING_TABS = {
 }
 
 
+#: What a tab that knows only the line says under the logistic model (issue 19).
+LINE_ONLY = QT_TRANSLATE_NOOP(
+    "MainWindow", "This tab shows the line model only (y = w·x + b): switch the model to line "
+                  "to use it. The Chain rule, Reduction, Autograd graph and Landscape tabs show "
+                  "the logistic model.")
+
+
 class TeachingTabs(QObject):
     """Adds the teaching tabs to ``tabs`` after the Training tab; ``panels`` holds the panels
     built so far (by name)."""
@@ -55,6 +62,7 @@ class TeachingTabs(QObject):
         self.window = window
         self.lab = window.lab
         self.tabs = tabs
+        self._line_only = False  # the per-sample tab says it shows the line model only
         self.panels: dict[str, Any] = {}
         self._pages: dict[str, QWidget] = {}
         self.names: dict[int, str] = {}  # tab index -> panel name
@@ -142,6 +150,10 @@ class TeachingTabs(QObject):
             p["graph"].show_values(tv.graph_values)
         if tv.per_sample is not None and "per_sample" in p:
             p["per_sample"].show_per_sample(tv.per_sample, where)
+        line_only = cfg.model != "line"
+        if "per_sample" in p and line_only != self._line_only:  # said plainly, not left empty
+            self._line_only = line_only
+            p["per_sample"].show_error(translate("MainWindow", LINE_ONLY) if line_only else "")
         if self.current() == "landscape" and "landscape" in p:
             if tv.landscape is not None:
                 p["landscape"].show_grid(tv.landscape, cfg.loss, cfg.reduction)

@@ -235,22 +235,21 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         batch_size=record.batch_size,
         clipped=clipped,
         reduced=reduced,
-        model=record.model,
-        denominator=record.denominator,
-        denominator_text=_denominator_text(record, config),
-        note=record.note,
+        **_denominator(record, config),
         **{k: finite(v) for k, v in arrays.items()},
         **{k: finite_scalar(v) for k, v in scalars.items()},
     )
 
 
-def _denominator_text(record: StepRecord, config: LabConfig) -> str | None:
-    """Why mean divided by what it did (None for the other reductions)."""
-    if record.reduction != "mean" or record.denominator is None:
-        return None
-    from gradlab.core.logistic_explain import denominator_text
+def _denominator(record: StepRecord, config: LabConfig) -> dict[str, object]:
+    """The model, mean's denominator and why (None for the other reductions), the note."""
+    why = None
+    if record.reduction == "mean" and record.denominator is not None:
+        from gradlab.core.logistic_explain import denominator_text
 
-    return denominator_text(config, record.denominator, record.batch_size)
+        why = denominator_text(config, record.denominator, record.batch_size)
+    return {"model": record.model, "denominator": record.denominator, "denominator_text": why,
+            "note": record.note}
 
 
 def loss_after(record: StepRecord, dataset: Dataset, weights: object = None,
