@@ -1470,6 +1470,11 @@
         <translation>每个样本自己的梯度（torch.func）、对它的裁剪，以及 backward(gradient=v) 背后的雅可比矩阵</translation>
     </message>
     <message>
+        <source>This tab shows the line model only (y = w·x + b): switch the model to line to use it. The Chain rule, Reduction, Autograd graph and Landscape tabs show the logistic model.</source>
+        <extracomment>What a tab that knows only the line says under the logistic model (issue 19).</extracomment>
+        <translation>此标签页只显示直线模型（y = w·x + b）：把模型切换为 line 即可使用。链式法则、归约、计算图和损失曲面标签页会显示逻辑回归模型。</translation>
+    </message>
+    <message>
         <source>Import data</source>
         <extracomment>a session was saved or opened (its path) a session could not be opened or saved (the message shown) starts the new gradlab of a restart: (program, arguments) -&gt; started?</extracomment>
         <translation>导入数据</translation>
