@@ -85,6 +85,7 @@ def draw(panel: Any, view: PanelView, big_x: tuple[float, float]) -> None:
         items.boundary.setValue(x)
         items.label.setText(translate("FitPanel", "boundary x = −b/w = {x}").format(x=fmt(x)))
         items.label.setPos(x, Y_BOX[0] + 0.01)
+    _hollow(panel, view)
     layout, r = view.layout, view.resid_index
     xs, ys = layout.x[r], layout.y[r]
     p = sigmoid(view.w_before * xs + view.b_before)
@@ -94,6 +95,27 @@ def draw(panel: Any, view: PanelView, big_x: tuple[float, float]) -> None:
     for i, item in enumerate(panel.residuals):
         sel = level == i
         item.setData(np.repeat(xs[sel], 2), np.column_stack((ys[sel], p[sel])).reshape(-1))
+
+
+def _hollow(panel: Any, view: PanelView) -> None:
+    """The points cross-entropy ignores are drawn hollow (only when that changes)."""
+    key = (view.layout.token, view.ignored)
+    if key == panel._hollow:
+        return
+    panel._style_points()  # (forgets the hollow points)
+    panel._hollow = key
+    if not view.ignored:
+        return
+    theme = panel.theme
+    ignored = np.isin(view.layout.shown, view.ignored)
+    panel.points.setBrush([pg.mkBrush(None) if k else pg.mkBrush(theme.points) for k in ignored])
+    panel.points.setPen([pg.mkPen(theme.points, width=2.5) if k else panel.points.opts["pen"]
+                         for k in ignored])
+
+
+def toggled_ignore(config: Any, index: int) -> Any:
+    """``config`` with sample ``index`` ignored, or no longer ignored."""
+    return config.replace(ignore=tuple(sorted(set(config.ignore) ^ {index})))
 
 
 def equation(view: PanelView) -> str:

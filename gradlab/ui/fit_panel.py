@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QMenu
 
 from gradlab.core.data import SEPARABLE_NOTE
 from gradlab.i18n import translate
@@ -86,7 +87,9 @@ class _DataPoints(pg.ScatterPlotItem):
             ev.ignore()
             return
         ev.accept()
-        if ev.button() == Qt.MouseButton.RightButton:
+        if ev.button() == Qt.MouseButton.RightButton and self._panel.can_ignore:
+            self._panel.point_menu(hit).popup(ev.screenPos().toPoint())  # remove or ignore
+        elif ev.button() == Qt.MouseButton.RightButton:
             self._panel.remove_point(hit)
         else:
             self._panel.selected = hit
@@ -103,6 +106,8 @@ class FitPanel(pg.GraphicsLayoutWidget):
     point_moved = Signal(int, float, float)
     point_added = Signal(float, float)
     point_removed = Signal(int)
+    #: right-click → "ignore": the dataset index whose ignoring toggles (cross-entropy only)
+    point_ignored = Signal(int)
 
     def __init__(self, theme: th.Theme) -> None:
         super().__init__()
@@ -142,6 +147,9 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self._title = ""
         self._full_batch = False
         self._logistic = False
+        self._loss = ""
+        self._ignored: tuple[int, ...] = ()
+        self._hollow: tuple | None = None  # (layout, ignored) drawn hollow
         self._edited = False
         self.scene().sigMouseClicked.connect(self._scene_clicked)
         self.logistic = fit_logistic.LogisticItems(self)  # the boundary x = −b/w (issue 19)
@@ -169,6 +177,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self._title = ""
 
     def _style_points(self) -> None:
+        self._hollow = None  # every point filled again: fit_logistic redraws the ignored ones
         theme, n = self.theme, (self._layout.shown.size if self._layout else 4)
         big = n <= 60
         width = 3 if n <= 60 else 1
@@ -212,6 +221,24 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.selected = None
         self.point_removed.emit(self._dataset_index(shown_index))
 
+    @property
+    def can_ignore(self) -> bool:
+        """Right-click offers "ignore" (cross-entropy's ignore_index) besides "remove"."""
+        return self._logistic and self._loss == "cross-entropy"
+
+    def point_menu(self, shown_index: int) -> QMenu:
+        """The right-click menu of a point: remove it, or (un)ignore it."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        index = self._dataset_index(shown_index)
+        menu.addAction(translate("FitPanel", "remove this point"),
+                       lambda: self.remove_point(shown_index))
+        ignored = index in self._ignored
+        menu.addAction(translate("FitPanel", "stop ignoring this point") if ignored else
+                       translate("FitPanel", "ignore this point (cross-entropy's ignore_index)"),
+                       lambda: self.point_ignored.emit(index))
+        return menu
+
     def add_point(self, x: float, y: float) -> None:
         self._edited = True
         self.point_added.emit(float(x), float(y))
@@ -252,6 +279,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
 
     def show_view(self, view: PanelView, step: int, applied: bool) -> None:
         layout = view.layout
+        self._loss, self._ignored = view.loss_name, view.ignored
         logistic = view.model == "logistic"
         if self._layout is None or layout.token != self._layout.token \
                 or logistic != self._logistic:

@@ -39,6 +39,7 @@ from gradlab.ui.compare_display import CompareDisplay
 from gradlab.ui.controls import ControlsPanel
 from gradlab.ui.eigen_display import EigenDisplay
 from gradlab.ui.file_commands import FileCommands, replace_box
+from gradlab.ui.fit_logistic import toggled_ignore
 from gradlab.ui.help import PANEL_HELP, TourDialog, about_box
 from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
 from gradlab.ui.phase_bar import PhaseControls
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
         f.point_moved.connect(lambda i, x, y: lab.edit_data("move", i, x, y))
         f.point_added.connect(lambda x, y: lab.edit_data("add", -1, x, y))
         f.point_removed.connect(lambda i: lab.edit_data("remove", i, 0.0, 0.0))
+        f.point_ignored.connect(lambda i: self.apply_config(toggled_ignore(lab.config, i)))
         lab.ready.connect(self._on_ready)
         lab.state_changed.connect(self.status.show_state)
         lab.running_changed.connect(self._on_running_changed)

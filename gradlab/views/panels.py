@@ -122,6 +122,8 @@ class PanelView:
     denominator: float | None = None
     denominator_text: str | None = None
     note: str | None = None
+    #: the samples cross-entropy ignores (config.ignore; drawn hollow in the fit panel)
+    ignored: tuple[int, ...] = ()
 
 
 def unreduced_record(step: int, epoch: int, batch: np.ndarray, w: float, b: float,
@@ -249,7 +251,8 @@ def _denominator(record: StepRecord, config: LabConfig) -> dict[str, object]:
 
         why = denominator_text(config, record.denominator, record.batch_size)
     return {"model": record.model, "denominator": record.denominator, "denominator_text": why,
-            "note": record.note}
+            "note": record.note,
+            "ignored": config.ignore if config.model == "logistic" else ()}
 
 
 def loss_after(record: StepRecord, dataset: Dataset, weights: object = None,

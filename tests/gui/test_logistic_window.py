@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PySide6.QtCore import Qt
 
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
@@ -122,3 +123,25 @@ def test_each_classification_preset_brings_its_model(make_lab, qtbot, preset) ->
     qtbot.waitUntil(lambda: window.shown.record.model == "logistic", timeout=30_000)
     assert window.lab.config.model == "logistic" and window.lab.config.loss == "bce"
     assert window.lab.state.value != "error"
+
+
+def test_right_click_ignores_a_point_drawn_hollow(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Right-click → "ignore" (cross-entropy's ignore_index): the table's row "--ignore 3"."""
+    window = make_lab(logistic(loss="cross-entropy"), DATA, worker_mode="thread")
+    fit = window.fit_panel
+    assert fit.can_ignore
+    menu = fit.point_menu(3)
+    remove, ignore = menu.actions()
+    assert "ignore" in ignore.text()
+    ignore.trigger()
+    menu.close()
+    qtbot.waitUntil(lambda: window.shown.record.denominator == 3, timeout=30_000)
+    shown = on_screen(window)
+    assert window.lab.config.ignore == (3,)
+    assert shown["loss"] == [pytest.approx(0.693147, rel=5e-4), 3]
+    assert shown["w"][-1] == pytest.approx(0.0, abs=5e-4)
+    assert shown["b"][-1] == pytest.approx(0.166667, abs=5e-4)
+    brushes = fit.points.data["brush"]
+    assert brushes[3].style() == Qt.BrushStyle.NoBrush  # hollow
+    assert all(b.style() != Qt.BrushStyle.NoBrush for b in brushes[:3])
+    assert len(window.shown.view.layout.x) == 4  # the point is ignored, not removed
