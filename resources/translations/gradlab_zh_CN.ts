@@ -668,7 +668,7 @@
     <name>FitPanel</name>
     <message>
         <source>data</source>
-        <extracomment>Points can be edited by hand while every one of them is drawn (and the data is small). Residual colour bins, as fractions of the largest loss shown.</extracomment>
+        <extracomment>Points can be edited by hand while every one of them is drawn (and the data is small). Residual colour bins, as fractions of the largest loss shown. right-click → &quot;ignore&quot;: the dataset index whose ignoring toggles (cross-entropy only)</extracomment>
         <translation>数据</translation>
     </message>
     <message>
@@ -682,6 +682,18 @@
     <message>
         <source>line after the step</source>
         <translation>这一步之后的直线</translation>
+    </message>
+    <message>
+        <source>remove this point</source>
+        <translation>删除这个点</translation>
+    </message>
+    <message>
+        <source>stop ignoring this point</source>
+        <translation>不再忽略这个点</translation>
+    </message>
+    <message>
+        <source>ignore this point (cross-entropy&apos;s ignore_index)</source>
+        <translation>忽略这个点（交叉熵的 ignore_index）</translation>
     </message>
     <message>
         <source>curve the loss is measured at</source>
