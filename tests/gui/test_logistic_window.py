@@ -145,3 +145,18 @@ def test_right_click_ignores_a_point_drawn_hollow(make_lab, qtbot) -> None:  # n
     assert brushes[3].style() == Qt.BrushStyle.NoBrush  # hollow
     assert all(b.style() != Qt.BrushStyle.NoBrush for b in brushes[:3])
     assert len(window.shown.view.layout.x) == 4  # the point is ignored, not removed
+
+
+def test_line_only_features_say_so_under_logistic(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Step in phases and the ready-made comparisons know the line only: a plain message, no
+    error state, nothing changed."""
+    window = make_lab(logistic(loss="bce"), DATA, worker_mode="thread")
+    before = window.lab.config
+    window.phases.advance()
+    assert "line model only" in window.banner.text() and window.banner.isVisible()
+    assert not window.phases.bar.button.isEnabled()
+    window.compare_display._start("mean-vs-sum")
+    assert "line model only" in window.banner.text()
+    qtbot.wait_until(lambda: window.lab.state.value in ("ready", "paused"), timeout=5_000)
+    assert window.lab.config == before
+    assert "line model only" in window.controls.lr_limit.text()
