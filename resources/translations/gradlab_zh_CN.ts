@@ -193,6 +193,10 @@
         <translation>停止对比(&amp;S)</translation>
     </message>
     <message>
+        <source>The ready-made comparisons show the line model only (y = w·x + b): switch the model to line to compare runs.</source>
+        <translation>现成的对比只适用于直线模型（y = w·x + b）：把模型切换为 line 才能对比多次运行。</translation>
+    </message>
+    <message>
         <source>diverged at step {step}, stopped</source>
         <translation>在第 {step} 步发散，已停止</translation>
     </message>
@@ -1672,6 +1676,11 @@ The session you have open is unchanged.</source>
     <message>
         <source>About gradlab</source>
         <translation>关于 gradlab</translation>
+    </message>
+    <message>
+        <source>Step in phases shows the line model only (y = w·x + b): switch the model to line to walk a step phase by phase.</source>
+        <extracomment>Step in phases under the logistic model (issue 19).</extracomment>
+        <translation>分阶段单步只适用于直线模型（y = w·x + b）：把模型切换为 line 才能逐阶段地走完一步。</translation>
     </message>
 </context>
 <context>
