@@ -637,6 +637,10 @@
         <translation>沿各特征方向到最小值的距离：&lt;span style=&apos;color:{slow}&apos;&gt;慢（λ_min）&lt;/span&gt;，&lt;span style=&apos;color:{fast}&apos;&gt;快（λ_max）&lt;/span&gt;</translation>
     </message>
     <message>
+        <source>Eigen-directions: shown for the line model only</source>
+        <translation>特征方向：仅对直线模型显示</translation>
+    </message>
+    <message>
         <source>No single quadratic minimum here (MAE, Huber or no minimum): no eigen-directions</source>
         <translation>这里没有唯一的二次最小值（MAE、Huber 或无最小值）：不画特征方向</translation>
     </message>
