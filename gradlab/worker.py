@@ -286,8 +286,9 @@ class TrainerWorker(SplitSlots, FileSlots, PhaseSlots, CompareSlots, StabilitySl
         self._log.truncate(step)
         self._snapshot(force=True)
         reduced = record.reduction != "none" or record.batch_size == 1
-        self._step_loss = (step, record.loss, loss_after(record, snap.dataset,
-                                                         snap.config.weights)) if reduced else None
+        self._step_loss = ((step, record.loss, loss_after(record, snap.dataset,
+                                                         snap.config.weights, snap.config))
+                           if reduced else None)
         self.data_edited.emit(snap.config, len(snap.dataset))
         self._show_preview()
 

@@ -63,6 +63,10 @@ class StabilitySlots:
         from gradlab.views.stability import stability_note
 
         config, dataset, epoch, generation = key
+        if config.model != "line":  # the limit is the line's (MSE's curvature): none sent, and
+            self._stability_note = None  # the window says it is the line model's only
+            self.stability_changed.emit(generation, None)
+            return None
         try:
             note = stability_note(config, dataset, epoch)
         except ValueError:  # settings the run itself refuses (reported by the run)

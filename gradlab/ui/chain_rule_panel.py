@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from gradlab.core.explain import AGREE_TOL, agree
 from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
+from gradlab.ui import chain_rule_logistic
 from gradlab.ui import theme as th
 from gradlab.ui.text import WORD_JOINER, fmt, paren
 from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
@@ -173,10 +174,9 @@ class ChainRulePanel(GrowingTextPanel):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # see _fit_columns
         header.setStretchLastSection(False)
-        for k, (text, tip) in enumerate(COLUMNS):
-            item = QTableWidgetItem(text)
-            item.setToolTip(translate("ChainRulePanel", tip))
-            self.table.setHorizontalHeaderItem(k, item)
+        self._logistic = False
+        chain_rule_logistic.set_headers(self.table, COLUMNS, False)
+        self.denominator: tuple[float | None, str | None] = (None, None)  # mean's ÷, and why
 
         # hand | autograd | agree?, for L, ∂L/∂w and ∂L/∂b
         self.sums = QFrame()
@@ -282,7 +282,12 @@ class ChainRulePanel(GrowingTextPanel):
                                 "w = {w}, b = {b} (before step {step}, not taken yet)")
         setup = f"{cr.loss_name.upper()} · {cr.reduction} · B = {B}"
         set_text(self.heading, heading.format(step=step, setup=setup, w=fmt(cr.w), b=fmt(cr.b)))
-        set_text(self.formulas, self._formula_html(cr))
+        logistic = chain_rule_logistic.is_logistic(cr)
+        if logistic != self._logistic:  # the logistic model: zᵢ, pᵢ − yᵢ, ∂lᵢ/∂zᵢ
+            self._logistic = logistic
+            chain_rule_logistic.set_headers(self.table, COLUMNS, logistic)
+        set_text(self.formulas, chain_rule_logistic.formula_html(cr, *self.denominator)
+                 if logistic else self._formula_html(cr))
         self._fill_table(cr)
         self.sums.setVisible(not none)
         self.update_line.setVisible(not none)

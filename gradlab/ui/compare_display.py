@@ -92,7 +92,7 @@ class CompareDisplay:
             action = self.menu.addAction(translate("messages", title))
             action.setToolTip(tip)
             action.setStatusTip(tip)
-            action.triggered.connect(lambda _=False, k=key: window.lab.start_compare(k))
+            action.triggered.connect(lambda _=False, k=key: self._start(k))
             self.actions[key] = action
         self.menu.addSeparator()
         self.stop_action = self.menu.addAction(translate("Compare", "&Stop comparing"))
@@ -100,6 +100,15 @@ class CompareDisplay:
         self.stop_action.setEnabled(False)
         help_menu = bar.actions()[-1]
         bar.insertMenu(help_menu, self.menu)
+
+    def _start(self, key: str) -> None:
+        """A ready-made comparison: the line model's only (said, never raised; issue 19)."""
+        if self.window.lab.config.model != "line":
+            self.window.show_banner(translate("Compare", "The ready-made comparisons show the "
+                                              "line model only (y = w·x + b): switch the model "
+                                              "to line to compare runs."))
+            return
+        self.window.lab.start_compare(key)
 
     @staticmethod
     def _legend(plot: pg.PlotItem) -> pg.LegendItem:

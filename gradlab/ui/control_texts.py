@@ -69,6 +69,14 @@ TIPS = {
     "theme": QT_TRANSLATE_NOOP(
         "Controls",
         "The colours: light, dark, or a high-contrast theme for a washed-out projector."),
+    "model": QT_TRANSLATE_NOOP(
+        "Controls",
+        "The model over the same w and b: a line y = w·x + b (regression), or p = σ(w·x + b) "
+        "for labels 0/1 (logistic regression, classification)."),
+    "class_weights": QT_TRANSLATE_NOOP(
+        "Controls",
+        "Cross-entropy's weight= per class: mean then divides by the sum of the weights of the "
+        "batch's classes, not by the batch size."),
 }
 
 #: The "What's This?" text of each control: what it is, and what to watch when you change it.
@@ -147,6 +155,16 @@ WHATS_THIS = {
         "Controls",
         "<b>Theme.</b> Light for most screens, dark for a dim room, and Projector: black on "
         "white with strong colours, for a projector that washes colours out."),
+    "model": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Model.</b> <i>line</i> fits y = w·x + b with MSE, MAE or Huber. <i>logistic</i> "
+        "fits p = σ(w·x + b) to labels 0 and 1 with BCE or cross-entropy; the same two "
+        "parameters, so the landscape stays a map over (w, b)."),
+    "class_weights": QT_TRANSLATE_NOOP(
+        "Controls",
+        "<b>Class weights</b> (cross-entropy's weight=). Each sample's loss is multiplied by "
+        "its class's weight, and mean divides by the sum of those weights over the batch "
+        "(PyTorch's rule), not by the batch size."),
 }
 
 #: Added to the "What's This?" text of every value box.
@@ -161,13 +179,20 @@ OPTIMIZER_LABELS = {"sgd": QT_TRANSLATE_NOOP("Controls", "SGD"),
                     "adam": QT_TRANSLATE_NOOP("Controls", "Adam")}
 LOSS_LABELS = {"mse": QT_TRANSLATE_NOOP("Controls", "MSE (squared)"),
                "mae": QT_TRANSLATE_NOOP("Controls", "MAE (absolute)"),
-               "huber": QT_TRANSLATE_NOOP("Controls", "Huber")}
+               "huber": QT_TRANSLATE_NOOP("Controls", "Huber"),
+               "bce": QT_TRANSLATE_NOOP("Controls", "BCE (with logits)"),
+               "cross-entropy": QT_TRANSLATE_NOOP("Controls", "cross-entropy")}
+MODEL_LABELS = {"line": QT_TRANSLATE_NOOP("Controls", "line (regression)"),
+                "logistic": QT_TRANSLATE_NOOP("Controls", "logistic (classification)")}
 #: The presets by the name --preset knows them by (a translation may add a word after it).
 PRESET_LABELS = {"seed": QT_TRANSLATE_NOOP("Preset", "seed"),
                  "noisy-line": QT_TRANSLATE_NOOP("Preset", "noisy-line"),
                  "outlier": QT_TRANSLATE_NOOP("Preset", "outlier"),
                  "unscaled": QT_TRANSLATE_NOOP("Preset", "unscaled"),
-                 "large": QT_TRANSLATE_NOOP("Preset", "large")}
+                 "large": QT_TRANSLATE_NOOP("Preset", "large"),
+                 "pass-fail": QT_TRANSLATE_NOOP("Preset", "pass-fail"),
+                 "separable": QT_TRANSLATE_NOOP("Preset", "separable"),
+                 "imbalanced": QT_TRANSLATE_NOOP("Preset", "imbalanced")}
 
 
 def tip(key: str) -> str:

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradlab.core.config import PRESETS, ConfigError, LabConfig
+from gradlab.core.config import LOGISTIC_LOSSES, LOSSES, PRESETS, ConfigError, LabConfig
 from gradlab.core.data import PRESET_INFO, make_preset
 from gradlab.core.messages import error_message
 from gradlab.i18n import tr_message, translate
 from gradlab.ui.control_texts import (
     LOSS_LABELS,
+    MODEL_LABELS,
     OPTIMIZER_LABELS,
     REDUCTION_LABELS,
     csv_label,
@@ -42,6 +43,10 @@ from gradlab.ui.value_slider import Scale, ValueSlider
 
 def _fixed_size(preset: str) -> int:
     return len(make_preset(preset))
+
+
+def _losses_of(model: str) -> tuple[str, ...]:
+    return LOGISTIC_LOSSES if model == "logistic" else LOSSES
 
 
 class ControlsPanel(QWidget):
@@ -119,12 +124,20 @@ class ControlsPanel(QWidget):
                                   whats_this("init_w"))
         self.init_b = ValueSlider(Scale(-10.0, 10.0, steps=200), 0.0, tip("init_b"),
                                   whats_this("init_b"))
+        self.model = self._combo(MODEL_LABELS, "model")
         self.loss = self._combo(LOSS_LABELS, "loss")
         self.reduction = self._combo(REDUCTION_LABELS, "reduction")
+        # cross-entropy's weight=, one per class (issue 19): mean divides by their sum
+        self.class_w0, self.class_w1 = (
+            ValueSlider(Scale(0.0, 10.0, steps=100), 1.0, tip("class_weights"),
+                        whats_this("class_weights")) for _ in range(2))
         outer.addWidget(self._group(translate("Controls", "Model and loss"),
+                                    (labels["model"], self.model),
                                     (labels["init_w"], self.init_w),
                                     (labels["init_b"], self.init_b), (labels["loss"], self.loss),
-                                    (labels["reduction"], self.reduction)))
+                                    (labels["reduction"], self.reduction),
+                                    (labels["class_w0"], self.class_w0),
+                                    (labels["class_w1"], self.class_w1)))
 
         self.optimizer = self._combo(OPTIMIZER_LABELS, "optimizer")
         self.momentum = ValueSlider(Scale(0.0, 0.99, steps=99), 0.9, tip("momentum"),
@@ -150,8 +163,9 @@ class ControlsPanel(QWidget):
 
     def _connect(self, labels: dict[str, str]) -> None:
         for slider in (self.n, self.noise, self.init_w, self.init_b, self.momentum, self.lr,
-                       self.batch):
+                       self.batch, self.class_w0, self.class_w1):
             slider.value_changed.connect(self._edited)
+        self.model.currentIndexChanged.connect(self._model_chosen)
         for combo in (self.loss, self.reduction, self.optimizer):
             combo.currentIndexChanged.connect(self._edited)
         self.seed.valueChanged.connect(self._edited)
@@ -159,7 +173,8 @@ class ControlsPanel(QWidget):
         self.speed.value_changed.connect(self._speed_moved)
         for slider, key in ((self.n, "n"), (self.noise, "noise"), (self.init_w, "init_w"),
                             (self.init_b, "init_b"), (self.momentum, "momentum"),
-                            (self.lr, "lr"), (self.batch, "batch"), (self.speed, "speed")):
+                            (self.lr, "lr"), (self.batch, "batch"), (self.speed, "speed"),
+                            (self.class_w0, "class_w0"), (self.class_w1, "class_w1")):
             slider.value_refused.connect(
                 lambda why, label=labels[key]: self.config_invalid.emit(
                     translate("Controls", "{label}: {reason}").format(label=label, reason=why)))
@@ -181,6 +196,9 @@ class ControlsPanel(QWidget):
             "momentum": translate("Controls", "momentum"),
             "lr": translate("Controls", "learning rate"),
             "batch": translate("Controls", "batch size"), "theme": translate("Controls", "theme"),
+            "model": translate("Controls", "model"),
+            "class_w0": translate("Controls", "weight of class 0"),
+            "class_w1": translate("Controls", "weight of class 1"),
         }
 
     @staticmethod
@@ -243,22 +261,28 @@ class ControlsPanel(QWidget):
             self.preset.blockSignals(False)
         self.blockSignals(True)
         try:
-            widgets = (self.preset, self.seed, self.loss, self.reduction, self.optimizer)
+            widgets = (self.preset, self.seed, self.loss, self.reduction, self.optimizer,
+                       self.model)
             for w in widgets:
                 w.blockSignals(True)
             self.preset.setCurrentIndex(self.preset.findData(config.preset))
             info = PRESET_INFO.get(config.preset)
             generated = info is not None and info.default_n is not None
             self.n.setEnabled(generated)
-            self.noise.setEnabled(generated)
+            noisy = generated and info.default_noise is not None  # separable: no noise
+            self.noise.setEnabled(noisy)
             if generated:
                 self.n.set_value(float(config.n_points or info.default_n))
+            if noisy:
                 noise = config.noise if config.noise is not None else info.default_noise
                 self.noise.set_value(noise)
             self.seed.setValue(config.seed)
             self.init_w.set_value(config.init_w)
             self.init_b.set_value(config.init_b)
+            self.model.setCurrentIndex(self.model.findData(config.model))
+            self._fill_losses(config.model)
             self.loss.setCurrentIndex(self.loss.findData(config.loss))
+            self._show_class_weights(config)
             self.reduction.setCurrentIndex(self.reduction.findData(config.reduction))
             self.optimizer.setCurrentIndex(self.optimizer.findData(config.optimizer))
             self.momentum.set_value(config.momentum)
@@ -282,9 +306,11 @@ class ControlsPanel(QWidget):
         return self._base.replace(
             preset=preset,
             n_points=int(self.n.value()) if generated else None,
-            noise=float(self.noise.value()) if generated else None,
+            noise=float(self.noise.value()) if generated and info.default_noise is not None
+            else None,
             seed=int(self.seed.value()),
             init_w=self.init_w.value(), init_b=self.init_b.value(),
+            model=self.model.currentData(), class_weights=self._class_weights(),
             loss=self.loss.currentData(), reduction=self.reduction.currentData(),
             optimizer=self.optimizer.currentData(), momentum=self.momentum.value(),
             lr=self.lr.value(), batch_size=None if batch >= size else batch,
@@ -297,13 +323,53 @@ class ControlsPanel(QWidget):
         preset = self.preset.currentData()
         info = PRESET_INFO.get(preset)
         if info is not None:
+            loss = self._base.loss if info.model == self._base.model else \
+                _losses_of(info.model)[0]
             base = self._base.replace(
                 preset=preset, n_points=None, noise=None, lr=info.suggested_lr,
-                batch_size=info.suggested_batch, weights=None,
+                batch_size=info.suggested_batch, weights=None, model=info.model, loss=loss,
+                class_weights=None, sample_weights=None, pos_weight=None, ignore=(),
             )
         else:
             base = self._base.replace(preset=preset)
         self.set_config(base)
+        self._edited()
+
+    def _fill_losses(self, model: str) -> None:
+        """The loss box lists the losses of ``model`` only (signals blocked by the caller)."""
+        names = _losses_of(model)
+        if [self.loss.itemData(i) for i in range(self.loss.count())] == list(names):
+            return
+        self.loss.clear()
+        for name in names:
+            self.loss.addItem(translate("Controls", LOSS_LABELS[name]), name)
+
+    def _show_class_weights(self, config: LabConfig) -> None:
+        weights = config.class_weights or (1.0, 1.0)
+        on = config.model == "logistic" and config.loss == "cross-entropy"
+        for slider, value in zip((self.class_w0, self.class_w1), weights, strict=True):
+            slider.blockSignals(True)
+            slider.set_value(value)
+            slider.blockSignals(False)
+            slider.setEnabled(on)
+
+    def _class_weights(self) -> tuple[float, float] | None:
+        """The two boxes' weights; None while they are 1, 1 and none were set (PyTorch's
+        default: no weight=)."""
+        if self.model.currentData() != "logistic" or self.loss.currentData() != "cross-entropy":
+            return None
+        weights = (self.class_w0.value(), self.class_w1.value())
+        if weights == (1.0, 1.0) and self._base.class_weights is None:
+            return None
+        return weights
+
+    def _model_chosen(self) -> None:
+        """A new model brings its own loss box (the first of its losses)."""
+        model = self.model.currentData()
+        self.loss.blockSignals(True)
+        self._fill_losses(model)
+        self.loss.setCurrentIndex(0)
+        self.loss.blockSignals(False)
         self._edited()
 
     def _edited(self, *_args: object) -> None:
@@ -312,6 +378,9 @@ class ControlsPanel(QWidget):
             batch = int(self.batch.value())
             self._set_batch_scale(size, None if batch >= int(self.batch.scale.hi) else batch)
         self.momentum.setEnabled(self.optimizer.currentData() == "momentum")
+        cross_entropy = self.loss.currentData() == "cross-entropy"
+        self.class_w0.setEnabled(cross_entropy)
+        self.class_w1.setEnabled(cross_entropy)
         try:
             config = self.config()
         except ConfigError as exc:

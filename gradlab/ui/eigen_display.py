@@ -77,7 +77,7 @@ class EigenDisplay:
                      "<span style='color:{fast}'>fast (λ_max)</span>").format(
             slow=SLOW_COLOR, fast=FAST_COLOR), theme, size=th.AXIS_PX))
 
-    def _on_note(self, note: StabilityNote) -> None:
+    def _on_note(self, note: StabilityNote | None) -> None:
         self.note = note
         self.draw()
 
@@ -85,7 +85,15 @@ class EigenDisplay:
         return self.window.teaching_tabs.current() == "landscape"
 
     def draw(self) -> None:
-        if not self.visible() or self._attach() is None or self.note is None:
+        if not self.visible() or self._attach() is None:
+            return
+        if self.note is None and self.window.lab.config.model != "line":  # issue 19
+            for item in (*self.lines, *self.line_labels, *self.error_curves):
+                item.setVisible(False)
+            self.errors.setTitle(translate("Eigen", "Eigen-directions: shown for the line model "
+                                                    "only"))
+            return
+        if self.note is None:
             return
         s = self.note.stability
         ok = s.minimum is not None

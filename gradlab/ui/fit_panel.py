@@ -9,8 +9,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QMenu
 
+from gradlab.core.data import SEPARABLE_NOTE
 from gradlab.i18n import translate
+from gradlab.ui import fit_logistic
 from gradlab.ui import theme as th
 from gradlab.ui.plot_fit import headroom, place_legend
 from gradlab.ui.text import beyond, count, fmt
@@ -85,7 +88,9 @@ class _DataPoints(pg.ScatterPlotItem):
             ev.ignore()
             return
         ev.accept()
-        if ev.button() == Qt.MouseButton.RightButton:
+        if ev.button() == Qt.MouseButton.RightButton and self._panel.can_ignore:
+            self._panel.point_menu(hit).popup(ev.screenPos().toPoint())  # remove or ignore
+        elif ev.button() == Qt.MouseButton.RightButton:
             self._panel.remove_point(hit)
         else:
             self._panel.selected = hit
@@ -102,9 +107,12 @@ class FitPanel(pg.GraphicsLayoutWidget):
     point_moved = Signal(int, float, float)
     point_added = Signal(float, float)
     point_removed = Signal(int)
+    #: right-click → "ignore": the dataset index whose ignoring toggles (cross-entropy only)
+    point_ignored = Signal(int)
 
     def __init__(self, theme: th.Theme) -> None:
         super().__init__()
+        self.note: pg.TextItem | None = None  # separable data's note (logistic model)
         self.selected: int | None = None  # index into the drawn points
         self.theme = theme
         self.plot = self.addPlot(row=0, col=0, enableMenu=False)
@@ -140,8 +148,13 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self._note = ""  # "4,000 of 1,000,000 points shown", after the x axis' name
         self._title = ""
         self._full_batch = False
+        self._logistic = False
+        self._loss = ""
+        self._ignored: tuple[int, ...] = ()
+        self._hollow: tuple | None = None  # (layout, ignored) drawn hollow
         self._edited = False
         self.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.logistic = fit_logistic.LogisticItems(self)  # the boundary x = −b/w (issue 19)
         self.set_theme(theme)
 
     # ---- theme -------------------------------------------------------------------------------
@@ -160,10 +173,16 @@ class FitPanel(pg.GraphicsLayoutWidget):
         for _sample, label in self.legend.items:  # the colour above reaches only new entries
             label.setText(label.text)
         self._note = ""  # style_plot set the plain label again
+        if self.note is not None:
+            self.note.setColor(theme.foreground)
+            self.note.fill = pg.mkBrush(theme.color("background", 225))
+        if hasattr(self, "logistic"):
+            self.logistic.set_theme(theme)
         self._style_points()
         self._title = ""
 
     def _style_points(self) -> None:
+        self._hollow = None  # every point filled again: fit_logistic redraws the ignored ones
         theme, n = self.theme, (self._layout.shown.size if self._layout else 4)
         big = n <= 60
         width = 3 if n <= 60 else 1
@@ -207,6 +226,24 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.selected = None
         self.point_removed.emit(self._dataset_index(shown_index))
 
+    @property
+    def can_ignore(self) -> bool:
+        """Right-click offers "ignore" (cross-entropy's ignore_index) besides "remove"."""
+        return self._logistic and self._loss == "cross-entropy"
+
+    def point_menu(self, shown_index: int) -> QMenu:
+        """The right-click menu of a point: remove it, or (un)ignore it."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        index = self._dataset_index(shown_index)
+        menu.addAction(translate("FitPanel", "remove this point"),
+                       lambda: self.remove_point(shown_index))
+        ignored = index in self._ignored
+        menu.addAction(translate("FitPanel", "stop ignoring this point") if ignored else
+                       translate("FitPanel", "ignore this point (cross-entropy's ignore_index)"),
+                       lambda: self.point_ignored.emit(index))
+        return menu
+
     def add_point(self, x: float, y: float) -> None:
         self._edited = True
         self.point_added.emit(float(x), float(y))
@@ -234,7 +271,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self._layout = layout
         self._trail.clear()
         x_box = _box_range(*layout.x_range)
-        y_box = _box_range(*layout.y_range)
+        y_box = fit_logistic.Y_BOX if self._logistic else _box_range(*layout.y_range)
         if self._edited:  # a hand edit: keep the view still unless a point left it
             self._edited = False
             (ox0, ox1), (oy0, oy1) = self._box
@@ -247,25 +284,26 @@ class FitPanel(pg.GraphicsLayoutWidget):
 
     def show_view(self, view: PanelView, step: int, applied: bool) -> None:
         layout = view.layout
-        if self._layout is None or layout.token != self._layout.token:
+        self._loss, self._ignored = view.loss_name, view.ignored
+        logistic = view.model == "logistic"
+        if self._layout is None or layout.token != self._layout.token \
+                or logistic != self._logistic:
+            if logistic != self._logistic:
+                self._logistic = logistic
+                self._name_lines(logistic)
             self._set_layout(layout)
         (bx0, bx1), (by0, by1) = self._box
         # Lines are clipped to a box 10x the view, so zooming out a little still shows them.
         span_x, span_y = bx1 - bx0, by1 - by0
         big_x = (bx0 - 10 * span_x, bx1 + 10 * span_x)
         big_y = (by0 - 10 * span_y, by1 + 10 * span_y)
-        self.line.setData(*clip_line(view.w, view.b, big_x, big_y))
-        self.line_before.setData(*clip_line(view.w_before, view.b_before, big_x, big_y))
         if not self._trail or self._trail[-1] != (view.w, view.b):
             self._trail.append((view.w, view.b))
-        trail = list(self._trail)[:-1]
-        for i, item in enumerate(self.trail):
-            j = i - (TRAIL - len(trail))
-            if j >= 0:
-                item.setData(*clip_line(*trail[j], big_x, big_y))
-            else:
-                item.setData(np.zeros(0), np.zeros(0))
-        self._draw_residuals(view, big_y)
+        self.logistic.set_visible(False)
+        if logistic:  # points at 0 and 1, the curve σ(w·x + b), the boundary x = −b/w
+            fit_logistic.draw(self, view, big_x)
+        else:
+            self._draw_lines(view, big_x, big_y)
         full = view.batch_size >= view.layout.n
         if full != self._full_batch:  # every point is in the batch: rings would only add clutter
             self._full_batch = full
@@ -306,6 +344,30 @@ class FitPanel(pg.GraphicsLayoutWidget):
                                padding=0)
             place_legend(self.legend, vb, lambda: points)
 
+    def _name_lines(self, logistic: bool) -> None:
+        """The legend says curve for the logistic model, line for the line."""
+        names = ((translate("FitPanel", "curve the loss is measured at"),
+                  translate("FitPanel", "curve after the step")) if logistic else
+                 (translate("FitPanel", "line the loss is measured at"),
+                  translate("FitPanel", "line after the step")))
+        for item, name in zip((self.line_before, self.line), names, strict=True):
+            self.legend.removeItem(item)
+            self.legend.addItem(item, name)
+
+    def _draw_lines(self, view: PanelView, big_x: tuple[float, float],
+                    big_y: tuple[float, float]) -> None:
+        """The line before and after the step, its trail and the residuals."""
+        self.line.setData(*clip_line(view.w, view.b, big_x, big_y))
+        self.line_before.setData(*clip_line(view.w_before, view.b_before, big_x, big_y))
+        trail = list(self._trail)[:-1]
+        for i, item in enumerate(self.trail):
+            j = i - (TRAIL - len(trail))
+            if j >= 0:
+                item.setData(*clip_line(*trail[j], big_x, big_y))
+            else:
+                item.setData(np.zeros(0), np.zeros(0))
+        self._draw_residuals(view, big_y)
+
     def _draw_residuals(self, view: PanelView, big_y: tuple[float, float]) -> None:
         layout = view.layout
         r = view.resid_index
@@ -323,7 +385,8 @@ class FitPanel(pg.GraphicsLayoutWidget):
         n = view.layout.n
         shown = view.layout.shown.size
         w, b = view.written.get("w", view.w), view.written.get("b", view.b)
-        eq = f"ŷ = {fmt(w)}·x {'−' if b < 0 else '+'} {fmt(abs(b))}"
+        eq = fit_logistic.equation(view) if view.model == "logistic" else \
+            f"ŷ = {fmt(w)}·x {'−' if b < 0 else '+'} {fmt(abs(b))}"
         if applied or step > 0:  # a preview after a control change: still after step `step`
             title = translate("FitPanel", "Fit after step {step}: {line}")
         else:
@@ -337,9 +400,27 @@ class FitPanel(pg.GraphicsLayoutWidget):
             self._note = note
             self.plot.setLabel("bottom", f"x &nbsp;&nbsp; ({note})" if note else "x",
                                color=self.theme.foreground, **{"font-size": f"{th.AXIS_PX}px"})
+        separable = view.model == "logistic" and view.layout.separable  # why w grows on
+        self._show_note(translate("messages", SEPARABLE_NOTE) if separable else "")
         if title != self._title:
             self._title = title
             th.set_title(self.plot, th.title_html(title, self.theme))
+
+    def _show_note(self, text: str) -> None:
+        """The separable data's note, on the plot above the labels 0 (their corner is empty)."""
+        if self.note is None:
+            if not text:
+                return
+            self.note = pg.TextItem(anchor=(1, 1), color=self.theme.foreground,
+                                    fill=pg.mkBrush(self.theme.color("background", 225)))
+            self.note.setZValue(20)
+            self.plot.addItem(self.note, ignoreBounds=True)
+        if text != self.note.toPlainText():
+            self.note.setText(text)
+        self.note.setVisible(bool(text))
+        self.note.textItem.setTextWidth(max(240.0, self.plot.vb.width() * 0.5) if text else -1)
+        (_x0, x1), _ = self._box
+        self.note.setPos(x1, 0.08)
 
     # ---- for tests ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 
-from gradlab.i18n import translate
+from gradlab.i18n import tr_message, translate
 from gradlab.ui import theme as th
 from gradlab.ui.text import count, fmt, reduction_word
 
@@ -67,6 +67,24 @@ def sticky(current: tuple[float, float] | None, lo: float, hi: float) -> tuple[f
         if c_lo <= lo and hi <= c_hi and (hi - lo) >= 0.5 * span:
             return current
     return lo, hi
+
+
+def _reduced_text(view: PanelView) -> str:
+    """The reduced value, with mean's denominator: "0.6931 ÷ 4"; a mean over nothing is NaN."""
+    value = "NaN" if view.note is not None else fmt(view.written.get("loss", view.loss))
+    if view.reduction == "mean" and view.denominator is not None:
+        value += f" ÷ {fmt(view.denominator)}"
+    return value
+
+
+def denominator_notes(view: PanelView) -> list[str]:
+    """Why mean divided by what it did, and the note of a mean over nothing (translated)."""
+    notes = []
+    if view.denominator_text is not None:
+        notes.append("÷ " + tr_message(view.denominator_text))
+    if view.note is not None:
+        notes.append(tr_message(view.note))
+    return notes
 
 
 class LossPanel(pg.GraphicsLayoutWidget):
@@ -138,6 +156,7 @@ class LossPanel(pg.GraphicsLayoutWidget):
                 batch=count(view.batch_size), n=count(view.layout.n)))
         if view.clipped:
             notes.append(translate("LossPanel", "values beyond ±1e15 are clipped"))
+        notes.extend(denominator_notes(view))
         return "\n".join(notes)
 
     def _headroom(self, top: float, note: str) -> float:
@@ -174,8 +193,7 @@ class LossPanel(pg.GraphicsLayoutWidget):
         top = max(tallest, reduced if on_scale else 0.0)
         top = top * 1.22 if top > 0 else 1.0
         x_lo, x_hi = float(pos[0]) - 0.6 * group, float(pos[-1]) + 0.6 * group
-        written = view.written.get("loss", reduced)  # ``reduced`` is clipped for the line
-        text = f" {word} = {fmt(written)} " if view.reduced else ""
+        text = f" {word} = {_reduced_text(view)} " if view.reduced else ""
         if not on_scale:
             text += translate("LossPanel", "↑ above the plot") + " "
         if text != self.reduced_label.toPlainText():
@@ -194,7 +212,7 @@ class LossPanel(pg.GraphicsLayoutWidget):
         if state != self._label_state:
             self._label_state = state
             self.reduced_line.setValue(label_y)
-            self.reduced_line.setVisible(on_scale and view.reduced)
+            self.reduced_line.setVisible(on_scale and view.reduced and view.note is None)
             self.reduced_label.setVisible(view.reduced)
             self.reduced_label.setPos(x_hi, label_y)
             self.note.setPos(x_lo, top)  # (its text: _headroom)

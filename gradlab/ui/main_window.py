@@ -39,12 +39,13 @@ from gradlab.ui.compare_display import CompareDisplay
 from gradlab.ui.controls import ControlsPanel
 from gradlab.ui.eigen_display import EigenDisplay
 from gradlab.ui.file_commands import FileCommands, replace_box
+from gradlab.ui.fit_logistic import toggled_ignore
 from gradlab.ui.help import PANEL_HELP, TourDialog, about_box
 from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
 from gradlab.ui.phase_bar import PhaseControls
 from gradlab.ui.presentation import release_plot_menus
 from gradlab.ui.stability_display import StabilityDisplay
-from gradlab.ui.status_bar import StatusFields
+from gradlab.ui.status_bar import StatusFields, model_problem
 from gradlab.ui.teaching_tabs import TeachingTabs
 from gradlab.ui.timeline_bar import TimelineBar
 from gradlab.ui.training_panels import TrainingPanels
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
         f.point_moved.connect(lambda i, x, y: lab.edit_data("move", i, x, y))
         f.point_added.connect(lambda x, y: lab.edit_data("add", -1, x, y))
         f.point_removed.connect(lambda i: lab.edit_data("remove", i, 0.0, 0.0))
+        f.point_ignored.connect(lambda i: self.apply_config(toggled_ignore(lab.config, i)))
         lab.ready.connect(self._on_ready)
         lab.state_changed.connect(self.status.show_state)
         lab.running_changed.connect(self._on_running_changed)
@@ -262,6 +264,11 @@ class MainWindow(QMainWindow):
     def apply_config(self, config: LabConfig) -> None:
         """Send a config; the status bar says what it does beyond the value itself (typed
         weights switch the reduction; new data or a new start pause and restart the run)."""
+        problem = model_problem(self.lab.config, config, self.shown)
+        if problem is not None:  # refused here: the run, its data and settings stay as they are
+            self.controls.set_config(self.lab.config)
+            self._refuse(problem)
+            return
         self.status.note_config(self.lab.config, config, self.lab.running)
         self.lab.apply_config(config)
 

@@ -191,6 +191,12 @@ class PhaseBar(QWidget):
         self.restyle(theme)
 
 
+#: Step in phases under the logistic model (issue 19).
+LINE_ONLY_PHASES = QT_TRANSLATE_NOOP(
+    "MainWindow", "Step in phases shows the line model only (y = w·x + b): switch the model to "
+                  "line to walk a step phase by phase.")
+
+
 class PhaseControls:
     """Puts the bar above the window's tabs and shows each phase on it and on the panels."""
 
@@ -211,11 +217,19 @@ class PhaseControls:
         self.bar.restyle(window.options.theme)
 
     def advance(self) -> None:
-        """The next phase of the next step."""
+        """The next phase of the next step (the line model's only: said, never raised)."""
+        if self.lab.config.model != "line":
+            self.window.show_banner(translate("MainWindow", LINE_ONLY_PHASES))
+            return
         self.lab.step_phase()
 
     def _on_update(self, update: Update, _urgent: bool) -> None:
         """The run went past the step being walked (Run, a step taken otherwise): stand down."""
+        line = update.record.model == "line"
+        if line != self.bar.button.isEnabled():  # the phases know the line model only
+            self.bar.button.setEnabled(line)
+            self.bar.button.setToolTip(self.bar.button.whatsThis() if line
+                                       else translate("MainWindow", LINE_ONLY_PHASES))
         view = self.view
         if view is not None and not update.scrubbed and update.step >= view.step \
                 and not view.last:

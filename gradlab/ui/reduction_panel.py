@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
+from gradlab.i18n import tr_message, translate
 from gradlab.ui import theme as th
-from gradlab.ui.text import fmt, paren, plain, reduction_title
+from gradlab.ui.reduction_column import CODE, Column, keep, use, vector
+from gradlab.ui.text import fmt, paren, plain
 from gradlab.ui.text_panel import GrowingTextPanel, num, role_label, set_text
 
 if TYPE_CHECKING:
@@ -39,76 +40,6 @@ ORDER = ("none", "mean", "sum", "weighted")
 #: The weighted column lists at most this many samples' weights, then "…".
 MAX_WEIGHT_ROWS = 8
 WEIGHTS_PER_ROW = 4
-#: The none column prints at most this many per-sample losses of the vector, then "…".
-MAX_VECTOR_ITEMS = 4
-
-_CODE = {
-    "none": "loss.backward()",
-    "mean": "loss.mean().backward()",
-    "sum": "loss.sum().backward()",
-    "weighted": "loss.backward(\n    gradient=v)",
-}
-_TIPS = {
-    "none": QT_TRANSLATE_NOOP("ReductionPanel", "No reduction: one loss per sample. backward() "
-                              "needs a single number and refuses."),
-    "mean": QT_TRANSLATE_NOOP("ReductionPanel", "Every sample counts 1/B: the gradient does not "
-                              "grow with the batch size."),
-    "sum": QT_TRANSLATE_NOOP("ReductionPanel", "Every sample counts 1: the gradient is B times "
-                             "the mean's, so is the step."),
-    "weighted": QT_TRANSLATE_NOOP("ReductionPanel", "Each sample counts its own vᵢ: L = Σ vᵢ·lᵢ, "
-                                  "exactly loss.backward(gradient=v)."),
-}
-#: Column titles: PyTorch's name of the reduction (a translation may add a word after it).
-
-
-def _use(name: str) -> str:
-    return translate("ReductionPanel", "use {reduction}").format(reduction=name)
-
-
-def _vector(values: Sequence[float]) -> str:
-    shown = [fmt(float(v)) for v in values[:MAX_VECTOR_ITEMS]]
-    if len(values) > MAX_VECTOR_ITEMS:
-        shown.append("…")
-    return "[" + ", ".join(shown) + "]"
-
-
-class _Column:
-    """One reduction: its name, code, weights, reduced loss, gradient, one-step move, select."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.frame = QFrame()
-        self.frame.setObjectName("column")
-        self.frame.setProperty("chosen", False)
-        self.frame.setToolTip(translate("ReductionPanel", _TIPS[name]))
-        self.title = role_label("name", reduction_title(name))
-        self.code = role_label("code", "", wrap=True)
-        self.weights = role_label("small", "", wrap=True)
-        self.weights.setTextFormat(Qt.TextFormat.PlainText)
-        self.loss = role_label("big", "", wrap=True)
-        self.grad_w = role_label("grad_w", "", wrap=True)
-        self.grad_b = role_label("grad_b", "", wrap=True)
-        self.step = role_label("small", "", wrap=True)
-        self.step.setToolTip(translate("ReductionPanel", "How far one plain SGD step with this lr "
-                                       "moves w and b: −lr·∂L/∂w"))
-        self.select = QPushButton(_use(name))
-        self.select.setCheckable(True)
-        self.select.setToolTip(translate(
-            "ReductionPanel", "Train with reduction '{reduction}' (the same as choosing it in the "
-            "controls)").format(reduction=name))
-        self.layout = QVBoxLayout(self.frame)
-        self.layout.setContentsMargins(10, 8, 10, 8)
-        self.layout.setSpacing(4)
-        for widget in (self.title, self.code, self.weights, self.loss, self.grad_w, self.grad_b,
-                       self.step):
-            self.layout.addWidget(widget)
-
-    def finish(self) -> None:
-        """The select button at the bottom, under whatever the column added."""
-        self.layout.addStretch(1)
-        self.layout.addWidget(self.select)
-
-
 class ReductionPanel(GrowingTextPanel):
     """none / mean / sum / weighted for the current batch, with the relations between them."""
 
@@ -124,6 +55,8 @@ class ReductionPanel(GrowingTextPanel):
         self.setObjectName("reductionPanel")
         self._outcomes: dict[str, ReductionOutcome] = {}
         self._batch_size = 0
+        #: mean's denominator and why (the window sets it from the teaching view, issue 19)
+        self.denominator: tuple[float | None, object] = (None, None)
         self._lr = 0.0
         self._chosen = ""
         self._weights: list[float] = []  # the weighted column's current v, whole batch
@@ -132,7 +65,7 @@ class ReductionPanel(GrowingTextPanel):
         self._filling = False  # True while show_demo writes the spin boxes
 
         self.heading = role_label("title", "", wrap=True)
-        self.columns = {name: _Column(name) for name in ORDER}
+        self.columns = {name: Column(name) for name in ORDER}
         for name, col in self.columns.items():
             col.select.clicked.connect(lambda _=False, n=name: self._select(n))
 
@@ -321,7 +254,7 @@ class ReductionPanel(GrowingTextPanel):
         set_text(self.heading, f"{heading} · {where}" if where else heading)
         for name in ORDER:
             col = self.columns[name]
-            set_text(col.code, _CODE[name].format(B=B))
+            set_text(col.code, CODE[name].format(B=B))
             out = outcomes.get(name)
             if out is None:
                 continue
@@ -333,9 +266,9 @@ class ReductionPanel(GrowingTextPanel):
         self._show_relations()
         self.set_chosen(chosen)
 
-    def _show_none(self, col: _Column, out: ReductionOutcome) -> None:
+    def _show_none(self, col: Column, out: ReductionOutcome) -> None:
         B = self._batch_size
-        set_text(col.weights, f"loss = {_vector(out.per_sample_loss.tolist())}")
+        set_text(col.weights, f"loss = {vector(out.per_sample_loss.tolist())}")
         set_text(col.loss, translate("ReductionPanel", "shape ({B},)").format(B=B))
         mark = "✗" if self._backward_pressed else "?"
         set_text(col.grad_w, f"∂L/∂w = {mark}")
@@ -353,10 +286,14 @@ class ReductionPanel(GrowingTextPanel):
         set_text(self.error, error)
         self.error.setVisible(self._backward_pressed)
 
-    def _show_reduced(self, col: _Column, out: ReductionOutcome) -> None:
+    def _show_reduced(self, col: Column, out: ReductionOutcome) -> None:
         B = self._batch_size
-        if col.name == "mean":
-            weights = _keep(f"L = (1/B)·Σ lᵢ\n∂L/∂lᵢ = 1/B = {fmt(1.0 / B)}")
+        d, why = self.denominator
+        if col.name == "mean" and d is not None and d != B:  # issue 19: not B (class weights,
+            weights = keep("L = Σ lᵢ / d\n∂L/∂lᵢ = 1/d") + "\nd = " + (
+                tr_message(why) if why else fmt(d))
+        elif col.name == "mean":  # ignored samples)
+            weights = keep(f"L = (1/B)·Σ lᵢ\n∂L/∂lᵢ = 1/B = {fmt(1.0 / B)}")
         elif col.name == "sum":
             weights = "L = Σ lᵢ\n∂L/∂lᵢ = 1"
         else:
@@ -366,7 +303,7 @@ class ReductionPanel(GrowingTextPanel):
         set_text(col.grad_w, f"∂L/∂w = {fmt(num(out.grad_w))}")
         set_text(col.grad_b, f"∂L/∂b = {fmt(num(out.grad_b))}")
         dw, db = -self._lr * num(out.grad_w), -self._lr * num(out.grad_b)
-        set_text(col.step, _keep(translate("ReductionPanel", "step: Δw = {dw}, Δb = {db}").format(
+        set_text(col.step, keep(translate("ReductionPanel", "step: Δw = {dw}, Δb = {db}").format(
             dw=fmt(dw), db=fmt(db))))
 
     def _show_weights(self, out: ReductionOutcome | None, index: Sequence[int] | None) -> None:
@@ -401,6 +338,13 @@ class ReductionPanel(GrowingTextPanel):
         if mean is None or total is None:
             return
         B = self._batch_size
+        d = self.denominator[0]
+        if d is not None and d != B:  # mean divided by d, not B (issue 19)
+            set_text(self.relation, translate("ReductionPanel", "<b>sum = d × mean</b>, d = "
+                                              "mean's denominator = {d}, not B = {B}").format(
+                d=fmt(d), B=B))
+            set_text(self.lr_relation, "")
+            return
         loss_rel = f"{fmt(num(total.loss), 6)} = {B} × {paren(num(mean.loss))}"
         gw_rel = f"{fmt(num(total.grad_w), 6)} = {B} × {paren(num(mean.grad_w))}"
         gb_rel = f"{fmt(num(total.grad_b), 6)} = {B} × {paren(num(mean.grad_b))}"
@@ -421,7 +365,7 @@ class ReductionPanel(GrowingTextPanel):
         for col_name, col in self.columns.items():
             col.select.setChecked(col_name == name)
             col.select.setText(translate("ReductionPanel", "✓ in use") if col_name == name
-                               else _use(col_name))
+                               else use(col_name))
         if name == self._chosen:
             return
         self._chosen = name
@@ -490,9 +434,3 @@ class ReductionPanel(GrowingTextPanel):
     def weights(self) -> tuple[float, ...]:
         """The weighted column's current weights, one per batch sample."""
         return tuple(self._weights)
-
-
-def _keep(text: str) -> str:
-    """Wrap only between terms: "Δb = 0.01" never splits across lines."""
-    return text.replace(" = ", "\u00a0=\u00a0")
-

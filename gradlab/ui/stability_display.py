@@ -73,8 +73,18 @@ class StabilityDisplay:
         window.lab.stability_ready.connect(self.show_note)
         controls.double_button.clicked.connect(window.lab.double_data)
 
-    def show_note(self, note: StabilityNote) -> None:
+    def show_note(self, note: StabilityNote | None) -> None:
         self.note = note
+        if note is None:  # the logistic model: the limit is computed for the line only
+            self.slider.set_limit(None)
+            self.label.setText(translate("Controls", "Learning-rate limit: shown for the line "
+                                         "model only"))
+            self.label.setToolTip(self.label.text())
+            self.label.setStyleSheet("")
+            self.label.show()
+            self.status.hide()
+            self.status.setText("")
+            return
         s = note.stability
         self.slider.set_limit(s.lr_limit)
         self.label.setText(limit_text(note))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from gradlab.core.config import DATA_FIELDS, needs_reset
-from gradlab.i18n import QT_TRANSLATE_NOOP, translate
+from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui.text import count, fmt
 
 if TYPE_CHECKING:
@@ -39,12 +39,34 @@ def loss_text(u: Update) -> str:
     after a control change); before a step is known, the loss the next step will start from."""
     if not u.view.reduced:  # reduction none: no scalar loss
         return translate("MainWindow", "loss <b>—</b> (not reduced)")
+    if u.view.note is not None:  # a mean over nothing: NaN, said plainly (not a divergence)
+        return translate("MainWindow", "loss <b>NaN</b> ÷ 0: every sample is ignored")
+    if u.view.model == "logistic" and u.view.denominator is not None \
+            and u.record.reduction == "mean":
+        return _reduced_loss_text(u, f" ÷ {fmt(u.view.denominator)}")
+    return _reduced_loss_text(u)
+
+
+def _reduced_loss_text(u: Update, divided: str = "") -> str:
+    """``divided``: " ÷ 4", mean's denominator, said after the loss the step divided."""
     if u.step_loss is not None:
         at, after = u.step_loss
         return translate("MainWindow", "loss <b>{at}</b> → <b>{after}</b>").format(
-            at=fmt(at), after=fmt(after))
+            at=fmt(at) + divided, after=fmt(after))
     return translate("MainWindow", "loss <b>{loss}</b> before step {step}").format(
-        loss=fmt(u.record.loss), step=count(u.record.step))
+        loss=fmt(u.record.loss) + divided, step=count(u.record.step))
+
+
+def model_problem(old: LabConfig, new: LabConfig, shown: Update | None) -> str | None:
+    """Why ``new`` cannot train the data on screen (the logistic model on labels other than
+    0/1), translated, or None. New data is checked where it is made."""
+    if new.model != "logistic" or shown is None or any(
+            getattr(old, f) != getattr(new, f) for f in DATA_FIELDS):
+        return None
+    problem = shown.view.layout.label_problem
+    if problem is None:
+        return None
+    return translate("Controls", "model") + ": " + tr_message(problem)
 
 
 class StatusFields:
@@ -53,6 +75,7 @@ class StatusFields:
     def __init__(self, bar: QStatusBar) -> None:
         self.bar = bar
         self.labels: dict[str, QLabel] = {}
+        self._note: str | None = None  # the teaching note last said (said once, not per frame)
         for key in FIELDS:
             label = QLabel()
             label.setContentsMargins(8, 0, 8, 0)
@@ -79,6 +102,11 @@ class StatusFields:
         s["step"].setText(translate("MainWindow", "step <b>{step}</b>").format(
             step=count(u.step)))
         s["loss"].setText(loss_text(u))
+        if u.view.denominator_text is not None:
+            s["loss"].setToolTip("÷ " + tr_message(u.view.denominator_text))
+        if u.view.note is not None and u.view.note != self._note:
+            self.bar.showMessage(tr_message(u.view.note), NOTE_MS)  # teaching, not divergence
+        self._note = u.view.note
         s["w"].setText(f"w <b>{fmt(r.w_after)}</b>")
         s["b"].setText(f"b <b>{fmt(r.b_after)}</b>")
         rate = u.steps_per_second if u.running else 0.0

@@ -51,6 +51,13 @@ TEACHING_TABS = {
 }
 
 
+#: What a tab that knows only the line says under the logistic model (issue 19).
+LINE_ONLY = QT_TRANSLATE_NOOP(
+    "MainWindow", "This tab shows the line model only (y = w·x + b): switch the model to line "
+                  "to use it. The Chain rule, Reduction, Autograd graph and Landscape tabs show "
+                  "the logistic model.")
+
+
 class TeachingTabs(QObject):
     """Adds the teaching tabs to ``tabs`` after the Training tab; ``panels`` holds the panels
     built so far (by name)."""
@@ -60,6 +67,7 @@ class TeachingTabs(QObject):
         self.window = window
         self.lab = window.lab
         self.tabs = tabs
+        self._line_only = False  # the per-sample tab says it shows the line model only
         self.panels: dict[str, Any] = {}
         self._pages: dict[str, QWidget] = {}
         self.names: dict[int, str] = {}  # tab index -> panel name
@@ -150,9 +158,11 @@ class TeachingTabs(QObject):
                  else translate("ReductionPanel", "at w = {w}, b = {b} (before step {step}, "
                                 "not taken yet)")).format(w=fmt(tv.w), b=fmt(tv.b), step=tv.step)
         if tv.reductions is not None and "reduction" in p:
+            p["reduction"].denominator = (tv.denominator, tv.denominator_text)
             p["reduction"].show_demo(tv.reductions, tv.batch.size, cfg.lr, cfg.reduction,
                                      tv.batch, run=tv.generation, where=where)
         if tv.chain_rule is not None and "chain_rule" in p:
+            p["chain_rule"].denominator = (tv.denominator, tv.denominator_text)
             p["chain_rule"].show_chain_rule(tv.chain_rule, cfg.optimizer, tv.is_seed, tv.step,
                                             taken)
         if tv.batches is not None and "batches" in p:
@@ -162,6 +172,10 @@ class TeachingTabs(QObject):
             p["graph"].show_values(tv.graph_values)
         if tv.per_sample is not None and "per_sample" in p:
             p["per_sample"].show_per_sample(tv.per_sample, where)
+        line_only = cfg.model != "line"
+        if "per_sample" in p and line_only != self._line_only:  # said plainly, not left empty
+            self._line_only = line_only
+            p["per_sample"].show_error(translate("MainWindow", LINE_ONLY) if line_only else "")
         if self.current() == "landscape" and "landscape" in p:
             if tv.landscape is not None:
                 p["landscape"].show_grid(tv.landscape, cfg.loss, cfg.reduction)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gradlab.core.config import LabConfig
-from gradlab.core.data import Dataset
+from gradlab.core.data import Dataset, is_separable, label_problem
 from gradlab.core.explain import contributions, dloss_dpred, losses, predictions
 from gradlab.core.records import HISTORY_FIELDS, HistoryChunk, StepRecord
 from gradlab.views.groups import GroupSums
@@ -58,6 +58,11 @@ class DataLayout:
     group_size: int  # 1: one bar per sample
     group_starts: np.ndarray  # first dataset index of each group
     group_counts: np.ndarray
+    #: Why this data cannot be the logistic model's (a label not 0/1), or None: the window
+    #: refuses the switch to logistic at once, and nothing is lost (issue 19)
+    label_problem: str | None = None
+    #: The classes do not overlap: the logistic loss has no minimum (SEPARABLE_NOTE)
+    separable: bool = False
     #: Identity that survives a process pipe (an unpickled copy is a new object): panels redo
     #: per-dataset work (points, ranges, styles) only when it changes.
     #: (os.urandom rather than the secrets module: that one loads OpenSSL's hashlib, ~4 ms.)
@@ -85,6 +90,8 @@ def layout_for(dataset: Dataset, seed: int = 0) -> DataLayout:
         x_range=(float(x.min()), float(x.max())), y_range=(float(y.min()), float(y.max())),
         group_size=group, group_starts=starts, group_counts=counts,
         sums=None if group == 1 else GroupSums.of(x, y, starts),
+        label_problem=label_problem(dataset),
+        separable=label_problem(dataset) is None and is_separable(dataset),
     )
 
 
@@ -125,6 +132,14 @@ class PanelView:
     #: w, b, w_before, b_before, loss, grad_w, grad_b as they are (the fields above are clipped
     #: to ±LIMIT for drawing): what the panels write. Clip what is drawn, never what is written.
     written: dict[str, float] = field(default_factory=dict)
+    #: "line" or "logistic"; mean's denominator (record.denominator: ÷ what) and why, as a
+    #: Message; a teaching note of the step (a mean over nothing), none of them clipped
+    model: str = "line"
+    denominator: float | None = None
+    denominator_text: str | None = None
+    note: str | None = None
+    #: the samples cross-entropy ignores (config.ignore; drawn hollow in the fit panel)
+    ignored: tuple[int, ...] = ()
 
 
 def unreduced_record(step: int, epoch: int, batch: np.ndarray, w: float, b: float,
@@ -201,7 +216,10 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
     }
     clipped = not all(np.isfinite(a).all() and np.abs(a).max(initial=0) <= LIMIT
                       for a in arrays.values())
+    if record.note is not None:  # a mean over nothing: its NaN is the note's, not clipping
+        scalars.pop("loss")
     clipped = clipped or not all(math.isfinite(v) and abs(v) <= LIMIT for v in scalars.values())
+    scalars.setdefault("loss", math.nan)
     return PanelView(
         layout=layout,
         loss_after=loss_after(record, dataset, weights, config, layout.sums)
@@ -215,6 +233,7 @@ def _build_view(record: StepRecord, dataset: Dataset, layout: DataLayout,
         clipped=clipped,
         reduced=reduced,
         written={k: float(v) for k, v in scalars.items()},
+        **_denominator(record, config),
         **{k: finite(v) for k, v in arrays.items()},
         **{k: finite_scalar(v) for k, v in scalars.items()},
     )
@@ -286,6 +305,18 @@ def _grouped(record: StepRecord, dataset: Dataset, layout: DataLayout,
     if group_of is not None and not full:
         in_batch[np.unique(group_of)] = batch.size * 4 <= starts.size
     return bar_loss, cw, cb, in_batch
+
+
+def _denominator(record: StepRecord, config: LabConfig) -> dict[str, object]:
+    """The model, mean's denominator and why (None for the other reductions), the note."""
+    why = None
+    if record.reduction == "mean" and record.denominator is not None:
+        from gradlab.core.logistic_explain import denominator_text
+
+        why = denominator_text(config, record.denominator, record.batch_size)
+    return {"model": record.model, "denominator": record.denominator, "denominator_text": why,
+            "note": record.note,
+            "ignored": config.ignore if config.model == "logistic" else ()}
 
 
 def loss_after(record: StepRecord, dataset: Dataset, weights: object = None,

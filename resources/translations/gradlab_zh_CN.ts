@@ -278,12 +278,37 @@
         <translation>预测值随 b 的变化率：恒为 1</translation>
     </message>
     <message>
+        <source>The logit w·xᵢ + b at the current w and b (pᵢ = σ(zᵢ))</source>
+        <extracomment>The columns that change for the logistic model: index -&gt; (header, tooltip).</extracomment>
+        <translation>当前 w、b 下的 logit w·xᵢ + b（pᵢ = σ(zᵢ)）</translation>
+    </message>
+    <message>
+        <source>The probability minus the label</source>
+        <translation>概率减去标签</translation>
+    </message>
+    <message>
+        <source>How this sample&apos;s loss changes with its logit: (pᵢ − yᵢ) times its weight</source>
+        <translation>该样本的损失随其 logit 的变化：(pᵢ − yᵢ) 乘以它的权重</translation>
+    </message>
+    <message>
+        <source>How the logit changes with w: the sample&apos;s x</source>
+        <translation>logit 随 w 的变化：即该样本的 x</translation>
+    </message>
+    <message>
+        <source>How the logit changes with b: always 1</source>
+        <translation>logit 随 b 的变化：恒为 1</translation>
+    </message>
+    <message>
         <source>This sample&apos;s share of ∂L/∂w</source>
         <translation>这个样本对 ∂L/∂w 的贡献</translation>
     </message>
     <message>
         <source>This sample&apos;s share of ∂L/∂b</source>
         <translation>这个样本对 ∂L/∂b 的贡献</translation>
+    </message>
+    <message>
+        <source>∂lᵢ/∂zᵢ = weight·(pᵢ − yᵢ): σ′(z) = σ(z)(1 − σ(z)) cancels the log&apos;s 1/p</source>
+        <translation>∂lᵢ/∂zᵢ = 权重·(pᵢ − yᵢ)：σ′(z) = σ(z)(1 − σ(z)) 抵消了对数的 1/p</translation>
     </message>
     <message>
         <source>lᵢ = ½(ŷᵢ − yᵢ)² if |ŷᵢ − yᵢ| &lt; 1, else |ŷᵢ − yᵢ| − ½</source>
@@ -405,6 +430,10 @@
         <translation>停止对比(&amp;S)</translation>
     </message>
     <message>
+        <source>The ready-made comparisons show the line model only (y = w·x + b): switch the model to line to compare runs.</source>
+        <translation>现成的对比只适用于直线模型（y = w·x + b）：把模型切换为 line 才能对比多次运行。</translation>
+    </message>
+    <message>
         <source>diverged at step {step}, stopped</source>
         <translation>在第 {step} 步发散，已停止</translation>
     </message>
@@ -485,6 +514,14 @@
         <translation>配色：浅色、深色，或适合褪色投影仪的高对比度主题。</translation>
     </message>
     <message>
+        <source>The model over the same w and b: a line y = w·x + b (regression), or p = σ(w·x + b) for labels 0/1 (logistic regression, classification).</source>
+        <translation>同样两个参数 w、b 上的模型：直线 y = w·x + b（回归），或用于 0/1 标签的 p = σ(w·x + b)（逻辑回归，分类）。</translation>
+    </message>
+    <message>
+        <source>Cross-entropy&apos;s weight= per class: mean then divides by the sum of the weights of the batch&apos;s classes, not by the batch size.</source>
+        <translation>交叉熵的 weight=，每个类别一个：此时 mean 除以该批样本所属类别权重之和，而不是批大小。</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;Data.&lt;/b&gt; The points the line is fitted to. &lt;i&gt;seed&lt;/i&gt; is the article&apos;s four points (x = 1…4, y = 2x); &lt;i&gt;noisy-line&lt;/i&gt; adds noise; &lt;i&gt;outlier&lt;/i&gt; has one far-off point (compare MSE with MAE); &lt;i&gt;unscaled&lt;/i&gt; has large x, so a learning rate that suits one parameter is far too large for the other; &lt;i&gt;large&lt;/i&gt; has many samples, for minibatches.</source>
         <extracomment>The &quot;What&apos;s This?&quot; text of each control: what it is, and what to watch when you change it.</extracomment>
         <translation>&lt;b&gt;数据。&lt;/b&gt;直线要拟合的数据点。&lt;i&gt;seed&lt;/i&gt; 是原文中的四个点（x = 1…4，y = 2x）；&lt;i&gt;noisy-line&lt;/i&gt; 加了噪声；&lt;i&gt;outlier&lt;/i&gt; 有一个远离直线的点（可比较 MSE 和 MAE）；&lt;i&gt;unscaled&lt;/i&gt; 的 x 很大，适合一个参数的学习率对另一个参数来说就大得多；&lt;i&gt;large&lt;/i&gt; 样本很多，适合演示小批量。</translation>
@@ -554,6 +591,14 @@
         <translation>&lt;b&gt;主题。&lt;/b&gt;浅色适合大多数屏幕，深色适合昏暗的房间；投影仪主题是白底黑字配鲜明的颜色，适合颜色发淡的投影仪。</translation>
     </message>
     <message>
+        <source>&lt;b&gt;Model.&lt;/b&gt; &lt;i&gt;line&lt;/i&gt; fits y = w·x + b with MSE, MAE or Huber. &lt;i&gt;logistic&lt;/i&gt; fits p = σ(w·x + b) to labels 0 and 1 with BCE or cross-entropy; the same two parameters, so the landscape stays a map over (w, b).</source>
+        <translation>&lt;b&gt;模型。&lt;/b&gt;&lt;i&gt;line&lt;/i&gt;（直线）用 MSE、MAE 或 Huber 拟合 y = w·x + b。&lt;i&gt;logistic&lt;/i&gt;（逻辑回归）用 BCE 或交叉熵把 p = σ(w·x + b) 拟合到标签 0 和 1；参数仍是这两个，所以损失地形图仍是 (w, b) 上的一张图。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Class weights&lt;/b&gt; (cross-entropy&apos;s weight=). Each sample&apos;s loss is multiplied by its class&apos;s weight, and mean divides by the sum of those weights over the batch (PyTorch&apos;s rule), not by the batch size.</source>
+        <translation>&lt;b&gt;类别权重&lt;/b&gt;（交叉熵的 weight=）。每个样本的损失乘以其类别的权重，mean 除以这批样本的这些权重之和（PyTorch 的规则），而不是批大小。</translation>
+    </message>
+    <message>
         <source>Type a value in the box and press Enter; a value the control cannot take is refused.</source>
         <extracomment>Added to the &quot;What&apos;s This?&quot; text of every value box.</extracomment>
         <translation>在框中输入数值后按回车；控件不能接受的值会被拒绝。</translation>
@@ -597,6 +642,22 @@
     <message>
         <source>Huber</source>
         <translation>Huber</translation>
+    </message>
+    <message>
+        <source>BCE (with logits)</source>
+        <translation>BCE（带 logits）</translation>
+    </message>
+    <message>
+        <source>cross-entropy</source>
+        <translation>交叉熵</translation>
+    </message>
+    <message>
+        <source>line (regression)</source>
+        <translation>line（直线回归）</translation>
+    </message>
+    <message>
+        <source>logistic (classification)</source>
+        <translation>logistic（逻辑回归分类）</translation>
     </message>
     <message>
         <source>{preset} (edited)</source>
@@ -738,8 +799,24 @@
         <translation>主题</translation>
     </message>
     <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>weight of class 0</source>
+        <translation>类别 0 的权重</translation>
+    </message>
+    <message>
+        <source>weight of class 1</source>
+        <translation>类别 1 的权重</translation>
+    </message>
+    <message>
         <source>Pause</source>
         <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Learning-rate limit: shown for the line model only</source>
+        <translation>学习率上限：仅对直线模型显示</translation>
     </message>
 </context>
 <context>
@@ -797,6 +874,10 @@
         <translation>沿各特征方向到最小值的距离：&lt;span style=&apos;color:{slow}&apos;&gt;慢（λ_min）&lt;/span&gt;，&lt;span style=&apos;color:{fast}&apos;&gt;快（λ_max）&lt;/span&gt;</translation>
     </message>
     <message>
+        <source>Eigen-directions: shown for the line model only</source>
+        <translation>特征方向：仅对直线模型显示</translation>
+    </message>
+    <message>
         <source>No single quadratic minimum here (MAE, Huber or no minimum): no eigen-directions</source>
         <translation>这里没有唯一的二次最小值（MAE、Huber 或无最小值）：不画特征方向</translation>
     </message>
@@ -832,7 +913,7 @@
     <name>FitPanel</name>
     <message>
         <source>data</source>
-        <extracomment>Points can be edited by hand while every one of them is drawn (and the data is small). Residual colour bins, as fractions of the largest loss shown.</extracomment>
+        <extracomment>Points can be edited by hand while every one of them is drawn (and the data is small). Residual colour bins, as fractions of the largest loss shown. right-click → &quot;ignore&quot;: the dataset index whose ignoring toggles (cross-entropy only)</extracomment>
         <translation>数据</translation>
     </message>
     <message>
@@ -846,6 +927,26 @@
     <message>
         <source>line after the step</source>
         <translation>这一步之后的直线</translation>
+    </message>
+    <message>
+        <source>remove this point</source>
+        <translation>删除这个点</translation>
+    </message>
+    <message>
+        <source>stop ignoring this point</source>
+        <translation>不再忽略这个点</translation>
+    </message>
+    <message>
+        <source>ignore this point (cross-entropy&apos;s ignore_index)</source>
+        <translation>忽略这个点（交叉熵的 ignore_index）</translation>
+    </message>
+    <message>
+        <source>curve the loss is measured at</source>
+        <translation>计算损失所用的曲线</translation>
+    </message>
+    <message>
+        <source>curve after the step</source>
+        <translation>这一步之后的曲线</translation>
     </message>
     <message>
         <source>Fit after step {step}: {line}</source>
@@ -862,6 +963,11 @@
     <message>
         <source>line off the chart</source>
         <translation>直线在图外</translation>
+    </message>
+    <message>
+        <source>boundary x = −b/w = {x}</source>
+        <extracomment>Points along the curve: smooth at any window size, cheap to draw. The y box of the logistic fit: the labels 0 and 1 with room around them.</extracomment>
+        <translation>决策边界 x = −b/w = {x}</translation>
     </message>
 </context>
 <context>
@@ -1253,6 +1359,10 @@
         <translation>损失 &lt;b&gt;—&lt;/b&gt;（未归约）</translation>
     </message>
     <message>
+        <source>loss &lt;b&gt;NaN&lt;/b&gt; ÷ 0: every sample is ignored</source>
+        <translation>损失 &lt;b&gt;NaN&lt;/b&gt; ÷ 0：每个样本都被忽略</translation>
+    </message>
+    <message>
         <source>loss &lt;b&gt;{at}&lt;/b&gt; → &lt;b&gt;{after}&lt;/b&gt;</source>
         <translation>损失 &lt;b&gt;{at}&lt;/b&gt; → &lt;b&gt;{after}&lt;/b&gt;</translation>
     </message>
@@ -1633,6 +1743,11 @@
         <translation>批次被拆分时平均在哪里取：微批次、DDP 多进程、最后一个批次</translation>
     </message>
     <message>
+        <source>This tab shows the line model only (y = w·x + b): switch the model to line to use it. The Chain rule, Reduction, Autograd graph and Landscape tabs show the logistic model.</source>
+        <extracomment>What a tab that knows only the line says under the logistic model (issue 19).</extracomment>
+        <translation>此标签页只显示直线模型（y = w·x + b）：把模型切换为 line 即可使用。链式法则、归约、计算图和损失曲面标签页会显示逻辑回归模型。</translation>
+    </message>
+    <message>
         <source>Import data</source>
         <extracomment>a session was saved or opened (its path) a session could not be opened or saved (the message shown) starts the new gradlab of a restart: (program, arguments) -&gt; started?</extracomment>
         <translation>导入数据</translation>
@@ -1822,6 +1937,11 @@ The session you have open is unchanged.</source>
     <message>
         <source>About gradlab</source>
         <translation>关于 gradlab</translation>
+    </message>
+    <message>
+        <source>Step in phases shows the line model only (y = w·x + b): switch the model to line to walk a step phase by phase.</source>
+        <extracomment>Step in phases under the logistic model (issue 19).</extracomment>
+        <translation>分阶段单步只适用于直线模型（y = w·x + b）：把模型切换为 line 才能逐阶段地走完一步。</translation>
     </message>
 </context>
 <context>
@@ -2050,12 +2170,24 @@ The session you have open is unchanged.</source>
         <source>large</source>
         <translation>large（大数据集）</translation>
     </message>
+    <message>
+        <source>pass-fail</source>
+        <translation>pass-fail（及格与否）</translation>
+    </message>
+    <message>
+        <source>separable</source>
+        <translation>separable（可分）</translation>
+    </message>
+    <message>
+        <source>imbalanced</source>
+        <translation>imbalanced（不平衡）</translation>
+    </message>
 </context>
 <context>
     <name>ReductionPanel</name>
     <message>
         <source>No reduction: one loss per sample. backward() needs a single number and refuses.</source>
-        <extracomment>The weighted column lists at most this many samples&apos; weights, then &quot;…&quot;. The none column prints at most this many per-sample losses of the vector, then &quot;…&quot;.</extracomment>
+        <extracomment>The none column prints at most this many per-sample losses of the vector, then &quot;…&quot;.</extracomment>
         <translation>不归约：每个样本一个损失。backward() 需要单个数，因此拒绝执行。</translation>
     </message>
     <message>
@@ -2101,7 +2233,7 @@ The session you have open is unchanged.</source>
     </message>
     <message>
         <source>Run loss.backward() on the per-sample loss vector, as PyTorch would</source>
-        <extracomment>the user pressed &quot;backward()&quot; on the none column (the window may have PyTorch run it) the user picked a reduction here: &quot;none&quot;, &quot;mean&quot;, &quot;sum&quot; or &quot;weighted&quot; the user typed new weights: one per batch sample, in batch order</extracomment>
+        <extracomment>The weighted column lists at most this many samples&apos; weights, then &quot;…&quot;. the user pressed &quot;backward()&quot; on the none column (the window may have PyTorch run it) the user picked a reduction here: &quot;none&quot;, &quot;mean&quot;, &quot;sum&quot; or &quot;weighted&quot; the user typed new weights: one per batch sample, in batch order mean&apos;s denominator and why (the window sets it from the teaching view, issue 19)</extracomment>
         <translation>像 PyTorch 那样，对逐样本损失向量执行 loss.backward()</translation>
     </message>
     <message>
@@ -2159,6 +2291,10 @@ The session you have open is unchanged.</source>
     <message>
         <source>…  {more} more</source>
         <translation>…  还有 {more} 个</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;sum = d × mean&lt;/b&gt;, d = mean&apos;s denominator = {d}, not B = {B}</source>
+        <translation>&lt;b&gt;sum = d × mean&lt;/b&gt;，d = mean 的分母 = {d}，而不是 B = {B}</translation>
     </message>
     <message>
         <source>&lt;b&gt;sum = B × mean&lt;/b&gt;:</source>
