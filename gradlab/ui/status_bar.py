@@ -4,8 +4,10 @@ update on screen."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from gradlab.core.config import DATA_FIELDS, needs_reset
@@ -69,6 +71,20 @@ def model_problem(old: LabConfig, new: LabConfig, shown: Update | None) -> str |
     return translate("Controls", "model") + ": " + tr_message(problem)
 
 
+class _ShownGuard(QObject):
+    """Calls ``check`` (on the next turn of the event loop) whenever the watched widget is shown:
+    Qt's own relayout of the status bar can show it under a note."""
+
+    def __init__(self, check: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._check = check
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self._check)
+        return False
+
+
 class StatusFields:
     """Labels added to ``bar``; ``labels`` by field name."""
 
@@ -86,11 +102,23 @@ class StatusFields:
                 # the note has the rest
                 label.setMinimumWidth(label.fontMetrics().horizontalAdvance("0" * WIDTHS[key]))
                 bar.addPermanentWidget(label, 0)
+        bar.messageChanged.connect(self._keep_state_under_note)
+        self._guard = _ShownGuard(self._keep_state_under_note, bar)
+        self.labels["state"].installEventFilter(self._guard)
+
+    def _keep_state_under_note(self, *_: object) -> None:
+        """The state's place belongs to a note while one is shown. QStatusBar hides its normal
+        widgets for a message, but a relayout (a new text size) shows them again over it."""
+        state = self.labels["state"]
+        wanted = not self.bar.currentMessage()
+        if state.isVisibleTo(self.bar) != wanted:
+            state.setVisible(wanted)
 
     def show_state(self, state: str) -> None:
         state = str(getattr(state, "value", state))
         text = translate("MainWindow", STATES[state]) if state in STATES else state
         self.labels["state"].setText(f"<b>{text}</b>")
+        self._keep_state_under_note()
 
     def show_update(self, u: Update | None) -> None:
         s = self.labels
@@ -99,6 +127,7 @@ class StatusFields:
                 s[key].setText("")
             return
         r = u.record
+        self._keep_state_under_note()
         s["step"].setText(translate("MainWindow", "step <b>{step}</b>").format(
             step=count(u.step)))
         s["loss"].setText(loss_text(u))

@@ -269,3 +269,22 @@ def test_ctrl_0_brings_the_controls_dock_back_to_its_width(make_lab, qtbot) -> N
     qtbot.waitUntil(lambda: window.dock.width() > 1.3 * normal)
     window.options.set_font_scale(1.0)  # Ctrl+0
     qtbot.waitUntil(lambda: window.dock.width() <= normal + 2)
+
+
+def test_a_status_note_is_never_drawn_over_the_state(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Entering presentation mode says "Text size 125 %" in the status bar; Qt's relayout for
+    the new text size used to show the state ("paused") again under the note, both drawn on
+    top of each other. While a note is shown the state's place is the note's."""
+    window = make_lab(LabConfig(), worker_mode="thread")
+    window.resize(1280, 720)
+    state = window.status.labels["state"]
+    qtbot.waitUntil(lambda: state.isVisible())
+    window.options.set_presentation(True, full_screen=False)
+    bar = window.statusBar()
+    assert bar.currentMessage().startswith("Text size")
+    with qtbot.waitSignal(bar.messageChanged, timeout=10_000):  # the note lasts 4 s
+        qtbot.waitUntil(lambda: not state.isVisible(), timeout=1_000)
+        for _ in range(20):  # Qt's relayout happens on later turns of the event loop
+            qtbot.wait(10)
+            assert not state.isVisible(), "the state is shown under the note"
+    qtbot.waitUntil(lambda: state.isVisible())  # and it comes back after the note
