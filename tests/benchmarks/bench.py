@@ -43,6 +43,7 @@ BUDGETS = {  # key: (comparison, budget) — printed next to each figure
     "rss_growth_mb_100k_steps": ("<=", 10.0),
     "close_mid_run_s": ("<=", 1.0),
     "compare_ratio_4runs_n1000": (">=", 0.9),
+    "throughput_ratio_logistic_n40": ("", None),
     "ddp_ready_s_w4": ("<=", 1.5),
     "ddp_step_ratio_w2_n1000": (">=", 0.8),
     "accum_step_ratio_k4_n1000": (">=", 0.9),
@@ -139,11 +140,11 @@ def bare_loop_rate(x, y, seconds: float) -> float:
 class Lab:
     """The real window (offscreen) with its real worker (a training process, as shipped)."""
 
-    def __init__(self, app, n: int) -> None:
+    def __init__(self, app, n: int, config=None) -> None:
         from gradlab.ui.main_window import MainWindow
 
         self.app = app
-        self.window = MainWindow(config_for_n(n), None)
+        self.window = MainWindow(config if config is not None else config_for_n(n), None)
         self.window.resize(1600, 1000)
         self.shown = 0
         self.last = None
@@ -252,8 +253,56 @@ def measure_compare(app, s: Settings, out: dict) -> None:
         lab.close()
 
 
+def bare_logistic_rate(x, y, seconds: float) -> float:
+    """Steps/s of the plain PyTorch loop for the logistic model: BCE with logits, mean, SGD."""
+    import torch
+    import torch.nn.functional as F  # noqa: N812 - PyTorch's own spelling
+
+    w = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([w, b], lr=0.1)
+    steps = 0
+    t0 = time.perf_counter()
+    while True:
+        for _ in range(10):
+            opt.zero_grad()
+            F.binary_cross_entropy_with_logits(w * x + b, y).backward()
+            opt.step()
+        steps += 10
+        dt = time.perf_counter() - t0
+        if dt >= seconds:
+            return steps / dt
+
+
+def measure_logistic(app, s: Settings, out: dict) -> None:
+    """The logistic model (issue 19), reported: the lab on the pass-fail preset (bce, mean,
+    SGD) over the bare loop above on the same data, interleaved A/B/A/B."""
+    import torch
+
+    from gradlab.core.config import LabConfig
+    from gradlab.core.data import make_preset
+
+    config = LabConfig(preset="pass-fail", model="logistic", loss="bce", reduction="mean",
+                       optimizer="sgd", lr=0.1)
+    ds = make_preset("pass-fail")
+    x, y = torch.tensor(ds.x), torch.tensor(ds.y)
+    lab = Lab(app, len(ds), config)
+    try:
+        lab_rates, bare_rates = [], []
+        for _ in range(s.pairs):
+            lab_rates.append(lab.running_rate(s.slice_s))
+            bare_rates.append(bare_logistic_rate(x, y, s.slice_s))
+        out["throughput_ratio_logistic_n40"] = statistics.mean(lab_rates) / statistics.mean(
+            bare_rates)
+        s.extras["steps_per_s_lab_logistic"] = statistics.mean(lab_rates)
+        s.extras["steps_per_s_bare_logistic"] = statistics.mean(bare_rates)
+    finally:
+        lab.close()
+
+
 #: ``--only KEY``: the measurement that gives KEY, run alone.
-ONLY = {"compare_ratio_4runs_n1000": measure_compare}
+ONLY = {"compare_ratio_4runs_n1000": measure_compare,
+        "throughput_ratio_logistic_n40": measure_logistic}
 
 
 def measure_close(app, lab: Lab, out: dict) -> None:
@@ -456,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
             measure_throughput(app, n, s, out)
         if not args.n:
             measure_compare(app, s, out)
+            measure_logistic(app, s, out)
             measure_rss(app, s, out)
             measure_startup(s, out)
     for key in sorted((only or set()) & set(ONLY)):
