@@ -21,6 +21,11 @@ from gradlab.core.records import HistoryChunk
 from gradlab.core.splitting import SplitSettings
 from gradlab.worker_loop import guarded
 
+# The split batch is built on the line model's trainer (issue 16); the logistic model says so.
+LINE_ONLY = Message(QT_TRANSLATE_NOOP(
+    "messages", "Micro-batches, DDP workers and the last batch are shown for the line model "
+    "only: switch the model to line to use this tab."))
+
 
 def _record_chunk(record: Any) -> HistoryChunk:
     """The history row of one step (as ``Trainer.run`` makes it)."""
@@ -168,6 +173,9 @@ class SplitSlots:
             self.split_failed.emit(Message(QT_TRANSLATE_NOOP(
                 "messages", "PyTorch is still loading: try again in a moment")))
             return
+        if self._config.model != "line" and split.active:
+            self.split_failed.emit(LINE_ONLY)
+            return
         n = len(self._dataset)
         bs = self._config.effective_batch_size(n)
         try:
@@ -219,6 +227,8 @@ class SplitSlots:
             workers_view,
         )
 
+        if self._config.model != "line":
+            return BatchesView(self._split, None, None, None, self._drop_last, None, LINE_ONLY)
         if self._lastbatch is None:
             self._lastbatch = LastBatchCache()
         self._prepare_workers()  # the tab is on screen: workers may be asked for soon

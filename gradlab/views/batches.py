@@ -140,6 +140,8 @@ class BatchesView:
     last_batch: LastBatchView | None  # None when an epoch is too long to show
     drop_last: bool
     message: object = None
+    #: why the tab shows nothing for this run (the logistic model: the split is the line's)
+    line_only: object = None
 
 
 class LastBatchCache:

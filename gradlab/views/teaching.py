@@ -8,6 +8,7 @@ while running, never once per step. The loss landscape is recomputed only when w
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,9 +111,9 @@ def build_teaching(
     (``per_sample``: the per-sample tab's clipping norm and v)."""
     weights = None if config.weights is None else np.asarray(config.weights)
     batch = np.asarray(batch, dtype=np.int64)
-    if config.model == "logistic":
-        return _logistic_teaching(generation, step, dataset, config, w, b, batch, wanted,
-                                  landscape)
+    if config.model == "logistic":  # (the batches tab says it shows the line model only)
+        return dataclasses.replace(_logistic_teaching(generation, step, dataset, config, w, b,
+                                                      batch, wanted, landscape), batches=batches)
     cr = reductions = graph = grid = None
     if "chain_rule" in wanted:
         cr = chain_rule(dataset.x, dataset.y, batch, w, b, config.loss, config.reduction,

@@ -3132,5 +3132,9 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
         <source>{diverged} — as predicted: {prediction}</source>
         <translation>{diverged}——正如预测：{prediction}</translation>
     </message>
+    <message>
+        <source>Micro-batches, DDP workers and the last batch are shown for the line model only: switch the model to line to use this tab.</source>
+        <translation>微批次、DDP 多进程和最后一个批次只针对直线模型显示：请把模型切换为直线再使用这个标签页。</translation>
+    </message>
 </context>
 </TS>

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
+from gradlab.core.splitting import SplitSettings
 
 DATA = Dataset([1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 1.0, 1.0], name="table.csv")
 
@@ -72,7 +73,9 @@ def test_every_sample_ignored_is_a_note_not_a_divergence(make_lab, qtbot) -> Non
     assert (window.shown.record.grad_w, window.shown.record.grad_b) == (0.0, 0.0)
     assert window.shown.record.denominator == 0
     assert "every sample" in window.status.labels["loss"].text()
-    assert "mean of nothing is NaN" in window.loss_panel.note.toPlainText()
+    window.resize(1600, 1000)  # the loss panel's notes need a plot tall enough for them
+    window.redraw_shown()
+    qtbot.waitUntil(lambda: "mean of nothing is NaN" in window.loss_panel.note.toPlainText())
     window.lab.step(2)
     qtbot.waitUntil(lambda: window.shown.step == 2 and window.shown.record.applied,
                     timeout=30_000)
@@ -160,3 +163,20 @@ def test_line_only_features_say_so_under_logistic(make_lab, qtbot) -> None:  # n
     qtbot.wait_until(lambda: window.lab.state.value in ("ready", "paused"), timeout=5_000)
     assert window.lab.config == before
     assert "line model only" in window.controls.lr_limit.text()
+
+
+def test_the_batches_tab_says_it_shows_the_line_model_only(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Opening Batches & workers under the logistic model used to put the lab in its error
+    state (the last-batch epoch ran the line's per-sample loss on 'cross-entropy'); it says
+    why it is empty instead, and a split is refused with the same sentence."""
+    window = make_lab(logistic(loss="cross-entropy"), DATA, worker_mode="thread")
+    with qtbot.waitSignal(window.lab.teaching_ready, timeout=20_000):
+        window.show_tab("batches")
+    panel = window.teaching_tabs.panel("batches")
+    qtbot.waitUntil(lambda: "line model only" in panel.accum_message.text())
+    assert "line model only" in panel.workers_message.text()
+    with qtbot.waitSignal(window.lab.split_failed, timeout=10_000) as refused:
+        window.lab.set_split(SplitSettings(micro_batches=2))
+    assert "line model only" in str(refused.args[0])
+    assert window.lab.state.value in ("ready", "paused")
+    assert window.lab.split == SplitSettings()
