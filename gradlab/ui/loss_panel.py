@@ -69,10 +69,10 @@ def sticky(current: tuple[float, float] | None, lo: float, hi: float) -> tuple[f
     return lo, hi
 
 
-def _reduced_text(view: PanelView) -> str:
+def _reduced_text(view: PanelView, denominator: bool = True) -> str:
     """The reduced value, with mean's denominator: "0.6931 ÷ 4"; a mean over nothing is NaN."""
     value = "NaN" if view.note is not None else fmt(view.written.get("loss", view.loss))
-    if view.reduction == "mean" and view.denominator is not None:
+    if denominator and view.reduction == "mean" and view.denominator is not None:
         value += f" ÷ {fmt(view.denominator)}"
     return value
 
@@ -80,7 +80,7 @@ def _reduced_text(view: PanelView) -> str:
 def denominator_notes(view: PanelView) -> list[str]:
     """Why mean divided by what it did, and the note of a mean over nothing (translated)."""
     notes = []
-    if view.denominator_text is not None:
+    if view.denominator_text is not None and view.model != "line":  # the line's is B: no news
         notes.append("÷ " + tr_message(view.denominator_text))
     if view.note is not None:
         notes.append(tr_message(view.note))
@@ -197,6 +197,11 @@ class LossPanel(pg.GraphicsLayoutWidget):
         if not on_scale:
             text += translate("LossPanel", "↑ above the plot") + " "
         if text != self.reduced_label.toPlainText():
+            self.reduced_label.setText(text)
+        if view.reduced and view.model == "line" and \
+                self.reduced_label.boundingRect().width() + 12 > 0.45 * self.plot.vb.width():
+            text = text.replace(f" {word} = {_reduced_text(view)} ",  # no room for "÷ B"
+                                f" {word} = {_reduced_text(view, denominator=False)} ")
             self.reduced_label.setText(text)
         x_hi = self._room_for_label(x_lo, x_hi)
         note = self._notes(view)

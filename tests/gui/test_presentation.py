@@ -263,6 +263,8 @@ def test_ctrl_0_brings_the_controls_dock_back_to_its_width(make_lab, qtbot) -> N
     window = make_lab(NOISY, worker_mode="thread")
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: window.width() == 1600)
+    window.options.set_font_scale(1.0)  # the dock fitted to 100 % (whatever came before)
+    qtbot.waitUntil(lambda: abs(window.dock.width() - window.controls_scroll.minimumWidth()) <= 2)
     normal = window.dock.width()
     for _ in range(3):  # Ctrl+= three times: 150 %, the controls widen
         window.actions.larger_action.trigger()

@@ -95,7 +95,7 @@ def test_twice_the_data_halves_sums_limit_and_not_means(make_lab, qtbot) -> None
     window.controls.double_button.click()
     note = _note(window, qtbot, n_samples=8)
     assert window.controls.lr.limit() == first  # mean: where it was
-    assert len(window.shown.record.batch) == 8
+    qtbot.waitUntil(lambda: len(window.shown.record.batch) == 8)  # the redraw follows
     c = window.controls
     c.reduction.setCurrentIndex(c.reduction.findData("sum"))
     note = _note(window, qtbot, reduction="sum", n_samples=8)
