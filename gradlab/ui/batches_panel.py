@@ -339,9 +339,8 @@ class BatchesPanel(GrowingTextPanel):
         self._show_last(view.last_batch)
         if view.message is not None:
             self.show_message(view.message, self.workers_message)
-        if view.line_only is not None:  # every part says why it is empty
-            for label in (self.accum_message, self.workers_message):
-                self.show_message(view.line_only, label)
+        for label in (self.accum_message, self.workers_message) if view.line_only else ():
+            self.show_message(view.line_only, label)  # every part says why it is empty
 
     def _show_accumulation(self, accum: Any, reduction: str) -> None:
         on = accum is not None
