@@ -81,7 +81,7 @@ class _ShownGuard(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Show:
-            QTimer.singleShot(0, self._check)
+            QTimer.singleShot(0, self, self._check)  # never after the guard is gone
         return False
 
 
