@@ -116,19 +116,22 @@ def config_for_n(n: int):
                      lr=0.01, loss="mse", reduction="mean", optimizer="sgd")
 
 
-def bare_loop_rate(x, y, seconds: float) -> float:
-    """Steps/s of the plain PyTorch loop a student would write: same data, loss, reduction, SGD."""
+def bare_loop_rate(x, y, seconds: float, logistic: bool = False) -> float:
+    """Steps/s of the plain PyTorch loop a student would write: same data, loss, reduction, SGD
+    (``logistic``: BCE with logits, mean, lr 0.1, as the logistic benchmark's lab run)."""
     import torch
+    import torch.nn.functional as F  # noqa: N812 - PyTorch's own spelling
 
     w = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
     b = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.SGD([w, b], lr=0.01)
+    opt = torch.optim.SGD([w, b], lr=0.1 if logistic else 0.01)
     steps = 0
     t0 = time.perf_counter()
     while True:
         for _ in range(10):
             opt.zero_grad()
-            loss = ((w * x + b - y) ** 2).mean()
+            loss = F.binary_cross_entropy_with_logits(w * x + b, y) if logistic \
+                else ((w * x + b - y) ** 2).mean()
             loss.backward()
             opt.step()
         steps += 10
@@ -253,30 +256,9 @@ def measure_compare(app, s: Settings, out: dict) -> None:
         lab.close()
 
 
-def bare_logistic_rate(x, y, seconds: float) -> float:
-    """Steps/s of the plain PyTorch loop for the logistic model: BCE with logits, mean, SGD."""
-    import torch
-    import torch.nn.functional as F  # noqa: N812 - PyTorch's own spelling
-
-    w = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
-    b = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.SGD([w, b], lr=0.1)
-    steps = 0
-    t0 = time.perf_counter()
-    while True:
-        for _ in range(10):
-            opt.zero_grad()
-            F.binary_cross_entropy_with_logits(w * x + b, y).backward()
-            opt.step()
-        steps += 10
-        dt = time.perf_counter() - t0
-        if dt >= seconds:
-            return steps / dt
-
-
 def measure_logistic(app, s: Settings, out: dict) -> None:
     """The logistic model (issue 19), reported: the lab on the pass-fail preset (bce, mean,
-    SGD) over the bare loop above on the same data, interleaved A/B/A/B."""
+    SGD) over the bare loop (``bare_loop_rate(logistic=True)``) on the same data, interleaved A/B/A/B."""
     import torch
 
     from gradlab.core.config import LabConfig
@@ -291,7 +273,7 @@ def measure_logistic(app, s: Settings, out: dict) -> None:
         lab_rates, bare_rates = [], []
         for _ in range(s.pairs):
             lab_rates.append(lab.running_rate(s.slice_s))
-            bare_rates.append(bare_logistic_rate(x, y, s.slice_s))
+            bare_rates.append(bare_loop_rate(x, y, s.slice_s, logistic=True))
         out["throughput_ratio_logistic_n40"] = statistics.mean(lab_rates) / statistics.mean(
             bare_rates)
         s.extras["steps_per_s_lab_logistic"] = statistics.mean(lab_rates)
