@@ -258,7 +258,7 @@ def measure_compare(app, s: Settings, out: dict) -> None:
 
 def measure_logistic(app, s: Settings, out: dict) -> None:
     """The logistic model (issue 19), reported: the lab on the pass-fail preset (bce, mean,
-    SGD) over the bare loop (``bare_loop_rate(logistic=True)``) on the same data, interleaved A/B/A/B."""
+    SGD) over ``bare_loop_rate(logistic=True)`` on the same data, interleaved A/B/A/B."""
     import torch
 
     from gradlab.core.config import LabConfig
