@@ -247,7 +247,9 @@ class _Link:
         try:
             self.process.start()
         except Exception as exc:  # noqa: BLE001 - e.g. no resources for a new process
-            self.deliver("load_failed", (Message(QT_TRANSLATE_NOOP(
+            # After ``stop`` (the window has closed, perhaps the interpreter is exiting and the
+            # fork server has gone) a failed start is nobody's news: nothing is reported.
+            self._tell("load_failed", (Message(QT_TRANSLATE_NOOP(
                 "messages", "The training process could not start: {name}: {reason}"),
                 name=type(exc).__name__, reason=error_message(exc)),))
             self.here.close()
@@ -270,12 +272,22 @@ class _Link:
                 name, args = self.here.recv()
             except (EOFError, OSError):
                 break
-            self.deliver(name, args)
+            self._tell(name, args)
         if not self.stopping:
             self.process.join(1.0)
             code = self.process.exitcode
-            self.deliver("_crashed", (-1 if code is None else code,))
+            self._tell("_crashed", (-1 if code is None else code,))
         self.here.close()
+
+    def _tell(self, name: str, args: tuple) -> None:
+        """Deliver one message unless the link was stopped: its receiver may be gone."""
+        if self.stopping:
+            return
+        try:
+            self.deliver(name, args)
+        except RuntimeError:  # the receiver was deleted between the check and the emit
+            if not self.stopping:
+                raise
 
     def _write(self, message: tuple[str, tuple]) -> None:
         try:

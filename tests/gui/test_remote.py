@@ -110,3 +110,59 @@ def test_the_trainer_leaves_a_core_for_the_window() -> None:
     from gradlab.remote import training_threads
 
     assert [training_threads(c) for c in (1, 2, 4, 16)] == [1, 1, 3, 15]
+
+
+def test_a_start_that_fails_after_the_close_reports_nothing() -> None:
+    """CI, 2026-11-29: the window closed while the fork server was still importing torch, the
+    interpreter exited, the fork server went with it, and the starting thread then reported
+    'could not start' to a window that no longer existed. After ``stop`` nothing is reported."""
+    import multiprocessing
+    import threading
+
+    from gradlab.remote import _Link
+
+    release = threading.Event()
+
+    class Starting:  # a Process whose fork server dies while the window closes
+        def __init__(self, **kwargs: object) -> None:
+            self.pid = None
+
+        def start(self) -> None:
+            release.wait(10)
+            raise EOFError("unexpected EOF")
+
+    class Context:
+        Pipe = staticmethod(multiprocessing.Pipe)
+        Process = Starting
+
+    told: list[str] = []
+    link = _Link(Context(), SEED, None, lambda name, args: told.append(name))
+    link.stop()  # returns at once: the process does not exist yet
+    assert link.abandoned
+    release.set()
+    link.thread.join(10)
+    assert not link.thread.is_alive()
+    assert told == []
+
+
+def test_a_start_that_fails_is_reported() -> None:
+    import multiprocessing
+
+    from gradlab.remote import _Link
+
+    class NoResources:
+        def __init__(self, **kwargs: object) -> None:
+            self.pid = None
+
+        def start(self) -> None:
+            raise OSError(24, "Too many open files")
+
+    class Context:
+        Pipe = staticmethod(multiprocessing.Pipe)
+        Process = NoResources
+
+    told: list[tuple] = []
+    link = _Link(Context(), SEED, None, lambda name, args: told.append((name, args)))
+    link.thread.join(10)
+    assert [name for name, _ in told] == ["load_failed"]
+    assert "Too many open files" in told[0][1][0]
