@@ -96,6 +96,15 @@ class CrashHandler(QObject):
         sys.excepthook = self.handle
         threading.excepthook = self._thread_hook
 
+    def uninstall(self) -> None:
+        """Once the window has gone: exceptions are printed as Python prints them (there is no
+        window to show them in or session to save)."""
+        if sys.excepthook == self.handle:
+            sys.excepthook = sys.__excepthook__
+        if threading.excepthook == self._thread_hook:
+            threading.excepthook = threading.__excepthook__
+        self.window = None
+
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
             return

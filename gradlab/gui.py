@@ -182,6 +182,17 @@ def collect_garbage_from_now_on() -> None:
         gc.enable()
 
 
+def dispose(window) -> None:  # noqa: ANN001 - a Qt widget, imported lazily
+    """Delete the closed window now, while the application lives, in Qt's own order (as every
+    test does after each window), rather than leave it to the interpreter's exit: there the
+    bindings delete whatever Qt objects are left in no fixed order, and about one exit in a
+    dozen crashed (SIGSEGV after the last line of Python)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def _install_startup_probe(app, window) -> None:  # noqa: ANN001 - Qt objects, imported lazily
     """``GRADLAB_STARTUP_PROBE=painted|ready``: print when the window first painted / the worker
     became ready (``<event> <unix time>``) and quit after the named one. Used by the benchmark."""
@@ -257,16 +268,20 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
         window.lab.ready.connect(lambda: window.lab.step(steps))
     window.startup_done.connect(collect_garbage_from_now_on)
     _install_startup_probe(app, window)
+    handler = None
     if not screenshot:  # an unexpected error is shown, with an offer to save the session
         from gradlab import crash
 
-        crash.install(app, window)
+        handler = crash.install(app, window)
     window.show()
     if not screenshot:  # again with the frame the platform has now given it
         window.options.fit_to_screen()
     window.start()
     code = app.exec()
     window.shutdown()
+    if handler is not None:  # the window is about to go: nothing left to show errors in
+        handler.uninstall()
+    dispose(window)
     if "gradlab.remote" in sys.modules:  # training ran in a child process: its server goes too
         sys.modules["gradlab.remote"].end_fork_server()
     return outcome["code"] if screenshot else code
