@@ -57,6 +57,8 @@ PAD_X, PAD_Y = 18.0, 6.0
 #: The graph is fitted to the view, but never blown up beyond this (a 3-node graph on a big
 #: screen would otherwise fill it with giant boxes).
 MAX_SCALE = 1.6
+#: A simpler arrangement is drawn if its text is at least this share of the largest one's.
+NEARLY = 0.85
 #: The words among the core's node labels (the rest are formulas: "ŷ = w·x + b", "L = mean(l)").
 NODE_WORDS = {
     "per-sample loss l": QT_TRANSLATE_NOOP("GraphPanel", "per-sample loss l"),
@@ -226,25 +228,29 @@ class GraphPanel(QWidget):
         box_h = max(h for _, h in names) + max(h for _, h in subs) + 2 * PAD_Y + 2
         return details, box_w, box_h
 
-    def _choose(self, nodes: list[GraphNode], lay: Layout
+    def _choose(self, nodes: list[GraphNode], lay: Layout, keep: bool = True
                 ) -> tuple[Mode, list[str], float, float]:
-        """The arrangement (of MODES) that shows the text largest in the view as it is now."""
-        drawn = self._mode
-        best: tuple[float, Mode, list[str], float, float] | None = None
+        """The arrangement (of MODES) that shows the text largest in the view as it is now, or
+        the one drawn, or a simpler one (earlier in MODES: fewer bends), if it shows it nearly
+        as large."""
+        drawn, least = self._mode, self._min_scale()
+        tried: list[tuple[float, Mode, list[str], float, float]] = []
         try:
             for mode in self.MODES:
                 details, box_w, box_h = self._measure(nodes, mode)
                 bounds = Placement(lay, mode, box_w, box_h).bounds()
-                least = self._min_scale()
                 score = _score(bounds, self.view.width(), self.view.height(), least)
                 if mode.keep:  # cut vectors: only where the whole ones do not fit
                     score = min(score, least)
-                if best is None or score > best[0] + 1e-3:
-                    best = (score, mode, details, box_w, box_h)
+                tried.append((score, mode, details, box_w, box_h))
         finally:
             self._mode = drawn
-        assert best is not None
-        return best[1], best[2], best[3], best[4]
+        best = max(score for score, *_ in tried)
+        enough = best if best < least else max(least, best * NEARLY)  # none fits: the best
+        # The arrangement drawn stays while it is good enough: no jumps from phase to phase.
+        kept = [t for t in tried if keep and t[1] == drawn and t[0] >= enough - 1e-9]
+        chosen = (kept or [t for t in tried if t[0] >= enough - 1e-9])[0]
+        return chosen[1], chosen[2], chosen[3], chosen[4]
 
     def _relayout(self) -> bool:
         """The view has a new size: draw the graph again if another arrangement now shows
@@ -265,6 +271,7 @@ class GraphPanel(QWidget):
 
     def _build(self, nodes: list[GraphNode]) -> None:
         self._nodes = nodes
+        keep = bool(self._drawn)  # a graph is on screen: its arrangement may stay
         self.scene.clear()
         self.view.focus = None
         self._drawn, self._edges = [], []
@@ -278,7 +285,7 @@ class GraphPanel(QWidget):
         if reduction is None:
             reduction = "none" if vector_loss else ""
         lay = layered_layout(nodes)
-        self._mode, details, box_w, box_h = self._choose(nodes, lay)
+        self._mode, details, box_w, box_h = self._choose(nodes, lay, keep)
         place = Placement(lay, self._mode, box_w, box_h)
         name_px, detail_px, edge_px = self._sizes()
         name_font, detail_font = _font(name_px, True), _font(detail_px)
