@@ -12,7 +12,6 @@ training, the worker sends the same graph again and again, and that costs one li
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -40,15 +39,26 @@ from PySide6.QtWidgets import (
 from gradlab.core.explain import GraphNode
 from gradlab.i18n import QT_TRANSLATE_NOOP, translate
 from gradlab.ui import theme as th
+from gradlab.ui.graph_geometry import (  # noqa: F401 - Layout, layered_layout: re-exported
+    H_GAP,
+    V_GAP,
+    VERTICAL,
+    Layout,
+    Mode,
+    Placement,
+    fit_scale,
+    layered_layout,
+)
 
 NAME_PX = 24  # the grad_fn name in a box
 DETAIL_PX = 20  # "L = mean(l)   shape ()"
 EDGE_PX = 19  # "∂L/∂ŷ" beside an edge
 PAD_X, PAD_Y = 18.0, 6.0
-H_GAP, V_GAP = 70.0, 48.0
 #: The graph is fitted to the view, but never blown up beyond this (a 3-node graph on a big
 #: screen would otherwise fill it with giant boxes).
 MAX_SCALE = 1.6
+#: A simpler arrangement is drawn if its text is at least this share of the largest one's.
+NEARLY = 0.85
 #: The words among the core's node labels (the rest are formulas: "ŷ = w·x + b", "L = mean(l)").
 NODE_WORDS = {
     "per-sample loss l": QT_TRANSLATE_NOOP("GraphPanel", "per-sample loss l"),
@@ -71,105 +81,52 @@ def quantity(node: GraphNode) -> str:
     return label
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Positions in layout units: ``x[node]`` (box centres, in box slots) and ``layer[node]``;
-    ``edges`` are (parent, child, bend points) with the bends as (layer, x)."""
-
-    layer: dict[int, int]
-    x: dict[int, float]
-    edges: list[tuple[int, int, list[tuple[int, float]]]]
-    depth: int
-
-
-def layered_layout(nodes: list[GraphNode]) -> Layout:
-    """Layers by the longest path from the loss (node 0); leaves on the bottom layer; edges that
-    skip layers get dummy points so they never cross a box; each layer is ordered and placed at
-    its parents' mean position, pushed apart to one slot per node."""
-    by_id = {n.id: n for n in nodes}
-    layer = {n.id: 0 for n in nodes}
-    for _ in range(len(nodes)):  # longest path: relax until stable (a handful of nodes)
-        changed = False
-        for n in nodes:
-            for c in n.children:
-                if c in layer and layer[c] < layer[n.id] + 1:
-                    layer[c] = layer[n.id] + 1
-                    changed = True
-        if not changed:
-            break
-    depth = max(layer.values(), default=0)
-    for n in nodes:
-        if not n.children and n.id != nodes[0].id:
-            layer[n.id] = depth
-    # Slots per layer: real nodes (int ids) and dummies (("d", parent, child, layer)).
-    parents: dict[object, list[object]] = {}
-    chains: dict[tuple[int, int], list[object]] = {}
-    slots: dict[int, list[object]] = {k: [] for k in range(depth + 1)}
-    for n in nodes:
-        slots[layer[n.id]].append(n.id)
-    for n in nodes:
-        for c in n.children:
-            if c not in by_id:
-                continue
-            prev: object = n.id
-            chain = []
-            for k in range(layer[n.id] + 1, layer[c]):
-                dummy = ("d", n.id, c, k)
-                slots[k].append(dummy)
-                parents.setdefault(dummy, []).append(prev)
-                chain.append(dummy)
-                prev = dummy
-            parents.setdefault(c, []).append(prev)
-            chains[(n.id, c)] = chain
-    x: dict[object, float] = {}
-    first_seen = {key: i for k in slots for i, key in enumerate(slots[k])}
-    for k in range(depth + 1):
-        items = slots[k]
-        want = {key: (sum(x[p] for p in parents[key]) / len(parents[key])
-                      if parents.get(key) else 0.0) for key in items}
-        items.sort(key=lambda key: (want[key], first_seen[key]))
-        placed: list[float] = []
-        for key in items:
-            placed.append(want[key] if not placed else max(want[key], placed[-1] + 1.0))
-        moved = [want[key] - p for key, p in zip(items, placed, strict=True)]
-        shift = sum(moved) / max(1, len(moved))
-        for key, p in zip(items, placed, strict=True):
-            x[key] = p + shift
-    edges = [
-        (p, c, [(key[3], x[key]) for key in chain])  # type: ignore[index]
-        for (p, c), chain in chains.items()
-    ]
-    return Layout({n.id: layer[n.id] for n in nodes}, {n.id: x[n.id] for n in nodes}, edges,
-                  depth)
-
-
 class _GraphView(QGraphicsView):
-    """A view that keeps the whole graph in sight: refits on every resize."""
+    """A view that keeps the whole graph in sight: refits on every resize. Never below
+    ``min_scale`` (the text would be too small to read): then it scrolls instead, and
+    ``follow`` keeps the item of interest (the node autograd is running) in sight."""
 
     def __init__(self, scene: QGraphicsScene) -> None:
         super().__init__(scene)
+        self.min_scale = 0.0
+        self.focus: Any = None  # the item to keep in sight when the view scrolls
+        self.on_resize: Any = None  # the panel's hook: a new size may want another layout
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setInteractive(False)
 
     def fit(self) -> None:
         rect = self.scene().itemsBoundingRect()
-        if rect.isEmpty() or self.viewport().width() < 2 or self.viewport().height() < 2:
+        if rect.isEmpty() or self.width() < 2 or self.height() < 2:
             return
-        rect = rect.adjusted(-12, -12, 12, 12)
-        self.setSceneRect(rect)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > MAX_SCALE:
-            self.resetTransform()
-            self.scale(MAX_SCALE, MAX_SCALE)
+        # The widget's size, not the viewport's: scroll bars shown a moment ago do not count.
+        scale = fit_scale(rect, self.width(), self.height()) * 0.995
+        scale = min(MAX_SCALE, max(scale, self.min_scale))
+        self.setSceneRect(rect.adjusted(-12, -12, 12, 12))
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.follow(start=True)
+
+    def follow(self, start: bool = False) -> None:
+        """Bring ``focus`` into sight; ``start``: from the top left (where the loss is)."""
+        if start:
+            for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+                bar.setValue(bar.minimum())
+        if self.focus is not None and self.focus.scene() is self.scene():
+            self.ensureVisible(self.focus, 16, 16)
+
+    def scaled(self) -> float:
+        """Scene units to screen pixels."""
+        return self.transform().m11()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self.fit()
+        if self.on_resize is None or not self.on_resize():
+            self.fit()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -184,6 +141,8 @@ class GraphPanel(QWidget):
     flagged: its shape is (B,), not (), which is why backward() refuses it.
     """
 
+    #: The arrangements this panel may choose from (graph_geometry.MODES: left→right too).
+    MODES: tuple[Mode, ...] = (VERTICAL,)
     CAPTION = QT_TRANSLATE_NOOP("GraphPanel", "backward() walks this graph from the loss to w "
                                               "and b")
 
@@ -194,12 +153,15 @@ class GraphPanel(QWidget):
         self._drawn: list[tuple[str, str, str]] = []  # (name, shape text, label)
         self._edges: list[tuple[int, int]] = []
         self._reduction: str | None = None
+        self._mode = VERTICAL  # the arrangement drawn (see _choose)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.scene = QGraphicsScene(self)
         self.view = _GraphView(self.scene)
+        self.view.on_resize = self._relayout
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.note.setIndent(0)  # else its styled frame adds an indent: a line wraps too early
         self.note.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -241,9 +203,77 @@ class GraphPanel(QWidget):
         self._reduction = reduction
         self._build(nodes)
 
+    # ---- arrangement -----------------------------------------------------------------------
+
+    def _sizes(self) -> tuple[int, int, int]:
+        """Pixel sizes in the scene of the boxes' names, their details and the edge labels."""
+        return NAME_PX, DETAIL_PX, EDGE_PX
+
+    def _min_scale(self) -> float:
+        """The least scene-to-screen scale (0: any); below it the view scrolls instead."""
+        return 0.0
+
+    def _measure(self, nodes: list[GraphNode], mode: Mode) -> tuple[list[str], float, float]:
+        """The boxes' detail texts in ``mode`` and the size of a box that holds any of them
+        (measured as laid out: a fallback font's taller glyphs, Chinese, included)."""
+        self._mode = mode
+        name_px, detail_px, _ = self._sizes()
+        details = [self._detail(n) for n in nodes]
+        probe = QGraphicsSimpleTextItem()
+        probe.setFont(_font(name_px, True))
+        names = [_size(probe, n.name) for n in nodes]
+        probe.setFont(_font(detail_px))
+        subs = [_size(probe, d) for d in details]
+        box_w = max(w for w, _ in names + subs) + 2 * PAD_X
+        box_h = max(h for _, h in names) + max(h for _, h in subs) + 2 * PAD_Y + 2
+        return details, box_w, box_h
+
+    def _choose(self, nodes: list[GraphNode], lay: Layout, keep: bool = True
+                ) -> tuple[Mode, list[str], float, float]:
+        """The arrangement (of MODES) that shows the text largest in the view as it is now, or
+        the one drawn, or a simpler one (earlier in MODES: fewer bends), if it shows it nearly
+        as large."""
+        drawn, least = self._mode, self._min_scale()
+        tried: list[tuple[float, Mode, list[str], float, float]] = []
+        try:
+            for mode in self.MODES:
+                details, box_w, box_h = self._measure(nodes, mode)
+                bounds = Placement(lay, mode, box_w, box_h).bounds()
+                score = _score(bounds, self.view.width(), self.view.height(), least)
+                if mode.keep:  # cut vectors: only where the whole ones do not fit
+                    score = min(score, least)
+                tried.append((score, mode, details, box_w, box_h))
+        finally:
+            self._mode = drawn
+        best = max(score for score, *_ in tried)
+        enough = best if best < least else max(least, best * NEARLY)  # none fits: the best
+        # The arrangement drawn stays while it is good enough: no jumps from phase to phase.
+        kept = [t for t in tried if keep and t[1] == drawn and t[0] >= enough - 1e-9]
+        chosen = (kept or [t for t in tried if t[0] >= enough - 1e-9])[0]
+        return chosen[1], chosen[2], chosen[3], chosen[4]
+
+    def _relayout(self) -> bool:
+        """The view has a new size: draw the graph again if another arrangement now shows
+        its text larger (True), else only refit (False)."""
+        if not self._nodes or len(self.MODES) < 2:
+            return False
+        if self._choose(self._nodes, layered_layout(self._nodes))[0] == self._mode:
+            return False
+        self._build(self._nodes)
+        return True
+
+    def rescale_text(self) -> None:
+        """The text size changed (View ▸ Text size, presentation mode): draw again."""
+        if self._nodes:
+            self._build(self._nodes)
+
+    # ---- drawing -----------------------------------------------------------------------------
+
     def _build(self, nodes: list[GraphNode]) -> None:
         self._nodes = nodes
+        keep = bool(self._drawn)  # a graph is on screen: its arrangement may stay
         self.scene.clear()
+        self.view.focus = None
         self._drawn, self._edges = [], []
         if not nodes:
             self.note.setVisible(False)
@@ -254,25 +284,18 @@ class GraphPanel(QWidget):
         reduction = self._reduction
         if reduction is None:
             reduction = "none" if vector_loss else ""
-        name_font, detail_font, edge_font = _font(NAME_PX, True), _font(DETAIL_PX), _font(EDGE_PX)
-        name_fm, detail_fm = QFontMetricsF(name_font), QFontMetricsF(detail_font)
-        details = [self._detail(n) for n in nodes]
-        box_w = max(max(name_fm.horizontalAdvance(n.name), _width(detail_fm, d))
-                    for n, d in zip(nodes, details, strict=True)) + 2 * PAD_X
-        lines = max(d.count("\n") + 1 for d in details)  # a subclass may add lines (values)
-        # Several lines: room for a fallback font's taller glyphs (Chinese) between them.
-        box_h = name_fm.height() + detail_fm.height() * (1 if lines == 1 else 1.25 * lines) \
-            + 2 * PAD_Y + 2
         lay = layered_layout(nodes)
-        slot_w, slot_h = box_w + H_GAP, box_h + V_GAP
-
-        def centre(layer: int, x: float) -> QPointF:
-            return QPointF(x * slot_w, layer * slot_h)
-
+        self._mode, details, box_w, box_h = self._choose(nodes, lay, keep)
+        place = Placement(lay, self._mode, box_w, box_h)
+        name_px, detail_px, edge_px = self._sizes()
+        name_font, detail_font = _font(name_px, True), _font(detail_px)
+        probe = QGraphicsSimpleTextItem()
+        probe.setFont(name_font)
+        name_h = max(_size(probe, n.name)[1] for n in nodes)
         fg = QColor(theme.foreground)
         muted = theme.color("foreground", 205)
         for n, detail in zip(nodes, details, strict=True):
-            c = centre(lay.layer[n.id], lay.x[n.id])
+            c = place.centre(lay.layer[n.id], lay.x[n.id])
             rect = QRectF(c.x() - box_w / 2, c.y() - box_h / 2, box_w, box_h)
             border, width, fill = theme.color("foreground", 170), 2.0, theme.color("panel")
             text_color = fg
@@ -290,11 +313,13 @@ class GraphPanel(QWidget):
             path.addRoundedRect(rect, 10, 10)
             box = self.scene.addPath(path, QPen(border, width), QBrush(fill))
             box.setZValue(1)
+            if n is root:
+                self.view.focus = box  # in sight first when the view has to scroll
             self._decorate(n, box)
             name = QGraphicsSimpleTextItem(n.name)
             name.setFont(name_font)
             name.setBrush(QBrush(text_color))
-            name.setPos(c.x() - name_fm.horizontalAdvance(n.name) / 2, rect.top() + PAD_Y)
+            name.setPos(c.x() - name.boundingRect().width() / 2, rect.top() + PAD_Y)
             name.setZValue(2)
             self.scene.addItem(name)
             sub = QGraphicsSimpleTextItem(detail)
@@ -302,49 +327,44 @@ class GraphPanel(QWidget):
             sub.setBrush(QBrush(text_color if n.name == "AccumulateGrad" else muted))
             if n is root and vector_loss:
                 sub.setBrush(QBrush(QColor(theme.banner_text)))
-            sub.setPos(c.x() - _width(detail_fm, detail) / 2,
-                       rect.top() + PAD_Y + name_fm.height() + 2)
+            sub.setPos(c.x() - sub.boundingRect().width() / 2, rect.top() + PAD_Y + name_h + 2)
             sub.setZValue(2)
             self.scene.addItem(sub)
             self._drawn.append((n.name, shape_text(n.shape), n.label))
 
-        self._draw_edges(nodes, lay, (slot_w, slot_h, box_h), reduction, edge_font)
+        self._draw_edges(nodes, place, reduction, _font(edge_px))
         self._set_note(root, reduction)
+        self.view.min_scale = self._min_scale()
         self.view.fit()
 
-    def _draw_edges(self, nodes: list[GraphNode], lay: Any, sizes: tuple[float, float, float],
-                    reduction: str, edge_font: QFont) -> None:
-        """The arrows between the boxes, each labelled with the gradient that flows along it."""
-        slot_w, slot_h, box_h = sizes
+    def _draw_edges(self, nodes: list[GraphNode], place: Placement, reduction: str,
+                    edge_font: QFont) -> None:
+        """The arrows between the boxes, each labelled with the gradient that flows along it
+        (top→bottom only: left→right, the gaps between the columns are kept narrow)."""
         theme = self.theme
         index = {n.id: k for k, n in enumerate(nodes)}
         arrow_pen = QPen(theme.color("foreground", 190), 2.5)
         arrow_pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         by_id = {n.id: n for n in nodes}
-        for p, c, bends in lay.edges:
-            # Orthogonal routing: down, across in the gap above the next layer, down again.
-            x0, y0 = lay.x[p] * slot_w, lay.layer[p] * slot_h + box_h / 2
-            path = QPainterPath(QPointF(x0, y0))
-            targets = [*bends, (lay.layer[c], lay.x[c])]
-            seg_top = y0  # top of the last vertical segment (where its label is centred)
-            for k, xt in targets:
-                y_mid = k * slot_h - box_h / 2 - V_GAP / 2
-                if abs(xt * slot_w - x0) > 0.5:
-                    path.lineTo(x0, y_mid)
-                    path.lineTo(xt * slot_w, y_mid)
-                    seg_top = y_mid
-                x0 = xt * slot_w
-            end = QPointF(x0, lay.layer[c] * slot_h - box_h / 2 - 1)
-            path.lineTo(end)
+        for p, c, bends in place.lay.edges:
+            points, run = place.route(p, c, bends)
+            path = QPainterPath(points[0])
+            for point in points[1:]:
+                path.lineTo(point)
             line = self.scene.addPath(path, arrow_pen)
             line.setZValue(0)
-            head = self.scene.addPolygon(_arrow_head(QPointF(end.x(), end.y() - 20), end),
-                                         QPen(Qt.PenStyle.NoPen), QBrush(arrow_pen.color()))
+            end, before = points[-1], points[-2]
+            along = math.hypot(end.x() - before.x(), end.y() - before.y()) or 1.0
+            tail = QPointF(end.x() + (before.x() - end.x()) * 20 / along,
+                           end.y() + (before.y() - end.y()) * 20 / along)
+            head = self.scene.addPolygon(_arrow_head(tail, end), QPen(Qt.PenStyle.NoPen),
+                                         QBrush(arrow_pen.color()))
             head.setZValue(3)
             self._edges.append((index[p], index[c]))
             q = quantity(by_id[c])
-            if q and reduction != "none":  # 'none': no scalar, so no ∂L/∂… flows anywhere
-                self._edge_label(_grad_symbol(q), QPointF(end.x(), (seg_top + end.y()) / 2),
+            # 'none': no scalar, so no ∂L/∂… flows anywhere
+            if q and reduction != "none" and not place.mode.horizontal:
+                self._edge_label(_grad_symbol(q), QPointF(end.x(), (run + end.y()) / 2),
                                  edge_font)
 
     def _decorate(self, node: GraphNode, box: Any) -> None:
@@ -413,9 +433,23 @@ def _font(px: int, bold: bool = False) -> QFont:
     return f
 
 
-def _width(fm: QFontMetricsF, text: str) -> float:
-    """The width of the widest line of ``text``."""
-    return max(fm.horizontalAdvance(line) for line in text.split("\n"))
+def _score(bounds: QRectF, width: float, height: float, least: float) -> float:
+    """How large an arrangement of ``bounds`` shows the text in a view of ``width`` × ``height``:
+    its scale if it fits at ``least`` or more (up to MAX_SCALE); else, scrolled at ``least``,
+    ``least`` times the share of it in sight (below any arrangement that fits), the share
+    across counted twice (scrolling down alone reads like a page)."""
+    scale = fit_scale(bounds, width, height)
+    if scale >= least:
+        return min(MAX_SCALE, scale)
+    across = min(1.0, width / ((bounds.width() + 24) * least))
+    return least * across * across * min(1.0, height / ((bounds.height() + 24) * least))
+
+
+def _size(probe: QGraphicsSimpleTextItem, text: str) -> tuple[float, float]:
+    """The size ``text`` takes laid out in ``probe``'s font (every line, fallback fonts too)."""
+    probe.setText(text)
+    rect = probe.boundingRect()
+    return rect.width(), rect.height()
 
 
 def _grad_symbol(q: str) -> str:

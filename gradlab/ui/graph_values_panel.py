@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGraphicsSimpleTextItem, QLabel
 
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
+from gradlab.ui.graph_geometry import MODES
 from gradlab.ui.graph_panel import PAD_X, GraphPanel, _grad_symbol, quantity
 from gradlab.ui.text import fmt
 
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
 KEEP = 4
 #: milliseconds between two nodes lighting up in the backward phase
 LIGHT_MS = 450
+#: Text sizes at text size 100 %: the boxes' names, their lines (values), the edge labels.
+#: They follow View ▸ Text size; the view shrinks them to fit, but never below ``min_px()``.
+SIZES = (19, 17, 17)
+
+
+def min_px() -> int:
+    """The smallest text on screen in the graph: the plots' tick values (theme.AXIS_PX), which
+    theme.BASE_SIZES makes readable from the back of a lecture hall."""
+    return th.AXIS_PX
 
 
 def elide(value: np.ndarray | None, keep: int = KEEP) -> str:
@@ -58,6 +68,8 @@ class ValuedGraphPanel(GraphPanel):
     values: GraphValues | None = None
     _texts: dict[int, Any] = {}  # node id -> its detail text item (see _build)
     _lit = 0  # how many nodes of autograd's order are lit (the animation)
+    #: top→bottom or left→right, wrapped into bands: whichever shows the text largest
+    MODES = MODES
 
     def __init__(self, theme: th.Theme = th.LIGHT) -> None:
         self._boxes: dict[int, tuple[Any, QPen]] = {}
@@ -94,6 +106,13 @@ class ValuedGraphPanel(GraphPanel):
             return
         self._lit += 1
         self._colour_boxes()
+
+    def _sizes(self) -> tuple[int, int, int]:
+        name, detail, edge = SIZES
+        return th.px(name), th.px(detail), th.px(edge)
+
+    def _min_scale(self) -> float:
+        return min_px() / min(self._sizes())
 
     def _build(self, nodes: list[GraphNode]) -> None:
         self._boxes = {}
@@ -139,6 +158,13 @@ class ValuedGraphPanel(GraphPanel):
             if node.id in self._boxes:
                 box, normal = self._boxes[node.id]
                 box.setPen(pen if k in lit else normal)
+        if not self._nodes:
+            return
+        focus = self._nodes[0].id  # the loss; while backward runs, the node it is at
+        if gv is not None and self._lit and gv.order:  # a view too small scrolls with it
+            focus = self._nodes[gv.order[self._lit - 1]].id
+        self.view.focus = self._boxes.get(focus, (None, None))[0]
+        self.view.follow()
 
     def _decorate(self, node: GraphNode, box: Any) -> None:
         if node.id not in self._boxes or self._boxes[node.id][0] is not box:
@@ -154,14 +180,16 @@ class ValuedGraphPanel(GraphPanel):
         box.setToolTip("\n".join(tip))
 
     def _detail(self, node: GraphNode) -> str:
-        """GraphPanel's line, then one more: the value and (after backward) the gradient that
-        arrived, or for a leaf its .grad. One line, not two: the graph is tall, not wide."""
+        """GraphPanel's line, then the value and (after backward) the gradient that arrived, or
+        for a leaf its .grad: on one line when the graph is drawn top→bottom (tall, not wide),
+        on a line each when left→right (narrow columns)."""
         text = super()._detail(node)
         gv = self.values
         if gv is None or node.id not in gv.values:
             return text
         nv = gv.values[node.id]
-        parts = [translate("GraphValuesPanel", "= {v}").format(v=elide(nv.value))
+        keep = self._mode.keep or KEEP
+        parts = [translate("GraphValuesPanel", "= {v}").format(v=elide(nv.value, keep))
                  ] if nv.value is not None else []
         if node.name == "AccumulateGrad" and node.label in ("w", "b"):
             grad = gv.leaf_grad.get(node.label)
@@ -169,8 +197,9 @@ class ValuedGraphPanel(GraphPanel):
                          if grad is None else
                          translate("GraphValuesPanel", ".grad = {g}").format(g=fmt(grad)))
         elif nv.grad_in is not None:
-            parts.append(f"{_grad_symbol(quantity(node) or '·')} = {elide(nv.grad_in)}")
-        return text + "\n" + "    ".join(parts) if parts else text
+            parts.append(f"{_grad_symbol(quantity(node) or '·')} = {elide(nv.grad_in, keep)}")
+        join = "\n" if self._mode.horizontal else "    "
+        return text + "\n" + join.join(parts) if parts else text
 
     def _show_sends(self) -> None:
         """What the reduction node sends back to each per-sample loss."""

@@ -18,7 +18,9 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QComboBox,
+    QGraphicsSimpleTextItem,
     QGraphicsTextItem,
+    QGraphicsView,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -164,6 +166,42 @@ def _view_problems(view: pg.GraphicsView, where: str) -> list[str]:
     return problems
 
 
+def _scene_view_problems(view: QGraphicsView, where: str) -> list[str]:
+    """A plain QGraphicsView's texts (a drawn diagram, e.g. the autograd graph): none overlaps
+    another, and each is in sight or the view scrolls to it (its scene rect holds it and the
+    scroll bar of that direction is shown)."""
+    problems: list[str] = []
+    name = f"{where}{type(view).__name__}"
+    port = QRectF(view.viewport().rect()).adjusted(-SLACK, -SLACK, SLACK, SLACK)
+    reach = view.sceneRect().adjusted(-SLACK, -SLACK, SLACK, SLACK)
+    texts: list[tuple[str, QRectF]] = []
+    for item in view.scene().items():
+        if not item.isVisible() or not isinstance(item, (QGraphicsSimpleTextItem,
+                                                         QGraphicsTextItem)):
+            continue
+        text = item.text() if isinstance(item, QGraphicsSimpleTextItem) else item.toPlainText()
+        if not text.strip():
+            continue
+        label = f"{name} text '{_short(text)}'"
+        scene_rect = item.sceneBoundingRect()
+        on_view = QRectF(view.mapFromScene(scene_rect).boundingRect())
+        texts.append((label, scene_rect))
+        if not reach.contains(scene_rect):
+            problems.append(f"{label} is outside what the view shows: {_fmt(scene_rect)}")
+            continue
+        sideways = on_view.left() < port.left() or on_view.right() > port.right()
+        down = on_view.top() < port.top() or on_view.bottom() > port.bottom()
+        if (sideways and not view.horizontalScrollBar().isVisible()) or (
+                down and not view.verticalScrollBar().isVisible()):
+            problems.append(f"{label} leaves its widget: {_fmt(on_view)} not in "
+                            f"{view.viewport().width()}×{view.viewport().height()}")
+    for i, (a_label, a) in enumerate(texts):
+        for b_label, b in texts[i + 1:]:
+            if _overlap(a, b):
+                problems.append(f"{a_label} overlaps {b_label}")
+    return problems
+
+
 def _fmt(rect: QRect | QRectF) -> str:
     r = QRectF(rect)
     return f"({r.x():.0f}, {r.y():.0f}, {r.width():.0f}×{r.height():.0f})"
@@ -279,6 +317,9 @@ def layout_problems(root: QWidget, where: str = "", widgets: bool = True) -> lis
     problems: list[str] = []
     for view in _visible_views(root):
         problems += _view_problems(view, where)
+    for view in root.findChildren(QGraphicsView):
+        if not isinstance(view, pg.GraphicsView) and view.isVisible() and view.width() > 0:
+            problems += _scene_view_problems(view, where)
     if widgets:
         problems += _widget_problems(root, where)
     return problems
