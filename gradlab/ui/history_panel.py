@@ -128,6 +128,12 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
                 floor=fmt(LOG_FLOOR)))
         self.floor_line.label.valueChanged()
         self._thin = None
+        # One step axis for the three rows (they are linked): its values under the bottom row
+        # only, so the rows keep their height for their curves and their own values.
+        for plot in (self.loss_plot, self.grad_plot):
+            axis = plot.getAxis("bottom")
+            axis.setStyle(showValues=False)
+            axis.setHeight(4)
         self._set_pens()
 
     def _set_pens(self) -> None:

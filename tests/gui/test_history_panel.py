@@ -68,3 +68,24 @@ def test_a_new_run_starts_from_fresh_axes(make_lab, qtbot) -> None:  # noqa: ANN
         # x: the loss plot's; the others follow it, aligned on screen (their axes' widths differ)
         assert now[0][0] == fresh[0][0]
         np.testing.assert_allclose([x for x, _y in now], [x for x, _y in fresh], atol=0.05)
+
+
+def test_each_row_keeps_its_name_on_a_small_projector(make_lab, qtbot) -> None:  # noqa: ANN001
+    """At 1280×720 in presentation mode the three rows were ~30 px tall, each with its own row
+    of step values: the names of the rows (loss, ∂w ∂b, w b) no longer fitted and were left out,
+    so nothing said which curve was which. The rows share one step axis, under the bottom row."""
+    from tests.gui.layout_checks import settle
+
+    window = make_lab(LabConfig(preset="seed", lr=0.01), worker_mode="thread")
+    window.options.set_presentation(True, full_screen=False)
+    window.resize(1280, 720)
+    window.lab.step(3)
+    qtbot.waitUntil(lambda: window.shown is not None and window.shown.step == 3, timeout=10_000)
+    window.draw_now()
+    settle(window)
+    panel = window.history_panel
+    rows = (panel.loss_plot, panel.grad_plot, panel.param_plot)
+    for plot in rows:
+        assert plot.getAxis("left").label.isVisible(), plot.getAxis("left").labelText
+    assert [plot.getAxis("bottom").style["showValues"] for plot in rows] == [False, False, True]
+    assert panel.param_plot.getAxis("bottom").labelText == "step"
