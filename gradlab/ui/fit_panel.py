@@ -15,6 +15,7 @@ from gradlab.core.data import SEPARABLE_NOTE
 from gradlab.i18n import translate
 from gradlab.ui import fit_logistic
 from gradlab.ui import theme as th
+from gradlab.ui.fit_trail import TrailLines
 from gradlab.ui.plot_fit import headroom, place_legend
 from gradlab.ui.text import beyond, count, fmt
 
@@ -118,13 +119,14 @@ class FitPanel(pg.GraphicsLayoutWidget):
         self.plot = self.addPlot(row=0, col=0, enableMenu=False)
         th.disable_menus(self.plot)
         self.plot.hideButtons()
-        self.trail = [pg.PlotCurveItem(antialias=True) for _ in range(TRAIL)]
+        self.trail = [pg.PlotCurveItem(antialias=True) for _ in range(TRAIL)]  # logistic
+        self.trail_lines = TrailLines()  # the line model's trail: one item, one paint
         self.residuals = [pg.PlotCurveItem(connect="pairs", antialias=True) for _ in range(4)]
         self.points = _DataPoints(self)
         self.batch = pg.ScatterPlotItem(antialias=True)
         self.line_before = pg.PlotCurveItem(antialias=True)
         self.line = pg.PlotCurveItem(antialias=True)
-        for item in self.trail + self.residuals:
+        for item in [*self.trail, self.trail_lines, *self.residuals]:
             self.plot.addItem(item, ignoreBounds=True)
         self.plot.addItem(self.points)
         self.plot.addItem(self.batch, ignoreBounds=True)
@@ -165,8 +167,11 @@ class FitPanel(pg.GraphicsLayoutWidget):
         th.style_plot(self.plot, theme, "x", "y")
         self.line.setPen(pg.mkPen(theme.line, width=th.THICK))
         self.line_before.setPen(pg.mkPen(theme.line_before, width=2, style=Qt.PenStyle.DashLine))
-        for i, item in enumerate(self.trail):
-            item.setPen(pg.mkPen(theme.color("line", 25 + 110 * (i + 1) // TRAIL), width=2))
+        pens = [pg.mkPen(theme.color("line", 25 + 110 * (i + 1) // TRAIL), width=2)
+                for i in range(TRAIL)]
+        for item, pen in zip(self.trail, pens, strict=True):
+            item.setPen(pen)
+        self.trail_lines.set_pens(pens)
         self.legend.setBrush(pg.mkBrush(theme.color("background", 210)))
         self.legend.setPen(pg.mkPen(theme.color("foreground", 80)))
         self.legend.setLabelTextColor(theme.foreground)
@@ -301,6 +306,7 @@ class FitPanel(pg.GraphicsLayoutWidget):
             self._trail.append((view.w, view.b))
         self.logistic.set_visible(False)
         if logistic:  # points at 0 and 1, the curve σ(w·x + b), the boundary x = −b/w
+            self.trail_lines.set_lines([], (big_x, big_y))
             fit_logistic.draw(self, view, big_x)
         else:
             self._draw_lines(view, big_x, big_y)
@@ -359,13 +365,11 @@ class FitPanel(pg.GraphicsLayoutWidget):
         """The line before and after the step, its trail and the residuals."""
         self.line.setData(*clip_line(view.w, view.b, big_x, big_y))
         self.line_before.setData(*clip_line(view.w_before, view.b_before, big_x, big_y))
-        trail = list(self._trail)[:-1]
-        for i, item in enumerate(self.trail):
-            j = i - (TRAIL - len(trail))
-            if j >= 0:
-                item.setData(*clip_line(*trail[j], big_x, big_y))
-            else:
+        if self.trail[-1].xData is not None and len(self.trail[-1].xData):  # was logistic
+            for item in self.trail:
                 item.setData(np.zeros(0), np.zeros(0))
+        self.trail_lines.set_lines([clip_line(*wb, big_x, big_y)
+                                    for wb in list(self._trail)[:-1]], (big_x, big_y))
         self._draw_residuals(view, big_y)
 
     def _draw_residuals(self, view: PanelView, big_y: tuple[float, float]) -> None:

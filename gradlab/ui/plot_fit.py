@@ -83,6 +83,12 @@ def wrapping_title(plot: pg.PlotItem) -> WrappingTitle:
 def set_title(plot: pg.PlotItem, html: str) -> None:
     """Set a plot's title; it wraps to the plot's width and its row follows its height."""
     title = wrapping_title(plot)
+    if title.isVisible() and title._row_height > 0:
+        # Shown and its row fitted: set the text alone (the row follows in fit_row if the
+        # height changes), not pyqtgraph's 30 px row and back, two relayouts for every new
+        # number in a title while running (issue 15, redraw rate).
+        title.setText(html)
+        return
     plot.setTitle(html)  # pyqtgraph fixes the row at 30 px here ...
     title._row_height = -1.0
     title.resizeEvent(None)  # ... and this sets it to the text's height

@@ -1,0 +1,68 @@
+"""The fit panel's fading trail drawn as one item (issue 15, redraw rate at N = 10^6): the same
+lines with the same pens as the eight curve items it replaces for the line model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradlab.core.config import LabConfig
+from gradlab.core.data import dataset_for
+from gradlab.core.trainer import Trainer
+from gradlab.ui import theme as th
+from gradlab.ui.fit_panel import TRAIL, FitPanel, clip_line
+from gradlab.views.panels import build_view, layout_for
+
+
+def _views(config: LabConfig, steps: int) -> list:
+    dataset = dataset_for(config)
+    trainer, layout = Trainer(config, dataset), layout_for(dataset)
+    return [build_view(trainer.run(1)[0], dataset, layout, config) for _ in range(steps)]
+
+
+def _alpha(pen) -> int:  # noqa: ANN001 - QPen
+    return pen.color().alpha()
+
+
+def test_the_trail_is_the_lines_before_the_current_one_oldest_faintest(qtbot) -> None:  # noqa: ANN001
+    panel = FitPanel(th.LIGHT)
+    qtbot.addWidget(panel)
+    panel.resize(800, 500)
+    panel.show()
+    views = _views(LabConfig(lr=0.02), 10)
+    for k, view in enumerate(views, start=1):
+        panel.show_view(view, k, True)
+    lines = panel.trail_lines.lines
+    (bx0, bx1), (by0, by1) = panel._box
+    big_x = (bx0 - 10 * (bx1 - bx0), bx1 + 10 * (bx1 - bx0))
+    big_y = (by0 - 10 * (by1 - by0), by1 + 10 * (by1 - by0))
+    # The deque keeps TRAIL lines, the newest is the line itself: TRAIL - 1 older ones.
+    older = [(v.w, v.b) for v in views[-TRAIL:-1]]
+    assert len(lines) == TRAIL - 1
+    for (line, _pen), (w, b) in zip(lines, older, strict=True):
+        xs, ys = clip_line(w, b, big_x, big_y)
+        assert np.allclose([line.x1(), line.x2()], xs)
+        assert np.allclose([line.y1(), line.y2()], ys)
+    alphas = [_alpha(panel.trail_lines.pens[k]) for _line, k in lines]
+    assert alphas == sorted(alphas) and alphas[0] < alphas[-1]  # the newest is the strongest
+    assert [k for _line, k in lines] == list(range(1, TRAIL))  # as the eight items had it
+    # ... and it is drawn: hiding it changes the picture.
+    with_trail = panel.grab().toImage()
+    panel.trail_lines.setVisible(False)
+    assert panel.grab().toImage() != with_trail
+    # The curve items the logistic model uses stay empty for the line.
+    assert all(item.xData is None or len(item.xData) == 0 for item in panel.trail)
+
+
+def test_logistic_then_line_leaves_no_stale_curves(qtbot) -> None:  # noqa: ANN001
+    panel = FitPanel(th.LIGHT)
+    qtbot.addWidget(panel)
+    logistic = LabConfig(preset="pass-fail", model="logistic", loss="bce", lr=0.1)
+    for k, view in enumerate(_views(logistic, 4), start=1):
+        panel.show_view(view, k, True)
+    assert any(item.xData is not None and len(item.xData) for item in panel.trail)
+    assert panel.trail_lines.lines == []
+    panel.clear_trail()
+    for k, view in enumerate(_views(LabConfig(), 4), start=1):
+        panel.show_view(view, k, True)
+    assert all(len(item.xData) == 0 for item in panel.trail)
+    assert len(panel.trail_lines.lines) == 3
