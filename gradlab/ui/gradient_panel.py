@@ -13,7 +13,7 @@ import pyqtgraph as pg
 
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
-from gradlab.ui.loss_panel import bar_ticks, sticky
+from gradlab.ui.loss_panel import GROW, bar_ticks, sticky
 from gradlab.ui.text import beyond, count, fmt
 
 if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
@@ -70,7 +70,7 @@ class _GradPlot:
         hi = max(0.0, float(shares.max(initial=0.0)), float(totals.max(initial=0.0)))
         yspan = (hi - lo) or 1.0
         x_range = (float(pos[0]) - 0.6 * group, total_pos + 0.75 * total_width)
-        y_range = sticky(self.y_range, lo - 0.08 * yspan, hi + 0.08 * yspan)
+        y_range = sticky(self.y_range, lo - 0.08 * yspan, hi + 0.08 * yspan, grow=GROW)
         if x_range != self.x_range or y_range != self.y_range:
             self.x_range, self.y_range = x_range, y_range
             self.plot.setRange(xRange=x_range, yRange=y_range, padding=0)

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from gradlab.core.records import HistoryBuffer, HistoryChunk
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
-from gradlab.ui.loss_panel import sticky
+from gradlab.ui.loss_panel import GROW, sticky
 from gradlab.ui.text import fmt
 
 #: Log scale cannot show 0: losses below this are drawn at this value.
@@ -226,11 +226,11 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
             lo = min(float(buf.column(k).min()) for k in keys)
             hi = max(float(buf.column(k).max()) for k in keys)
             pad = 0.08 * ((hi - lo) or max(abs(hi), 1.0))
-            self._set_y(plot, lo - pad, hi + pad)
+            self._set_y(plot, lo - pad, hi + pad, grow=GROW)
 
-    def _set_y(self, plot: pg.PlotItem, lo: float, hi: float) -> None:
+    def _set_y(self, plot: pg.PlotItem, lo: float, hi: float, grow: float = 0.0) -> None:
         current = self._y_ranges.get(id(plot))
-        new = sticky(current, lo, hi)
+        new = sticky(current, lo, hi, grow)
         if new != current:
             self._y_ranges[id(plot)] = new
             plot.setYRange(*new, padding=0)

@@ -56,16 +56,31 @@ def bar_ticks(pos: np.ndarray, group_size: int, extra: list[tuple[float, str]] |
     return ticks + (extra or [])
 
 
-def sticky(current: tuple[float, float] | None, lo: float, hi: float) -> tuple[float, float]:
+#: How far past the data a range that had to grow goes (a share of the data's span; ``sticky``).
+GROW = 0.25
+
+
+def sticky(current: tuple[float, float] | None, lo: float, hi: float,
+           grow: float = 0.0) -> tuple[float, float]:
     """Keep the current axis range while the data fit in it and fill at least half of it.
 
-    A range that changes every frame makes pyqtgraph rebuild the axis (text, slow) every frame.
+    A range that changes every frame makes pyqtgraph rebuild the axis (text, slow) and paint
+    its panel once more, every frame. ``grow``: when the data outgrow a side, that side moves
+    this share of the data's span past them, so a value that keeps growing (w on its way to the
+    fit) does not outgrow the range again on the next frame.
     """
-    if current is not None:
-        c_lo, c_hi = current
-        span = c_hi - c_lo
-        if c_lo <= lo and hi <= c_hi and (hi - lo) >= 0.5 * span:
-            return current
+    if current is None:
+        return lo, hi
+    c_lo, c_hi = current
+    span = c_hi - c_lo
+    fits = c_lo <= lo and hi <= c_hi
+    if fits and (hi - lo) >= 0.5 * span:
+        return current
+    if not fits and grow > 0:  # the side not outgrown stays (else the two sides take turns)
+        room = grow * (hi - lo)
+        grown = (lo - room if lo < c_lo else c_lo), (hi + room if hi > c_hi else c_hi)
+        if (hi - lo) >= 0.5 * (grown[1] - grown[0]):
+            return grown
     return lo, hi
 
 

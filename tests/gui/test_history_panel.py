@@ -89,3 +89,34 @@ def test_each_row_keeps_its_name_on_a_small_projector(make_lab, qtbot) -> None: 
         assert plot.getAxis("left").label.isVisible(), plot.getAxis("left").labelText
     assert [plot.getAxis("bottom").style["showValues"] for plot in rows] == [False, False, True]
     assert panel.param_plot.getAxis("bottom").labelText == "step"
+
+
+def test_a_range_that_must_grow_leaves_room_to_keep_growing() -> None:
+    from gradlab.ui.loss_panel import sticky
+
+    assert sticky(None, 1.0, 4.0, 0.25) == (1.0, 4.0)
+    assert sticky((0.0, 10.0), 1.0, 9.0, 0.25) == (0.0, 10.0)  # fits, fills 80 %: kept
+    assert sticky((0.0, 10.0), 1.0, 4.0, 0.25) == (1.0, 4.0)  # fills 30 %: fitted again
+    assert sticky((0.0, 10.0), 0.0, 12.0, 0.25) == (0.0, 15.0)  # top outgrown: 12 + 3
+    assert sticky((0.0, 10.0), -2.0, 12.0, 0.25) == (-5.5, 15.5)  # both: span 14, 3.5 each
+    assert sticky((-1.0, 10.0), 0.0, 12.0, 0.25) == (-1.0, 15.0)  # the bottom stays
+    assert sticky((-30.0, 10.0), 0.0, 12.0, 0.25) == (0.0, 12.0)  # would fill 27 %: fitted
+    assert sticky((0.0, 10.0), 0.0, 12.0) == (0.0, 12.0)  # grow 0: exactly the data
+
+
+def test_a_parameter_on_its_way_to_the_fit_rarely_moves_its_axis(make_widget, qtbot) -> None:  # noqa: ANN001
+    """w and b grow from 0 every run: each frame outgrew the row's range, so its axis was
+    rebuilt and the panel painted once more per frame (issue 15, redraw rate)."""
+    panel: HistoryPanel = make_widget(HistoryPanel, (500, 450))
+    qtbot.waitExposed(panel)
+    ranges = []
+    for frame in range(40):
+        steps = np.arange(frame * 5 + 1, frame * 5 + 6)
+        w = 2.0 * (1 - 0.98 ** steps)  # w → 2 from 0
+        panel.append(HistoryChunk(steps, 1.0 / steps, -w, -w / 3, w, w / 2))
+        panel.redraw()
+        lo, hi = panel.param_plot.vb.viewRange()[1]
+        assert lo <= 0.02 and hi >= w[-1]  # every value in view (b = w/2 = 0.02 at step 1)
+        ranges.append((lo, hi))
+    changes = sum(a != b for a, b in zip(ranges, ranges[1:], strict=False))
+    assert changes <= 8, changes  # was 39: every frame
