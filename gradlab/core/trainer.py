@@ -277,8 +277,7 @@ class Trainer:
         return self._order_cache[1]
 
     def _batch_index(self, epoch: int, position: int) -> tuple[np.ndarray, int, int]:
-        """Dataset indices of the batch at (epoch, position), and the (epoch, position) after
-        it. The whole dataset is ``self._all`` itself, the same array every step."""
+        """(indices of the batch at epoch/position, epoch, position after it); all: ``_all``."""
         n = len(self.dataset)
         bs = self.config.effective_batch_size(n)
         if bs == n:
@@ -288,21 +287,15 @@ class Trainer:
         return (index, epoch + 1, 0) if position >= n else (index, epoch, position)
 
     def _next_batch(self, advance: bool) -> _Batch:
-        n = len(self.dataset)
         index, epoch, position = self._batch_index(self.epoch, self.position)
-        t = None
-        if index is self._all:
-            x, y = self._x, self._y
-        else:
-            t = torch.from_numpy(index)
-            x, y = self._x[t], self._y[t]
-        bs = self.config.effective_batch_size(n)
+        t = None if index is self._all else torch.from_numpy(index)
+        x, y = (self._x, self._y) if t is None else (self._x[t], self._y[t])
         v = None
         if self.config.reduction == "weighted":
             if self._weights is None:
                 v = torch.full((index.size,), 1.0 / index.size, dtype=DTYPE)
             else:
-                v = self._weights if index.size == n and bs == n else self._weights[index]
+                v = self._weights if index is self._all else self._weights[index]
         if advance:
             self.epoch, self.position = epoch, position
         opts = self._opts.batch(t) if self.config.model == "logistic" else None
@@ -326,8 +319,7 @@ class Trainer:
         return per.detach(), total
 
     def _step_values(self, batch: _Batch) -> tuple[torch.Tensor | None, float, float, float]:
-        """(per-sample losses or None, loss, dL/dw, dL/db) of ``batch``; the gradient is left in
-        ``.grad`` for the optimizer. None: ``_record`` computes the vector if it is shown."""
+        """(per-sample losses or None: ``_record`` makes them, loss, dL/dw, dL/db); .grad set."""
         per, total = self._loss_and_grad(batch)
         # .item() per scalar is several times cheaper than one stack().tolist() for 0-d tensors.
         return per, total.item(), self.w.grad.item(), self.b.grad.item()
