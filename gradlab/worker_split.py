@@ -294,6 +294,7 @@ def _parallel_class() -> Any:
             super().__init__(config, dataset, split, group)
 
         def run(self, n: int) -> tuple[Any, HistoryChunk]:
+            self.work_ahead = bool(self._owner._running)  # the loop calls again at once
             if n != 1 or self.config.reduction == "none" or self._owner._running:
                 return super().run(n)  # running: no details (the tab shows the last Step's)
             from gradlab.views.batches import parallel_view

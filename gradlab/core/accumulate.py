@@ -99,10 +99,17 @@ def full_batch_grad(w: float, b: float, x: torch.Tensor, y: torch.Tensor, loss: 
 class AccumulatingTrainer(Trainer):
     """A Trainer whose every step accumulates ``.grad`` over micro-batches (see module doc)."""
 
+    #: The lab's run loop (worker_loop.py) steps this trainer in slices of this many seconds:
+    #: a step is K backward()s, and a longer slice keeps the loop's cost per slice (a record,
+    #: a timer tick) small next to the steps it takes. Commands still wait at most this long.
+    slice_seconds = 0.02
+
     def __init__(self, config: LabConfig, dataset: Dataset, split: SplitSettings) -> None:
         self.split = split
         self._detail: list[MicroBatch] | None = None
         self._plans: dict[tuple[int, SplitSettings], list[tuple[slice, float]]] = {}
+        self._whole: tuple[Any, list[tuple[slice, float, torch.Tensor, torch.Tensor]]] | None \
+            = None
         _check_split(split, config, len(dataset))
         super().__init__(config, dataset)
 
@@ -135,18 +142,32 @@ class AccumulatingTrainer(Trainer):
             self._plans = {key: plan}
         return plan
 
-    def _loss_and_grad(self, batch: _Batch) -> tuple[torch.Tensor, torch.Tensor]:
+    def _parts(self, batch: _Batch) -> list[tuple[slice, float, torch.Tensor, torch.Tensor]]:
+        """Each micro-batch's slice, scale and samples (for the whole dataset, the same views
+        every step: made once, as a loop over ``tensor_split`` would)."""
+        plan = self._plan(int(batch.index.size))
+        whole = batch.x is self._x
+        if whole and self._whole is not None and self._whole[0] is plan:
+            return self._whole[1]
+        parts = [(sl, scale, batch.x[sl], batch.y[sl]) for sl, scale in plan]
+        if whole:
+            self._whole = (plan, parts)
+        return parts
+
+    def _loss_and_grad(self, batch: _Batch) -> tuple[torch.Tensor | None, torch.Tensor]:
+        """One backward() per micro-batch; returns (None, the sum of the scaled losses): the
+        per-sample vector is made by ``_record`` for the steps that are shown."""
         if not self.split.forget_zero_grad:
             self._clear_grads()
-        red, detail = self.config.reduction, self._detail
-        pers, scaled = [], []
-        for sl, scale in self._plan(int(batch.index.size)):
+        red, detail, w, b = self.config.reduction, self._detail, self.w, self.b
+        scaled = []
+        for sl, scale, x, y in self._parts(batch):
             if detail is not None:
                 before = (_grad_value(self.w), _grad_value(self.b))
-            per = per_sample_loss(self.w * batch.x[sl] + self.b, batch.y[sl], self.config.loss)
+            per = per_sample_loss(w * x + b, y, self.config.loss)
             if red == "mean" or red == "sum":
                 reduced = per.mean() if red == "mean" else per.sum()
-                loss = reduced * scale
+                loss = reduced * scale if scale != 1.0 else reduced  # × 1.0 changes nothing
                 loss.backward()  # adds this micro-batch's gradient to .grad
             elif red == "weighted":
                 v = self._micro_v(batch, sl)
@@ -157,13 +178,12 @@ class AccumulatingTrainer(Trainer):
                 reduced = reduce_and_backward(per, "none", None)
                 loss = reduced * scale
             scaled.append(loss.detach())
-            pers.append(per.detach())
             if detail is not None:
                 after = (_grad_value(self.w), _grad_value(self.b))
                 value = reduced.item()
                 detail.append(MicroBatch(batch.index[sl], value, scale, value * scale,
                                          after[0] - before[0], after[1] - before[1], *after))
-        return torch.cat(pers), torch.stack(scaled).sum()
+        return None, torch.stack(scaled).sum()
 
     def preview(self) -> StepRecord:
         """As Trainer.preview, but ``.grad`` carried between steps survives it."""

@@ -55,6 +55,10 @@ class ParallelTrainer(Trainer):
     ordinary Trainer; ``step_split`` checks that every worker arrived at the same parameters.
     A trainer given a running ``group`` uses it and leaves it running; one that starts its own
     ends it in ``close()`` (or as a context manager).
+
+    Running (``run``), the workers work ahead: the next steps are sent before the parent takes
+    the ones just received (see ``run``). The steps ahead are dropped, and the workers set back
+    to the parent's state, whenever anything else happens (a setting, a single step, a reset).
     """
 
     def __init__(self, config: LabConfig, dataset: Dataset, split: SplitSettings,
@@ -62,7 +66,15 @@ class ParallelTrainer(Trainer):
         _check_split(split, config, len(dataset))
         self.split = split
         self._detail: list[tuple[WorkerReport, ...]] | None = None
-        self._queue: list[tuple[WorkerReport, ...]] = []
+        self._queue: list[np.ndarray] = []  # the rows of the steps being replayed
+        # Steps the workers took ahead of this trainer: rows received (from the state `_at`),
+        # and the ticket of the run sent after them (the group's, not yet collected).
+        self._ahead = np.empty((0, split.workers or 1, 5))
+        self._ticket: int | None = None
+        self._at: tuple[int, int, int] | None = None
+        self._shard_cache: tuple[np.ndarray, tuple[int, ...], list[np.ndarray]] | None = None
+        #: Send the next steps before replaying these (``run``): for a loop that runs again.
+        self.work_ahead = False
         self._owns_group = group is None
         self.group = group or WorkerGroup(split.workers or 1)
         if self.group.world_size != (split.workers or 1):
@@ -86,8 +98,17 @@ class ParallelTrainer(Trainer):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _drop_ahead(self) -> bool:
+        """Forget the steps the workers took ahead; True if there were any (the workers are then
+        not where this trainer is: ``_sync_workers`` sets them back)."""
+        ahead = self._ticket is not None or len(self._ahead) > 0
+        self._ahead = self._ahead[:0]
+        self._ticket = self._at = None
+        return ahead
+
     def _sync_workers(self) -> None:
         """Give every worker this trainer's parameters and optimizer state."""
+        self._drop_ahead()  # the group takes (and drops) a reply still on its way
         if self.group.running:
             self.group.setup(self.config, self.dataset.x, self.dataset.y, self._w_now,
                              self._b_now, self.optimizer.state_dict())
@@ -108,6 +129,8 @@ class ParallelTrainer(Trainer):
         _check_split(split, self.config, len(self.dataset))
         if (split.workers or 1) != self.group.world_size:
             raise ValueError("a different number of workers needs a new group")
+        if self._drop_ahead():
+            self._sync_workers()
         self.split = split
 
     def set_params(self, w: float, b: float) -> None:
@@ -119,18 +142,18 @@ class ParallelTrainer(Trainer):
         self._sync_workers()
 
     def _loss_and_grad(self, batch: _Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """One step through the workers, in step with this trainer (one round trip)."""
+        if self._drop_ahead():
+            self._sync_workers()
         self._clear_grads()
         n = int(batch.index.size)
         with torch.no_grad():
             per = per_sample_loss(self.w * batch.x + self.b, batch.y, self.config.loss)
         if self.config.reduction == "none":  # PyTorch's own error, before any worker moves
             reduce_and_backward(per.detach().requires_grad_(), "none", None)
-        shards = self._shards(batch)
+        shards = self._shards(batch.index)
         scale = part_scale(self.split.ddp_loss_scale, 0, n, len(shards))
-        if self._queue:
-            reports = self._queue.pop(0)
-        else:
-            reports = self.group.step(shards, scale, detail=self._detail is not None)
+        reports = self.group.step(shards, scale, detail=self._detail is not None)
         if self._detail is not None:
             self._detail.append(reports)
         self.w.grad = torch.tensor(reports[0].grad_w, dtype=DTYPE)
@@ -138,25 +161,91 @@ class ParallelTrainer(Trainer):
         total = torch.tensor(sum(r.loss for r in reports) / len(reports), dtype=DTYPE)
         return per, total
 
-    def _shards(self, batch: _Batch) -> list[np.ndarray]:
-        sizes = self.split.shard_sizes_for(int(batch.index.size))
-        return [batch.index[sl] for sl in part_slices(sizes)]
+    def _step_values(self, batch: _Batch) -> tuple[torch.Tensor | None, float, float, float]:
+        if not self._queue:
+            return super()._step_values(batch)
+        # A step the workers took in a run: the same numbers as above, without the round trip
+        # or the per-sample forward (``_record`` computes it for the one step that is shown).
+        row = self._queue.pop()
+        self._clear_grads()
+        gw, gb = float(row[0, 1]), float(row[0, 2])
+        self.w.grad = torch.tensor(gw, dtype=DTYPE)
+        self.b.grad = torch.tensor(gb, dtype=DTYPE)
+        return None, sum(row[:, 0].tolist()) / len(row), gw, gb
+
+    def _shards(self, index: np.ndarray) -> list[np.ndarray]:
+        """Each worker's part of the batch ``index`` (the same list for the same batch array and
+        sizes: the whole dataset's shards are sent once per run)."""
+        sizes = self.split.shard_sizes_for(int(index.size))
+        cache = self._shard_cache
+        if cache is not None and cache[0] is index and cache[1] == sizes:
+            return cache[2]
+        shards = [index[sl] for sl in part_slices(sizes)]
+        self._shard_cache = (index, sizes, shards)
+        return shards
+
+    def _plan(self, skip: int, n: int) -> list[list[np.ndarray]]:
+        """The shards of the ``n`` steps that follow the next ``skip`` (nothing advances)."""
+        epoch, position = self.epoch, self.position
+        for _ in range(skip):
+            _, epoch, position = self._batch_index(epoch, position)
+        plan = []
+        for _ in range(n):
+            index, epoch, position = self._batch_index(epoch, position)
+            plan.append(self._shards(index))
+        return plan
+
+    def _submit(self, skip: int, n: int) -> int:
+        plan = self._plan(skip, n)
+        return self.group.submit(plan, part_scale(self.split.ddp_loss_scale, 0, 0,
+                                                  len(plan[0])))
 
     def run(self, n: int) -> tuple[StepRecord | None, HistoryChunk]:
         """As Trainer.run, with the workers' steps sent in one message (one round trip instead
-        of n): the parent replays them on the all-reduced gradients the workers report."""
+        of n): the parent replays them on the all-reduced gradients the workers report.
+
+        With ``work_ahead`` (the lab's run loop, which calls again at once), the next n steps
+        go to the workers BEFORE the parent replays these, so that the workers compute while
+        the parent replays, draws and sends its update. Every step is still computed once, by
+        the workers, in order, from the state the parent is in: rows received ahead are used
+        only while the parent is at the step they start from (``_at``); anything else (a
+        setting, a single step, a reset) drops them and sets the workers back."""
         self._check_not_diverged()
-        if self.config.reduction == "none" or n <= 1:
+        at = (self.step_count, self.epoch, self.position)
+        if self._at != at and self._drop_ahead():
+            self._sync_workers()
+        if self.config.reduction == "none" or (n <= 1 and not self.work_ahead
+                                               and self._ticket is None):
             return super().run(n)
-        saved = (self.epoch, self.position)
-        plan = [self._shards(self._next_batch(advance=True)) for _ in range(n)]
-        self.epoch, self.position = saved
-        scale = part_scale(self.split.ddp_loss_scale, 0, 0, len(plan[0]))
-        self._queue = self.group.run(plan, scale)
+        more = True  # False once the workers stopped at a step that is not finite
+        if self._ticket is not None and len(self._ahead) < n:
+            more = self._take_rows(self._ticket)
+        if more and len(self._ahead) < n:
+            more = self._take_rows(self._submit(len(self._ahead), n - len(self._ahead)))
+        if more and self.work_ahead and self._ticket is None:
+            self._ticket = self._submit(len(self._ahead), n)
+        take, self._ahead = self._ahead[:n], self._ahead[n:]
+        self._queue = list(take[::-1])
         try:
-            return super().run(len(self._queue))
+            record, chunk = super().run(len(take))
         finally:
             self._queue = []
+        self._at = (self.step_count, self.epoch, self.position)
+        if len(chunk) < len(take):  # diverged: nothing ahead is of use
+            self._drop_ahead()
+        return record, chunk
+
+    def _take_rows(self, ticket: int) -> bool:
+        """Add the rows of the run ``ticket`` to those ahead; False if the workers stopped at a
+        step that is not finite (they go no further)."""
+        self._ticket = None
+        rows = self.group.collect(ticket)
+        if rows is None:  # someone else used the group: the workers are elsewhere
+            self._sync_workers()
+            rows = self.group.collect(self._submit(0, 1))
+            assert rows is not None
+        self._ahead = np.concatenate((self._ahead, rows))
+        return bool(len(rows)) and bool(np.isfinite(rows[-1]).all())
 
     def step_split(self) -> ParallelStep:
         """One data-parallel step with every worker's report and the comparison."""

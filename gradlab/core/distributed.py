@@ -11,42 +11,39 @@ torch.distributed and ``torch._dynamo``, which DDP's constructor imports: ~3 s) 
 worker forks from it ready, so a group of 4 starts in about 0.1 s. Elsewhere they are spawned
 (each imports torch: seconds) and ``start(progress=...)`` reports each worker as it is ready.
 
-``gradlab.core.dataparallel.ParallelTrainer`` trains through a group.
+What runs inside each worker is ``gradlab.core.ddp_worker``. Training sends many steps in one
+message (``submit``) and takes the reply later (``collect``), so the workers compute while the
+parent does other work. ``gradlab.core.dataparallel.ParallelTrainer`` trains through a group.
 """
 
 from __future__ import annotations
 
-import math
 import multiprocessing as mp
 import multiprocessing.connection as mpc
 import os
 import socket
 import sys
 import time
-import traceback
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 import torch._dynamo  # noqa: F401 - DDP's constructor imports it: load it once, in the fork server
-import torch.distributed as dist
-from torch.nn.parallel import DistributedDataParallel
 
 from gradlab.core.config import LabConfig
+from gradlab.core.ddp_worker import HOST, STEP_TIMEOUT, loopback_device, worker_main
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
-from gradlab.core.optimizer_state import from_jsonable, to_jsonable
+from gradlab.core.optimizer_state import to_jsonable
 from gradlab.core.splitting import MAX_WORKERS
-from gradlab.core.trainer import DTYPE, make_optimizer, per_sample_loss
 
-HOST = "127.0.0.1"
-#: Seconds to wait for a group to start / for one step before the group is ended.
+__all__ = ["HOST", "STEP_TIMEOUT", "WorkerGroup", "WorkerGroupError", "WorkerReport",
+           "free_port", "loopback_device", "prepare"]
+
+#: Seconds to wait for a group to start before it is ended.
 START_TIMEOUT = 120.0
-STEP_TIMEOUT = 60.0
 
 
 class WorkerGroupError(RuntimeError):
@@ -94,15 +91,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def loopback_device() -> str | None:
-    """The loopback interface's name for GLOO_SOCKET_IFNAME (None where gloo picks by host)."""
-    if sys.platform.startswith("linux"):
-        return "lo"
-    if sys.platform == "darwin":
-        return "lo0"
-    return None
-
-
 @dataclass(frozen=True, eq=False)
 class WorkerReport:
     """What one worker did in one step.
@@ -132,129 +120,6 @@ class WorkerReport:
     def to_json_dict(self) -> dict:
         return {"rank": self.rank, "batch": self.batch.tolist(), "loss": self.loss,
                 "grad_w": self.local_grad_w, "grad_b": self.local_grad_b}
-
-
-# ---- the worker process ------------------------------------------------------------------------
-
-
-class LineModel(torch.nn.Module):
-    """y = w·x + b with float64 parameters w and b."""
-
-    def __init__(self, w: float, b: float) -> None:
-        super().__init__()
-        self.w = torch.nn.Parameter(torch.tensor(w, dtype=DTYPE))
-        self.b = torch.nn.Parameter(torch.tensor(b, dtype=DTYPE))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.w * x + self.b
-
-
-class _Worker:
-    """The state of one worker process: its DDP model, optimizer and the dataset."""
-
-    def __init__(self, rank: int, world: int) -> None:
-        self.rank, self.world = rank, world
-        self.ddp: DistributedDataParallel | None = None
-
-    def setup(self, cfg: dict, x: np.ndarray, y: np.ndarray, weights: np.ndarray | None,
-              w: float, b: float, opt_state: dict | None) -> None:
-        self.config = LabConfig.from_dict(cfg)
-        self.x, self.y = torch.from_numpy(x), torch.from_numpy(y)
-        self.weights = None if weights is None else torch.from_numpy(weights)
-        self.model = LineModel(w, b)
-        self.ddp = DistributedDataParallel(self.model)  # collective: every rank builds it now
-        self.optimizer = make_optimizer(self.config, [self.model.w, self.model.b])
-        if opt_state is not None:
-            self.optimizer.load_state_dict(from_jsonable(opt_state))
-
-    def _local_loss(self, idx: torch.Tensor, scale: float) -> tuple[torch.Tensor, torch.Tensor]:
-        """Forward through DDP and backward of the local loss × scale; returns (loss, per)."""
-        per = per_sample_loss(self.ddp(self.x[idx]), self.y[idx], self.config.loss)
-        red = self.config.reduction
-        if red == "weighted":
-            n = idx.numel()
-            v = torch.full((n,), 1.0 / n, dtype=DTYPE) if self.weights is None \
-                else self.weights[idx]
-            per.backward(gradient=v * scale)
-            return (per.detach() * v).sum() * scale, per
-        loss = (per.mean() if red == "mean" else per.sum()) * scale
-        loss.backward()
-        return loss.detach(), per
-
-    def step(self, idx: np.ndarray, scale: float, detail: bool) -> tuple:
-        """One step. The local gradient is taken inside ``no_sync()``: DDP's all-reduce hooks
-        are off, so backward leaves exactly this worker's own gradient in .grad; it is read and
-        cleared, and the same loss is then run again with the hooks on, so that .grad ends up
-        holding what the all-reduce made of every worker's gradient."""
-        t = torch.from_numpy(idx)
-        w, b = self.model.w, self.model.b
-        local = (float("nan"), float("nan"))
-        if detail:
-            with self.ddp.no_sync():
-                self._local_loss(t, scale)
-            local = (w.grad.item(), b.grad.item())
-            w.grad = b.grad = None
-        loss, _ = self._local_loss(t, scale)
-        reduced = (w.grad.item(), b.grad.item())
-        self.optimizer.step()
-        w.grad = b.grad = None
-        return (self.rank, os.getpid(), idx, loss.item(), *local, *reduced, w.item(), b.item())
-
-
-    def run(self, shards: list[np.ndarray], scale: float) -> list[tuple]:
-        """Several steps in one message (training): stops after the first step whose
-        all-reduced gradient or parameters are not finite (the same step on every worker, so
-        the collectives stay in step)."""
-        out = []
-        for idx in shards:
-            reply = self.step(idx, scale, False)
-            out.append(reply)
-            if not all(map(math.isfinite, reply[6:])):
-                break
-        return out
-
-
-def _worker_main(rank: int, world: int, port: int, conn: mpc.Connection) -> None:
-    """A worker's whole life: join the gloo group on 127.0.0.1, serve commands, leave."""
-    os.environ["MASTER_ADDR"] = HOST
-    os.environ["MASTER_PORT"] = str(port)
-    device = loopback_device()
-    if device is not None:
-        os.environ["GLOO_SOCKET_IFNAME"] = device
-    torch.set_num_threads(1)  # W workers on a shared machine: one thread each
-    worker = _Worker(rank, world)
-    joined = False
-    try:
-        dist.init_process_group("gloo", rank=rank, world_size=world,
-                                timeout=timedelta(seconds=STEP_TIMEOUT))
-        joined = True
-        conn.send(("ready", os.getpid()))
-        while True:
-            command, *args = conn.recv()
-            if command == "close":
-                break
-            if command == "setup":
-                worker.setup(*args)
-                conn.send(("ok", None))
-            elif command == "step":
-                conn.send(("ok", worker.step(*args)))
-            elif command == "run":
-                conn.send(("ok", worker.run(*args)))
-    except (EOFError, KeyboardInterrupt):  # the parent went away: just leave
-        pass
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which ends the group
-        try:
-            conn.send(("error", f"{type(exc).__name__}: {exc}".strip(),
-                       traceback.format_exc(limit=3)))
-        except OSError:
-            pass
-    finally:
-        if joined:
-            try:
-                dist.destroy_process_group()
-            except Exception:  # noqa: BLE001, S110 - leaving anyway
-                pass
-        conn.close()
 
 
 # ---- the parent's controller -------------------------------------------------------------------
@@ -304,6 +169,8 @@ class WorkerGroup:
         self.start_method = ""
         self.port = 0
         self._finalizer: weakref.finalize | None = None
+        self._ticket = 0  # numbers the runs submitted
+        self._inflight: tuple[int, int] | None = None  # (ticket, steps) of a run not collected
 
     @property
     def running(self) -> bool:
@@ -332,7 +199,7 @@ class WorkerGroup:
         try:
             for rank in range(self.world_size):
                 parent, child = ctx.Pipe()
-                p = ctx.Process(target=_worker_main, args=(rank, self.world_size, self.port,
+                p = ctx.Process(target=worker_main, args=(rank, self.world_size, self.port,
                                                            child),
                                 name=f"gradlab-ddp-{rank}", daemon=True)
                 try:
@@ -363,6 +230,16 @@ class WorkerGroup:
         if self._finalizer is not None:
             self._finalizer.detach()
             self._finalizer = None
+        if self._processes and self._inflight is not None and grace > 0:
+            # Workers finishing a run read "close" once their reply is out: take it.
+            self._inflight = None
+            ready = mpc.wait(self._conns, min(grace, 1.0))
+            for conn in ready:
+                try:
+                    conn.recv()
+                except (EOFError, OSError):
+                    pass
+        self._inflight = None
         if self._processes:
             _end(self._processes, self._conns, grace)
         self._processes, self._conns = [], []
@@ -424,6 +301,9 @@ class WorkerGroup:
         if not self.running:
             raise WorkerGroupError(Message(QT_TRANSLATE_NOOP(
                 "messages", "the workers are not running; start a new group")))
+        if self._inflight is not None:  # a run nobody collected: its reply comes first
+            self._inflight = None
+            self._gather("run", STEP_TIMEOUT)
         for r, message in enumerate(messages):
             try:
                 self._conns[r].send(message)
@@ -451,21 +331,55 @@ class WorkerGroup:
         """Every worker takes one step on its shard (dataset indices); returns their reports."""
         if len(shards) != self.world_size:
             raise ValueError(f"need {self.world_size} shards, got {len(shards)}")
-        self._send("step", [("step", np.asarray(s, np.int64), float(scale), bool(detail))
-                            for s in shards])
+        shards = [np.asarray(s, np.int64) for s in shards]
+        self._send("step", [("step", s, float(scale), bool(detail)) for s in shards])
         replies = self._gather("step", STEP_TIMEOUT)
-        return tuple(WorkerReport(*r) for r in replies)
+        return tuple(WorkerReport(r[0], r[1], s, *r[2:]) for r, s in zip(replies, shards,
+                                                                         strict=True))
 
-    def run(self, shards: Sequence[Sequence[np.ndarray]], scale: float
-            ) -> list[tuple[WorkerReport, ...]]:
-        """Several steps in one round trip: ``shards[k][r]`` is worker r's shard in step k.
-        Returns each step's reports (without local gradients); fewer than asked if a step's
-        gradient or parameters stopped being finite."""
+    def run(self, shards: Sequence[Sequence[np.ndarray]], scale: float) -> np.ndarray:
+        """Several steps in one round trip (``submit`` then ``collect``)."""
+        out = self.collect(self.submit(shards, scale))
+        assert out is not None
+        return out
+
+    def submit(self, shards: Sequence[Sequence[np.ndarray]], scale: float) -> int:
+        """Send several steps without waiting: ``shards[k][r]`` is worker r's shard in step k.
+        Returns the ticket ``collect`` takes. The workers compute while the caller does other
+        work; any other command first takes (and drops) the reply of a run not collected.
+
+        One message per worker: its shards one after the other in one array, and each step's
+        (start, stop) in it. A shard that is the same array object as the step before's (the
+        whole dataset, every step) is sent once."""
         if any(len(step) != self.world_size for step in shards):
             raise ValueError(f"every step needs {self.world_size} shards")
-        self._send("run", [("run", [np.asarray(step[r], np.int64) for step in shards],
-                            float(scale)) for r in range(self.world_size)])
-        replies = self._gather("run", STEP_TIMEOUT + 0.01 * len(shards))
-        steps = min(len(r) for r in replies)
-        return [tuple(WorkerReport(*replies[r][k]) for r in range(self.world_size))
-                for k in range(steps)]
+        messages = []
+        for r in range(self.world_size):
+            parts, bounds, last, end = [], np.empty((len(shards), 2), np.int64), None, 0
+            for k, step in enumerate(shards):
+                if step[r] is not last:
+                    last = step[r]
+                    parts.append(np.asarray(last, np.int64))
+                    end += parts[-1].size
+                    bounds[k] = (end - parts[-1].size, end)
+                else:
+                    bounds[k] = bounds[k - 1]
+            flat = np.concatenate(parts) if parts else np.empty(0, np.int64)
+            messages.append(("run", flat, bounds, float(scale)))
+        self._send("run", messages)
+        self._ticket += 1
+        self._inflight = (self._ticket, len(shards))
+        return self._ticket
+
+    def collect(self, ticket: int) -> np.ndarray | None:
+        """The rows of the run ``ticket`` (waiting for it): shape (steps, world size, 5), each
+        (local loss, all-reduced dL/dw, dL/db, w, b after the step); fewer steps than sent if
+        one stopped being finite. None if that run's reply was already taken by another
+        command (the workers then went on from where it left them)."""
+        if self._inflight is None or self._inflight[0] != ticket:
+            return None
+        steps = self._inflight[1]
+        self._inflight = None
+        replies = self._gather("run", STEP_TIMEOUT + 0.01 * steps)
+        m = min(len(r) for r in replies)
+        return np.stack([r[:m] for r in replies], axis=1)

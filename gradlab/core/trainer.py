@@ -276,28 +276,26 @@ class Trainer:
             self._order_cache = (epoch, epoch_order(self.config.seed, epoch, len(self.dataset)))
         return self._order_cache[1]
 
-    def _next_batch(self, advance: bool) -> _Batch:
+    def _batch_index(self, epoch: int, position: int) -> tuple[np.ndarray, int, int]:
+        """(indices of the batch at epoch/position, epoch, position after it); all: ``_all``."""
         n = len(self.dataset)
         bs = self.config.effective_batch_size(n)
-        t = None
         if bs == n:
-            index = self._all
-            x, y = self._x, self._y
-            epoch, position = self.epoch + 1, 0
-        else:
-            order = self._order(self.epoch)
-            index = order[self.position : self.position + bs]
-            t = torch.from_numpy(index)
-            x, y = self._x[t], self._y[t]
-            epoch, position = self.epoch, self.position + index.size
-            if position >= n:
-                epoch, position = epoch + 1, 0
+            return self._all, epoch + 1, 0
+        index = self._order(epoch)[position : position + bs]
+        position += index.size
+        return (index, epoch + 1, 0) if position >= n else (index, epoch, position)
+
+    def _next_batch(self, advance: bool) -> _Batch:
+        index, epoch, position = self._batch_index(self.epoch, self.position)
+        t = None if index is self._all else torch.from_numpy(index)
+        x, y = (self._x, self._y) if t is None else (self._x[t], self._y[t])
         v = None
         if self.config.reduction == "weighted":
             if self._weights is None:
                 v = torch.full((index.size,), 1.0 / index.size, dtype=DTYPE)
             else:
-                v = self._weights if index.size == n and bs == n else self._weights[index]
+                v = self._weights if index is self._all else self._weights[index]
         if advance:
             self.epoch, self.position = epoch, position
         opts = self._opts.batch(t) if self.config.model == "logistic" else None
@@ -320,11 +318,15 @@ class Trainer:
         total = reduce_and_backward(per, cfg.reduction, batch.v)
         return per.detach(), total
 
-    def _advance(self, batch: _Batch) -> tuple[list[float], torch.Tensor, str | None]:
-        """One step on ``batch``. Returns ([loss, gw, gb, w_after, b_after], per, diverged)."""
+    def _step_values(self, batch: _Batch) -> tuple[torch.Tensor | None, float, float, float]:
+        """(per-sample losses or None: ``_record`` makes them, loss, dL/dw, dL/db); .grad set."""
         per, total = self._loss_and_grad(batch)
         # .item() per scalar is several times cheaper than one stack().tolist() for 0-d tensors.
-        loss, gw, gb = total.item(), self.w.grad.item(), self.b.grad.item()
+        return per, total.item(), self.w.grad.item(), self.b.grad.item()
+
+    def _advance(self, batch: _Batch) -> tuple[list[float], torch.Tensor | None, str | None]:
+        """One step on ``batch``. Returns ([loss, gw, gb, w_after, b_after], per, diverged)."""
+        per, loss, gw, gb = self._step_values(batch)
         diverged = None
         self._note = None
         if not (isfinite(loss) and isfinite(gw) and isfinite(gb)) and self._empty_mean(batch):
@@ -367,9 +369,14 @@ class Trainer:
                 diverged: str | None,
                 w_before: float, b_before: float, applied: bool = True) -> StepRecord:
         loss, gw, gb, wa, ba = values
-        if per is None:  # the logistic mean/sum: the per-sample vector only for records
+        if per is None and self.config.model == "logistic":  # the vector only for records
             per = per_sample_at(w_before, b_before, batch.x, batch.y, self.config.loss,
                                 batch.opts or LossOptions())
+        elif per is None:  # the forward of the step, again: the same values, bit for bit
+            with torch.no_grad():
+                per = per_sample_loss(torch.tensor(w_before, dtype=DTYPE) * batch.x
+                                      + torch.tensor(b_before, dtype=DTYPE), batch.y,
+                                      self.config.loss)
         return StepRecord(
             step=self.step_count if applied else self.step_count + 1,
             epoch=self.epoch,

@@ -16,6 +16,7 @@ from gradlab.core.config import ConfigError, LabConfig
 from gradlab.core.data import Dataset, make_preset
 from gradlab.core.dataparallel import ParallelTrainer
 from gradlab.core.distributed import WorkerGroup, WorkerGroupError, free_port
+from gradlab.core.records import HistoryChunk
 from gradlab.core.splitting import SplitSettings
 from gradlab.core.trainer import Trainer
 
@@ -157,3 +158,70 @@ def test_resuming_momentum_state_keeps_every_worker_in_step(pair):
     for a, b in zip(ahead, replayed, strict=True):
         assert b.params_agree and b.comparison.matches
         assert (a.record.w_after, a.record.b_after) == (b.record.w_after, b.record.b_after)
+
+
+def _history(chunks) -> np.ndarray:
+    h = HistoryChunk.concat(chunks)
+    return np.column_stack([h.step, h.loss, h.grad_w, h.grad_b, h.w, h.b])
+
+
+def test_working_ahead_changes_no_number(pair):
+    """With ``work_ahead`` (the lab's run loop) the next steps go to the workers before the
+    parent replays the ones received. The history is bit for bit that of one step at a time,
+    run(n) takes exactly n steps, and anything else in between (a single step, a new loss scale,
+    a new lr) drops the steps ahead and sets the workers back where the parent is."""
+    cfg = LabConfig(preset="noisy-line", batch_size=6, optimizer="momentum", lr=0.05)
+    data = make_preset("noisy-line", 20, 0.5, 1)  # batches 6, 6, 6, 2: shards 3+3 and 1+1
+
+    def session(t, run):
+        chunks = [run(t, n) for n in (5, 3, 7, 1, 9)]
+        t.set_split(SplitSettings(workers=2, ddp_loss_scale="world"))  # with steps ahead
+        chunks.append(run(t, 4))
+        chunks.append(run(t, 2))  # 2 of the 4 sent ahead: 2 rows left ahead
+        t.configure(LabConfig(preset="noisy-line", batch_size=6, optimizer="momentum", lr=0.01))
+        chunks.append(run(t, 6))
+        s = t.step_split()  # the workers were ahead by a whole run: set back first
+        assert s.params_agree and s.grads_agree
+        chunks.append(_record_history(s.record))
+        chunks.append(run(t, 3))
+        last = t.step_split()
+        assert last.params_agree and last.grads_agree
+        return _history(chunks), t.state_dict()
+
+    def ahead_run(t, n):
+        _, chunk = t.run(n)
+        assert len(chunk) == n
+        return chunk
+
+    def one_by_one(t, n):
+        return HistoryChunk.concat([_record_history(t.step()) for _ in range(n)])
+
+    ahead = ParallelTrainer(cfg, data, SplitSettings(workers=2), pair)
+    ahead.work_ahead = True
+    got, got_state = session(ahead, ahead_run)
+    plain = ParallelTrainer(cfg, data, SplitSettings(workers=2), pair)
+    want, want_state = session(plain, one_by_one)
+    assert got.shape == (41, 6)
+    np.testing.assert_array_equal(got, want)
+    assert got_state == want_state
+
+
+def test_a_trainer_whose_group_was_used_by_another_catches_up(pair):
+    """Rows ahead belong to one trainer: another trainer on the same group sets the workers to
+    its own state; the first, running again, sets them back to its own and goes on exactly."""
+    cfg = LabConfig(preset="noisy-line", batch_size=8, lr=0.05)
+    data = make_preset("noisy-line", 20, 0.5, 1)
+    first = ParallelTrainer(cfg, data, SplitSettings(workers=2), pair)
+    first.work_ahead = True
+    first.run(6)  # and 6 more sent ahead
+    ParallelTrainer(cfg, data, SplitSettings(workers=2), pair).run(3)
+    first.run(5)
+    plain = Trainer(cfg, data)
+    plain.run(11)
+    assert first.params == pytest.approx(plain.params, rel=1e-12)
+    assert first.step_split().params_agree
+
+
+def _record_history(record) -> HistoryChunk:
+    return HistoryChunk([record.step], [record.loss], [record.grad_w], [record.grad_b],
+                        [record.w_after], [record.b_after])
