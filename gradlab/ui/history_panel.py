@@ -134,6 +134,10 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
             axis = plot.getAxis("bottom")
             axis.setStyle(showValues=False)
             axis.setHeight(4)
+        # Rows close together and little frame: on a small projector every pixel of height goes
+        # to the rows (each needs room for its name: 32 px in 简体中文 at 1280×720 was too few).
+        self.ci.layout.setContentsMargins(9.0, 2.0, 9.0, 2.0)
+        self.ci.layout.setVerticalSpacing(1.0)
         self._set_pens()
 
     def _set_pens(self) -> None:
