@@ -11,6 +11,21 @@ import pytest
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
 
+
+@pytest.fixture
+def language(request, qapp) -> Iterator[str]:  # noqa: ANN001
+    """The app's language for one test (``indirect`` parametrisation: "en", "zh_CN"), English
+    again afterwards."""
+    from gradlab import i18n
+
+    code = request.param
+    assert i18n.install(code) == code
+    try:
+        yield code
+    finally:
+        i18n.install("en")
+
+
 # Offscreen Qt warns on every size-hint change of a top-level window; the window avoids the
 # warning itself, but pytest-qt should not fail a test on this platform message either.
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"

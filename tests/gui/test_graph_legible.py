@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem
 
-from gradlab import i18n
 from gradlab.core.config import LabConfig
 from gradlab.ui import theme as th
 from gradlab.ui.graph_values_panel import min_px
@@ -19,15 +18,6 @@ from tests.gui.layout_checks import layout_problems, settle
 
 SIZES = ((1280, 720), (1920, 1080))
 
-
-@pytest.fixture
-def language(request, qapp):  # noqa: ANN001, ANN201
-    code = request.param
-    assert i18n.install(code) == code
-    try:
-        yield code
-    finally:
-        i18n.install("en")
 
 
 def text_on_screen(panel) -> list[tuple[str, float, float]]:  # noqa: ANN001

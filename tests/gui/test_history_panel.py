@@ -71,22 +71,12 @@ def test_a_new_run_starts_from_fresh_axes(make_lab, qtbot) -> None:  # noqa: ANN
         np.testing.assert_allclose([x for x, _y in now], [x for x, _y in fresh], atol=0.05)
 
 
-@pytest.mark.parametrize("code", ["en", "zh_CN"])
-def test_each_row_keeps_its_name_on_a_small_projector(make_lab, qtbot, code: str) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("language", ["en", "zh_CN"], indirect=True)
+def test_each_row_keeps_its_name_on_a_small_projector(make_lab, qtbot, language: str) -> None:  # noqa: ANN001
     """At 1280×720 in presentation mode the three rows were ~30 px tall, each with its own row
     of step values: the names of the rows (loss, ∂w ∂b, w b) no longer fitted and were left out,
     so nothing said which curve was which. The rows share one step axis, under the bottom row,
     and sit close together (in 简体中文 the taller title left 32 px a row: ∂w ∂b was still out)."""
-    from gradlab import i18n
-
-    assert i18n.install(code) == code
-    try:
-        _rows_named(make_lab, qtbot)
-    finally:
-        i18n.install("en")
-
-
-def _rows_named(make_lab, qtbot) -> None:  # noqa: ANN001
     from tests.gui.layout_checks import settle
 
     window = make_lab(LabConfig(preset="seed", lr=0.01), worker_mode="thread")

@@ -9,7 +9,6 @@ found to FILE (the failure message lists the first 40)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 
@@ -23,15 +22,6 @@ from tests.gui.layout_checks import layout_problems, settle
 SIZES = ((1024, 768), (1280, 720), (1366, 768), (1920, 1080), (3840, 2160))
 SCALES = (st.FONT_STEPS[0], st.FONT_STEPS[-1])
 
-
-@pytest.fixture
-def language(request, qapp) -> Iterator[str]:  # noqa: ANN001
-    code = request.param
-    assert i18n.install(code) == code
-    try:
-        yield code
-    finally:
-        i18n.install("en")
 
 
 def open_tab(window, qtbot, name: str) -> None:  # noqa: ANN001
