@@ -72,17 +72,40 @@ class GroupSums:
             b_r = abs(w) * self.ax + abs(b) * self.n + self.ay
             s_rx = w * self.sxx + b * self.sx - self.sxy
             b_rx = abs(w) * self.sxx + abs(b) * self.ax + self.axy
-            s_rr = (w * w * self.sxx + 2 * w * b * self.sx + b * b * self.n
-                    - 2 * w * self.sxy - 2 * b * self.sy + self.syy)
-            b_rr = (w * w * self.sxx + 2 * abs(w * b) * self.ax + b * b * self.n
-                    + 2 * abs(w) * self.axy + 2 * abs(b) * self.ay + self.syy)
-            bad = np.zeros(self.n.size, dtype=bool)
-            for value, bound in ((s_r, b_r), (s_rx, b_rx), (s_rr, b_rr)):
-                bad |= ~(np.abs(value) >= CANCELLATION * bound) | ~np.isfinite(bound)
-            bad &= self.n > 0
+            s_rr, b_rr = self._squares(w, b)
+            bad = self._untrusted((s_r, b_r), (s_rx, b_rx), (s_rr, b_rr))
             ends = np.append(self.starts[1:], x.size)
             for g in np.flatnonzero(bad):
                 s, e = self.starts[g], ends[g]
                 r = w * x[s:e] + b - y[s:e]
                 s_r[g], s_rx[g], s_rr[g] = r.sum(), (r * x[s:e]).sum(), (r * r).sum()
         return s_r, s_rx, s_rr
+
+    def squared_residual_sums(self, w: float, b: float, x: np.ndarray, y: np.ndarray
+                              ) -> np.ndarray:
+        """Σ r² per group at (w, b), alone. At the least-squares fit Σ r and Σ r·x are zero (the
+        gradient is), so ``residual_sums`` always sums those groups sample by sample; a loss
+        alone needs only Σ r², which stays far from cancelling while the data are noisy."""
+        with np.errstate(all="ignore"):
+            s_rr, b_rr = self._squares(w, b)
+            ends = np.append(self.starts[1:], x.size)
+            for g in np.flatnonzero(self._untrusted((s_rr, b_rr))):
+                s, e = self.starts[g], ends[g]
+                r = w * x[s:e] + b - y[s:e]
+                s_rr[g] = (r * r).sum()
+        return s_rr
+
+    def _squares(self, w: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+        """Σ r² per group by the polynomial, and the bound on its terms."""
+        s_rr = (w * w * self.sxx + 2 * w * b * self.sx + b * b * self.n
+                - 2 * w * self.sxy - 2 * b * self.sy + self.syy)
+        b_rr = (w * w * self.sxx + 2 * abs(w * b) * self.ax + b * b * self.n
+                + 2 * abs(w) * self.axy + 2 * abs(b) * self.ay + self.syy)
+        return s_rr, b_rr
+
+    def _untrusted(self, *results: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """The non-empty groups where some (value, bound) pair cancels too much or overflows."""
+        bad = np.zeros(self.n.size, dtype=bool)
+        for value, bound in results:
+            bad |= ~(np.abs(value) >= CANCELLATION * bound) | ~np.isfinite(bound)
+        return bad & (self.n > 0)

@@ -338,8 +338,8 @@ def loss_after(record: StepRecord, dataset: Dataset, weights: object = None,
     if (sums is not None and batch.size == len(dataset.x) and record.loss_name == "mse"
             and same is not None):
         with np.errstate(all="ignore"):
-            total = sums.total().residual_sums(record.w_after, record.b_after,
-                                               dataset.x, dataset.y)[2]
+            total = sums.total().squared_residual_sums(record.w_after, record.b_after,
+                                                       dataset.x, dataset.y)
             return float(same * total[0])
     if batch.size == len(dataset.x):  # every sample once, in some order: no copies by index
         x, y, v = dataset.x, dataset.y, weights
