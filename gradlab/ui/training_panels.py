@@ -56,6 +56,7 @@ class TrainingPanels(QWidget):
     def show_update(self, update: Update) -> None:
         """The fit, the losses and the gradient for ``update`` (the history draws on its own)."""
         view = update.view
+        self.fit_panel.trail_lines.set_smooth(not update.running)
         self.fit_panel.show_view(view, update.step, update.record.applied)
         self.loss_panel.show_view(view)
         self.gradient_panel.show_view(view)

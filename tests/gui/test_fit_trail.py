@@ -66,3 +66,29 @@ def test_logistic_then_line_leaves_no_stale_curves(qtbot) -> None:  # noqa: ANN0
         panel.show_view(view, k, True)
     assert all(len(item.xData) == 0 for item in panel.trail)
     assert len(panel.trail_lines.lines) == 3
+
+
+def test_the_trail_is_smooth_on_a_picture_that_stays_and_cheap_while_running(qtbot) -> None:  # noqa: ANN001
+    """Antialiased translucent lines cost Qt ~1 ms each: frames of a run draw the trail without
+    antialiasing; the update that stays on screen (paused) is drawn smooth again."""
+    from gradlab.core.records import HistoryChunk
+    from gradlab.ui.training_panels import TrainingPanels
+    from gradlab.views.update import Update
+
+    panels = TrainingPanels(th.LIGHT)
+    qtbot.addWidget(panels)
+    panels.resize(1200, 800)
+    panels.show()
+    config = LabConfig(lr=0.02)
+    dataset = dataset_for(config)
+    trainer, layout = Trainer(config, dataset), layout_for(dataset)
+    pictures = {}
+    for k, running in enumerate([True, True, True, False], start=1):
+        record = trainer.run(1)[0]
+        view = build_view(record, dataset, layout, config)
+        update = Update(1, k, record, HistoryChunk.empty(), view, config, running, 0.0)
+        panels.show_update(update)
+        assert panels.fit_panel.trail_lines.antialias is not running
+        pictures[running] = panels.fit_panel.grab().toImage()
+    panels.fit_panel.trail_lines.set_smooth(False)  # the same lines, drawn the running way
+    assert panels.fit_panel.grab().toImage() != pictures[False]
