@@ -140,7 +140,8 @@ class RunLoop:
                 return
         now = time.perf_counter()
         # Views cost O(N): at 10^6 samples keep them under ~12% of the time.
-        interval = max(1.0 / MAX_UPDATES_PER_SECOND, 8.0 * self._view_cost)
+        interval = max(getattr(self._trainer, "update_interval", 1.0 / MAX_UPDATES_PER_SECOND),
+                       8.0 * self._view_cost)  # DDP: fewer (the window draws few, see pacing)
         if update_due(now - self._last_emit, interval, dt):
             self._flush()
         if self._running and not self._abort:

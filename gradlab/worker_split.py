@@ -287,6 +287,9 @@ def _parallel_class() -> Any:
         #: Running, each slice of steps is one round trip to every worker: longer slices
         #: (commands are still served within ~50 ms) keep the pipes from setting the pace.
         slice_seconds = 0.05
+        #: ... and the window, which leaves the cores to the workers (ui/pacing.SHARED_DUTY),
+        #: draws a few frames a second: more updates would only cost every process CPU.
+        update_interval = 0.1
 
         def __init__(self, owner: SplitSlots, config: Any, dataset: Any,
                      split: SplitSettings, group: Any) -> None:

@@ -41,7 +41,7 @@ from gradlab.ui.eigen_display import EigenDisplay
 from gradlab.ui.file_commands import FileCommands, replace_box
 from gradlab.ui.fit_logistic import toggled_ignore
 from gradlab.ui.help import PANEL_HELP, TourDialog, about_box
-from gradlab.ui.pacing import PROCESS_DUTY, THREAD_DUTY, FramePacer
+from gradlab.ui.pacing import FramePacer, duty_for
 from gradlab.ui.phase_bar import PhaseControls
 from gradlab.ui.presentation import release_plot_menus
 from gradlab.ui.stability_display import StabilityDisplay
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self._help_texts()
         self.options.finish()
         self.controls.set_ready(False)
-        self.pacer = FramePacer(PROCESS_DUTY if worker_mode == "process" else THREAD_DUTY)
+        self.pacer = FramePacer(duty_for(worker_mode, None))
         self._wire()
         self.stability_display = StabilityDisplay(self)
         self.compare_display = CompareDisplay(self)
@@ -197,6 +197,8 @@ class MainWindow(QMainWindow):
         lab.failed.connect(self._on_failed)
         lab.recovered.connect(self.hide_banner)
         lab.config_changed.connect(lambda cfg, n: self.controls.set_config(cfg, csv_size=n))
+        lab.split_changed.connect(  # DDP workers need the cores more than the window does
+            lambda split: setattr(self.pacer, "target", duty_for(lab.worker_mode, split.workers)))
 
     def _help_texts(self) -> None:
         """Tooltips and "What's This?" texts of the window's own parts."""

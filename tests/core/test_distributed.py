@@ -165,12 +165,15 @@ def _history(chunks) -> np.ndarray:
     return np.column_stack([h.step, h.loss, h.grad_w, h.grad_b, h.w, h.b])
 
 
-def test_working_ahead_changes_no_number(pair):
+@pytest.mark.parametrize("optimizer", ["momentum", "sgd"])
+def test_working_ahead_changes_no_number(pair, optimizer):
     """With ``work_ahead`` (the lab's run loop) the next steps go to the workers before the
     parent replays the ones received. The history is bit for bit that of one step at a time,
     run(n) takes exactly n steps, and anything else in between (a single step, a new loss scale,
-    a new lr) drops the steps ahead and sets the workers back where the parent is."""
-    cfg = LabConfig(preset="noisy-line", batch_size=6, optimizer="momentum", lr=0.05)
+    a new lr) drops the steps ahead and sets the workers back where the parent is. Plain SGD
+    takes the workers' steps at once instead of replaying each: the same numbers, bit for bit,
+    as the parent's own optimizer steps one at a time."""
+    cfg = LabConfig(preset="noisy-line", batch_size=6, optimizer=optimizer, lr=0.05)
     data = make_preset("noisy-line", 20, 0.5, 1)  # batches 6, 6, 6, 2: shards 3+3 and 1+1
 
     def session(t, run):
@@ -178,7 +181,7 @@ def test_working_ahead_changes_no_number(pair):
         t.set_split(SplitSettings(workers=2, ddp_loss_scale="world"))  # with steps ahead
         chunks.append(run(t, 4))
         chunks.append(run(t, 2))  # 2 of the 4 sent ahead: 2 rows left ahead
-        t.configure(LabConfig(preset="noisy-line", batch_size=6, optimizer="momentum", lr=0.01))
+        t.configure(LabConfig(preset="noisy-line", batch_size=6, optimizer=optimizer, lr=0.01))
         chunks.append(run(t, 6))
         s = t.step_split()  # the workers were ahead by a whole run: set back first
         assert s.params_agree and s.grads_agree
@@ -188,9 +191,12 @@ def test_working_ahead_changes_no_number(pair):
         assert last.params_agree and last.grads_agree
         return _history(chunks), t.state_dict()
 
+    records = []
+
     def ahead_run(t, n):
-        _, chunk = t.run(n)
+        record, chunk = t.run(n)
         assert len(chunk) == n
+        records.append(record)
         return chunk
 
     def one_by_one(t, n):
@@ -204,6 +210,12 @@ def test_working_ahead_changes_no_number(pair):
     assert got.shape == (41, 6)
     np.testing.assert_array_equal(got, want)
     assert got_state == want_state
+    # Each run's record is its last step, measured where that step began.
+    ends = [*np.cumsum([5, 3, 7, 1, 9, 4, 2, 6]).tolist(), 41]  # a step_split before the last
+    for record, end in zip(records, ends, strict=True):
+        row, prev = want[end - 1], want[end - 2]
+        assert (record.step, record.loss, record.grad_w, record.w_after) == tuple(row[[0, 1, 2, 4]])
+        assert (record.w_before, record.b_before) == tuple(prev[[4, 5]])
 
 
 def test_a_trainer_whose_group_was_used_by_another_catches_up(pair):
