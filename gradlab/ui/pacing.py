@@ -49,6 +49,7 @@ class FramePacer:
         self.next_allowed = 0.0
         self._mark = (time.perf_counter(), time.thread_time())
         self.duty = 0.0
+        self._throttling = False
 
     def allow_now(self) -> None:
         """The next frame answers a user's input: it is not made to wait its turn."""
@@ -63,9 +64,10 @@ class FramePacer:
         benchmark's 2-second runs spent most of their time relearning it from 1/60 s)."""
         wall0, cpu0 = self._mark
         cpu = time.thread_time()
-        if not throttle:
-            self._mark = (now, cpu)  # a pause's idle time is not a frame's cost
-            self.next_allowed = now + MIN_INTERVAL
+        was, self._throttling = self._throttling, throttle
+        if not throttle or not was:  # a pause's idle time is not a frame's cost: measure anew
+            self._mark = (now, cpu)
+            self.next_allowed = now + (self.interval if throttle else MIN_INTERVAL)
             return
         if now - wall0 >= 0.25:  # measure over a quarter second: paints come after the frame
             self.duty = (cpu - cpu0) / (now - wall0)
