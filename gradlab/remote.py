@@ -24,7 +24,6 @@ Shape:
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import functools
 import multiprocessing
@@ -94,32 +93,6 @@ def training_threads(cpus: int | None = None) -> int:
     return max(1, cpus - 1)
 
 
-#: glibc's malloc options (malloc.h): M_TRIM_THRESHOLD and M_MMAP_THRESHOLD.
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-#: Blocks up to this size come from the heap and freed memory up to this much stays in it.
-KEEP_FREED_BYTES = 32 << 20
-
-
-def keep_freed_memory() -> bool:
-    """Let this process reuse the memory its steps free, instead of the system's fresh pages.
-
-    At N = 10^6 a step allocates and frees about a dozen tensors of 8 MB. glibc serves blocks that
-    size with mmap and gives them back at once (or trims its heap when its top is free), so every
-    step began on fresh pages the kernel had to fault in and zero: about 2 500 page faults a step,
-    measured here as 28–30 ms a step against 20–23 ms with these options. The cost is that the
-    process keeps its high-water mark of freed memory (the size of one step's tensors). Linux with
-    glibc only; elsewhere nothing changes. Returns whether both options were taken.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
-        return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, KEEP_FREED_BYTES)) \
-        and bool(mallopt(_M_TRIM_THRESHOLD, 2 * KEEP_FREED_BYTES))
-
-
 def _leave_a_core_for_the_window() -> None:
     try:
         import torch
@@ -148,7 +121,6 @@ def child_main(conn: Any, config: Any, dataset: Any) -> None:
     # (and stops this process); a KeyboardInterrupt here would only print a second traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _leave_a_core_for_the_window()
-    keep_freed_memory()
 
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
     worker = TrainerWorker(config, dataset)

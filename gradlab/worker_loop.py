@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from gradlab.core.data import Dataset, dataset_for
+from gradlab.core.memory import keep_freed_memory_for
 from gradlab.core.records import HistoryChunk, StepRecord
 from gradlab.views import messages as msg
 from gradlab.views.update import Update
@@ -325,6 +326,7 @@ class RunLoop:
         from gradlab.views.panels import layout_for
 
         self._trainer = trainer
+        keep_freed_memory_for(len(self._dataset))
         self._step_loss = None
         self._layout = layout_for(self._dataset, self._config.seed)
         self._landscape.invalidate()

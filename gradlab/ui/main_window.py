@@ -10,7 +10,6 @@ with a training thread) and never sees a tensor.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
@@ -50,24 +49,19 @@ from gradlab.ui.teaching_tabs import TeachingTabs
 from gradlab.ui.timeline_bar import TimelineBar
 from gradlab.ui.training_panels import TrainingPanels
 from gradlab.ui.view_options import ViewOptions
+from gradlab.ui.window_frames import FrameDrawing
 
 if TYPE_CHECKING:
     from gradlab.core.data import Dataset
     from gradlab.core.records import HistoryChunk
     from gradlab.views.update import Update
 
-FRAME_MS = 16
 #: Start the worker after this long even if the window never painted.
 START_FALLBACK_MS = 500
-#: While running, the history curves (whose x-axis moves every frame) are redrawn at most this
-#: often; slower still once they hold more than BIG_HISTORY steps.
-HISTORY_INTERVAL = 0.25
-HISTORY_INTERVAL_BIG = 0.5
-BIG_HISTORY = 200_000
 TITLE = QT_TRANSLATE_NOOP("MainWindow", "gradlab — why loss.backward() needs a scalar")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FrameDrawing, QMainWindow):
     """Lays the parts out, wires them to the controller and paces the frames."""
 
     #: an update was drawn on every panel (for observers: tests, --screenshot)
@@ -123,10 +117,7 @@ class MainWindow(QMainWindow):
         self.stability_display = StabilityDisplay(self)
         self.compare_display = CompareDisplay(self)
         self.eigen_display = EigenDisplay(self)
-        self.frame_timer = QTimer(self)
-        self.frame_timer.setInterval(FRAME_MS)
-        self.frame_timer.timeout.connect(self._frame)
-        self.frame_timer.start()
+        self.frame_timer = self._frame_timer()
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -293,14 +284,18 @@ class MainWindow(QMainWindow):
         if urgent:
             self.pacer.allow_now()
             self._frame()
+        else:
+            self._wake()
 
     def _on_history(self, chunk: HistoryChunk) -> None:
         self.history_panel.append(chunk)
         self._history_dirty = True
+        self._wake()
 
     def _on_history_truncated(self, step: int) -> None:
         self.history_panel.truncate(step)
         self._history_dirty = True
+        self._wake()
 
     def _on_generation(self, keep_history: bool) -> None:
         if not keep_history:
@@ -316,56 +311,6 @@ class MainWindow(QMainWindow):
         else:
             self.show_banner(text)
         self.trouble_shown.emit(text)
-
-    # ---- drawing -----------------------------------------------------------------------------
-
-    def _frame(self) -> None:
-        """Draw what is new, no more often than the pacer allows (see pacing.py)."""
-        if not (self._dirty or self._history_dirty):
-            return
-        started = time.perf_counter()
-        if not self.pacer.may_draw(started):
-            return
-        running = self.lab.running
-        if self._history_dirty:
-            big = self.history_panel.buffer.size > BIG_HISTORY
-            interval = HISTORY_INTERVAL_BIG if big else HISTORY_INTERVAL
-            if not running or started - self._last_history_draw > interval:
-                self._last_history_draw = started
-                self.flush_history()
-        if self._dirty and self.lab.latest is not None:
-            self._dirty = False
-            self.redraw(self.lab.latest)
-        self.pacer.drew(time.perf_counter(), throttle=running)
-
-    def redraw(self, update: Update) -> None:
-        """Put ``update`` on every panel and in the status bar."""
-        self.training.show_update(update)
-        if th.FONT_SCALE != 1.0:  # the fit panel restyles its markers when the data change
-            self.options.scaler.keep(self.fit_panel)
-        self.shown = update
-        self.status.show_update(update)
-        self.update_shown.emit(update)
-
-    def flush_history(self) -> None:
-        self._history_dirty = False
-        self.history_panel.redraw()
-        if th.FONT_SCALE != 1.0:  # its dots are restyled as the history grows
-            self.options.scaler.keep(self.history_panel)
-
-    def draw_now(self) -> None:
-        """Everything on screen is up to date (a picture must show the latest step)."""
-        if self._dirty and self.lab.latest is not None:
-            self._dirty = False
-            self.redraw(self.lab.latest)
-        if self._history_dirty:
-            self.flush_history()
-
-    def redraw_shown(self) -> None:
-        """Draw the update on screen again (after a theme or text-size change)."""
-        if self.shown is not None:
-            self.redraw(self.shown)
-            self.flush_history()
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)

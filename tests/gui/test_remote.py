@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
 
 import pytest
@@ -111,48 +110,6 @@ def test_the_trainer_leaves_a_core_for_the_window() -> None:
     from gradlab.remote import training_threads
 
     assert [training_threads(c) for c in (1, 2, 4, 16)] == [1, 1, 3, 15]
-
-
-_FAULTS = """
-import sys
-from gradlab.core.config import LabConfig
-from gradlab.core.data import dataset_for
-from gradlab.core.trainer import Trainer
-from gradlab.remote import keep_freed_memory
-import torch
-torch.set_num_threads(1)  # as in the training process (remote.training_threads on 2 cores)
-took = keep_freed_memory() if sys.argv[1] == "keep" else None
-config = LabConfig(preset="noisy-line", n_points=1_000_000, noise=0.5, lr=0.01)
-trainer = Trainer(config, dataset_for(config))
-trainer.run(10)  # the first steps fault their memory in either way
-def faults():
-    with open("/proc/self/stat") as f:
-        return int(f.read().rsplit(")", 1)[1].split()[7])
-before = faults()
-trainer.run(20)
-print(took, (faults() - before) / 20)
-"""
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc options")
-def test_the_training_process_reuses_the_memory_its_steps_free() -> None:
-    """At N = 10^6 every step's 8 MB tensors came back as fresh pages: ~2 500 page faults a
-    step and a quarter of its time. With ``keep_freed_memory`` (run in the training process) the
-    freed blocks are reused."""
-    import subprocess
-
-    def faults_per_step(mode: str) -> tuple[str, float]:
-        out = subprocess.run([sys.executable, "-c", _FAULTS, mode], capture_output=True,
-                             text=True, check=True, timeout=120).stdout.split()
-        return out[0], float(out[1])
-
-    took, kept = faults_per_step("keep")
-    _none, plain = faults_per_step("plain")
-    assert took == "True"
-    # An 8 MB tensor is 2 048 pages. Measured here: 2 000–3 900 faults a step without the
-    # options, 0–400 with them (Python's and numpy's own small blocks).
-    assert plain > 1024
-    assert kept < 1024
 
 
 def test_updates_go_out_at_the_slice_nearest_their_time() -> None:

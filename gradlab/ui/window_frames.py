@@ -1,0 +1,104 @@
+"""When and how the main window draws (a mixin of MainWindow, gradlab/ui/main_window.py).
+
+Updates and history arrive from the controller at the worker's pace; the window draws the newest
+one when the frame pacer (pacing.py) allows. The frame timer runs only when something new waits
+to be drawn: an idle window, or one waiting out its pacing, does not wake 60 times a second (each
+wake-up of this process can push a training process or a DDP worker off its core).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+
+from gradlab.ui import theme as th
+
+if TYPE_CHECKING:
+    from gradlab.views.update import Update
+
+#: While running, the history curves (whose x-axis moves every frame) are redrawn at most this
+#: often; slower still once they hold more than BIG_HISTORY steps.
+HISTORY_INTERVAL = 0.25
+HISTORY_INTERVAL_BIG = 0.5
+BIG_HISTORY = 200_000
+
+
+class FrameDrawing:
+    """Drawing of MainWindow: it provides pacer, lab, training, history_panel, status, options,
+    update_shown, _dirty, _history_dirty, _closed and _last_history_draw."""
+
+    def _frame_timer(self) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.timeout.connect(self._frame)
+        return timer
+
+    def _wake(self) -> None:
+        """Have ``_frame`` run when what is new may be drawn: at once, or when the pacer (or,
+        for the history alone while running, its own interval) allows."""
+        if self._closed or not ((self._dirty and self.lab.latest is not None)
+                                or self._history_dirty):
+            return
+        due = self.pacer.next_allowed
+        if not self._dirty and self.lab.running:
+            due = max(due, self._last_history_draw + self._history_interval())
+        ms = max(0, math.ceil((due - time.perf_counter()) * 1000))
+        if not self.frame_timer.isActive() or self.frame_timer.remainingTime() > ms:
+            self.frame_timer.start(ms)
+
+    def _history_interval(self) -> float:
+        big = self.history_panel.buffer.size > BIG_HISTORY
+        return HISTORY_INTERVAL_BIG if big else HISTORY_INTERVAL
+
+    def _frame(self) -> None:
+        """Draw what is new, no more often than the pacer allows (see pacing.py)."""
+        if not (self._dirty or self._history_dirty):
+            return
+        started = time.perf_counter()
+        if not self.pacer.may_draw(started):
+            self._wake()
+            return
+        running = self.lab.running
+        if self._history_dirty and (not running or started - self._last_history_draw
+                                    > self._history_interval()):
+            self._last_history_draw = started
+            self.flush_history()
+        if self._dirty and self.lab.latest is not None:
+            self._dirty = False
+            self.redraw(self.lab.latest)
+        self.pacer.drew(time.perf_counter(), throttle=running)
+        self._wake()  # the history, if it waits for its own interval
+
+    def redraw(self, update: Update) -> None:
+        """Put ``update`` on every panel and in the status bar."""
+        self.training.show_update(update)
+        if th.FONT_SCALE != 1.0:  # the fit panel restyles its markers when the data change
+            self.options.scaler.keep(self.fit_panel)
+        self.shown = update
+        self.status.show_update(update)
+        self.update_shown.emit(update)
+
+    def flush_history(self) -> None:
+        self._history_dirty = False
+        self.history_panel.redraw()
+        if th.FONT_SCALE != 1.0:  # its dots are restyled as the history grows
+            self.options.scaler.keep(self.history_panel)
+
+    def draw_now(self) -> None:
+        """Everything on screen is up to date (a picture must show the latest step)."""
+        if self._dirty and self.lab.latest is not None:
+            self._dirty = False
+            self.redraw(self.lab.latest)
+        if self._history_dirty:
+            self.flush_history()
+
+    def redraw_shown(self) -> None:
+        """Draw the update on screen again (after a theme or text-size change)."""
+        if self.shown is not None:
+            self.redraw(self.shown)
+            self.flush_history()
+
