@@ -33,12 +33,20 @@ MAX_UPDATES_PER_SECOND = 40.0
 TEACH_INTERVAL = 0.25
 
 
-def update_due(since_last: float, interval: float, slice_seconds: float) -> bool:
-    """Whether an update goes out after a slice of ``slice_seconds``, ``since_last`` seconds
-    after the previous one: at the end of the slice nearest its time, not the first one after it.
-    With 22 ms steps (N = 10^6) and a 25 ms interval, waiting for the first slice after it sent
-    every other step: 20 updates a second for a window that could draw 30."""
-    return since_last >= interval - 0.5 * min(slice_seconds, interval)
+def update_time(last: float, now: float, interval: float, slice_seconds: float) -> float | None:
+    """Whether an update goes out at the end of a slice of ``slice_seconds`` (``now``): None if
+    not yet, else the time it stands for, from which the next one is due ``interval`` later.
+
+    An update is due ``interval`` after the time the previous one stood for, and goes out at the
+    end of the slice nearest that time, not the first one after it: with 22 ms steps (N = 10^6)
+    and a 25 ms interval, waiting for the first slice after it sent every other step, 20 updates a
+    second for a window that could draw 30. Counting from the due time, not from when the update
+    went out, keeps the average at 1/interval: counted from when it went out, 20 ms slices (the
+    accumulating trainer's) sent one every slice, 50 a second, each with its view."""
+    due = last + interval
+    if now < due - 0.5 * min(slice_seconds, interval):
+        return None
+    return due if now - due < interval else now  # far behind (a long slice): start afresh
 
 
 def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -143,8 +151,10 @@ class RunLoop:
         # Views cost O(N): at 10^6 samples keep them under ~12% of the time.
         interval = max(getattr(self._trainer, "update_interval", 1.0 / MAX_UPDATES_PER_SECOND),
                        8.0 * self._view_cost)  # DDP: fewer (the window draws few, see pacing)
-        if update_due(now - self._last_emit, interval, dt):
+        stamp = update_time(self._last_emit, now, interval, dt)
+        if stamp is not None:
             self._flush()
+            self._last_emit = stamp
         if self._running and not self._abort:
             assert self._timer is not None
             self._timer.start(wait_ms)

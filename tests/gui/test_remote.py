@@ -114,24 +114,27 @@ def test_the_trainer_leaves_a_core_for_the_window() -> None:
 
 def test_updates_go_out_at_the_slice_nearest_their_time() -> None:
     """With 22 ms steps and a 25 ms interval, the first slice after the interval sent every other
-    step (20 updates a second at N = 10^6); the nearest one sends every step. With short slices
-    the interval still holds: no update comes sooner than half a slice before it."""
-    from gradlab.worker_loop import update_due
+    step (20 updates a second at N = 10^6). The slice nearest the due time, with the next one due
+    an interval after that time (not after the update went out), gives 1/interval on average for
+    any slice length shorter than the interval, and one update a slice for longer ones."""
+    from gradlab.worker_loop import update_time
 
     def updates_per_second(slice_s: float, interval: float) -> float:
         now, last, sent = 0.0, 0.0, 0
-        while now < 10.0:
+        while now < 20.0:
             now += slice_s
-            if update_due(now - last, interval, slice_s):
-                last, sent = now, sent + 1
+            stamp = update_time(last, now, interval, slice_s)
+            if stamp is not None:
+                last, sent = stamp, sent + 1
         return sent / now
 
-    assert updates_per_second(0.022, 0.025) == pytest.approx(1 / 0.022, rel=0.01)
-    assert updates_per_second(0.005, 0.025) == pytest.approx(1 / 0.025, rel=0.01)
+    for slice_s in (0.001, 0.005, 0.020, 0.022, 0.024):
+        assert updates_per_second(slice_s, 0.025) == pytest.approx(40, rel=0.01), slice_s
     assert updates_per_second(0.030, 0.025) == pytest.approx(1 / 0.030, rel=0.01)
-    assert updates_per_second(0.010, 0.100) == pytest.approx(1 / 0.100, rel=0.01)
-    assert not update_due(0.012, 0.025, 0.022)  # half a step early at most
-    assert update_due(0.0125, 0.025, 0.05)  # a long slice: never more than half the interval
+    assert updates_per_second(0.010, 0.100) == pytest.approx(10, rel=0.01)
+    assert update_time(0.0, 0.012, 0.025, 0.022) is None  # half a slice early at most
+    assert update_time(0.0, 0.015, 0.025, 0.022) == 0.025
+    assert update_time(0.0, 0.060, 0.025, 0.060) == 0.060  # far behind: counted from now
 
 
 def test_a_start_that_fails_after_the_close_reports_nothing() -> None:
