@@ -194,6 +194,16 @@ class LossPanel(pg.GraphicsLayoutWidget):
             return top
         return top * height / (height - band)
 
+    def _label_room(self, top: float, label_y: float, shown: bool) -> float:
+        """A y range tall enough for the reduced value's label above its line: in a short plot
+        (1280×720, presentation mode, the notes left out) the 22 % above the bars is less than
+        the label's height, and at N = 10^6 the mean sits at the bars' height."""
+        height = self.plot.vb.height()
+        label_px = self.reduced_label.boundingRect().height() + 4
+        if not shown or label_y <= 0 or height <= 2 * label_px:
+            return top
+        return max(top, label_y * height / (height - label_px))
+
     def show_view(self, view: PanelView) -> None:
         self._view = view
         pos, height, in_batch = view.bar_pos, view.bar_loss, view.bar_in_batch
@@ -220,7 +230,8 @@ class LossPanel(pg.GraphicsLayoutWidget):
             self.reduced_label.setText(text)
         x_hi = self._room_for_label(x_lo, x_hi)
         note = self._notes(view)
-        top = self._headroom(top, note)
+        top = self._label_room(self._headroom(top, note), reduced if on_scale else 0.0,
+                               view.reduced)
         y_range = sticky(self._y_range, 0.0, top)
         if (x_lo, x_hi) != self._x_range or y_range != self._y_range:
             self._x_range, self._y_range = (x_lo, x_hi), y_range
