@@ -82,8 +82,8 @@ def test_an_exception_in_a_gui_slot_is_shown_and_the_session_saved_before_quitti
         raise ZeroDivisionError("a bug in the loss panel")
 
     window.loss_panel.show_view = broken
-    window._dirty = True
     window.lab.latest = window.shown
+    window._on_update(window.shown, False)  # as an update arriving: the next frame draws it
     qtbot.waitUntil(lambda: bool(answers.quit_codes), timeout=20_000)
     window.loss_panel.show_view = original
     tally.fault("an exception in a GUI slot (crash dialog, save, quit)")
