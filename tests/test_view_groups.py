@@ -81,6 +81,17 @@ def test_a_perfect_fit_stays_exact() -> None:
     assert 0 < view.loss_after < 1e-17
 
 
+def _view_and_peak(record, dataset: Dataset, layout, config: LabConfig):  # noqa: ANN001, ANN202
+    """The view of ``record`` and the peak of the memory traced while it was built: a pass over
+    the samples (numpy's temporaries of N floats) shows there."""
+    tracemalloc.start()
+    try:
+        view = build_view(record, dataset, layout, config)
+        return view, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_a_full_batch_view_makes_no_pass_over_the_samples() -> None:
     """At N = 10^6 a view is wanted many times a second: the squared error's bars, shares and
     loss after the step come from the layout's sums (O(groups)), not from the samples. A pass
@@ -90,12 +101,7 @@ def test_a_full_batch_view_makes_no_pass_over_the_samples() -> None:
     dataset = dataset_for(config)
     layout = layout_for(dataset)
     record, _ = Trainer(config, dataset).run(2)
-    tracemalloc.start()
-    try:
-        view = build_view(record, dataset, layout, config)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    view, peak = _view_and_peak(record, dataset, layout, config)
     assert peak < n * 8 / 4  # less than a quarter of one array of N floats
     assert view.loss_after == pytest.approx(Trainer(config, dataset).run(3)[0].loss, rel=1e-12)
 
@@ -112,12 +118,7 @@ def test_at_the_least_squares_fit_the_view_still_makes_no_pass() -> None:
     config = base.replace(init_w=float(w), init_b=float(b))
     layout = layout_for(dataset)
     record, _ = Trainer(config, dataset).run(1)
-    tracemalloc.start()
-    try:
-        view = build_view(record, dataset, layout, config)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    view, peak = _view_and_peak(record, dataset, layout, config)
     assert peak < n * 8 / 4
     r = record.w_after * dataset.x + record.b_after - dataset.y
     assert view.loss_after == pytest.approx(float(np.mean(r * r)), rel=1e-12)

@@ -101,4 +101,3 @@ class FrameDrawing:
         if self.shown is not None:
             self.redraw(self.shown)
             self.flush_history()
-
