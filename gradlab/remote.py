@@ -112,6 +112,35 @@ def slim(update: Any) -> Any:
         record, batch=empty.astype(np.int64), per_sample_loss=empty))
 
 
+class LayoutOnce:
+    """A view's layout (the dataset's shown points and bar groups) crosses the pipe once per
+    dataset: every update until the data change holds the same layout, and at N = 1 000 it was
+    a third of each update (28 of 80 KB, pickled 40 times a second by the training process).
+    ``pack`` runs in the child, ``unpack`` in the window's process, on the updates in order."""
+
+    def __init__(self) -> None:
+        self.last: Any = None
+
+    def pack(self, update: Any) -> Any:
+        """``update`` with its layout left out when the other side already has it."""
+        view = update.view
+        if view is None or view.layout is None:
+            return update
+        if view.layout is self.last:
+            return dataclasses.replace(update, view=dataclasses.replace(view, layout=None))
+        self.last = view.layout
+        return update
+
+    def unpack(self, update: Any) -> Any:
+        """``update`` with the layout ``pack`` left out put back."""
+        view = update.view
+        if view is None:
+            return update
+        if view.layout is None:
+            return dataclasses.replace(update, view=dataclasses.replace(view, layout=self.last))
+        self.last = view.layout
+        return update
+
 
 def child_main(conn: Any, config: Any, dataset: Any) -> None:
     """Entry point of the training process (must be importable: multiprocessing spawns it)."""
@@ -125,12 +154,13 @@ def child_main(conn: Any, config: Any, dataset: Any) -> None:
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
     worker = TrainerWorker(config, dataset)
     send_lock = threading.Lock()
+    layouts = LayoutOnce()
 
     def forward(name: str, *args: Any) -> None:
-        if name == "updated":
-            args = (slim(args[0]),)
         try:
-            with send_lock:
+            with send_lock:  # packed in the order sent: the window unpacks in that order
+                if name == "updated":
+                    args = (layouts.pack(slim(args[0])),)
                 conn.send((name, args))
         except (OSError, ValueError):  # the window has gone: nobody to tell, just stop
             worker.request_stop()
@@ -267,11 +297,14 @@ class _Link:
             self._end()
             self.here.close()
             return
+        layouts = LayoutOnce()
         while True:
             try:
                 name, args = self.here.recv()
             except (EOFError, OSError):
                 break
+            if name == "updated":
+                args = (layouts.unpack(args[0]),)
             self._tell(name, args)
         if not self.stopping:
             self.process.join(1.0)

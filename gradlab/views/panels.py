@@ -31,13 +31,22 @@ LIMIT = 1e15
 
 
 def finite(a: np.ndarray | float) -> np.ndarray:
-    """``a`` with NaN -> 0 and everything clipped to ±LIMIT: safe to hand to pyqtgraph."""
+    """A copy of ``a`` with NaN -> 0 and everything (±inf too) clipped to ±LIMIT: safe to hand
+    to pyqtgraph. (Two ufuncs, not ``nan_to_num`` and ``clip``: a view holds a dozen arrays and
+    is built up to 40 times a second, where their Python wrappers cost a third of a millisecond.)"""
     a = np.asarray(a, dtype=np.float64)
-    return np.clip(np.nan_to_num(a, nan=0.0, posinf=LIMIT, neginf=-LIMIT), -LIMIT, LIMIT)
+    out = np.maximum(a, -LIMIT, out=np.empty_like(a))  # NaN stays NaN
+    np.minimum(out, LIMIT, out=out)
+    nan = np.isnan(out)
+    if nan.any():
+        out[nan] = 0.0
+    return out
 
 
 def finite_scalar(v: float) -> float:
-    return float(finite(v))
+    """``finite`` for one number."""
+    v = float(v)
+    return 0.0 if v != v else min(max(v, -LIMIT), LIMIT)
 
 
 def beyond(v: float) -> bool:

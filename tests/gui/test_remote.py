@@ -106,6 +106,41 @@ def test_large_records_cross_the_pipe_without_their_per_sample_arrays() -> None:
         assert sent.view.grad_w == view.grad_w
 
 
+def test_a_datasets_layout_crosses_the_pipe_once() -> None:
+    import pickle
+
+    import numpy as np
+
+    from gradlab.core.data import make_preset
+    from gradlab.core.records import HistoryChunk
+    from gradlab.core.trainer import Trainer
+    from gradlab.remote import LayoutOnce
+    from gradlab.views.panels import build_view, layout_for
+    from gradlab.views.update import Update
+
+    config = LabConfig(preset="noisy-line", n_points=1000, noise=0.5)
+    big = Trainer(config, make_preset(config.preset, n=1000, noise=0.5))
+    other = Trainer(SEED, make_preset("seed"))
+    runs = [(big, layout_for(big.dataset))] * 3 + [(other, layout_for(other.dataset))] * 2
+    child, window = LayoutOnce(), LayoutOnce()
+    sizes, got = [], []
+    for i, (trainer, layout) in enumerate(runs):
+        record = trainer.step()
+        view = build_view(record, trainer.dataset, layout, trainer.config)
+        wire = pickle.dumps(child.pack(Update(1, i, record, HistoryChunk.empty(), view, config,
+                                              True, 0.0)))
+        sizes.append(len(wire))
+        got.append(window.unpack(pickle.loads(wire)))
+        assert got[-1].view.w == view.w and got[-1].step == i
+        for field in ("shown", "x", "y", "group_starts", "group_counts"):
+            assert np.array_equal(getattr(got[-1].view.layout, field), getattr(layout, field))
+    # sent in full for the first update of each dataset, left out (and put back) after that
+    assert sizes[1] < sizes[0] - 20_000 and sizes[2] < sizes[0] - 20_000
+    assert got[1].view.layout is got[0].view.layout is got[2].view.layout
+    assert got[3].view.layout is not got[2].view.layout
+    assert got[4].view.layout is got[3].view.layout and got[3].view.layout.n == 4
+
+
 def test_the_trainer_leaves_a_core_for_the_window() -> None:
     from gradlab.remote import training_threads
 
