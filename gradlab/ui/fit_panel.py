@@ -16,7 +16,7 @@ from gradlab.i18n import translate
 from gradlab.ui import fit_logistic
 from gradlab.ui import theme as th
 from gradlab.ui.fit_trail import TrailLines
-from gradlab.ui.plot_fit import headroom, place_legend
+from gradlab.ui.plot_fit import headroom, place_legend, set_axis_label
 from gradlab.ui.text import beyond, count, fmt
 
 if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
@@ -396,14 +396,17 @@ class FitPanel(pg.GraphicsLayoutWidget):
         else:
             title = translate("FitPanel", "Fit at step {step}: {line}")
         title = title.format(step=step, line=eq)
-        note = translate("FitPanel", "{shown} of {n} points shown") if shown < n else ""
-        note = note.format(shown=count(shown), n=count(n))
-        if beyond(w) or beyond(b):  # the line drawn is clipped: it is not where the title says
-            note = ", ".join(filter(None, (translate("FitPanel", "line off the chart"), note)))
-        if note != self._note:  # under the x axis, not on the data
-            self._note = note
-            self.plot.setLabel("bottom", f"x &nbsp;&nbsp; ({note})" if note else "x",
-                               color=self.theme.foreground, **{"font-size": f"{th.AXIS_PX}px"})
+        # Under the x axis, not on the data; shorter forms where the long one does not fit.
+        off = translate("FitPanel", "line off the chart") if beyond(w) or beyond(b) else ""
+        counts = (translate("FitPanel", "{shown} of {n} points shown"),
+                  translate("FitPanel", "{shown} of {n} shown")) if shown < n else ("", "")
+        notes = [", ".join(filter(None, (off, text.format(shown=count(shown), n=count(n)))))
+                 for text in counts]
+        if notes[0] != self._note:
+            self._note = notes[0]
+            labels = dict.fromkeys([*(f"x &nbsp;&nbsp; ({note})" for note in notes if note), "x"])
+            set_axis_label(self.plot, "bottom", list(labels), color=self.theme.foreground,
+                           **{"font-size": f"{th.AXIS_PX}px"})
         separable = view.model == "logistic" and view.layout.separable  # why w grows on
         self._show_note(translate("messages", SEPARABLE_NOTE) if separable else "")
         if title != self._title:

@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from gradlab.i18n import translate
 from gradlab.ui import theme as th
 from gradlab.ui.loss_panel import GROW, bar_ticks, sticky
+from gradlab.ui.plot_fit import set_axis_label
 from gradlab.ui.text import beyond, count, fmt
 
 if TYPE_CHECKING:  # the views arrive from the worker; their module loads after the first paint
@@ -97,8 +98,8 @@ class _GradPlot:
             th.set_title(self.plot, title)
         if x_label != self.x_label:
             self.x_label = x_label
-            self.plot.setLabel("bottom", x_label, color=self.theme.foreground,
-                               **{"font-size": f"{th.AXIS_PX}px"})
+            set_axis_label(self.plot, "bottom", [x_label], color=self.theme.foreground,
+                           **{"font-size": f"{th.AXIS_PX}px"})
 
 
 class GradientPanel(pg.GraphicsLayoutWidget):

@@ -102,9 +102,28 @@ def fit_axis_labels(plot: pg.PlotItem) -> None:
     plot.vb.sigResized.connect(lambda _vb: _fit_labels(plot))
 
 
+def set_axis_label(plot: pg.PlotItem, side: str, choices: list[str], **style: object) -> None:
+    """Label the axis ``side`` with the first of ``choices`` (longest first) that fits along it
+    at full size; the last one shrinks or is left out as any label. Re-checked now and whenever
+    the plot resizes (the label changes with the data: "x (4,000 of 1,000,000 points shown)")."""
+    plot._label_choices = {**getattr(plot, "_label_choices", {}), side: (tuple(choices), style)}
+    fit_axis_labels(plot)
+    _fit_labels(plot)
+
+
 def _fit_labels(plot: pg.PlotItem) -> None:
+    choices = getattr(plot, "_label_choices", {})
     for side in ("left", "bottom"):
         axis = plot.getAxis(side)
+        texts, style = choices.get(side, ((), {}))
+        relabelled = False
+        for text in texts:  # the last one is kept whether it fits or not
+            if text != axis.labelText or style != axis.labelStyle:
+                plot.setLabel(side, text, **style)
+                relabelled = True
+            along, room = _along_and_room(plot, side)
+            if along <= room:
+                break
         if not axis.labelText:
             continue
         document = axis.label.document()
@@ -118,8 +137,7 @@ def _fit_labels(plot: pg.PlotItem) -> None:
             document.setDocumentMargin(margin)
             m = margin
             axis.resizeEvent()
-        along = axis.label.boundingRect().width() - 2 * m  # the text's length along the axis
-        room = plot.vb.height() if side == "left" else plot.vb.width()
+        along, room = _along_and_room(plot, side)
         # Full size if it fits, else smaller down to MIN_LABEL of it (the history's coloured
         # "loss", "∂w ∂b" name its curves), else left out.
         shown = _label_px(axis)
@@ -132,6 +150,15 @@ def _fit_labels(plot: pg.PlotItem) -> None:
             changed = True
         if fits != axis.label.isVisible() or changed:
             axis.showLabel(fits)  # (also makes the axis as wide or tall as it needs now)
+        if relabelled or changed:
+            axis.resizeEvent()  # pyqtgraph centres a label along its axis only here
+
+
+def _along_and_room(plot: pg.PlotItem, side: str) -> tuple[float, float]:
+    """The length of the axis label's text along its axis, and the axis' length (px)."""
+    label = plot.getAxis(side).label
+    along = label.boundingRect().width() - 2 * label.document().documentMargin()
+    return along, (plot.vb.height() if side == "left" else plot.vb.width())
 
 
 def _label_px(axis: pg.AxisItem) -> int:

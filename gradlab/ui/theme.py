@@ -162,14 +162,14 @@ def style_plot(plot, theme: Theme, x_label: str = "", y_label: str = "") -> None
     uncrowd(plot.getAxis("left"))
     uncrowd(plot.getAxis("bottom"))
     style = {"color": theme.foreground, "font-size": f"{AXIS_PX}px"}
-    if x_label:
-        plot.setLabel("bottom", x_label, **style)
-    if y_label:
-        plot.setLabel("left", y_label, **style)
     plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
-    from gradlab.ui.plot_fit import fit_axis_labels
+    from gradlab.ui.plot_fit import fit_axis_labels, set_axis_label
 
     fit_axis_labels(plot)
+    if x_label:
+        set_axis_label(plot, "bottom", [x_label], **style)
+    if y_label:
+        set_axis_label(plot, "left", [y_label], **style)
 
 
 def uncrowd(axis) -> None:  # noqa: ANN001 - a pyqtgraph AxisItem

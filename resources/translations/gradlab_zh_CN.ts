@@ -961,6 +961,10 @@
         <translation>显示了 {n} 个点中的 {shown} 个</translation>
     </message>
     <message>
+        <source>{shown} of {n} shown</source>
+        <translation>显示 {shown} / {n}</translation>
+    </message>
+    <message>
         <source>line off the chart</source>
         <translation>直线在图外</translation>
     </message>
@@ -1005,7 +1009,7 @@
     <name>GraphPanel</name>
     <message>
         <source>per-sample loss l</source>
-        <extracomment>The graph is fitted to the view, but never blown up beyond this (a 3-node graph on a big screen would otherwise fill it with giant boxes). The words among the core&apos;s node labels (the rest are formulas: &quot;ŷ = w·x + b&quot;, &quot;L = mean(l)&quot;).</extracomment>
+        <extracomment>The graph is fitted to the view, but never blown up beyond this (a 3-node graph on a big screen would otherwise fill it with giant boxes). A simpler arrangement is drawn if its text is at least this share of the largest one&apos;s. The words among the core&apos;s node labels (the rest are formulas: &quot;ŷ = w·x + b&quot;, &quot;L = mean(l)&quot;).</extracomment>
         <translation>逐样本损失 l</translation>
     </message>
     <message>
@@ -1014,6 +1018,7 @@
     </message>
     <message>
         <source>backward() walks this graph from the loss to w and b</source>
+        <extracomment>The arrangements this panel may choose from (graph_geometry.MODES: left→right too).</extracomment>
         <translation>backward() 沿着这张图从损失一路走到 w 和 b</translation>
     </message>
     <message>
@@ -1037,7 +1042,7 @@
     <name>GraphValuesPanel</name>
     <message>
         <source>value: {v}</source>
-        <extracomment>entries of a vector written in a box before &quot;…&quot; milliseconds between two nodes lighting up in the backward phase the values on the boxes (class defaults: GraphPanel.__init__ already draws)</extracomment>
+        <extracomment>entries of a vector written in a box before &quot;…&quot; milliseconds between two nodes lighting up in the backward phase Text sizes at text size 100 %: the boxes&apos; names, their lines (values), the edge labels. They follow View ▸ Text size; the view shrinks them to fit, but never below ``min_px()``. the values on the boxes (class defaults: GraphPanel.__init__ already draws) top→bottom or left→right, wrapped into bands: whichever shows the text largest</extracomment>
         <translation>值：{v}</translation>
     </message>
     <message>
@@ -1281,7 +1286,7 @@
     <name>LossPanel</name>
     <message>
         <source>sample</source>
-        <extracomment>The reduced line is kept on the scale only if it is at most this many times the tallest bar.</extracomment>
+        <extracomment>The reduced line is kept on the scale only if it is at most this many times the tallest bar. How far past the data a range that had to grow goes (a share of the data&apos;s span; ``sticky``).</extracomment>
         <translation>样本</translation>
     </message>
     <message>
@@ -1317,7 +1322,7 @@
     <name>MainWindow</name>
     <message>
         <source>gradlab — why loss.backward() needs a scalar</source>
-        <extracomment>Start the worker after this long even if the window never painted. While running, the history curves (whose x-axis moves every frame) are redrawn at most this often; slower still once they hold more than BIG_HISTORY steps.</extracomment>
+        <extracomment>Start the worker after this long even if the window never painted.</extracomment>
         <translation>gradlab — 为什么 loss.backward() 需要标量</translation>
     </message>
     <message>
@@ -3004,7 +3009,7 @@ Refuse files larger than this before reading them (the 10^6-point preset is ~40 
     </message>
     <message>
         <source>the {w} workers were ended: {reason}</source>
-        <extracomment>Seconds to wait for a group to start / for one step before the group is ended.</extracomment>
+        <extracomment>Seconds to wait for a group to start before it is ended.</extracomment>
         <translation>{w} 个工作进程已被结束：{reason}</translation>
     </message>
     <message>

@@ -162,7 +162,8 @@ def test_line_only_features_say_so_under_logistic(make_lab, qtbot) -> None:  # n
     assert "line model only" in window.banner.text()
     qtbot.wait_until(lambda: window.lab.state.value in ("ready", "paused"), timeout=5_000)
     assert window.lab.config == before
-    assert "line model only" in window.controls.lr_limit.text()
+    # The limit's note comes with the worker's answer, which may follow the state's change.
+    qtbot.waitUntil(lambda: "line model only" in window.controls.lr_limit.text(), timeout=5_000)
 
 
 def test_the_batches_tab_says_it_shows_the_line_model_only(make_lab, qtbot) -> None:  # noqa: ANN001
