@@ -241,6 +241,8 @@ class MainWindow(FrameDrawing, QMainWindow):
             return
         self._closed = True
         self.frame_timer.stop()
+        self._stage_timer.stop()
+        self._stages = []
         self.lab.shutdown()
         # Every plot of every panel, including ones added later: none may leave a menu behind.
         release_plot_menus([item for view in self.findChildren(pg.GraphicsView)
@@ -283,7 +285,7 @@ class MainWindow(FrameDrawing, QMainWindow):
         self.timeline_bar.show_update(update)
         if urgent:
             self.pacer.allow_now()
-            self._frame()
+            self._frame(urgent=True)
         else:
             self._wake()
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QGridLayout, QWidget
@@ -55,8 +56,16 @@ class TrainingPanels(QWidget):
 
     def show_update(self, update: Update) -> None:
         """The fit, the losses and the gradient for ``update`` (the history draws on its own)."""
+        for stage in self.update_stages(update):
+            stage()
+
+    def update_stages(self, update: Update) -> list[Callable[[], None]]:
+        """``show_update`` a panel at a time (the window lets Qt paint each before the next)."""
         view = update.view
-        self.fit_panel.trail_lines.set_smooth(not update.running)
-        self.fit_panel.show_view(view, update.step, update.record.applied)
-        self.loss_panel.show_view(view)
-        self.gradient_panel.show_view(view)
+
+        def fit() -> None:
+            self.fit_panel.trail_lines.set_smooth(not update.running)
+            self.fit_panel.show_view(view, update.step, update.record.applied)
+
+        return [fit, lambda: self.loss_panel.show_view(view),
+                lambda: self.gradient_panel.show_view(view)]
