@@ -15,6 +15,7 @@ by the next good update; load_failed is final. A crash of the training process i
 from __future__ import annotations
 
 import enum
+import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -24,6 +25,11 @@ from gradlab.core.config import LabConfig, needs_reset
 from gradlab.views.messages import process_crashed
 from gradlab.views.timeline import TIMELINE_STEPS
 from gradlab.worker import TrainerWorker, start_worker
+
+#: After a settings change, how long the window holds back frames (while running) for the first
+#: update made with it: the worker answers in 10-20 ms, and a frame begun meanwhile (up to 45 ms
+#: of painting) would delay the answer's.
+ANSWER_PATIENCE = 0.1
 
 if TYPE_CHECKING:
     from gradlab.core.data import Dataset
@@ -119,6 +125,7 @@ class LabController(TeachingCommands, QObject):
         self._diverged = False
         self._error = False
         self._answer_pending = False
+        self._answer_since = 0.0
         self.latest: Update | None = None
         self._init_teaching()
         self.teaching: TeachingView | None = None
@@ -239,7 +246,15 @@ class LabController(TeachingCommands, QObject):
             self._new_generation()
         self.config = config
         self._answer_pending = True  # the first update made with it is drawn at once
+        self._answer_since = time.perf_counter()
         self._config_sent.emit(config, self.generation)
+
+    def awaiting_answer(self, now: float) -> float:
+        """Seconds the window should still hold back a frame for the answer to a settings change
+        (0: none is awaited, or it took longer than ANSWER_PATIENCE)."""
+        if not self._answer_pending:
+            return 0.0
+        return max(0.0, self._answer_since + ANSWER_PATIENCE - now)
 
     def set_speed(self, steps_per_second: float) -> None:
         self._speed_sent.emit(float(steps_per_second))

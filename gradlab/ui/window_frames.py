@@ -80,6 +80,10 @@ class FrameDrawing:
             self._wake()
             return
         running = self.lab.running
+        wait = self.lab.awaiting_answer(started) if running and not urgent else 0.0
+        if wait > 0:  # the answer to the user's change is on its way: keep the thread free
+            self.frame_timer.start(math.ceil(wait * 1000))
+            return
         stages = []
         if self._history_dirty and (not running or started - self._last_history_draw
                                     > self._history_interval()):
@@ -102,6 +106,10 @@ class FrameDrawing:
         """Draw the next panel of the frame; the rest after the event loop has had a turn."""
         if self._closed:
             self._stages = []
+            return
+        wait = self.lab.awaiting_answer(time.perf_counter())
+        if wait > 0:  # as in _frame: the answer, drawn at once, replaces the rest of this frame
+            self._stage_timer.start(math.ceil(wait * 1000))
             return
         if self._stages:
             self._stages.pop(0)()

@@ -92,3 +92,45 @@ def test_closing_in_the_middle_of_a_frame(make_lab, qtbot) -> None:  # noqa: ANN
     window.close()
     assert not window._stages and not window._stage_timer.isActive()
     QApplication.processEvents()
+
+
+def test_while_a_change_awaits_its_answer_no_frame_is_begun(make_lab, qtbot) -> None:  # noqa: ANN001
+    """The lr-change latency's tail (p95 51–78 ms, budget 50) was the answer arriving while the
+    window painted a frame of the old settings; it now keeps the thread free for the answer,
+    for ANSWER_PATIENCE at most."""
+    import time
+
+    from gradlab.controller import ANSWER_PATIENCE
+
+    window = make_lab(LabConfig(), worker_mode="thread")
+    u1, u2 = _two_updates(window, qtbot)
+    lab = window.lab
+    try:
+        lab._answer_pending, lab._answer_since = True, time.perf_counter()
+        _frame_while_running(window, u2)
+        assert _shows(window, u1) == {"fit": True, "loss": True, "status": True}  # held back
+        assert window.frame_timer.isActive()
+        assert 0 < window.frame_timer.remainingTime() <= ANSWER_PATIENCE * 1000
+        _frame_while_running(window, u2, urgent=True)  # the answer: drawn at once
+        assert _shows(window, u2) == {"fit": True, "loss": True, "status": True}
+        window.redraw(u1)
+        lab._answer_since = time.perf_counter() - 2 * ANSWER_PATIENCE  # it never came
+        _frame_while_running(window, u2)
+        assert _shows(window, u2)["fit"]  # frames go on as before
+    finally:
+        lab.running = False
+        lab._answer_pending = False
+
+
+def test_a_change_while_running_is_answered_and_then_no_longer_awaited(make_lab, qtbot) -> None:  # noqa: ANN001
+    import time
+
+    window = make_lab(LabConfig(), worker_mode="thread")
+    window.lab.run()
+    qtbot.waitUntil(lambda: window.lab.running and window.shown.step > 3, timeout=10_000)
+    window.apply_config(window.lab.config.replace(lr=0.02))
+    assert window.lab.awaiting_answer(time.perf_counter()) > 0
+    qtbot.waitUntil(lambda: window.shown.record.lr == 0.02, timeout=5_000)
+    assert window.lab.awaiting_answer(time.perf_counter()) == 0
+    window.lab.pause()
+    qtbot.waitUntil(lambda: not window.lab.running, timeout=5_000)
