@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -150,6 +150,13 @@ def style_plot(plot, theme: Theme, x_label: str = "", y_label: str = "") -> None
     for name in ("left", "bottom"):
         ax = plot.getAxis(name)
         ax.setStyle(tickFont=axis_font(), tickTextOffset=6)
+        if name == "bottom":
+            # pyqtgraph makes a bottom axis tall enough for 0.8 of its text's line, and the
+            # cache below clips the rest: the tail of the comma in "500,000" was cut off. The
+            # whole line, 2 px below the axis (the line's own leading is above the digits):
+            # 1 px taller than before, where a short panel has no more to give.
+            ax.setStyle(autoExpandTextSpace=False, tickTextOffset=2,
+                        tickTextHeight=math.ceil(QFontMetricsF(axis_font()).height()))
         ax.setPen(theme.foreground)
         ax.setTextPen(theme.foreground)
         # "w (x0.001)" confuses more than it helps. Empty ranges first: in pyqtgraph 0.14
