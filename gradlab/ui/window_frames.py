@@ -5,7 +5,7 @@ one when the frame pacer (pacing.py) allows. The frame timer runs only when some
 to be drawn: an idle window, or one waiting out its pacing, does not wake 60 times a second (each
 wake-up of this process can push a training process or a DDP worker off its core).
 
-While running, a frame is drawn a panel at a time (``FRAME_STAGES``), each in its own turn of the
+While running, a frame is drawn a panel at a time (``_redraw_stages``), each in its own turn of the
 event loop: Qt paints every panel whose data changed in one batch of posted events, and a whole
 frame (25–45 ms on 2 cores) was one stall of the window, during which a click or a key waited. A
 panel is one step ahead of the next for the few milliseconds between turns; paused, and in every
@@ -38,6 +38,7 @@ class FrameDrawing:
     update_shown, _dirty, _history_dirty, _closed and _last_history_draw."""
 
     def _frame_timer(self) -> QTimer:
+        """The frame timer; also makes the stage timer and the stages of a frame being drawn."""
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.setTimerType(Qt.TimerType.PreciseTimer)

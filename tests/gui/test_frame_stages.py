@@ -10,6 +10,9 @@ from PySide6.QtWidgets import QApplication
 
 from gradlab.core.config import LabConfig
 
+#: Every part of the window shows the update.
+EVERYWHERE = {"fit": True, "loss": True, "status": True}
+
 
 def _two_updates(window, qtbot):  # noqa: ANN001, ANN202
     seen = []
@@ -42,7 +45,7 @@ def _frame_while_running(window, update, **kwargs) -> None:  # noqa: ANN001
 def test_a_running_frame_draws_one_panel_per_turn_of_the_event_loop(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(LabConfig(), worker_mode="thread")
     u1, u2 = _two_updates(window, qtbot)
-    assert _shows(window, u1) == {"fit": True, "loss": True, "status": True}
+    assert _shows(window, u1) == EVERYWHERE
     shown = []
     window.update_shown.connect(shown.append)
     try:
@@ -51,7 +54,7 @@ def test_a_running_frame_draws_one_panel_per_turn_of_the_event_loop(make_lab, qt
         assert _shows(window, u2) == {"fit": True, "loss": False, "status": False}
         assert shown == []
         qtbot.waitUntil(lambda: window.shown is u2, timeout=2_000)
-        assert _shows(window, u2) == {"fit": True, "loss": True, "status": True}
+        assert _shows(window, u2) == EVERYWHERE
         assert shown == [u2]
         assert not window._stages and not window._stage_timer.isActive()
     finally:
@@ -64,20 +67,20 @@ def test_paused_urgent_and_pictures_draw_every_panel_at_once(make_lab, qtbot) ->
     window.lab.latest, window._dirty = u2, True  # paused
     window.pacer.allow_now()
     window._frame()
-    assert _shows(window, u2) == {"fit": True, "loss": True, "status": True}
+    assert _shows(window, u2) == EVERYWHERE
     try:
         window.redraw(u1)
         _frame_while_running(window, u2, urgent=True)  # it answers the user's input
-        assert _shows(window, u2) == {"fit": True, "loss": True, "status": True}
+        assert _shows(window, u2) == EVERYWHERE
         window.redraw(u1)
         _frame_while_running(window, u2)
         assert not _shows(window, u2)["status"]
         window.draw_now()  # a picture: the frame being drawn is finished first
-        assert _shows(window, u2) == {"fit": True, "loss": True, "status": True}
+        assert _shows(window, u2) == EVERYWHERE
         window.redraw(u1)
         _frame_while_running(window, u2)
         _frame_while_running(window, u1, urgent=True)  # replaces the frame being drawn
-        assert _shows(window, u1) == {"fit": True, "loss": True, "status": True}
+        assert _shows(window, u1) == EVERYWHERE
         assert not window._stages and not window._stage_timer.isActive()
     finally:
         window.lab.running = False
@@ -108,11 +111,11 @@ def test_while_a_change_awaits_its_answer_no_frame_is_begun(make_lab, qtbot) -> 
     try:
         lab._answer_pending, lab._answer_since = True, time.perf_counter()
         _frame_while_running(window, u2)
-        assert _shows(window, u1) == {"fit": True, "loss": True, "status": True}  # held back
+        assert _shows(window, u1) == EVERYWHERE  # held back
         assert window.frame_timer.isActive()
         assert 0 < window.frame_timer.remainingTime() <= ANSWER_PATIENCE * 1000
         _frame_while_running(window, u2, urgent=True)  # the answer: drawn at once
-        assert _shows(window, u2) == {"fit": True, "loss": True, "status": True}
+        assert _shows(window, u2) == EVERYWHERE
         window.redraw(u1)
         lab._answer_since = time.perf_counter() - 2 * ANSWER_PATIENCE  # it never came
         _frame_while_running(window, u2)
