@@ -240,6 +240,7 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
     from gradlab.resources import app_icon
     from gradlab.ui import theme as th
     from gradlab.ui.main_window import MainWindow
+    from gradlab.ui.view_options import ViewOptions
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "gradlab"])
     app.setApplicationName("gradlab")
@@ -248,10 +249,14 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
     icon = app_icon()
     if icon is not None:
         app.setWindowIcon(icon)
-    window = MainWindow(config, dataset, th.THEMES[theme_name], settings=settings)
     if screenshot:  # exactly the size asked for, whatever the (offscreen) screen
-        window.resize(*size)
-    else:  # the saved layout, or ``size`` at first; either fitted to the screen
+        def place(options: ViewOptions) -> None:
+            options.window.resize(*size)
+    else:  # the saved geometry, or ``size`` at first; either fitted to the screen
+        def place(options: ViewOptions) -> None:
+            options.restore_geometry(size, size_given)
+    window = MainWindow(config, dataset, th.THEMES[theme_name], settings=settings, place=place)
+    if not screenshot:  # the saved dock layout; the window fitted to the screen again
         window.options.restore_layout(size, size_given)
     if presentation:
         window.options.set_presentation(True, full_screen=not screenshot)

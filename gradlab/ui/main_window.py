@@ -52,6 +52,8 @@ from gradlab.ui.view_options import ViewOptions
 from gradlab.ui.window_frames import FrameDrawing
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from gradlab.core.data import Dataset
     from gradlab.core.records import HistoryChunk
     from gradlab.views.update import Update
@@ -74,9 +76,13 @@ class MainWindow(FrameDrawing, QMainWindow):
 
     def __init__(self, config: LabConfig, dataset: Dataset | None = None,
                  theme: th.Theme = th.LIGHT, worker_mode: str = "process",
-                 settings: st.Settings | None = None) -> None:
+                 settings: st.Settings | None = None,
+                 place: Callable[[ViewOptions], None] | None = None) -> None:
         """``worker_mode``: see LabController. ``settings``: where recent files, the text size
-        and the layout are kept (default: the user's)."""
+        and the layout are kept (default: the user's). ``place``: called with the window's
+        ViewOptions before anything is built in the window, to give it its first size
+        (``restore_geometry``, a screenshot's ``resize``): the panels are then built at the
+        text size that fits it."""
         super().__init__()
         self.settings = settings if settings is not None else st.Settings()
         self.setWindowTitle(translate("MainWindow", TITLE))
@@ -85,7 +91,7 @@ class MainWindow(FrameDrawing, QMainWindow):
         icon = app_icon()
         if icon is not None:
             self.setWindowIcon(icon)
-        self.options = ViewOptions(self, theme)
+        self.options = ViewOptions(self, theme, place)
         self.shown: Update | None = None  # the update on screen
         self._dirty = self._history_dirty = self._closed = self._start_pending = False
         self._urgent = False
@@ -97,7 +103,7 @@ class MainWindow(FrameDrawing, QMainWindow):
         self.controls = ControlsPanel(config, csv_size=len(dataset) if dataset is not None
                                       else None)
         self.controls.set_theme_name(theme.name)
-        self.controls.set_scale(self.options.font_scale)
+        self.controls.set_scale(th.FONT_SCALE)
         # The controls spell defaults out (N 50 rather than None): start from their spelling, so
         # the first edit is compared like with like and does not look like a new dataset.
         try:

@@ -3,6 +3,8 @@ layout (restored, reset, saved) and the language (which offers a restart)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStyle
@@ -32,14 +34,21 @@ def fitting_scale(width: int, height: int, presenting: bool) -> float:
 class ViewOptions(QObject):
     """How the window looks; remembered in the settings (per mode for the text size)."""
 
-    def __init__(self, window: QMainWindow, theme: th.Theme) -> None:
+    def __init__(self, window: QMainWindow, theme: th.Theme,
+                 place: Callable[[ViewOptions], None] | None = None) -> None:
+        """``place``: gives the still empty window its first size (see MainWindow)."""
         super().__init__(window)
         self.window = window
         self.settings = window.settings
         self.theme = theme
         self.presenting = False
         self.font_scale = self.settings.font_scale()  # the one chosen; see shown_scale
-        th.set_scale(self.font_scale)  # the panels are built at this size
+        if place is not None:
+            place(self)
+        # The panels are built at the size they are shown at: the one chosen, or the one that
+        # fits the window's first size (built at 100 % and shrunk at once, a window on a
+        # 1280×720 projector or the offscreen screen laid its panels out twice, ~40 ms).
+        th.set_scale(self.font_scale if place is None else self.shown_scale())
         self._fit_pending = False
         window.installEventFilter(self)  # a new window size may need a smaller text size
         self.scaler = PlotScaler()
@@ -206,16 +215,25 @@ class ViewOptions(QObject):
         way the window fits its screen: a projector may be smaller than the default size, or
         than the monitor the layout was saved on."""
         window = self.window
-        geometry, state = self.settings.geometry(), self.settings.window_state()
-        if geometry is not None:
-            window.restoreGeometry(geometry)
-        if geometry is None or size_given:
-            window.resize(*size)
+        self.restore_geometry(size, size_given)
+        state = self.settings.window_state()
         if state is not None:
             window.restoreState(state)
         self.fit_to_screen()
         window.actions.controls_action.setChecked(not window.dock.isHidden())
         window.actions.show_toolbar_buttons()
+
+    def restore_geometry(self, size: tuple[int, int] = DEFAULT_SIZE,
+                         size_given: bool = False) -> None:
+        """The window's size and position of ``restore_layout``, without the dock layout (an
+        empty window can take it: see MainWindow's ``place``)."""
+        window = self.window
+        geometry = self.settings.geometry()
+        if geometry is not None:
+            window.restoreGeometry(geometry)
+        if geometry is None or size_given:
+            window.resize(*size)
+        self.fit_to_screen()
 
     def fit_to_screen(self) -> None:
         """Shrink and move the window, its frame included, into its screen's available area
