@@ -287,8 +287,7 @@ class MainWindow(FrameDrawing, QMainWindow):
         self.actions.show_running(running)
 
     def _on_update(self, update: Update, urgent: bool) -> None:
-        self._dirty = True
-        self.timeline_bar.show_update(update)
+        self._dirty = True  # the timeline follows with the frame (window_frames._shown)
         if urgent:
             self.pacer.allow_now()
             self._frame(urgent=True)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from gradlab.core.config import LabConfig
 
 #: Every part of the window shows the update.
-EVERYWHERE = {"fit": True, "loss": True, "status": True}
+EVERYWHERE = {"fit": True, "loss": True, "status": True, "timeline": True}
 
 
 def _two_updates(window, qtbot):  # noqa: ANN001, ANN202
@@ -31,6 +31,7 @@ def _shows(window, update) -> dict[str, bool]:  # noqa: ANN001
         "fit": f"step {update.step}" in window.fit_panel._title,
         "loss": np.allclose(loss, np.sort(update.view.bar_loss)),
         "status": window.shown is update,
+        "timeline": window.timeline_bar.shown is update,
     }
 
 
@@ -51,12 +52,30 @@ def test_a_running_frame_draws_one_panel_per_turn_of_the_event_loop(make_lab, qt
     try:
         _frame_while_running(window, u2)
         # The first panel now, the others after the event loop has had its turns.
-        assert _shows(window, u2) == {"fit": True, "loss": False, "status": False}
+        assert _shows(window, u2) == {"fit": True, "loss": False, "status": False,
+                                      "timeline": False}
         assert shown == []
         qtbot.waitUntil(lambda: window.shown is u2, timeout=2_000)
         assert _shows(window, u2) == EVERYWHERE
         assert shown == [u2]
         assert not window._stages and not window._stage_timer.isActive()
+    finally:
+        window.lab.running = False
+
+
+def test_the_timeline_moves_with_the_frame_not_with_each_update(make_lab, qtbot) -> None:  # noqa: ANN001
+    """Updates come up to 40 a second; while data-parallel workers train, frames come about 2 a
+    second. The timeline's slider and step text follow the frame, as the status bar does: set
+    for every update, they were repainted and laid out 40 times a second for nothing."""
+    window = make_lab(LabConfig(), worker_mode="thread")
+    u1, u2 = _two_updates(window, qtbot)
+    try:
+        window.lab.running = True
+        window.lab.latest = u2
+        window._on_update(u2, False)  # not the answer to an input: drawn by the next frame
+        assert window.timeline_bar.shown is u1
+        qtbot.waitUntil(lambda: window.shown is u2, timeout=2_000)
+        assert _shows(window, u2) == EVERYWHERE
     finally:
         window.lab.running = False
 

@@ -22,7 +22,7 @@ def test_scrub_shows_step_k_as_it_was(make_lab, qtbot) -> None:  # noqa: ANN001
     total = SNAPSHOT_EVERY + 60  # past a snapshot, so scrubbing replays from one
     window = make_lab(CONFIG)
     window.lab.step(total)
-    qtbot.waitUntil(lambda: window.lab.run_step == total and not window.shown.running,
+    qtbot.waitUntil(lambda: window.shown.step == total and not window.shown.running,
                     timeout=20_000)
     reference = _reference(total)
     for k in (3, SNAPSHOT_EVERY + 1, total - 1):
@@ -42,7 +42,7 @@ def test_scrub_shows_step_k_as_it_was(make_lab, qtbot) -> None:  # noqa: ANN001
 def test_continue_from_a_past_step_discards_the_future(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(CONFIG)
     window.lab.step(40)
-    qtbot.waitUntil(lambda: window.lab.run_step == 40 and not window.shown.running, timeout=20_000)
+    qtbot.waitUntil(lambda: window.shown.step == 40 and not window.shown.running, timeout=20_000)
     window.lab.show_step(25)
     qtbot.waitUntil(lambda: window.shown.scrubbed and window.shown.step == 25)
     window.timeline_bar.continue_from_shown()
@@ -58,7 +58,7 @@ def test_continue_from_a_past_step_discards_the_future(make_lab, qtbot) -> None:
 def test_scrubbing_moves_the_teaching_panels_too(make_lab, qtbot) -> None:  # noqa: ANN001
     window = make_lab(CONFIG)
     window.lab.step(20)
-    qtbot.waitUntil(lambda: window.lab.run_step == 20 and not window.shown.running, timeout=20_000)
+    qtbot.waitUntil(lambda: window.shown.step == 20 and not window.shown.running, timeout=20_000)
     index = next(i for i, n in window.teaching_tabs.names.items() if n == "chain_rule")
     with qtbot.waitSignal(window.lab.teaching_ready, timeout=10_000):
         window.tabs.setCurrentIndex(index)
