@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradlab.core.memory import give_back_freed_memory
+
 
 def _frozen(a: np.ndarray) -> np.ndarray:
     a = np.array(a, copy=True)
@@ -87,6 +89,8 @@ class StepRecord:
 HISTORY_FIELDS = ("step", "loss", "grad_w", "grad_b", "w", "b")
 #: The longest history kept (by the window, the worker's log and a saved session).
 MAX_HISTORY = 1_000_000
+#: A buffer's old copy from this size on is given back to the system when the buffer grows.
+GIVE_BACK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,7 +165,10 @@ class HistoryBuffer:
             grown = np.empty((self._data.shape[0], max(min(wanted, 2 * self.limit),
                                                        self.size + k)))
             grown[:, : self.size] = self._data[:, : self.size]
-            self._data = grown
+            old, self._data = self._data, grown
+            if old.nbytes >= GIVE_BACK_BYTES:
+                del old
+                give_back_freed_memory()
         for row, name in enumerate(HISTORY_FIELDS):
             self._data[row, self.size : self.size + k] = getattr(chunk, name)[start:]
         self.size += k

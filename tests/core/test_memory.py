@@ -64,3 +64,81 @@ def test_only_large_data_keep_freed_memory(monkeypatch: pytest.MonkeyPatch) -> N
     assert calls == []
     assert memory.keep_freed_memory_for(1_000_000) is True
     assert calls == [1]
+
+
+_TEMPORARIES = """
+import sys
+import numpy as np
+from gradlab.core import memory
+took = {"give": memory.give_large_blocks_back, "trim": lambda: None}.get(sys.argv[1], bool)()
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+np.ones(1 << 19)  # 4 MB, mapped and unmapped: by default glibc's threshold rises to 4 MB
+small = []
+before = rss_mb()
+for _ in range(3):  # a frame's temporaries, 1 MB each, with small objects made between them
+    temporaries = []
+    for _ in range(8):
+        temporaries.append(np.ones(1 << 17))
+        small.append(bytearray(4096))  # from glibc's heap too: its top is never free
+    del temporaries
+kept = rss_mb() - before
+trimmed = memory.give_back_freed_memory() if sys.argv[1] == "trim" else None
+print(took, trimmed, kept, rss_mb() - before)
+"""
+
+
+def _temporaries(mode: str) -> tuple[str, str, float, float]:
+    out = subprocess.run([sys.executable, "-c", _TEMPORARIES, mode], capture_output=True,
+                         text=True, check=True, timeout=120).stdout.split()
+    return out[0], out[1], float(out[2]), float(out[3])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc options")
+def test_the_window_gives_its_large_temporaries_back() -> None:
+    """The window's history curves make temporaries that grow with the run. glibc raises its
+    mmap threshold to the largest block it unmapped (here 4 MB), then keeps every freed block
+    below it: eight freed 1 MB temporaries stay resident. ``give_large_blocks_back`` (the
+    window, when it starts) keeps the threshold at 256 KiB: they go back when freed."""
+    took, _, given_kept, _ = _temporaries("give")
+    _, _, plain_kept, _ = _temporaries("plain")
+    assert took == "True"
+    assert plain_kept >= 7.0  # eight 1 MB blocks, kept
+    assert given_kept < 1.0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_freed_memory_kept_by_glibc_can_be_given_back() -> None:
+    """What glibc keeps in its heap (the history buffer's old copy after it doubles) goes back
+    to the system with ``give_back_freed_memory``."""
+    _, trimmed, kept, after = _temporaries("trim")
+    assert kept >= 7.0
+    assert trimmed == "True"
+    assert after < 1.0
+
+
+def test_a_history_buffer_gives_its_old_copy_back_when_it_grows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A buffer that doubles frees its old copy; from GIVE_BACK_BYTES on, that copy is given
+    back at once (a small one is not worth the heap's walk)."""
+    import numpy as np
+
+    from gradlab.core import records
+
+    calls = []
+    monkeypatch.setattr(records, "give_back_freed_memory", lambda: calls.append(1) or True)
+    buf = records.HistoryBuffer(capacity=1024)
+    rows = len(records.HISTORY_FIELDS)
+    step = 0
+    grown_from = []
+    while len(grown_from) < 7:
+        capacity = buf._data.shape[1]
+        k = 1000
+        buf.append(records.HistoryChunk(*(np.arange(step, step + k, dtype=float),) * rows))
+        step += k
+        if buf._data.shape[1] != capacity:
+            grown_from.append(capacity * rows * 8)
+    assert len(calls) == sum(size >= records.GIVE_BACK_BYTES for size in grown_from) > 0
+    assert any(size < records.GIVE_BACK_BYTES for size in grown_from)
+    assert np.array_equal(buf.column("loss"), np.arange(step, dtype=float))
