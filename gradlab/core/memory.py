@@ -1,8 +1,8 @@
 """How this process's allocator treats the memory it frees (glibc's malloc, Linux).
 
 Standard library only: the lab's training loop (worker_loop.py) calls ``keep_freed_memory_for``
-whenever a run starts on new data; the window calls ``give_large_blocks_back`` when it starts;
-a history buffer calls ``give_back_freed_memory`` when it has grown.
+whenever a run starts on new data; a history buffer calls ``give_back_freed_memory`` when it has
+grown.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from typing import Any
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 #: Blocks up to this size come from the heap and freed memory up to this much stays in it.
 KEEP_FREED_BYTES = 32 << 20
-#: Blocks from this size on are always mapped and unmapped (``give_large_blocks_back``).
-MAP_FROM_BYTES = 256 << 10
 #: From this many samples a step's tensors (8 bytes a sample) are large enough for glibc to map
 #: and unmap them at every step.
 KEEP_FROM_SAMPLES = 100_000
@@ -42,28 +40,14 @@ def keep_freed_memory() -> bool:
     return _kept
 
 
-def give_large_blocks_back() -> bool:
-    """From now on, blocks of MAP_FROM_BYTES and more are mapped when allocated and unmapped
-    when freed (glibc; elsewhere nothing changes). By default glibc raises that threshold to the
-    largest mapped block freed so far, and then serves blocks up to it from its heap, which keeps
-    them when freed. The window's history curves make temporaries that grow with the run (0.9 MB
-    each at 110 000 steps): over the benchmark's 100 000-step soak the window's process grew
-    8.1 MB for 4.8 MB of history, 5.3 MB with this. Nothing is done where ``keep_freed_memory``
-    is in force (a trainer in this process at N ≥ 10^5 wants the opposite). Returns whether the
-    option was taken."""
-    mallopt = _glibc("mallopt")
-    if _kept or mallopt is None:
-        return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, MAP_FROM_BYTES))
-
-
 def give_back_freed_memory() -> bool:
     """Return the whole free pages of this process's heap to the system (glibc's
     ``malloc_trim``; elsewhere nothing happens). For the rare moment a large block was freed that
     glibc would otherwise keep: a history buffer that has just doubled leaves its old copy (3 MB
     at 65 536 steps), and glibc, having raised its mmap threshold when it unmapped the copy before,
-    kept it in its heap: the benchmark's 100 000-step soak grew 16 MB for 9.6 MB of history.
-    Returns whether memory was given back."""
+    kept it in its heap. Over the benchmark's 100 000-step soak (N = 1 000) the training process
+    grew 7.9 MB for its 4.8 MB of history; 5.0 MB with this. Returns whether memory was given
+    back."""
     malloc_trim = _glibc("malloc_trim")
     return malloc_trim is not None and bool(malloc_trim(0))
 

@@ -96,6 +96,7 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         self.grad_plot.setXLink(self.loss_plot)
         self.param_plot.setXLink(self.loss_plot)
         self._thin: int | None = None
+        self._log_loss = np.empty(0)  # see _log10
         self._x_hi = 0.0
         self._y_ranges: dict[int, tuple[float, float]] = {}
         self._decades: tuple[float, float] | None = None  # log10 of the loss, whole decades
@@ -162,6 +163,7 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         self.buffer.clear()
         for curve in self.curves.values():
             curve.setData(np.zeros(0), np.zeros(0))
+        self._log_loss = np.empty(0)
         self._x_hi = 0.0
         self._y_ranges.clear()
         self._decades = None
@@ -214,8 +216,8 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         steps = buf.column("step")
         self._set_pens()
         loss = buf.column("loss")
-        log_loss = np.log10(np.maximum(loss, LOG_FLOOR))
-        self._show_floor(bool((loss < LOG_FLOOR).any()))
+        log_loss = self._log10(loss)
+        self._show_floor(bool(loss.min() < LOG_FLOOR))
         self.curves["loss"].setData(steps, log_loss)
         for key in ("grad_w", "grad_b", "w", "b"):
             self.curves[key].setData(steps, buf.column(key))
@@ -231,6 +233,18 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
             hi = max(float(buf.column(k).max()) for k in keys)
             pad = 0.08 * ((hi - lo) or max(abs(hi), 1.0))
             self._set_y(plot, lo - pad, hi + pad, grow=GROW)
+
+    def _log10(self, loss: np.ndarray) -> np.ndarray:
+        """log10 of the losses (LOG_FLOOR for those under it), in an array kept from frame to
+        frame. Made anew in each frame, these arrays and their temporaries (0.9 MB each at
+        110 000 steps) were freed into glibc's heap, which kept them: the window's process
+        grew 8.1 MB over the benchmark's 100 000-step soak, for 4.8 MB of history."""
+        n = loss.size
+        if self._log_loss.size < n:
+            self._log_loss = np.empty(max(n, 2 * self._log_loss.size))
+        out = self._log_loss[:n]
+        np.maximum(loss, LOG_FLOOR, out=out)
+        return np.log10(out, out=out)
 
     def _set_y(self, plot: pg.PlotItem, lo: float, hi: float, grow: float = 0.0) -> None:
         current = self._y_ranges.get(id(plot))

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from gradlab.controller import LabController, RunState
 from gradlab.core.config import ConfigError, LabConfig
-from gradlab.core.memory import give_large_blocks_back
 from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import settings as st
 from gradlab.ui import theme as th
@@ -221,7 +220,6 @@ class MainWindow(FrameDrawing, QMainWindow):
         """
         if self.lab.launched or self._start_pending:
             return
-        give_large_blocks_back()  # what the window frees goes back to the system
         if not self.isVisible():
             self._start_now()
             return

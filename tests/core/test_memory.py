@@ -66,54 +66,35 @@ def test_only_large_data_keep_freed_memory(monkeypatch: pytest.MonkeyPatch) -> N
     assert calls == [1]
 
 
-_TEMPORARIES = """
-import sys
+_KEPT_BY_GLIBC = """
 import numpy as np
 from gradlab.core import memory
-took = {"give": memory.give_large_blocks_back, "trim": lambda: None}.get(sys.argv[1], bool)()
 def rss_mb():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096 / 2**20
-np.ones(1 << 19)  # 4 MB, mapped and unmapped: by default glibc's threshold rises to 4 MB
+np.ones(1 << 19)  # 4 MB, mapped and unmapped: glibc's mmap threshold rises to 4 MB
 small = []
 before = rss_mb()
-for _ in range(3):  # a frame's temporaries, 1 MB each, with small objects made between them
-    temporaries = []
+for _ in range(3):  # 1 MB blocks, now from the heap, with small objects made between them
+    blocks = []
     for _ in range(8):
-        temporaries.append(np.ones(1 << 17))
-        small.append(bytearray(4096))  # from glibc's heap too: its top is never free
-    del temporaries
+        blocks.append(np.ones(1 << 17))
+        small.append(bytearray(4096))  # from the heap too: its top never comes free
+    del blocks
 kept = rss_mb() - before
-trimmed = memory.give_back_freed_memory() if sys.argv[1] == "trim" else None
-print(took, trimmed, kept, rss_mb() - before)
+print(memory.give_back_freed_memory(), kept, rss_mb() - before)
 """
-
-
-def _temporaries(mode: str) -> tuple[str, str, float, float]:
-    out = subprocess.run([sys.executable, "-c", _TEMPORARIES, mode], capture_output=True,
-                         text=True, check=True, timeout=120).stdout.split()
-    return out[0], out[1], float(out[2]), float(out[3])
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc options")
-def test_the_window_gives_its_large_temporaries_back() -> None:
-    """The window's history curves make temporaries that grow with the run. glibc raises its
-    mmap threshold to the largest block it unmapped (here 4 MB), then keeps every freed block
-    below it: eight freed 1 MB temporaries stay resident. ``give_large_blocks_back`` (the
-    window, when it starts) keeps the threshold at 256 KiB: they go back when freed."""
-    took, _, given_kept, _ = _temporaries("give")
-    _, _, plain_kept, _ = _temporaries("plain")
-    assert took == "True"
-    assert plain_kept >= 7.0  # eight 1 MB blocks, kept
-    assert given_kept < 1.0
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
 def test_freed_memory_kept_by_glibc_can_be_given_back() -> None:
-    """What glibc keeps in its heap (the history buffer's old copy after it doubles) goes back
-    to the system with ``give_back_freed_memory``."""
-    _, trimmed, kept, after = _temporaries("trim")
-    assert kept >= 7.0
+    """glibc keeps freed blocks below its mmap threshold in its heap (the threshold rises to
+    the largest block it unmapped: a history buffer's old copy), so the process stays that
+    much larger; ``give_back_freed_memory`` returns them to the system."""
+    out = subprocess.run([sys.executable, "-c", _KEPT_BY_GLIBC], capture_output=True,
+                         text=True, check=True, timeout=120).stdout.split()
+    trimmed, kept, after = out[0], float(out[1]), float(out[2])
+    assert kept >= 7.0  # eight 1 MB blocks, freed and kept
     assert trimmed == "True"
     assert after < 1.0
 
