@@ -45,9 +45,10 @@ class ViewOptions(QObject):
         self.font_scale = self.settings.font_scale()  # the one chosen; see shown_scale
         if place is not None:
             place(self)
-        # The panels are built at the size they are shown at: the one chosen, or the one that
-        # fits the window's first size (built at 100 % and shrunk at once, a window on a
-        # 1280×720 projector or the offscreen screen laid its panels out twice, ~40 ms).
+        # The panels are built at the text size they are shown at: the one chosen, or the one
+        # that fits the window's first size. (Built at 100 % on a 1280×720 projector, or on the
+        # offscreen screen, a window was shrunk at its first layout: its panels were styled
+        # twice before the first paint, 34-43 ms.)
         th.set_scale(self.font_scale if place is None else self.shown_scale())
         self._fit_pending = False
         window.installEventFilter(self)  # a new window size may need a smaller text size
