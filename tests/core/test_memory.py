@@ -43,13 +43,16 @@ def test_the_training_process_reuses_the_memory_its_steps_free() -> None:
         return out[0], float(out[1]), float(out[2])
 
     took, kept_median, kept_mean = faults_per_step("keep")
-    _none, _plain_median, plain_mean = faults_per_step("plain")
     assert took == "True"
     # An 8 MB tensor is 2 048 pages. Measured here over 21 steps: 1 200–5 800 faults a step on
     # average without the options (glibc sometimes keeps a block, mostly not); with them the
     # median step makes none (a step now and then grows the heap: 0–1 300 on average).
-    assert plain_mean > 1024
     assert kept_median == 0
+    # Without the options, how much glibc keeps depends on its heap's layout: now and then a
+    # process happens to keep nearly every block (92 faults a step on average in one CI run,
+    # against 1 760-5 470 in four runs right after). The worst of three processes shows it.
+    plain_mean = max(faults_per_step("plain")[2] for _ in range(3))
+    assert plain_mean > 1024
     assert kept_mean < plain_mean
 
 
