@@ -256,8 +256,8 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
         def place(options: ViewOptions) -> None:
             options.restore_geometry(size, size_given)
     window = MainWindow(config, dataset, th.THEMES[theme_name], settings=settings, place=place)
-    if not screenshot:  # the saved dock layout; the window fitted to the screen again
-        window.options.restore_layout(size, size_given)
+    if not screenshot:  # the saved dock layout (the geometry is in place)
+        window.options.restore_state()
     if presentation:
         window.options.set_presentation(True, full_screen=not screenshot)
     if font_scale is not None:

@@ -165,9 +165,8 @@ class HistoryBuffer:
             grown = np.empty((self._data.shape[0], max(min(wanted, 2 * self.limit),
                                                        self.size + k)))
             grown[:, : self.size] = self._data[:, : self.size]
-            old, self._data = self._data, grown
-            if old.nbytes >= GIVE_BACK_BYTES:
-                del old
+            freed, self._data = self._data.nbytes, grown
+            if freed >= GIVE_BACK_BYTES:
                 give_back_freed_memory()
         for row, name in enumerate(HISTORY_FIELDS):
             self._data[row, self.size : self.size + k] = getattr(chunk, name)[start:]

@@ -215,8 +215,12 @@ class ViewOptions(QObject):
         at first (nothing saved) or when it was asked for (``size_given``: ``--size``). Either
         way the window fits its screen: a projector may be smaller than the default size, or
         than the monitor the layout was saved on."""
-        window = self.window
         self.restore_geometry(size, size_given)
+        self.restore_state()
+
+    def restore_state(self) -> None:
+        """The dock layout of ``restore_layout`` (for a window whose geometry is restored)."""
+        window = self.window
         state = self.settings.window_state()
         if state is not None:
             window.restoreState(state)
