@@ -195,7 +195,7 @@ class MainWindow(FrameDrawing, QMainWindow):
         lab.recovered.connect(self.hide_banner)
         lab.config_changed.connect(lambda cfg, n: self.controls.set_config(cfg, csv_size=n))
         lab.split_changed.connect(  # DDP workers need the cores more than the window does
-            lambda split: setattr(self.pacer, "target", duty_for(lab.worker_mode, split.workers)))
+            lambda split: self.pacer.set_target(duty_for(lab.worker_mode, split.workers)))
 
     def _help_texts(self) -> None:
         """Tooltips and "What's This?" texts of the window's own parts."""

@@ -49,7 +49,22 @@ class FramePacer:
         self.next_allowed = 0.0
         self._mark = (time.perf_counter(), time.thread_time())
         self.duty = 0.0
+        #: CPU seconds a frame took (with its paints), as last measured while running
+        self.cost = 0.0
+        self._count = 0  # frames drawn since ``_mark``
         self._throttling = False
+
+    def set_target(self, duty: float) -> None:
+        """A new share of the core (data-parallel workers on or off). The cost of a frame stays
+        what it was, so the interval starts where that cost at the new share puts it instead of
+        walking there by factors of MAX_STEP: a data-parallel run after a plain one drew 10-15
+        frames a second for its first half second, which held its workers at the all-reduce."""
+        if duty == self.target:
+            return
+        cost = self.cost
+        interval = cost / duty if cost > 0 else self.interval * self.target / duty
+        self.target = duty
+        self.interval = min(MAX_INTERVAL, max(MIN_INTERVAL, interval))
 
     def allow_now(self) -> None:
         """The next frame answers a user's input: it is not made to wait its turn."""
@@ -66,12 +81,14 @@ class FramePacer:
         cpu = time.thread_time()
         was, self._throttling = self._throttling, throttle
         if not throttle or not was:  # a pause's idle time is not a frame's cost: measure anew
-            self._mark = (now, cpu)
+            self._mark, self._count = (now, cpu), 0
             self.next_allowed = now + (self.interval if throttle else MIN_INTERVAL)
             return
+        self._count += 1
         if now - wall0 >= 0.25:  # measure over a quarter second: paints come after the frame
             self.duty = (cpu - cpu0) / (now - wall0)
-            self._mark = (now, cpu)
+            self.cost = (cpu - cpu0) / self._count
+            self._mark, self._count = (now, cpu), 0
             factor = min(MAX_STEP, max(1 / MAX_STEP, self.duty / self.target))
             self.interval = min(MAX_INTERVAL, max(MIN_INTERVAL, self.interval * factor))
         self.next_allowed = now + self.interval

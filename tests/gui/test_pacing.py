@@ -80,3 +80,30 @@ def test_the_interval_follows_a_costlier_frame_within_a_second(clock: _Clock) ->
     assert pacer.interval == MIN_INTERVAL
     _frames(pacer, clock, 0.040, 1.0)  # a data-parallel run: frames 20x as costly
     assert pacer.interval >= 0.3
+
+
+def test_a_new_share_starts_at_the_interval_the_frames_cost_calls_for(clock: _Clock) -> None:
+    """Workers switched on after a plain run: the first frames are already spaced for a tenth
+    of a core, not walked there by factors of MAX_STEP while the workers wait at the all-reduce
+    for a core the window holds."""
+    settled = FramePacer(pacing.SHARED_DUTY)  # 40 ms frames at a tenth of a core, learnt
+    _frames(settled, clock, 0.040, 4.0)
+    pacer = FramePacer(pacing.PROCESS_DUTY)
+    _frames(pacer, clock, 0.040, 2.0)  # the same frames, as fast as a plain run allows
+    assert pacer.interval < settled.interval / 4
+    pacer.set_target(pacing.SHARED_DUTY)
+    _frames(pacer, clock, 0.040, 0.2, throttle=False)  # the pause while the workers start
+    clock.wall += 0.5
+    assert pacer.interval == pytest.approx(settled.interval, rel=0.15)
+    assert _frames(pacer, clock, 0.040, 1.0) <= 3  # not a dozen frames in the first second
+    pacer.set_target(pacing.PROCESS_DUTY)  # and back: fluent again at once
+    assert pacer.interval < settled.interval / 4
+
+
+def test_a_new_share_before_any_measurement_scales_the_interval() -> None:
+    pacer = FramePacer(pacing.PROCESS_DUTY)
+    pacer.interval = 0.04
+    pacer.set_target(pacing.PROCESS_DUTY / 4)
+    assert pacer.interval == pytest.approx(0.16)
+    pacer.set_target(pacing.PROCESS_DUTY / 4)  # the same share again: nothing changes
+    assert pacer.interval == pytest.approx(0.16)
