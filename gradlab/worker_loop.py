@@ -160,7 +160,9 @@ class RunLoop:
             self._timer.start(wait_ms)
 
     def _run_main(self, k: int) -> tuple[StepRecord | None, HistoryChunk]:
-        """Up to ``k`` steps of the run (worker_compare.py steps the compared runs with it)."""
+        """Up to ``k`` steps of the run (worker_compare.py steps the compared runs with it).
+        The record carries each sample's loss only where the view shows one bar per sample."""
+        self._trainer.record_per_sample = self._layout is None or self._layout.group_size == 1
         return self._trainer.run(k)
 
     # Hooks for the runs side by side (worker_compare.py overrides them).

@@ -135,3 +135,41 @@ def test_uneven_groups(n: int) -> None:
     (per, cw, _cb), starts = _reference(record, dataset, config, layout.group_size)
     np.testing.assert_allclose(view.bar_loss, per / np.diff(np.append(starts, n)), rtol=1e-9)
     np.testing.assert_allclose(view.contrib_w, cw, rtol=1e-9, atol=1e-12 * np.abs(cw).max())
+
+
+@pytest.mark.parametrize("batch_size", [None, 100])
+def test_a_grouped_view_needs_no_per_sample_losses_in_the_record(batch_size) -> None:
+    """The run loop's records carry no per-sample vector when the bars are grouped
+    (``Trainer.record_per_sample``): the view built from such a record is the view built from
+    the full one, number for number, and the run's numbers do not change."""
+    cfg = LabConfig(preset="noisy-line", n_points=5000, noise=0.5, lr=0.01,
+                    batch_size=batch_size)
+    data = dataset_for(cfg)
+    layout = layout_for(data)
+    assert layout.group_size > 1
+    full, lean = Trainer(cfg, data), Trainer(cfg, data)
+    lean.record_per_sample = False
+    (a, ca), (b, cb) = full.run(7), lean.run(7)
+    assert a.per_sample_loss.size == a.batch.size and b.per_sample_loss.size == 0
+    assert np.array_equal(a.batch, b.batch)
+    assert (a.loss, a.grad_w, a.grad_b, a.w_after, a.b_after) == \
+        (b.loss, b.grad_w, b.grad_b, b.w_after, b.b_after)
+    assert np.array_equal(ca.loss, cb.loss) and np.array_equal(ca.w, cb.w)
+    va, vb = build_view(a, data, layout, cfg), build_view(b, data, layout, cfg)
+    for name in ("bar_loss", "contrib_w", "contrib_b", "point_loss", "bar_in_batch"):
+        assert np.array_equal(getattr(va, name), getattr(vb, name)), name
+    assert va.reduced == vb.reduced and va.written == vb.written
+
+
+def test_a_full_batch_record_shares_the_trainers_frozen_index() -> None:
+    """The whole dataset's index is frozen once and shared by every record (it was an 8 MB
+    copy per record at N = 10^6), and nobody can write to it."""
+    cfg = LabConfig(preset="noisy-line", n_points=2000, noise=0.5)
+    t = Trainer(cfg, dataset_for(cfg))
+    a, _ = t.run(3)
+    b, _ = t.run(3)
+    assert a.batch is b.batch
+    assert not a.batch.flags.writeable
+    with pytest.raises(ValueError):
+        a.batch[0] = 5
+    np.testing.assert_array_equal(a.batch, np.arange(2000))

@@ -2,22 +2,20 @@
 
 ``Trainer.step()`` takes one PyTorch SGD/momentum/Adam step on ``y = w·x + b`` and returns a
 frozen ``StepRecord``. ``Trainer.run(n)`` is the fast path for running: it keeps only the scalars
-of each step and builds a full record for the last one.
+of each step and builds a full record for the last one (with each sample's loss only if
+``record_per_sample``: a view that groups the bars by the hundred does not read them).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from math import isfinite
 from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-import torch.optim.optimizer as _optim
 
 from gradlab.core.batches import epoch_order
 from gradlab.core.classify import (
@@ -29,9 +27,11 @@ from gradlab.core.classify import (
     options_for,
     per_sample_at,
 )
-from gradlab.core.config import HUBER_DELTA, ConfigError, LabConfig, needs_reset
+from gradlab.core.config import ConfigError, LabConfig, needs_reset
 from gradlab.core.data import Dataset, check_model_data
+from gradlab.core.losses import per_sample_loss, reduced_loss
 from gradlab.core.messages import QT_TRANSLATE_NOOP, Message
+from gradlab.core.optim import bare_step, make_optimizer
 from gradlab.core.optimizer_state import (
     check_optimizer_state,
     finite_number,
@@ -70,53 +70,6 @@ def explain_no_reduction(batch_size: int) -> str:
 def _became(name: str, value: float) -> Message:
     """Why a run diverged: "loss became inf"."""
     return Message(QT_TRANSLATE_NOOP("messages", "{name} became {value}"), name=name, value=value)
-
-
-def per_sample_loss(pred: torch.Tensor, target: torch.Tensor, loss: str) -> torch.Tensor:
-    """Each sample's loss, built from plain ops so the autograd graph reads like the maths."""
-    if loss == "mse":
-        return (pred - target) ** 2
-    if loss == "mae":
-        return (pred - target).abs()
-    if loss != "huber":  # the logistic losses need their weights: classify.logistic_loss
-        raise ValueError(f"{loss!r} is not a loss of the line model")
-    return F.huber_loss(pred, target, reduction="none", delta=HUBER_DELTA)
-
-
-def make_optimizer(config: LabConfig, params: list[torch.Tensor]) -> torch.optim.Optimizer:
-    if config.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=config.lr)
-    if config.optimizer == "momentum":
-        return torch.optim.SGD(params, lr=config.lr, momentum=config.momentum)
-    return torch.optim.Adam(params, lr=config.lr)
-
-
-def bare_step(optimizer: torch.optim.Optimizer) -> Callable[[], Any]:
-    """``optimizer.step`` without the profiling wrapper torch.optim puts around every step.
-
-    ``Optimizer.profile_hook_step`` wraps each optimizer class's ``step`` in a ``record_function``
-    range for torch.profiler and loops over step hooks. Measured here (torch 2.13, CPU) that costs
-    about 30 µs a call: a quarter of a whole step at N = 1000. The lab runs no profiler and
-    registers no hooks, so it calls the step underneath: the same update, bit for bit (checked
-    against a plain ``opt.step()`` loop in tests/core/test_trainer.py). If torch stops exposing
-    the wrapped function, or anyone registers a step hook, the full ``optimizer.step`` runs.
-    """
-    wrapped = type(optimizer).step
-    inner = getattr(wrapped, "__wrapped__", None)
-    if inner is None or not getattr(wrapped, "hooked", False):
-        return optimizer.step
-    hooks = (optimizer._optimizer_step_pre_hooks, optimizer._optimizer_step_post_hooks,
-             getattr(_optim, "_global_optimizer_pre_hooks", None),
-             getattr(_optim, "_global_optimizer_post_hooks", None))
-    if any(h is None for h in hooks):
-        return optimizer.step
-
-    def step() -> Any:
-        if any(hooks):
-            return optimizer.step()
-        return inner(optimizer)
-
-    return step
 
 
 def reduce_and_backward(per: torch.Tensor, reduction: str, v: torch.Tensor | None) -> torch.Tensor:
@@ -170,6 +123,10 @@ def logistic_reduce_and_backward(z: torch.Tensor, y: torch.Tensor, loss: str, op
     return per.detach(), reduce_and_backward(per, reduction, v)
 
 
+#: A record's per-sample losses when it carries none (``Trainer.record_per_sample``).
+_NO_LOSSES = torch.zeros(0, dtype=DTYPE)
+
+
 @dataclass
 class _Batch:
     index: np.ndarray
@@ -191,6 +148,12 @@ class Trainer:
         self._y = torch.tensor(dataset.y, dtype=DTYPE)
         self._order_cache: tuple[int, np.ndarray] | None = None
         self._all = np.arange(len(dataset))
+        self._all_frozen = np.arange(len(dataset))  # the records' copy: read-only, shared
+        self._all_frozen.flags.writeable = False
+        #: Whether ``run``'s record carries each sample's loss (``per_sample_loss``; else it is
+        #: empty). The lab's run loop turns it off when the view groups the bars: at N = 10^6
+        #: making that vector again for the record took a third of a step.
+        self.record_per_sample = True
         self._weights: torch.Tensor | None = None
         self.reset()
 
@@ -307,14 +270,21 @@ class Trainer:
 
     # ---- one step --------------------------------------------------------------------------
 
-    def _loss_and_grad(self, batch: _Batch) -> tuple[torch.Tensor, torch.Tensor]:
-        """Forward and backward; returns (per-sample losses, reduced loss), grads in w/b.grad."""
+    def _loss_and_grad(self, batch: _Batch) -> tuple[torch.Tensor | None, torch.Tensor]:
+        """Forward and backward; returns (per-sample losses or None, reduced loss), grads in
+        w/b.grad. Mean and sum are PyTorch's own reduced losses (``reduced_loss``): the
+        per-sample vector is then made only for the steps that are shown."""
         self._clear_grads()
         cfg = self.config
         if batch.opts is not None:
             return logistic_reduce_and_backward(self.w * batch.x + self.b, batch.y, cfg.loss,
                                                 batch.opts, cfg.reduction, batch.v, False)
-        per = per_sample_loss(self.w * batch.x + self.b, batch.y, cfg.loss)
+        pred = self.w * batch.x + self.b
+        if cfg.reduction in ("mean", "sum"):  # the per-sample vector is made by ``_record``
+            total = reduced_loss(pred, batch.y, cfg.loss, cfg.reduction)
+            total.backward()
+            return None, total.detach()
+        per = per_sample_loss(pred, batch.y, cfg.loss)
         total = reduce_and_backward(per, cfg.reduction, batch.v)
         return per.detach(), total
 
@@ -366,10 +336,12 @@ class Trainer:
                 and mean_denominator(batch.y, cfg.loss, batch.opts) == 0.0)
 
     def _record(self, batch: _Batch, values: list[float], per: torch.Tensor | None,
-                diverged: str | None,
-                w_before: float, b_before: float, applied: bool = True) -> StepRecord:
+                diverged: str | None, w_before: float, b_before: float, applied: bool = True,
+                per_sample: bool = True) -> StepRecord:
         loss, gw, gb, wa, ba = values
-        if per is None and self.config.model == "logistic":  # the vector only for records
+        if not per_sample:
+            per = _NO_LOSSES
+        elif per is None and self.config.model == "logistic":  # the vector only for records
             per = per_sample_at(w_before, b_before, batch.x, batch.y, self.config.loss,
                                 batch.opts or LossOptions())
         elif per is None:  # the forward of the step, again: the same values, bit for bit
@@ -380,7 +352,7 @@ class Trainer:
         return StepRecord(
             step=self.step_count if applied else self.step_count + 1,
             epoch=self.epoch,
-            batch=batch.index,
+            batch=self._all_frozen if batch.index is self._all else batch.index,
             per_sample_loss=per.numpy(),
             loss=loss, grad_w=gw, grad_b=gb,
             w_before=w_before, b_before=b_before, w_after=wa, b_after=ba,
@@ -437,7 +409,8 @@ class Trainer:
             steps[k] = self.step_count
             k += 1
             if diverged is not None or k == n:
-                record = self._record(batch, values, per, diverged, wb, bb)
+                record = self._record(batch, values, per, diverged, wb, bb,
+                                      per_sample=self.record_per_sample)
                 break
         chunk = HistoryChunk(steps[:k], out[:k, 0], out[:k, 1], out[:k, 2], out[:k, 3], out[:k, 4])
         return record, chunk

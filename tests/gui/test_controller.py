@@ -233,3 +233,29 @@ def test_commands_before_pytorch_is_loaded_are_ignored(lab: LabController) -> No
     lab.worker.load_failed.emit("PyTorch could not be loaded: ImportError: no")
     lab.step()
     assert sent == ["step 1"]
+
+
+@pytest.mark.parametrize("n", [40, 5000])
+def test_running_records_carry_per_sample_losses_only_where_a_bar_shows_each(qtbot, n) -> None:  # noqa: ANN001
+    """At N = 40 each sample has its bar, and the running record carries each sample's loss
+    (PyTorch's own numbers for the bars); at N = 5 000 the bars are grouped and the record
+    carries none (making them again cost a third of a step at N = 10^6)."""
+    lab = LabController(LabConfig(preset="noisy-line", n_points=n, noise=0.5, lr=0.01),
+                        worker_mode="thread")
+    try:
+        with qtbot.waitSignal(lab.ready, timeout=60_000):
+            lab.launch()
+        qtbot.waitUntil(lambda: lab.latest is not None)
+        lab.run()
+        qtbot.waitUntil(lambda: lab.latest.step >= 20 and lab.latest.running, timeout=20_000)
+        lab.pause()
+        qtbot.waitUntil(lambda: not lab.running)
+        record = lab.latest.record
+        assert record.batch.size == n
+        assert record.per_sample_loss.size == (n if n == 40 else 0)
+        layout = lab.latest.view.layout
+        assert (layout.group_size == 1) == (n == 40)
+        assert lab.latest.view.bar_loss.size == layout.group_starts.size
+        assert np.isfinite(lab.latest.view.bar_loss).all()
+    finally:
+        lab.shutdown()
