@@ -155,7 +155,9 @@ def step_phases(trainer: Trainer, apply: bool = False) -> StepPhases:
     batch = t._next_batch(advance=False)
     w_before, b_before = t.params
     t._clear_grads()
-    pred = t.w * batch.x + t.b  # forward: as Trainer._loss_and_grad builds it
+    # The forward as the maths reads: the per-sample losses, then their reduction. The trainer
+    # calls PyTorch's reduced loss for mean and sum (core/losses.py): the same numbers, bit for bit.
+    pred = t.w * batch.x + t.b
     pred.retain_grad()
     per = per_sample_loss(pred, batch.y, cfg.loss)
     per.retain_grad()

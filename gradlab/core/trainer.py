@@ -75,10 +75,12 @@ def _became(name: str, value: float) -> Message:
 def reduce_and_backward(per: torch.Tensor, reduction: str, v: torch.Tensor | None) -> torch.Tensor:
     """Reduce the per-sample losses the way ``reduction`` says and run backward; returns L.
 
-    Shared by the trainer and the explanations so both run exactly the same PyTorch calls.
-    'none' calls ``backward()`` on the vector for real and raises NoReductionError with
-    PyTorch's own message. PyTorch accepts backward() on any one-element tensor, so a batch of
-    one goes through (as a sum of one loss): the lab shows that as PyTorch does.
+    The explanations' way, and the trainer's for weighted and none; for mean and sum the trainer
+    calls PyTorch's reduced loss (``losses.reduced_loss``), whose numbers are these, bit for bit
+    (tests/core/test_losses.py). 'none' calls ``backward()`` on the vector for real and raises
+    NoReductionError with PyTorch's own message. PyTorch accepts backward() on any one-element
+    tensor, so a batch of one goes through (as a sum of one loss): the lab shows that as PyTorch
+    does.
     """
     if reduction == "mean":
         total = per.mean()
