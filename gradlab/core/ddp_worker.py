@@ -19,8 +19,10 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
 from gradlab.core.config import LabConfig
+from gradlab.core.losses import per_sample_loss, reduced_loss
+from gradlab.core.optim import bare_step, make_optimizer
 from gradlab.core.optimizer_state import from_jsonable
-from gradlab.core.trainer import DTYPE, bare_step, make_optimizer, per_sample_loss
+from gradlab.core.trainer import DTYPE
 
 HOST = "127.0.0.1"
 #: Seconds to wait for one step (or a collective) before the group is ended.
@@ -69,25 +71,26 @@ class _Worker:
         self.optimizer_step = bare_step(self.optimizer)
 
     def _local_loss(self, idx: torch.Tensor, scale: float,
-                    xy: tuple[torch.Tensor, torch.Tensor] | None = None
-                    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Forward through DDP and backward of the local loss × scale; returns (loss, per).
+                    xy: tuple[torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
+        """Forward through DDP and backward of the local loss × scale; returns the loss.
         ``xy``: the shard's samples, already gathered. A scale of 1 multiplies nothing (the
-        same numbers: x · 1.0 is x)."""
+        same numbers: x · 1.0 is x). Mean and sum are PyTorch's own reduced losses, as the
+        trainer's (core/losses.py: the same numbers as the per-sample losses reduced)."""
         x, y = xy if xy is not None else (self.x[idx], self.y[idx])
-        per = per_sample_loss(self.ddp(x), y, self.config.loss)
         red = self.config.reduction
-        if red == "weighted":
-            n = idx.numel()
-            v = torch.full((n,), 1.0 / n, dtype=DTYPE) if self.weights is None \
-                else self.weights[idx]
-            per.backward(gradient=v * scale)
-            return (per.detach() * v).sum() * scale, per
-        loss = per.mean() if red == "mean" else per.sum()
-        if scale != 1.0:
-            loss = loss * scale
-        loss.backward()
-        return loss.detach(), per
+        if red != "weighted":  # ('none' never reaches the workers: dataparallel.py refuses it)
+            loss = reduced_loss(self.ddp(x), y, self.config.loss,
+                                "mean" if red == "mean" else "sum")
+            if scale != 1.0:
+                loss = loss * scale
+            loss.backward()
+            return loss.detach()
+        per = per_sample_loss(self.ddp(x), y, self.config.loss)
+        n = idx.numel()
+        v = torch.full((n,), 1.0 / n, dtype=DTYPE) if self.weights is None \
+            else self.weights[idx]
+        per.backward(gradient=v * scale)
+        return (per.detach() * v).sum() * scale
 
     def step(self, idx: np.ndarray, scale: float, detail: bool) -> tuple:
         """One step. The local gradient is taken inside ``no_sync()``: DDP's all-reduce hooks
@@ -102,7 +105,7 @@ class _Worker:
                 self._local_loss(t, scale)
             local = (w.grad.item(), b.grad.item())
             w.grad = b.grad = None
-        loss, _ = self._local_loss(t, scale)
+        loss = self._local_loss(t, scale)
         reduced = (w.grad.item(), b.grad.item())
         self.optimizer_step()
         w.grad = b.grad = None
@@ -122,7 +125,7 @@ class _Worker:
             if (start, stop) != key:  # a new shard (the whole dataset's stays the same)
                 key, t = (start, stop), indices[start:stop]
                 xy = (self.x[t], self.y[t])
-            loss, _ = self._local_loss(t, scale, xy)
+            loss = self._local_loss(t, scale, xy)
             row = (loss.item(), w.grad.item(), b.grad.item())
             self.optimizer_step()
             w.grad = b.grad = None
