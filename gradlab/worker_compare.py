@@ -140,6 +140,7 @@ class CompareSlots:
     def _run_compared(self, i: int, steps: int) -> None:
         assert self._comparison is not None
         run = self._comparison.runs[i]
+        run.trainer.record_per_sample = False  # its record is read for divergence alone
         rec, ch = run.trainer.run(steps)
         if rec is not None and rec.diverged is not None:
             run.diverged_at = rec.step
