@@ -84,7 +84,8 @@ class GradBars(pg.PlotWidget):
                 lows.append(full[x])
                 highs.append(full[x])
         low, high = min(lows), max(highs)
-        pad = 0.08 * max(high - low, 1e-9)
+        # Nothing accumulated yet (every level 0): a unit range, not ticks of ±5e-11 around 0.
+        pad = 0.08 * (high - low) if high > low else 1.0
         self.setYRange(low - pad, high + pad, padding=0)
 
     def _block(self, x: float, y0: float, y1: float, colour: str) -> None:

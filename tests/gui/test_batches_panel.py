@@ -181,3 +181,19 @@ def test_the_timeline_replays_accumulated_steps(make_lab, qtbot) -> None:  # noq
         window.lab.show_step(1)
     record = blocker.args[0].record
     assert (record.grad_w, record.grad_b) == (-60.0, -20.0)  # replayed with the micro-batches
+
+
+def test_an_empty_gradient_chart_has_a_plain_range(qtbot) -> None:  # noqa: ANN001
+    """Before the first backward() every level is 0: the axis shows a plain range around 0,
+    not ticks of ±5e-11 that read like a tiny gradient; a tiny real one keeps its own scale."""
+    from gradlab.ui import theme as th
+    from gradlab.ui.batches_parts import GradBars
+
+    bars = GradBars(th.LIGHT)
+    qtbot.addWidget(bars)
+    bars.show_blocks((0.0, 0.0), [], None)
+    low, high = bars.getViewBox().viewRange()[1]
+    assert low <= -0.5 and high >= 0.5
+    bars.show_blocks((0.0, 0.0), [(3e-12, -1e-12)], None)
+    low, high = bars.getViewBox().viewRange()[1]
+    assert -1e-11 < low < -1e-12 and 3e-12 < high < 1e-11
