@@ -20,6 +20,7 @@ import torch
 
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
+from gradlab.core.losses import per_sample_loss, reduced_loss
 from gradlab.core.records import StepRecord
 from gradlab.core.splitting import (
     Comparison,
@@ -30,14 +31,7 @@ from gradlab.core.splitting import (
     part_slices,
     split_weights,
 )
-from gradlab.core.trainer import (
-    DTYPE,
-    Trainer,
-    _Batch,
-    per_sample_loss,
-    reduce_and_backward,
-    reduced_loss,
-)
+from gradlab.core.trainer import DTYPE, Trainer, _Batch, reduce_and_backward
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,35 +165,26 @@ class AccumulatingTrainer(Trainer):
         for sl, scale, x, y in self._parts(batch):
             if detail is not None:
                 before = (_grad_value(self.w), _grad_value(self.b))
-            if red == "mean" or red == "sum":  # PyTorch's own reduced loss (trainer.py)
+            if red == "mean" or red == "sum":  # PyTorch's own reduced loss (core/losses.py)
                 reduced = reduced_loss(w * x + b, y, self.config.loss, red)
                 loss = reduced * scale if scale != 1.0 else reduced  # × 1.0 changes nothing
                 loss.backward()  # adds this micro-batch's gradient to .grad
-                scaled.append(loss.detach())
-                if detail is not None:
-                    self._note_micro(detail, batch, sl, scale, reduced, before)
-                continue
-            per = per_sample_loss(w * x + b, y, self.config.loss)
-            if red == "weighted":
-                v = self._micro_v(batch, sl)
-                per.backward(gradient=v * scale)
-                reduced = (per.detach() * v).sum()
-                loss = reduced * scale
-            else:  # 'none': PyTorch's own error (NoReductionError) for more than one sample
-                reduced = reduce_and_backward(per, "none", None)
+            else:
+                per = per_sample_loss(w * x + b, y, self.config.loss)
+                if red == "weighted":
+                    v = self._micro_v(batch, sl)
+                    per.backward(gradient=v * scale)
+                    reduced = (per.detach() * v).sum()
+                else:  # 'none': PyTorch's own error (NoReductionError) for more than one sample
+                    reduced = reduce_and_backward(per, "none", None)
                 loss = reduced * scale
             scaled.append(loss.detach())
             if detail is not None:
-                self._note_micro(detail, batch, sl, scale, reduced, before)
+                after = (_grad_value(self.w), _grad_value(self.b))
+                value = reduced.item()
+                detail.append(MicroBatch(batch.index[sl], value, scale, value * scale,
+                                         after[0] - before[0], after[1] - before[1], *after))
         return None, torch.stack(scaled).sum()
-
-    def _note_micro(self, detail: list[MicroBatch], batch: _Batch, sl: slice, scale: float,
-                    reduced: torch.Tensor, before: tuple[float, float]) -> None:
-        """Record a micro-batch's backward (for the steps that are shown)."""
-        after = (_grad_value(self.w), _grad_value(self.b))
-        value = reduced.item()
-        detail.append(MicroBatch(batch.index[sl], value, scale, value * scale,
-                                 after[0] - before[0], after[1] - before[1], *after))
 
     def preview(self) -> StepRecord:
         """As Trainer.preview, but ``.grad`` carried between steps survives it."""

@@ -37,7 +37,7 @@ def reduced_loss(pred: torch.Tensor, target: torch.Tensor, loss: str, reduction:
 
     It is the mean (or sum) of ``per_sample_loss`` with the same gradient: for MSE the fused
     backward scales by 2/n where the plain ops scale by 1/n and then by 2, and a factor of two is
-    exact in floating point, so the gradients agree bit for bit (tests/core/test_trainer.py checks
+    exact in floating point, so the gradients agree bit for bit (tests/core/test_losses.py checks
     every loss and reduction). One pass over the samples forward and one back, where the plain
     ops take five: at N = 10^5 on one thread, 1 110 steps/s against 520.
     """

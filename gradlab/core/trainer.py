@@ -150,7 +150,9 @@ class Trainer:
         self._y = torch.tensor(dataset.y, dtype=DTYPE)
         self._order_cache: tuple[int, np.ndarray] | None = None
         self._all = np.arange(len(dataset))
-        self._all_frozen = np.arange(len(dataset))  # the records' copy: read-only, shared
+        # The records' copy, read-only and shared (``_all`` stays writable: torch.from_numpy
+        # of a read-only array warns).
+        self._all_frozen = np.arange(len(dataset))
         self._all_frozen.flags.writeable = False
         #: Whether ``run``'s record carries each sample's loss (``per_sample_loss``; else it is
         #: empty). The lab's run loop turns it off when the view groups the bars: at N = 10^6
