@@ -22,7 +22,8 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from gradlab.core.config import LabConfig, needs_new_data
 from gradlab.core.data import Dataset
-from gradlab.core.records import HistoryBuffer, HistoryChunk, StepRecord
+from gradlab.core.history_log import HistoryLog
+from gradlab.core.records import HistoryChunk, StepRecord
 from gradlab.views import messages as msg
 from gradlab.views.timeline import Timeline
 from gradlab.worker_compare import CompareSlots
@@ -113,8 +114,8 @@ class TrainerWorker(SplitSlots, FileSlots, PhaseSlots, CompareSlots, StabilitySl
         self._timeline = Timeline()
         self._scrub_target: int | None = None
         self._scrub_timer: QTimer | None = None
-        # The steps shown so far: what a saved session carries.
-        self._log = HistoryBuffer(capacity=1024)
+        # The steps shown so far: what a saved session carries (in a temporary file).
+        self._log = HistoryLog()
         self._resumed = False  # the run was opened from a session (its past settings unknown)
 
     # ---- lifecycle --------------------------------------------------------------------------
@@ -163,6 +164,7 @@ class TrainerWorker(SplitSlots, FileSlots, PhaseSlots, CompareSlots, StabilitySl
         if self._timer is not None:
             self._timer.stop()
         self.close_split()  # no DDP worker process outlives the window
+        self._log.close()
         self.finished.emit()
 
     # ---- commands (queued calls from the window) ---------------------------------------------
