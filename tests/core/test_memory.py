@@ -126,3 +126,33 @@ def test_a_history_buffer_gives_its_old_copy_back_when_it_grows(
     assert len(calls) == sum(size >= records.GIVE_BACK_BYTES for size in grown_from) > 0
     assert any(size < records.GIVE_BACK_BYTES for size in grown_from)
     assert np.array_equal(buf.column("loss"), np.arange(step, dtype=float))
+
+
+_GIVEN_BACK_PROMPTLY = _KEPT_BY_GLIBC.replace(
+    "np.ones(1 << 19)", "took = memory.give_back_freed_memory_promptly()\nnp.ones(1 << 19)",
+).replace("print(memory.give_back_freed_memory(), kept, rss_mb() - before)", "print(took, kept)")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc options")
+def test_the_window_process_gives_freed_blocks_back_at_once() -> None:
+    """With fixed thresholds the same blocks are mapped and unmapped: none is kept, even after
+    a 4 MB block was unmapped (which raises glibc's own threshold to 4 MB)."""
+    out = subprocess.run([sys.executable, "-c", _GIVEN_BACK_PROMPTLY], capture_output=True,
+                         text=True, check=True, timeout=120).stdout.split()
+    assert out[0] == "True"
+    assert float(out[1]) < 1.0  # against >= 7 MB kept by default (the test above)
+
+
+def test_a_process_that_keeps_freed_memory_keeps_its_options(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In one process (the worker in a thread) a run on large data keeps freed memory; the
+    window's wish to give it back does not undo that."""
+    calls = []
+    monkeypatch.setattr(memory, "_glibc", lambda name: lambda *args: calls.append(args) or 1)
+    monkeypatch.setattr(memory, "_kept", True)
+    assert memory.give_back_freed_memory_promptly() is False
+    assert calls == []
+    monkeypatch.setattr(memory, "_kept", False)
+    assert memory.give_back_freed_memory_promptly() is True
+    assert calls == [(memory._M_MMAP_THRESHOLD, memory.PROMPT_MMAP_BYTES),
+                     (memory._M_TRIM_THRESHOLD, memory.PROMPT_TRIM_BYTES)]
