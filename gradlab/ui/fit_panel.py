@@ -167,7 +167,8 @@ class FitPanel(pg.GraphicsLayoutWidget):
         th.style_plot(self.plot, theme, "x", "y")
         self.line.setPen(pg.mkPen(theme.line, width=th.THICK))
         self.line_before.setPen(pg.mkPen(theme.line_before, width=2, style=Qt.PenStyle.DashLine))
-        pens = [pg.mkPen(theme.color("line", 25 + 110 * (i + 1) // TRAIL), width=2)
+        # Faded lines, opaque: under the points and the residuals, as translucent ones would be.
+        pens = [pg.mkPen(theme.faded("line", 25 + 110 * (i + 1) // TRAIL), width=2)
                 for i in range(TRAIL)]
         for item, pen in zip(self.trail, pens, strict=True):
             item.setPen(pen)

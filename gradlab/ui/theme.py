@@ -55,6 +55,13 @@ class Theme:
         c.setAlpha(alpha)
         return c
 
+    def faded(self, name: str, alpha: int) -> QColor:
+        """The opaque colour that ``color(name, alpha)`` shows over the background. Qt draws a
+        2 px antialiased line about ten times faster opaque than translucent."""
+        top, under, a = QColor(getattr(self, name)), QColor(self.background), alpha / 255
+        return QColor(*(round(a * t + (1 - a) * u) for t, u in
+                        zip(top.getRgb()[:3], under.getRgb()[:3], strict=True)))
+
 
 LIGHT = Theme(
     name="light", background="#ffffff", foreground="#1a1a1a", grid_alpha=0.25,

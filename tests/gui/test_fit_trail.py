@@ -19,8 +19,13 @@ def _views(config: LabConfig, steps: int) -> list:
     return [build_view(trainer.run(1)[0], dataset, layout, config) for _ in range(steps)]
 
 
-def _alpha(pen) -> int:  # noqa: ANN001 - QPen
-    return pen.color().alpha()
+def _strength(pen, theme: th.Theme) -> float:  # noqa: ANN001 - QPen
+    """How far the pen's colour is from the background towards the line's (0 to 1)."""
+    from PySide6.QtGui import QColor
+
+    c, bg, line = pen.color(), QColor(theme.background), QColor(theme.line)
+    return sum(abs(getattr(c, k)() - getattr(bg, k)()) for k in ("red", "green", "blue")) / sum(
+        abs(getattr(line, k)() - getattr(bg, k)()) for k in ("red", "green", "blue"))
 
 
 def test_the_trail_is_the_lines_before_the_current_one_oldest_faintest(qtbot) -> None:  # noqa: ANN001
@@ -42,8 +47,9 @@ def test_the_trail_is_the_lines_before_the_current_one_oldest_faintest(qtbot) ->
         xs, ys = clip_line(w, b, big_x, big_y)
         assert np.allclose([line.x1(), line.x2()], xs)
         assert np.allclose([line.y1(), line.y2()], ys)
-    alphas = [_alpha(panel.trail_lines.pens[k]) for _line, k in lines]
-    assert alphas == sorted(alphas) and alphas[0] < alphas[-1]  # the newest is the strongest
+    strengths = [_strength(panel.trail_lines.pens[k], th.LIGHT) for _line, k in lines]
+    assert strengths == sorted(strengths) and strengths[0] < strengths[-1]  # newest strongest
+    assert 0 < strengths[0] and strengths[-1] < 1
     assert [k for _line, k in lines] == list(range(1, TRAIL))  # as the eight items had it
     # ... and it is drawn: hiding it changes the picture.
     with_trail = panel.grab().toImage()
@@ -92,3 +98,26 @@ def test_the_trail_is_smooth_on_a_picture_that_stays_and_cheap_while_running(qtb
         pictures[running] = panels.fit_panel.grab().toImage()
     panels.fit_panel.trail_lines.set_smooth(False)  # the same lines, drawn the running way
     assert panels.fit_panel.grab().toImage() != pictures[False]
+
+
+def test_the_trail_is_opaque_in_the_colour_a_faded_line_shows(qtbot) -> None:  # noqa: ANN001
+    """Qt draws a 2 px antialiased line about ten times faster opaque than translucent: each
+    trail pen is the colour its faded line colour shows over the background, as Qt itself
+    composes it (drawn on an image here)."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    for theme in (th.LIGHT, th.DARK):
+        panel = FitPanel(theme)
+        qtbot.addWidget(panel)
+        for i, pen in enumerate(panel.trail_lines.pens):
+            alpha = 25 + 110 * (i + 1) // TRAIL
+            image = QImage(4, 4, QImage.Format.Format_RGB32)
+            image.fill(QColor(theme.background))
+            painter = QPainter(image)
+            painter.fillRect(0, 0, 4, 4, theme.color("line", alpha))
+            painter.end()
+            want = QColor(image.pixel(1, 1))
+            got = pen.color()
+            assert got.alpha() == 255
+            for k in ("red", "green", "blue"):
+                assert abs(getattr(got, k)() - getattr(want, k)()) <= 1, (theme.name, i, k)
