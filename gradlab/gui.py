@@ -20,6 +20,7 @@ from gradlab.cli import (
 )
 from gradlab.core.config import LabConfig
 from gradlab.core.data import Dataset
+from gradlab.core.memory import give_back_freed_memory_promptly
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: Platforms that need no display server.
@@ -244,6 +245,9 @@ def _run_window(config: LabConfig, dataset: Dataset, size: tuple[int, int], step
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "gradlab"])
     app.setApplicationName("gradlab")
+    # This process draws; the training process trains. What the window frees (arrays that grow
+    # with the history) goes back to the system at once (core/memory.py).
+    give_back_freed_memory_promptly()
     # Before any widget exists: every text is translated as it is made.
     i18n.install(i18n.choose_language(language, settings.language() or None), app)
     icon = app_icon()

@@ -2,7 +2,8 @@
 
 Standard library only: the lab's training loop (worker_loop.py) calls ``keep_freed_memory_for``
 whenever a run starts on new data; a history buffer calls ``give_back_freed_memory`` when it has
-grown; the window calls ``give_back_freed_memory_promptly`` once, for its own process.
+grown; the window's entry point (gui.py) calls ``give_back_freed_memory_promptly`` for its
+process, which trains nothing itself.
 """
 
 from __future__ import annotations
@@ -49,10 +50,13 @@ def give_back_freed_memory_promptly() -> bool:
     the history it draws, its frames' temporaries with them).
 
     By default glibc raises both thresholds each time it unmaps a block, to that block's size
-    (and twice that for trimming): after a history buffer of 6 MB had been replaced, blocks up to
-    6 MB came from the heap and 12 MB of free heap could stay with the process. Over the
+    (and twice that for trimming): once a history buffer's old 3 MB copy had been unmapped, blocks
+    up to 3 MB came from the heap and 6 MB of free heap could stay with the process. Over the
     benchmark's 100 000-step soak at N = 1 000 the window's process grew 7.6-7.7 MB with the
-    default, 6.2-6.3 MB with these (its history is 5.2 MB of that). Linux with glibc only;
+    default, 5.7-6.4 MB with these (its history is 5.2 MB of that). Not for a process that trains
+    on large data (blocks of 800 KB and more would be mapped afresh at every step, as
+    ``keep_freed_memory`` explains): the benchmark's window shares its process with the bare
+    PyTorch loops it is compared with, so it is made without this. Linux with glibc only;
     elsewhere nothing changes. Returns whether both options were taken."""
     mallopt = _glibc("mallopt")
     if mallopt is None or _kept:  # a run on large data in this process wants the opposite

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from gradlab.controller import LabController, RunState
 from gradlab.core.config import ConfigError, LabConfig
-from gradlab.core.memory import give_back_freed_memory_promptly
 from gradlab.i18n import QT_TRANSLATE_NOOP, tr_message, translate
 from gradlab.ui import settings as st
 from gradlab.ui import theme as th
@@ -85,7 +84,6 @@ class MainWindow(FrameDrawing, QMainWindow):
         (``restore_geometry``, a screenshot's ``resize``): the panels are then built at the
         text size that fits it."""
         super().__init__()
-        give_back_freed_memory_promptly()  # this process keeps no more than it draws
         self.settings = settings if settings is not None else st.Settings()
         self.setWindowTitle(translate("MainWindow", TITLE))
         from gradlab.resources import app_icon

@@ -37,6 +37,29 @@ def test_screenshot_smoke(tmp_path: Path) -> None:
     assert proc.stderr == ""
 
 
+_COUNT_ALLOCATOR_CALLS = """
+import sys
+from gradlab import gui
+from gradlab.core import memory
+calls = []
+gui.give_back_freed_memory_promptly = lambda: calls.append(memory._kept) or True
+code = gui.main(sys.argv[1:])
+print("calls", calls, "exit", code)
+"""
+
+
+def test_the_window_process_gives_freed_memory_back(tmp_path: Path) -> None:
+    """The entry point sets the window's process to give freed blocks back at once (it trains
+    nothing itself; core/memory.py), once, before the window is made."""
+    out = tmp_path / "shot.png"
+    proc = subprocess.run([sys.executable, "-c", _COUNT_ALLOCATOR_CALLS, "--screenshot", str(out),
+                           "--preset", "seed", "--steps", "1"],
+                          env=_env(QT_QPA_PLATFORM="offscreen"), cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "calls [False] exit 0" in proc.stdout
+
+
 def test_no_display_prints_one_line_hint_and_exits_2() -> None:
     proc = _run([], _env(QT_QPA_PLATFORM=None, DISPLAY=None, WAYLAND_DISPLAY=None), timeout=60)
     assert proc.returncode == 2
