@@ -2,7 +2,8 @@
 
 A growing buffer (doubling, so appending is amortised O(1)) handed to PlotDataItems that downsample
 ('peak', so spikes survive) and clip to the view: a million steps still draw in a few ms. Pens are
-1 px on long curves (wider pens are ~10x slower there).
+1 px on long curves (wider pens are ~10x slower there). The buffer is for drawing: its loss column
+holds log10 of each loss, as drawn (see ``HistoryPanel.append``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from gradlab.ui.text import fmt
 
 #: Log scale cannot show 0: losses below this are drawn at this value.
 LOG_FLOOR = 1e-16
+#: log10 of LOG_FLOOR, and what the buffer keeps for a loss under it: the floor less one unit in
+#: the last place (drawn on the floor's line; told apart from a loss of exactly LOG_FLOOR).
+FLOOR_LOG = float(np.log10(LOG_FLOOR))
+UNDER_FLOOR = float(np.nextafter(FLOOR_LOG, -np.inf))
 #: Curves longer than this are drawn with thin pens.
 THIN_ABOVE = 3000
 #: Curves up to this long also get a dot per step.
@@ -96,7 +101,6 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         self.grad_plot.setXLink(self.loss_plot)
         self.param_plot.setXLink(self.loss_plot)
         self._thin: int | None = None
-        self._log_loss = np.empty(0)  # see _log10
         self._x_hi = 0.0
         self._y_ranges: dict[int, tuple[float, float]] = {}
         self._decades: tuple[float, float] | None = None  # log10 of the loss, whole decades
@@ -163,7 +167,6 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         self.buffer.clear()
         for curve in self.curves.values():
             curve.setData(np.zeros(0), np.zeros(0))
-        self._log_loss = np.empty(0)
         self._x_hi = 0.0
         self._y_ranges.clear()
         self._decades = None
@@ -174,7 +177,12 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         self._set_pens()
 
     def append(self, chunk: HistoryChunk) -> None:
-        self.buffer.append(chunk)
+        """Keep the chunk's steps, each loss as the log10 the curve draws (``drawn_log10``): the
+        panel's buffer is for drawing (the worker keeps the losses themselves for sessions and
+        exports), and a second array of logs cost 8 bytes a step and a pass over all of them
+        every frame."""
+        self.buffer.append(HistoryChunk(chunk.step, drawn_log10(chunk.loss), chunk.grad_w,
+                                        chunk.grad_b, chunk.w, chunk.b))
 
     def _frame_loss(self) -> None:
         """Whole decades at both ends (so the log axis always has labelled ticks), and under
@@ -215,9 +223,9 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
             return
         steps = buf.column("step")
         self._set_pens()
-        loss = buf.column("loss")
-        log_loss = self._log10(loss)
-        self._show_floor(bool(loss.min() < LOG_FLOOR))
+        log_loss = buf.column("loss")  # log10, see append
+        low = float(log_loss.min())
+        self._show_floor(low < FLOOR_LOG)
         self.curves["loss"].setData(steps, log_loss)
         for key in ("grad_w", "grad_b", "w", "b"):
             self.curves[key].setData(steps, buf.column(key))
@@ -225,7 +233,7 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
         if last > self._x_hi or self._x_hi > 4 * max(last, 10):
             self._x_hi = nice_ceiling(max(10.0, 1.5 * last))
             self.loss_plot.setXRange(0, self._x_hi, padding=0.02)  # the others are linked
-        lo, hi = np.floor(log_loss.min()), np.ceil(log_loss.max())
+        lo, hi = np.floor(max(low, FLOOR_LOG)), np.ceil(log_loss.max())
         self._decades = (float(lo), float(max(hi, lo + 1.0)))
         self._frame_loss()
         for plot, keys in ((self.grad_plot, ("grad_w", "grad_b")), (self.param_plot, ("w", "b"))):
@@ -233,18 +241,6 @@ class HistoryPanel(pg.GraphicsLayoutWidget):
             hi = max(float(buf.column(k).max()) for k in keys)
             pad = 0.08 * ((hi - lo) or max(abs(hi), 1.0))
             self._set_y(plot, lo - pad, hi + pad, grow=GROW)
-
-    def _log10(self, loss: np.ndarray) -> np.ndarray:
-        """log10 of the losses (LOG_FLOOR for those under it), in an array kept from frame to
-        frame. Made anew in each frame, this array and its temporary (0.9 MB each at 110 000
-        steps) were freed into glibc's heap, which kept them: over the benchmark's 100 000-step
-        soak the window's process grew 8.1 MB for its 4.8 MB of history; 6.9 MB with this."""
-        n = loss.size
-        if self._log_loss.size < n:
-            self._log_loss = np.empty(max(n, 2 * self._log_loss.size))
-        out = self._log_loss[:n]
-        np.maximum(loss, LOG_FLOOR, out=out)
-        return np.log10(out, out=out)
 
     def _set_y(self, plot: pg.PlotItem, lo: float, hi: float, grow: float = 0.0) -> None:
         current = self._y_ranges.get(id(plot))
@@ -258,3 +254,12 @@ def nice_ceiling(x: float) -> float:
     """The next of 1, 2, 5 x 10^k at or above ``x``."""
     mag = 10 ** np.floor(np.log10(x))
     return float(next(m * mag for m in (1, 2, 5, 10) if m * mag >= x))
+
+
+def drawn_log10(loss: np.ndarray) -> np.ndarray:
+    """log10 of each loss as the history draws it: at the floor's line for losses under
+    LOG_FLOOR (UNDER_FLOOR, so that the note can say there are some)."""
+    loss = np.asarray(loss, dtype=np.float64)
+    out = np.log10(np.maximum(loss, LOG_FLOOR))
+    out[loss < LOG_FLOOR] = UNDER_FLOOR
+    return out

@@ -41,6 +41,40 @@ def test_losses_under_the_log_floor_are_marked(make_widget, qtbot) -> None:  # n
     assert panel.floor_note() == ""
 
 
+def test_the_loss_curve_is_log10_of_each_loss_and_the_panel_keeps_no_second_array(
+        make_widget, qtbot) -> None:  # noqa: ANN001
+    """The panel's buffer keeps each loss as the log10 it draws (the worker keeps the losses for
+    sessions and exports): the curve is log10 of the losses, computed here on its own; a loss of
+    exactly the floor is drawn on the floor's line without the note (it is not smaller), one
+    under it is drawn there with the note; cutting the history back takes the note away."""
+    panel: HistoryPanel = make_widget(HistoryPanel, (500, 450))
+    qtbot.waitExposed(panel)
+    losses = np.array([30.0, 20.835, 3.5, 1e-3, LOG_FLOOR])
+    panel.append(_chunk(losses))
+    panel.redraw()
+    x, y = panel.curves["loss"].getData()
+    np.testing.assert_array_equal(x, [1, 2, 3, 4, 5])
+    np.testing.assert_allclose(y, [np.log10(v) for v in losses.tolist()], rtol=0, atol=1e-15)
+    assert panel.floor_note() == ""
+    np.testing.assert_array_equal(panel.curves["grad_w"].getData()[1], -losses)  # as given
+    panel.append(_chunk(np.array([2.09e-29, 0.0]), first=6))
+    panel.redraw()
+    assert panel.floor_note() != ""
+    y = panel.curves["loss"].getData()[1]
+    assert y[-2:] == pytest.approx([-16.0, -16.0], abs=1e-12)  # on the floor's line
+    assert panel._decades == (-16.0, 2.0)  # framed from the floor's decade up to 10² ≥ 30
+    assert panel.loss_plot.vb.viewRange()[1][0] < -16.0  # and room for the note under it
+    panel.truncate(5)
+    panel.redraw()
+    assert panel.floor_note() == ""
+    assert len(panel.buffer) == 5
+    # What the panel holds: the buffer's six columns, nothing the size of the history besides.
+    panel.append(_chunk(np.linspace(1.0, 2.0, 5000), first=6))
+    panel.redraw()
+    sizes = [v.nbytes for v in vars(panel).values() if isinstance(v, np.ndarray)]
+    assert all(size < 1000 for size in sizes)
+
+
 def _ranges(panel: HistoryPanel) -> list:
     return [plot.vb.viewRange() for plot in (panel.loss_plot, panel.grad_plot, panel.param_plot)]
 
