@@ -373,11 +373,18 @@ def measure_rss(app, s: Settings, out: dict) -> None:
     run the figures before (windows at N = 10^6, bare loops with 8 MB tensors), and what they
     left to collect or that glibc kept was otherwise freed during the soak, now and then more
     than the soak grew (a figure of -21.5 MB at 18:02 on 2026-11-30, -3.0 at 11:57). Nothing is
-    collected or trimmed at the end: what the soak's own steps leave in glibc's heap counts."""
+    collected or trimmed at the end: what the soak's own steps leave in glibc's heap counts.
+
+    The window's process is set up as the app's entry point (gui.py) sets it up:
+    ``give_back_freed_memory_promptly``. Not earlier: this process also runs the bare PyTorch
+    loops, which the setting would slow at N >= 10^5 (the figures after this one run at N = 1 000,
+    where it changes nothing). Without it, glibc's thresholds here are where the bare loops' 8 MB
+    tensors raised them (16 MB of free heap kept), not where the app's window has them."""
     import gc
 
-    from gradlab.core.memory import give_back_freed_memory
+    from gradlab.core.memory import give_back_freed_memory, give_back_freed_memory_promptly
 
+    give_back_freed_memory_promptly()
     lab = Lab(app, 1000)
     try:
         lab.window.lab.run()
