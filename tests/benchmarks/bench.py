@@ -366,42 +366,56 @@ def measure_frame(app, lab: Lab, out: dict) -> None:
     out["frame_ms_n1000000"] = statistics.median(times[1:])
 
 
-def measure_rss(app, s: Settings, out: dict) -> None:
-    """Resident memory growth over ``soak_steps`` steps at N = 1000, after a warm-up.
+def measure_rss(app, s: Settings, out: dict) -> None:  # noqa: ARG001 - as every measure
+    """Resident memory growth over ``soak_steps`` steps at N = 1000, after a warm-up of 10 000
+    steps, of the window's process and its training process together.
 
-    The baseline is taken after a full garbage collection and ``malloc_trim``: this process has
-    run the figures before (windows at N = 10^6, bare loops with 8 MB tensors), and what they
-    left to collect or that glibc kept was otherwise freed during the soak, now and then more
-    than the soak grew (a figure of -21.5 MB at 18:02 on 2026-11-30, -3.0 at 11:57). Nothing is
-    collected or trimmed at the end: what the soak's own steps leave in glibc's heap counts.
+    In a process of its own, set up as the app's entry point (gui.py) sets up the window's:
+    ``give_back_freed_memory_promptly``. Measured in this process, the figure was as much about
+    what the figures before had left in glibc's heap (bare loops with 8 MB tensors, windows at
+    N = 10^6; 500 MB resident) as about the soak: the soak's blocks came from that heap's free
+    chunks and the old copy of a history buffer stayed in it. Nine runs of 2026-11-30 gave
+    -21.5 to 17.0 MB this way, where the same soak in a fresh process grows 7.6-9.0 MB."""
+    proc = subprocess.run([sys.executable, "-c", SOAK, str(s.soak_steps)], cwd=ROOT,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+                          capture_output=True, text=True, timeout=900)
+    words = proc.stdout.split()
+    if proc.returncode != 0 or len(words) != 3 or words[0] != "soak":
+        raise RuntimeError(f"the memory soak failed (exit {proc.returncode}): "
+                           f"{proc.stderr.strip()[-300:]}")
+    growth, steps = float(words[1]), int(words[2])
+    # Report per 100 000 steps (the budget's unit); a quick run measures fewer steps.
+    out["rss_growth_mb_100k_steps"] = growth * 100_000 / max(steps, 1)
+    s.extras["rss_soak_steps"] = steps
 
-    The window's process is set up as the app's entry point (gui.py) sets it up:
-    ``give_back_freed_memory_promptly``. Not earlier: this process also runs the bare PyTorch
-    loops, which the setting would slow at N >= 10^5 (the figures after this one run at N = 1 000,
-    where it changes nothing). Without it, glibc's thresholds here are where the bare loops' 8 MB
-    tensors raised them (16 MB of free heap kept), not where the app's window has them."""
-    import gc
 
-    from gradlab.core.memory import give_back_freed_memory, give_back_freed_memory_promptly
+SOAK = textwrap.dedent("""
+    import gc, sys
+    sys.path.insert(0, "tests/benchmarks")
+    from PySide6.QtWidgets import QApplication
+    import bench
+    from gradlab.core.memory import give_back_freed_memory_promptly
+    from gradlab.ui.startup import configure_pyqtgraph
 
-    give_back_freed_memory_promptly()
-    lab = Lab(app, 1000)
+    configure_pyqtgraph()
+    app = QApplication([])
+    give_back_freed_memory_promptly()  # as gui.py does for the window's process
+    soak = int(sys.argv[1])
+    lab = bench.Lab(app, 1000)
     try:
         lab.window.lab.run()
-        wait_until(app, lambda: lab.steps() >= 10_000, 120)
-        pump(app, 0.2)
-        gc.collect()
-        give_back_freed_memory()
+        bench.wait_until(app, lambda: lab.steps() >= 10_000, 120)
+        bench.pump(app, 0.2)
+        gc.collect()  # what start-up left to collect
         rss0, s0 = lab.rss_mb(), lab.steps()
-        wait_until(app, lambda: lab.steps() >= s0 + s.soak_steps, 600)
+        bench.wait_until(app, lambda: lab.steps() >= s0 + soak, 600)
         steps = lab.steps() - s0
         growth = lab.rss_mb() - rss0
         lab.pause()
     finally:
         lab.close()
-    # Report per 100 000 steps (the budget's unit); a quick run measures fewer steps.
-    out["rss_growth_mb_100k_steps"] = growth * 100_000 / max(steps, 1)
-    s.extras["rss_soak_steps"] = steps
+    print("soak", growth, steps)
+""")
 
 
 PROBE_BASELINE = textwrap.dedent("""
