@@ -374,8 +374,8 @@ def measure_rss(app, s: Settings, out: dict) -> None:  # noqa: ARG001 - as every
     ``give_back_freed_memory_promptly``. Measured in this process, the figure was as much about
     what the figures before had left in glibc's heap (bare loops with 8 MB tensors, windows at
     N = 10^6; 500 MB resident) as about the soak: the soak's blocks came from that heap's free
-    chunks and the old copy of a history buffer stayed in it. Nine runs of 2026-11-30 gave
-    -21.5 to 17.0 MB this way, where the same soak in a fresh process grows 7.6-9.0 MB."""
+    chunks and the old copy of a history buffer stayed in it. Ten runs of 2026-11-30 gave
+    -21.5 to 17.0 MB this way, where the same soak in a fresh process grows 5.5-9.0 MB."""
     proc = subprocess.run([sys.executable, "-c", SOAK, str(s.soak_steps)], cwd=ROOT,
                           env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
                           capture_output=True, text=True, timeout=900)
