@@ -4,11 +4,12 @@ Eight PlotCurveItems (one per old line) cost the window eight setData, eight bou
 computations and eight paint calls in Python every frame while running, about a tenth of a
 frame. This item draws the same lines with the same pens in one paint call; its bounding rect is
 the box the lines are clipped to (fit_panel.clip_line), so moving lines never change its
-geometry. While a run goes, it is drawn without antialiasing: Qt's raster engine strokes a 2 px
-translucent antialiased line as a filled path, about 1 ms a line, so the faint trail took 8 ms of
-a 15 ms fit panel at N = 10^6; without, 0.4 ms. The picture that stays on screen (paused, a
-screenshot) is antialiased. The logistic model's trail (curves, not lines) keeps the panel's
-curve items.
+geometry. Qt's raster engine strokes a 2 px translucent antialiased line as a filled path, about
+1 ms a line (8 ms of a 15 ms fit panel at N = 10^6): the panel's pens are opaque, in the colour a
+faded line shows over the background (``Theme.faded``), 0.07 ms a line antialiased. While a run
+goes the trail is also drawn without antialiasing (0.01 ms a line); the picture that stays on
+screen (paused, a screenshot) is antialiased. The logistic model's trail (curves, not lines) keeps
+the panel's curve items.
 """
 
 from __future__ import annotations
